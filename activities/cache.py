@@ -1,0 +1,71 @@
+"""Phase 3 activity: a batch of cache-asset jobs (every uncached asset of a few movies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.common import database, settings
+from reelscan.cache_store import CacheError, CacheStore
+from reelscan.db import repository
+from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
+
+# The workflow's retry policy for this activity; the last attempt records failures instead of raising.
+CACHE_MAX_ATTEMPTS = 3
+CACHE_INCOMPLETE = "CacheIncomplete"
+
+
+@activity.defn
+def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
+    """Hash and copy each asset into the content-addressed cache, then store its cache path.
+
+    A file that fails makes the attempt fail after the others are done, so Temporal retries only what is
+    left (cached files are skipped); on the last attempt the failures are recorded as counted errors.
+    """
+    store = CacheStore(settings().resolved_cache_dir)
+    root = Path(job.library_path)
+    last_attempt = activity.info().attempt >= CACHE_MAX_ATTEMPTS
+    with database() as session:
+        pending = [
+            (type(row), row.id, row.movie_id, repository.asset_type_of(row), row.source_path)
+            for row in repository.uncached_assets(session, job.movie_ids)
+        ]
+    failures: list[str] = []
+    copied_bytes = 0
+    for model, asset_id, movie_id, asset_type, source_path in pending:
+        activity.heartbeat(source_path)
+        try:
+            stored = store.store(root / source_path, entity_type="movie", entity_id=movie_id, asset_type=asset_type)
+        except CacheError as exc:
+            failures.append(str(exc))
+            if last_attempt:
+                with database() as session:
+                    repository.mark_asset_failed(session, model, asset_id, error=str(exc), scan_job_id=job.scan_job_id)
+            continue
+        if stored.copied:
+            copied_bytes += stored.size
+        with database() as session:
+            repository.mark_asset_cached(
+                session,
+                model,
+                asset_id,
+                sha256=stored.sha256,
+                cache_path=stored.relative_path,
+                scan_job_id=job.scan_job_id,
+            )
+    if failures and not last_attempt:
+        raise ApplicationError(
+            f"{len(failures)} of {len(pending)} assets could not be cached yet; first: {failures[0]}",
+            type=CACHE_INCOMPLETE,
+        )
+    with database() as session:
+        by_type, failed, messages = repository.cache_outcome(session, job.movie_ids, job.scan_job_id)
+    return CacheAssetsResult(
+        cached=sum(by_type.values()),
+        failed=failed,
+        bytes_copied=copied_bytes,
+        by_type=by_type,
+        errors=messages,
+    )

@@ -1,0 +1,47 @@
+"""Phase 1 activity: walk the library and store the scan's directory list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.common import database
+from reelscan.db import repository
+from reelscan.jobs import DirectoryPage, DirectoryPageInput, DirectoryRef, DiscoverInput, DiscoverResult
+from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
+
+LIBRARY_ROOT_ERROR = "LibraryRootError"
+
+
+@activity.defn
+def discover_directories(job: DiscoverInput) -> DiscoverResult:
+    """Walk the root (heartbeating as it goes); the list goes to the database, only counts come back."""
+
+    def heartbeat(stats: DiscoveryStats) -> None:
+        activity.heartbeat(stats.found)
+
+    try:
+        walker = LibraryWalker(
+            Path(job.library_path), max_directories=job.max_directories, on_progress=heartbeat, progress_every=200
+        )
+        with database() as session:
+            total = repository.replace_scan_directories(session, job.scan_job_id, walker.walk())
+    except LibraryRootError as exc:
+        raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
+    stats = walker.stats
+    return DiscoverResult(
+        directories_total=total,
+        directories_ignored=stats.ignored,
+        errors_count=stats.errors,
+        first_errors=stats.error_messages[:5],
+    )
+
+
+@activity.defn
+def load_directory_page(job: DirectoryPageInput) -> DirectoryPage:
+    """A bounded page of the work list, so no payload grows with the library."""
+    with database() as session:
+        rows = repository.directory_page(session, job.scan_job_id, job.start_seq, job.limit)
+    return DirectoryPage(directories=[DirectoryRef(seq=seq, path=path) for seq, path in rows])

@@ -1,0 +1,60 @@
+"""Phase 2 activity: scan one movie directory and record it (runs as a local activity of its child workflow)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from temporalio import activity
+
+from activities.common import database, settings
+from reelscan.cache_store import CacheStore
+from reelscan.db import repository
+from reelscan.jobs import DirectoryScanInput, DirectoryScanResult
+from reelscan.library.scanner import DirectoryError, scan_movie_directory
+
+log = logging.getLogger(__name__)
+MAX_ERRORS_RETURNED = 5
+
+
+@activity.defn
+def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
+    """Idempotent: a retry after the movie was recorded reports what the first attempt recorded."""
+    with database() as session:
+        earlier = repository.already_recorded(session, job.scan_job_id, job.directory_seq)
+    if earlier is None:
+        root = Path(job.library_path)
+        try:
+            scan = scan_movie_directory(
+                root,
+                job.directory_path,
+                read_media=not job.skip_ffprobe,
+                find_assets=not job.skip_asset_discovery,
+            )
+        except DirectoryError as exc:
+            message = str(exc)
+        except Exception as exc:  # a bug or an odd file must not stop the scan: it becomes this directory's error
+            log.exception("unexpected error scanning %s", root / job.directory_path)
+            message = f"cannot scan {root / job.directory_path}: {type(exc).__name__}: {exc}"
+        else:
+            cache = CacheStore(settings().resolved_cache_dir)
+            with database() as session:
+                earlier = repository.record_directory_scan(
+                    session,
+                    scan_job_id=job.scan_job_id,
+                    seq=job.directory_seq,
+                    library_id=job.library_id,
+                    scan=scan,
+                    cache_exists=cache.exists,
+                )
+        if earlier is None:
+            with database() as session:
+                earlier = repository.record_directory_error(session, job.scan_job_id, job.directory_seq, message)
+    return DirectoryScanResult(
+        seq=job.directory_seq,
+        outcome=earlier.outcome,
+        movie_id=earlier.movie_id,
+        assets_to_cache=earlier.assets_to_cache,
+        error_count=len(earlier.errors),
+        errors=earlier.errors[:MAX_ERRORS_RETURNED],
+    )

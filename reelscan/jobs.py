@@ -1,0 +1,110 @@
+"""Job payloads: the spec's job types as small pydantic models that travel through Temporal.
+
+Rule: nothing here grows with the library. Lists are bounded pages; big data stays in the database.
+Secrets never appear here.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from reelscan.progress import ScanState
+from reelscan.scan_options import ScanOptions
+
+
+class LibraryScanInput(BaseModel):
+    """Input of LibraryScanWorkflow; `state` and `next_seq` are set only when it continues as new."""
+
+    scan_job_id: int
+    library_id: int
+    library_name: str
+    library_path: str
+    library_type: str = "movie"
+    options: ScanOptions = Field(default_factory=ScanOptions)
+    enrichment_wanted: bool = False
+    # Knobs copied from settings at start so every run of the scan uses the same ones.
+    children_window: int = 200
+    cache_window: int = 8
+    cache_batch_size: int = 50
+    progress_interval_seconds: float = 2.0
+    continue_as_new_events: int = 4000
+    scan_task_queue: str = "reelscan-scan"
+    cache_task_queue: str = "reelscan-cache"
+    # Carried across continue-as-new.
+    state: ScanState | None = None
+    next_seq: int = 0
+    pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (movie id, assets) not yet batched
+    cancel_requested: bool = False
+
+
+class DiscoverInput(BaseModel):
+    scan_job_id: int
+    library_path: str
+    max_directories: int | None = None
+
+
+class DiscoverResult(BaseModel):
+    directories_total: int
+    directories_ignored: int
+    errors_count: int
+    first_errors: list[str] = Field(default_factory=list)
+
+
+class DirectoryPageInput(BaseModel):
+    scan_job_id: int
+    start_seq: int
+    limit: int
+
+
+class DirectoryRef(BaseModel):
+    seq: int
+    path: str  # relative to the library root
+
+
+class DirectoryPage(BaseModel):
+    directories: list[DirectoryRef]
+
+
+class DirectoryScanInput(BaseModel):
+    """The spec's directory-scan payload."""
+
+    scan_job_id: int
+    library_id: int
+    library_path: str
+    library_type: str = "movie"
+    directory_seq: int
+    directory_path: str  # relative to the library root
+    skip_ffprobe: bool = False
+    skip_asset_discovery: bool = False
+
+
+class DirectoryScanResult(BaseModel):
+    seq: int
+    outcome: str  # new | updated | unchanged | error
+    movie_id: int | None = None
+    assets_to_cache: int = 0
+    error_count: int = 0
+    errors: list[str] = Field(default_factory=list)  # each names the path; first few only
+
+
+class CacheAssetsInput(BaseModel):
+    """A batch of the spec's cache-asset jobs: every uncached asset of these movies."""
+
+    scan_job_id: int
+    library_path: str
+    movie_ids: list[int]
+
+
+class CacheAssetsResult(BaseModel):
+    cached: int = 0
+    failed: int = 0
+    bytes_copied: int = 0
+    by_type: dict[str, int] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list)  # first few only
+
+
+class RecordProgressInput(BaseModel):
+    """Absolute values for the scan_jobs projection (idempotent)."""
+
+    state: ScanState
+    message: dict[str, object]

@@ -1,0 +1,110 @@
+"""Phase 2 for one movie directory: main video, NFO, folder name, media info and local assets.
+
+Pure domain code: reads the filesystem, returns a DirectoryScan; the database layer stores it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reelscan.library.assets import LocalAsset, discover_local_assets
+from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
+from reelscan.library.naming import ParsedName, parse_folder_name
+from reelscan.library.nfo import NfoData, NfoError, find_nfo, parse_nfo
+from reelscan.library.rules import is_video_name
+from reelscan.library.videos import MainVideo, choose_main_video, list_folder, video_stem
+
+
+class DirectoryError(Exception):
+    """This directory cannot be recorded as a movie; the message names the path and the reason."""
+
+
+@dataclass
+class DirectoryScan:
+    root: Path
+    relative_dir: str
+    main: MainVideo
+    parsed_name: ParsedName
+    nfo: NfoData | None = None
+    nfo_path: Path | None = None
+    media: MediaInfo | None = None
+    assets: list[LocalAsset] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    @property
+    def title(self) -> str:
+        return (self.nfo.title if self.nfo and self.nfo.title else None) or self.parsed_name.title
+
+    @property
+    def title_source(self) -> str:
+        return "nfo" if self.nfo and self.nfo.title else "folder"
+
+    @property
+    def year(self) -> int | None:
+        return (self.nfo.year if self.nfo else None) or self.parsed_name.year
+
+    @property
+    def imdb_id(self) -> str | None:
+        return (self.nfo.imdb_id if self.nfo else None) or self.parsed_name.imdb_id
+
+    @property
+    def tmdb_id(self) -> int | None:
+        return (self.nfo.tmdb_id if self.nfo else None) or self.parsed_name.tmdb_id
+
+
+def _inside(root: Path, path: Path) -> bool:
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root + os.sep)
+
+
+def scan_movie_directory(
+    root: Path, relative_dir: str, *, read_media: bool = True, find_assets: bool = True
+) -> DirectoryScan:
+    """Scan one movie folder. Raises DirectoryError when there is no movie to record."""
+    directory = root / relative_dir
+    if not _inside(root, directory):
+        raise DirectoryError(f"{directory} leads outside the library root {root}; skipped")
+    if not directory.exists():
+        raise DirectoryError(f"{directory} no longer exists")
+    if not directory.is_dir():
+        raise DirectoryError(f"{directory} is no longer a directory")
+    try:
+        entries = list_folder(directory)
+    except PermissionError as exc:
+        raise DirectoryError(f"cannot read directory {directory}: permission denied") from exc
+    except OSError as exc:
+        raise DirectoryError(f"cannot read directory {directory}: {exc.strerror or exc}") from exc
+
+    main = choose_main_video(directory, entries)
+    if main is None:
+        videos = [e for e in entries if not e.is_dir and is_video_name(e.name)]
+        if videos and all(e.size == 0 for e in videos):
+            raise DirectoryError(f"{directory} holds only zero-byte video files")
+        raise DirectoryError(f"{directory} holds no usable video file")
+
+    scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parse_folder_name(directory.name))
+
+    nfo_path = find_nfo(directory, [video_stem(main)])
+    if nfo_path is not None:
+        scan.nfo_path = nfo_path
+        try:
+            scan.nfo = parse_nfo(nfo_path)
+        except NfoError as exc:
+            scan.errors.append(str(exc))
+            scan.nfo = exc.recovered
+
+    if read_media:
+        try:
+            scan.media = read_media_info(main.path)
+        except MediaInfoError as exc:
+            scan.errors.append(str(exc))
+
+    if find_assets:
+        scan.assets = discover_local_assets(directory, entries, main)
+    return scan

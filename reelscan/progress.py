@@ -1,0 +1,289 @@
+"""Scan counters, phase rules and the spec's ScanProgressMessage, as pure code.
+
+LibraryScanWorkflow owns a ScanState and calls these functions; the same code renders the message for the
+progress query, the scan_jobs projection, the CLI and the API, so every surface says the same thing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
+FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
+ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "other")
+
+
+class ScanCounters(BaseModel):
+    """Every counter of the spec's scan_jobs table, plus a few the displays need."""
+
+    directories_total: int = 0
+    directories_queued: int = 0
+    directories_ignored: int = 0
+    directories_scanned: int = 0
+    movies_found: int = 0
+    movies_new: int = 0
+    movies_updated: int = 0
+    assets_queued: int = 0
+    assets_cached: int = 0
+    assets_failed: int = 0
+    assets_by_type: dict[str, int] = Field(default_factory=dict)
+    enrichment_queued: int = 0
+    enrichment_completed: int = 0
+    errors_count: int = 0
+    last_error: str | None = None
+
+    @property
+    def assets_done(self) -> int:
+        """Assets that will not be worked on again in this scan (cached or given up)."""
+        return self.assets_cached + self.assets_failed
+
+
+class ScanState(BaseModel):
+    """What LibraryScanWorkflow knows about its scan; carried whole across continue-as-new."""
+
+    scan_job_id: int
+    library_id: int
+    library_name: str
+    workflow_id: str = ""
+    phase: Phase = "discovering"
+    counters: ScanCounters = Field(default_factory=ScanCounters)
+    started_at: datetime
+    discovery_completed_at: datetime | None = None
+    scanning_completed_at: datetime | None = None
+    caching_completed_at: datetime | None = None
+    completed_at: datetime | None = None
+    phase_started_at: datetime | None = None
+    phase_done_at_start: int = 0
+    current_operation: str = "Starting scan"
+    notice: str | None = None
+    last_updated_at: datetime | None = None
+
+
+class _Camel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class DiscoveringProgress(_Camel):
+    directories_found: int
+    directories_ignored: int
+    in_progress: bool
+
+
+class ScanningProgress(_Camel):
+    scanned: int
+    total: int
+    percentage: int
+
+
+class CachingProgress(_Camel):
+    cached: int
+    queued: int
+    failed: int
+    percentage: int
+    by_type: dict[str, int]
+
+
+class EnrichingProgress(_Camel):
+    completed: int
+    queued: int
+    percentage: int
+
+
+class PhaseProgress(_Camel):
+    discovering: DiscoveringProgress | None = None
+    scanning: ScanningProgress | None = None
+    caching: CachingProgress | None = None
+    enriching: EnrichingProgress | None = None
+
+
+class ScanStats(_Camel):
+    movies_found: int
+    movies_new: int
+    movies_updated: int
+    assets_cached: int
+    errors_count: int
+
+
+class ScanProgressMessage(_Camel):
+    """The spec's WebSocket message, with a few additions (summary line, notice, last error, timestamps)."""
+
+    type: Literal["scan:progress"] = "scan:progress"
+    scan_job_id: int
+    library_id: int
+    library_name: str
+    workflow_id: str = ""
+    phase: Phase
+    progress: PhaseProgress
+    stats: ScanStats
+    summary: str
+    current_operation: str
+    estimated_time_remaining: str | None = None
+    notice: str | None = None
+    last_error: str | None = None
+    started_at: str
+    last_updated_at: str
+    phase_timestamps: dict[str, str | None] = Field(default_factory=dict)
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(by_alias=True, mode="json")
+
+
+def percentage(done: int, total: int) -> int:
+    """Whole percent, never 100 before the work is really done."""
+    if total <= 0:
+        return 100 if done >= total else 0
+    return min(100, done * 100 // total)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def phase_done_and_total(state: ScanState) -> tuple[int, int]:
+    c = state.counters
+    if state.phase == "scanning":
+        return c.directories_scanned, c.directories_total
+    if state.phase == "caching":
+        return c.assets_done, c.assets_queued
+    if state.phase == "enriching":
+        return c.enrichment_completed, c.enrichment_queued
+    return 0, 0
+
+
+def summary_line(state: ScanState) -> str:
+    """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
+    c = state.counters
+    if state.phase == "discovering":
+        return f"Discovering directories... Found {_n(c.directories_total)} movies"
+    if state.phase == "scanning":
+        done, total = phase_done_and_total(state)
+        return f"Scanning movies... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
+    if state.phase == "caching":
+        done, total = phase_done_and_total(state)
+        return f"Caching assets... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
+    if state.phase == "enriching":
+        done, total = phase_done_and_total(state)
+        return f"Enriching metadata... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
+    movies = f"{_n(c.movies_found)} movies ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
+    errors = f"{_n(c.errors_count)} error{'' if c.errors_count == 1 else 's'}"
+    if state.phase == "completed":
+        return f"Scan completed: {movies}, {_n(c.assets_cached)} assets cached, {errors}"
+    if state.phase == "cancelled":
+        return f"Scan cancelled after {_n(c.directories_scanned)}/{_n(c.directories_total)} directories: {movies}, {errors}"
+    return f"Scan failed: {c.last_error or 'unknown error'}"
+
+
+def humanize_seconds(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"about {seconds} second{'' if seconds == 1 else 's'}"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {minutes} minute{'' if minutes == 1 else 's'}"
+    hours = seconds / 3600
+    return f"about {hours:.1f} hours"
+
+
+def estimate_remaining(state: ScanState, now: datetime) -> str | None:
+    """Time left in the current phase from the rate observed since the phase began."""
+    if state.phase_started_at is None or state.phase in FINAL_PHASES or state.phase == "discovering":
+        return None
+    done, total = phase_done_and_total(state)
+    progressed = done - state.phase_done_at_start
+    elapsed = (now - state.phase_started_at).total_seconds()
+    if progressed <= 0 or elapsed < 1 or total <= done:
+        return None
+    return humanize_seconds((total - done) * elapsed / progressed)
+
+
+def enter_phase(state: ScanState, phase: Phase, now: datetime) -> None:
+    """Move to a phase, stamping the spec's phase timestamps."""
+    previous = state.phase
+    if previous == "discovering" and phase != "discovering":
+        state.discovery_completed_at = state.discovery_completed_at or now
+    if previous == "scanning" and phase != "scanning":
+        state.scanning_completed_at = state.scanning_completed_at or now
+    if previous == "caching" and phase != "caching":
+        state.caching_completed_at = state.caching_completed_at or now
+    if phase in FINAL_PHASES:
+        state.completed_at = now
+    state.phase = phase
+    state.phase_started_at = now
+    state.phase_done_at_start = phase_done_and_total(state)[0]
+    state.last_updated_at = now
+
+
+def caching_finished(counters: ScanCounters) -> bool:
+    return counters.assets_done >= counters.assets_queued
+
+
+def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
+    c = state.counters
+    progress = PhaseProgress(
+        discovering=DiscoveringProgress(
+            directories_found=c.directories_total,
+            directories_ignored=c.directories_ignored,
+            in_progress=state.phase == "discovering",
+        ),
+    )
+    if state.phase != "discovering":
+        progress.scanning = ScanningProgress(
+            scanned=c.directories_scanned,
+            total=c.directories_total,
+            percentage=percentage(c.directories_scanned, c.directories_total),
+        )
+    if c.assets_queued or state.phase in ("caching", "enriching", "completed"):
+        progress.caching = CachingProgress(
+            cached=c.assets_cached,
+            queued=c.assets_queued,
+            failed=c.assets_failed,
+            percentage=percentage(c.assets_done, c.assets_queued),
+            by_type=dict(sorted(c.assets_by_type.items())),
+        )
+    if c.enrichment_queued or state.phase == "enriching":
+        progress.enriching = EnrichingProgress(
+            completed=c.enrichment_completed,
+            queued=c.enrichment_queued,
+            percentage=percentage(c.enrichment_completed, c.enrichment_queued),
+        )
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return ScanProgressMessage(
+        scan_job_id=state.scan_job_id,
+        library_id=state.library_id,
+        library_name=state.library_name,
+        workflow_id=state.workflow_id,
+        phase=state.phase,
+        progress=progress,
+        stats=ScanStats(
+            movies_found=c.movies_found,
+            movies_new=c.movies_new,
+            movies_updated=c.movies_updated,
+            assets_cached=c.assets_cached,
+            errors_count=c.errors_count,
+        ),
+        summary=summary_line(state),
+        current_operation=state.current_operation,
+        estimated_time_remaining=estimate_remaining(state, now),
+        notice=state.notice,
+        last_error=c.last_error,
+        started_at=state.started_at.isoformat(),
+        last_updated_at=(state.last_updated_at or now).isoformat(),
+        phase_timestamps={
+            "discoveryCompletedAt": iso(state.discovery_completed_at),
+            "scanningCompletedAt": iso(state.scanning_completed_at),
+            "cachingCompletedAt": iso(state.caching_completed_at),
+            "completedAt": iso(state.completed_at),
+        },
+    )
+
+
+def asset_group(asset_type: str) -> str:
+    """Group asset types the way the displays count them (posters, fanart, trailers, subtitles, other)."""
+    return asset_type if asset_type in ASSET_GROUPS else "other"

@@ -1,0 +1,24 @@
+"""The spec's ScanOptions: stored in scan_jobs.options and honoured by every phase."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ScanOptions(BaseModel):
+    """Per-scan switches. Field names are snake_case in Python and camelCase in JSON, as in the spec."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    enable_caching: bool = True
+    enable_enrichment: bool | None = Field(None, description="Default: the library's automation setting.")
+    skip_asset_discovery: bool = False
+    skip_ffprobe: bool = False
+    max_directories: int | None = Field(None, ge=1)
+    enrichment_mode: Literal["none", "metadata-only", "full"] = "full"
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(by_alias=True)

@@ -1,0 +1,37 @@
+"""Connecting to Temporal: the configured server, or the embedded one started on demand."""
+
+from __future__ import annotations
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+
+from reelscan.service import embedded
+from reelscan.settings import Settings
+
+
+class TemporalUnavailable(Exception):
+    """No Temporal server answers at the configured address."""
+
+
+def temporal_address(settings: Settings, *, start_embedded: bool) -> str:
+    if settings.temporal_address:
+        return settings.temporal_address
+    if start_embedded:
+        address = embedded.ensure_dev_server(settings)
+        embedded.ensure_worker(settings, address)
+        return address
+    return embedded.embedded_address(settings)
+
+
+async def connect(settings: Settings, *, start_embedded: bool = True, address: str | None = None) -> Client:
+    target = address or temporal_address(settings, start_embedded=start_embedded)
+    try:
+        return await Client.connect(
+            target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+        )
+    except (RPCError, RuntimeError) as exc:
+        raise TemporalUnavailable(
+            f"cannot reach the Temporal server at {target}: {exc}. Is it running? "
+            "Unset REELSCAN_TEMPORAL_ADDRESS to use the embedded one."
+        ) from None

@@ -1,0 +1,91 @@
+"""The spec's progress displays rendered with rich, from a ScanProgressMessage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+HEADINGS = {
+    "discovering": "🔍 Discovering directories...",
+    "scanning": "📊 Scanning movies...",
+    "caching": "💾 Caching assets...",
+    "enriching": "🌐 Enriching metadata...",
+    "completed": "✅ Scan completed successfully!",
+    "cancelled": "⏹  Scan cancelled",
+    "failed": "❌ Scan failed",
+}
+ASSET_LABELS = (("poster", "Posters"), ("fanart", "Fanart"), ("trailer", "Trailers"), ("subtitle", "Subtitles"),
+                ("other", "Other art"))  # fmt: skip
+
+
+def _bar(done: int, total: int, pct: int) -> Table:
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1)
+    grid.add_column(justify="right", width=6)
+    grid.add_row(ProgressBar(total=max(total, 1), completed=min(done, max(total, 1))), f"{pct}%")
+    return grid
+
+
+def render(message: dict[str, Any]) -> Panel:
+    phase = str(message.get("phase", "?"))
+    progress: dict[str, Any] = message.get("progress") or {}
+    stats: dict[str, Any] = message.get("stats") or {}
+    rows: list[Any] = [Text(HEADINGS.get(phase, phase), style="bold")]
+    if phase in ("caching", "enriching", "completed"):
+        rows.insert(0, Text("✅ Scanning complete! Library is ready to use.", style="green"))
+
+    discovering = progress.get("discovering") or {}
+    scanning = progress.get("scanning")
+    caching = progress.get("caching")
+    enriching = progress.get("enriching")
+    if phase == "discovering":
+        rows.append(Text(f"Found: {discovering.get('directoriesFound', 0):,} movie directories"))
+        rows.append(Text(f"Ignored: {discovering.get('directoriesIgnored', 0):,} (matching ignore patterns)"))
+    if scanning and phase in ("scanning", "cancelled", "failed"):
+        rows.append(Text(f"Progress: {scanning['scanned']:,} / {scanning['total']:,} ({scanning['percentage']}%)"))
+        rows.append(_bar(scanning["scanned"], scanning["total"], scanning["percentage"]))
+    if stats and phase != "discovering":
+        rows.append(
+            Text(
+                f"Movies: {stats.get('moviesFound', 0):,} found ({stats.get('moviesNew', 0):,} new, "
+                f"{stats.get('moviesUpdated', 0):,} updated)"
+            )
+        )
+    if caching:
+        rows.append(
+            Text(
+                f"Assets: {caching['cached']:,} / {caching['queued']:,} cached ({caching['percentage']}%)"
+                + (f", {caching['failed']:,} failed" if caching.get("failed") else "")
+            )  # fmt: skip
+        )
+        by_type = caching.get("byType") or {}
+        for key, label in ASSET_LABELS:
+            if by_type.get(key):
+                rows.append(Text(f"  - {label}: {by_type[key]:,} cached"))
+        if phase == "caching":
+            rows.append(_bar(caching["cached"] + caching.get("failed", 0), caching["queued"], caching["percentage"]))
+    if enriching:
+        rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} movies"))
+        if phase == "enriching":
+            rows.append(_bar(enriching["completed"], enriching["queued"], enriching["percentage"]))
+    rows.append(Text(f"Errors: {stats.get('errorsCount', 0):,}", style="red" if stats.get("errorsCount") else ""))
+    if message.get("lastError"):
+        rows.append(Text(f"Last error: {message['lastError']}", style="red"))
+    if message.get("notice"):
+        rows.append(Text(f"Note: {message['notice']}", style="yellow"))
+    if phase not in ("completed", "cancelled", "failed"):
+        if message.get("currentOperation"):
+            rows.append(Text(f"Currently: {message['currentOperation']}", style="dim"))
+        if message.get("estimatedTimeRemaining"):
+            rows.append(Text(f"Estimated time remaining: {message['estimatedTimeRemaining']}", style="dim"))
+    else:
+        completed_at = (message.get("phaseTimestamps") or {}).get("completedAt")
+        if completed_at:
+            rows.append(Text(f"Finished at: {completed_at}", style="dim"))
+    title = f'Library Scan: "{message.get("libraryName", "?")}" (scan {message.get("scanJobId", "?")})'
+    return Panel(Group(*rows), title=title, title_align="left", width=72)

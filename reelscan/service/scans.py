@@ -1,0 +1,173 @@
+"""Starting, inspecting and cancelling scans: the one place the CLI and the API share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
+
+from reelscan.db import repository
+from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
+from reelscan.db.session import session_scope
+from reelscan.jobs import LibraryScanInput
+from reelscan.scan_options import ScanOptions
+from reelscan.settings import Settings
+from workflows.library_scan import LibraryScanWorkflow
+
+
+class ScanRequestError(Exception):
+    """A request a person made that cannot be carried out (bad path, unknown id); the message says why."""
+
+
+@dataclass(frozen=True)
+class StartedScan:
+    scan_job_id: int
+    workflow_id: str
+    library_id: int
+    already_running: bool
+
+
+def workflow_id_for(library_id: int, scan_job_id: int) -> str:
+    return f"scan-{library_id}-{scan_job_id}"
+
+
+def check_library_path(path: Path) -> Path:
+    if not path.exists():
+        raise ScanRequestError(f"library path {path} does not exist")
+    if not path.is_dir():
+        raise ScanRequestError(f"library path {path} is not a directory")
+    try:
+        next(path.iterdir(), None)
+    except PermissionError:
+        raise ScanRequestError(f"library path {path} cannot be read: permission denied") from None
+    return path.resolve()
+
+
+def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str = "movie") -> int:
+    root = check_library_path(path)
+    with session_scope(settings.resolved_database_url) as session:
+        return repository.get_or_create_library(session, root, name, library_type).id
+
+
+async def _is_running(client: Client, workflow_id: str | None) -> bool:
+    if not workflow_id:
+        return False
+    try:
+        description = await client.get_workflow_handle(workflow_id).describe()
+    except RPCError:
+        return False
+    return description.status == WorkflowExecutionStatus.RUNNING
+
+
+async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:
+    """Start a scan, or return the library's running scan instead of starting a second one."""
+    url = settings.resolved_database_url
+    with session_scope(url) as session:
+        library = session.get(Library, library_id)
+        if library is None:
+            raise ScanRequestError(f"there is no library with id {library_id}")
+        check_library_path(Path(library.path))
+        running = repository.active_scan(session, library_id)
+        running_id = (running.id, running.workflow_id) if running else None
+    if running_id is not None:
+        if await _is_running(client, running_id[1]):
+            return StartedScan(running_id[0], str(running_id[1]), library_id, already_running=True)
+        # The row says active but its workflow is gone (terminated by hand, server history lost).
+        with session_scope(url) as session:
+            stale = session.get(ScanJob, running_id[0])
+            if stale is not None and stale.status in ACTIVE_SCAN_STATUSES:
+                stale.status = "failed"
+                stale.last_error = "the scan's workflow is no longer running"
+                stale.completed_at = utcnow()
+
+    with session_scope(url) as session:
+        library = session.get(Library, library_id)
+        assert library is not None
+        job = repository.create_scan_job(session, library_id, options.to_json_dict())
+        if job is None:  # another starter won the race
+            other = repository.active_scan(session, library_id)
+            assert other is not None
+            return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True)
+        job.workflow_id = workflow_id_for(library_id, job.id)
+        enrichment_wanted = (
+            options.enable_enrichment if options.enable_enrichment is not None else library.auto_enrich
+        ) and options.enrichment_mode != "none"
+        scan_input = LibraryScanInput(
+            scan_job_id=job.id,
+            library_id=library_id,
+            library_name=library.name,
+            library_path=library.path,
+            library_type=library.type,
+            options=options,
+            enrichment_wanted=enrichment_wanted,
+            children_window=settings.children_window,
+            cache_window=settings.cache_window,
+            cache_batch_size=settings.cache_batch_size,
+            progress_interval_seconds=settings.progress_interval_seconds,
+            continue_as_new_events=settings.continue_as_new_events,
+            scan_task_queue=settings.scan_task_queue,
+            cache_task_queue=settings.cache_task_queue,
+        )
+        started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
+    await client.start_workflow(
+        LibraryScanWorkflow.run,
+        scan_input,
+        id=started.workflow_id,
+        task_queue=settings.scan_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        static_summary=f"Scan of library {scan_input.library_name} ({scan_input.library_path})",
+    )
+    return started
+
+
+def scan_row(settings: Settings, scan_job_id: int) -> ScanJob:
+    with session_scope(settings.resolved_database_url) as session:
+        job = session.get(ScanJob, scan_job_id)
+        if job is None:
+            raise ScanRequestError(f"there is no scan with id {scan_job_id}")
+        session.expunge(job)
+        return job
+
+
+async def scan_progress(client: Client | None, settings: Settings, scan_job_id: int) -> dict[str, Any]:
+    """The ScanProgressMessage: live from the workflow while it runs, else the last one recorded."""
+    job = scan_row(settings, scan_job_id)
+    if client is not None and job.workflow_id and job.status in ACTIVE_SCAN_STATUSES:
+        try:
+            result: dict[str, Any] = await client.get_workflow_handle(job.workflow_id).query("progress")
+            return result
+        except RPCError:
+            pass
+    if job.progress:
+        return dict(job.progress)
+    return {
+        "type": "scan:progress",
+        "scanJobId": job.id,
+        "libraryId": job.library_id,
+        "phase": job.status,
+        "summary": f"Scan {job.status}",
+        "lastError": job.last_error,
+    }
+
+
+async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:
+    job = scan_row(settings, scan_job_id)
+    if job.status not in ACTIVE_SCAN_STATUSES:
+        return f"scan {scan_job_id} is already {job.status}"
+    if not job.workflow_id or not await _is_running(client, job.workflow_id):
+        raise ScanRequestError(f"scan {scan_job_id} has no running workflow")
+    await client.get_workflow_handle(job.workflow_id).signal("cancel")
+    return f"cancel requested for scan {scan_job_id}"
+
+
+def list_scans(settings: Settings, limit: int = 50) -> list[ScanJob]:
+    with session_scope(settings.resolved_database_url) as session:
+        rows = list(session.scalars(select(ScanJob).order_by(ScanJob.id.desc()).limit(limit)))
+        for row in rows:
+            session.expunge(row)
+        return rows

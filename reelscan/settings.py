@@ -1,0 +1,64 @@
+"""Settings from the environment (prefix REELSCAN_) or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REELSCAN_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("./data"), description="Where the embedded database, cache, logs and Temporal history live."
+    )
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in the data dir.")
+    cache_dir: Path | None = Field(
+        None, description="Asset cache root; default <data_dir>/cache. Shared by all workers."
+    )
+    temporal_address: str | None = Field(
+        None, description="host:port of a Temporal server; unset = embedded dev server."
+    )
+    temporal_namespace: str = "default"
+    task_queue_prefix: str = Field("reelscan", description="Task queues are <prefix>-scan and <prefix>-cache.")
+
+    # Worker concurrency (2 cores: I/O-bound threads, not processes).
+    scan_concurrency: int = Field(8, ge=1, description="Directory scans run at once per worker.")
+    cache_concurrency: int = Field(4, ge=1, description="Cache batch activities run at once per worker.")
+    max_concurrent_workflow_tasks: int = Field(50, ge=1)
+
+    # Workflow windows: far below Temporal's 2,000 pending children/activities per run.
+    children_window: int = Field(200, ge=1, le=1500, description="Directory children in flight per scan.")
+    cache_window: int = Field(8, ge=1, le=500, description="Cache batch activities in flight per scan.")
+    cache_batch_size: int = Field(50, ge=1, le=1000, description="Assets per cache activity.")
+    progress_interval_seconds: float = Field(2.0, gt=0, description="How often scan_jobs is refreshed while running.")
+    continue_as_new_events: int = Field(4000, ge=100, description="History length that forces continue-as-new.")
+
+    embedded_temporal_port: int = 7233
+    embedded_ui_port: int = 8233
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'reelscan.db').resolve()}"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return (self.cache_dir or self.data_dir / "cache").resolve()
+
+    @property
+    def scan_task_queue(self) -> str:
+        return f"{self.task_queue_prefix}-scan"
+
+    @property
+    def cache_task_queue(self) -> str:
+        return f"{self.task_queue_prefix}-cache"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

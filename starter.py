@@ -1,0 +1,237 @@
+"""The reelscan command line: start, follow, cancel and inspect library scans.
+
+python starter.py scan ~/Movies            # scan (creating the library), live progress until done
+python starter.py scan --library 1 --json  # start and print the scan id as JSON
+python starter.py status 3 | watch 3 | cancel 3 | list | movies --library 1 --json | down
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+from temporalio.client import Client
+
+from reelscan.db.session import migrate, session_scope
+from reelscan.db.views import list_movies
+from reelscan.progress import FINAL_PHASES
+from reelscan.scan_options import ScanOptions
+from reelscan.service import embedded, scans
+from reelscan.service.client import TemporalUnavailable, connect
+from reelscan.service.display import render
+from reelscan.settings import Settings, get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class UsageError(Exception):
+    """A mistake in what was asked; printed as one line."""
+
+
+def _options(args: argparse.Namespace) -> ScanOptions:
+    return ScanOptions(
+        enable_caching=not args.no_cache,
+        enable_enrichment=False if args.no_enrich else None,
+        skip_asset_discovery=args.skip_assets,
+        skip_ffprobe=args.skip_ffprobe,
+        max_directories=args.max_directories,
+        enrichment_mode=args.enrichment_mode,
+    )
+
+
+async def _client(settings: Settings) -> Client:
+    if not settings.temporal_address:
+        console.print(f"[dim]Temporal Web UI: {embedded.web_ui_url(settings)}[/dim]", highlight=False)
+    return await connect(settings)
+
+
+async def _follow(client: Client, settings: Settings, scan_job_id: int, *, live: bool) -> dict[str, Any]:
+    """Poll the progress query until the scan ends; draw the panel when live."""
+    message = await scans.scan_progress(client, settings, scan_job_id)
+    if not live:
+        while message.get("phase") not in FINAL_PHASES:
+            await asyncio.sleep(0.5)
+            message = await scans.scan_progress(client, settings, scan_job_id)
+        return message
+    with Live(render(message), console=console, refresh_per_second=8) as view:
+        while message.get("phase") not in FINAL_PHASES:
+            await asyncio.sleep(0.25)
+            message = await scans.scan_progress(client, settings, scan_job_id)
+            view.update(render(message))
+    return message
+
+
+def _exit_code(message: dict[str, Any]) -> int:
+    return {"completed": 0, "cancelled": 3}.get(str(message.get("phase")), 1)
+
+
+async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    if args.path is None and args.library is None:
+        raise UsageError("give a library PATH or --library ID")
+    options = _options(args)
+    library_id = args.library
+    if library_id is None:
+        library_id = scans.library_for_path(settings, Path(args.path).expanduser(), args.name)
+    client = await _client(settings)
+    started = await scans.start_scan(client, settings, library_id, options)
+    if started.already_running and not args.json:
+        console.print(f"Library {library_id} is already being scanned: following scan {started.scan_job_id}")
+    if args.json and not args.wait:
+        print(json.dumps({"scanJobId": started.scan_job_id, "workflowId": started.workflow_id,
+                          "libraryId": library_id, "alreadyRunning": started.already_running}))  # fmt: skip
+        return 0
+    message = await _follow(client, settings, started.scan_job_id, live=not args.json)
+    if args.json:
+        print(json.dumps(message))
+    else:
+        console.print(message.get("summary", ""), highlight=False)
+    return _exit_code(message)
+
+
+async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    job = scans.scan_row(settings, args.scan_id)
+    client = await connect(settings, start_embedded=False) if job.status not in FINAL_PHASES else None
+    message = await scans.scan_progress(client, settings, args.scan_id)
+    if args.json:
+        print(json.dumps(message))
+    else:
+        console.print(render(message))
+    return 0
+
+
+async def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    scans.scan_row(settings, args.scan_id)
+    client = await _client(settings)
+    message = await _follow(client, settings, args.scan_id, live=True)
+    return _exit_code(message)
+
+
+async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    scans.scan_row(settings, args.scan_id)
+    client = await connect(settings, start_embedded=False)
+    console.print(await scans.cancel_scan(client, settings, args.scan_id))
+    return 0
+
+
+async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    rows = scans.list_scans(settings, args.limit)
+    if args.json:
+        print(json.dumps([{"scanJobId": r.id, "libraryId": r.library_id, "status": r.status,
+                           "workflowId": r.workflow_id, "moviesFound": r.movies_found, "errorsCount": r.errors_count,
+                           "startedAt": r.started_at.isoformat()} for r in rows]))  # fmt: skip
+        return 0
+    table = Table("scan", "library", "status", "movies", "new", "updated", "assets", "errors", "started")
+    for r in rows:
+        table.add_row(str(r.id), str(r.library_id), r.status, f"{r.movies_found:,}", f"{r.movies_new:,}",
+                      f"{r.movies_updated:,}", f"{r.assets_cached:,}/{r.assets_queued:,}", f"{r.errors_count:,}",
+                      r.started_at.strftime("%Y-%m-%d %H:%M:%S"))  # fmt: skip
+    console.print(table)
+    return 0
+
+
+async def cmd_movies(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(settings.resolved_database_url) as session:
+        movies = list_movies(session, args.library)
+    if args.json:
+        print(json.dumps(movies))
+        return 0
+    table = Table("id", "title", "year", "ids", "video", "assets", "state")
+    for m in movies:
+        ids = " ".join(x for x in (m["imdbId"], f"tmdb:{m['tmdbId']}" if m["tmdbId"] else None) if x)
+        video = next((f"{s.get('codec')} {s.get('width')}x{s.get('height')}" for s in m["streams"]
+                      if s["kind"] == "video"), "")  # fmt: skip
+        table.add_row(str(m["id"]), m["title"], str(m["year"] or ""), ids, video, str(len(m["assets"])), m["state"])
+    console.print(table)
+    return 0
+
+
+async def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
+    stopped = embedded.stop_embedded(settings)
+    console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+    return 0
+
+
+async def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    await _client(settings)
+    console.print("Temporal dev server and worker are running")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="starter.py", description="reelscan: scan media libraries on Temporal.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    scan = sub.add_parser("scan", help="scan a library (created on first use) and follow its progress")
+    scan.add_argument("path", nargs="?", help="library folder")
+    scan.add_argument("--library", type=int, help="scan an existing library by id")
+    scan.add_argument("--name", help="name of a new library (default: the folder name)")
+    scan.add_argument("--max-directories", type=int, help="scan only the first N directories")
+    scan.add_argument("--skip-ffprobe", action="store_true", help="do not read media info")
+    scan.add_argument("--skip-assets", action="store_true", help="do not discover local assets")
+    scan.add_argument("--no-cache", action="store_true", help="do not cache assets")
+    scan.add_argument("--no-enrich", action="store_true", help="no metadata enrichment")
+    scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"], default="full")
+    scan.add_argument("--wait", action="store_true", help="with --json: wait and print the final progress message")
+    scan.add_argument("--json", action="store_true", help="machine-readable output")
+    scan.set_defaults(func=cmd_scan)
+
+    for name, func, text in (("status", cmd_status, "show a scan's progress"),
+                             ("watch", cmd_watch, "follow a scan live"),
+                             ("cancel", cmd_cancel, "cancel a running scan")):  # fmt: skip
+        p = sub.add_parser(name, help=text)
+        p.add_argument("scan_id", type=int)
+        if name == "status":
+            p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+
+    lst = sub.add_parser("list", help="recent scans")
+    lst.add_argument("--limit", type=int, default=20)
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=cmd_list)
+
+    movies = sub.add_parser("movies", help="movies in the database")
+    movies.add_argument("--library", type=int)
+    movies.add_argument("--json", action="store_true")
+    movies.set_defaults(func=cmd_movies)
+
+    sub.add_parser("up", help="start the embedded Temporal server and worker").set_defaults(func=cmd_up)
+    sub.add_parser("down", help="stop the embedded Temporal server and worker").set_defaults(func=cmd_down)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        migrate(settings.resolved_database_url)
+        code: int = asyncio.run(args.func(args, settings))
+        return code
+    except (UsageError, scans.ScanRequestError, TemporalUnavailable, embedded.EmbeddedError) as exc:
+        err_console.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        return 2
+    except OperationalError as exc:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        err_console.print(f"error: the database at {settings.resolved_database_url} is unavailable: {reason}",
+                          highlight=False, soft_wrap=True)  # fmt: skip
+        return 2
+    except KeyboardInterrupt:
+        err_console.print("interrupted (the scan goes on; `starter.py cancel ID` stops it)")
+        return 130
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # temporalio/sdk-python#300: avoid the abort at interpreter shutdown

@@ -1,0 +1,106 @@
+"""The reelscan worker: runs the scan and cache task queues with their concurrency limits.
+
+python worker.py                 # both queues
+python worker.py --queues cache  # only asset caching (e.g. on the machine next to the storage)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.cache import cache_assets
+from activities.discovery import discover_directories, load_directory_page
+from activities.progress import record_scan_progress
+from activities.scan import scan_directory
+from reelscan.db.session import migrate
+from reelscan.service.client import TemporalUnavailable, connect
+from reelscan.settings import Settings, get_settings
+from workflows.directory_scan import DirectoryScanWorkflow
+from workflows.library_scan import LibraryScanWorkflow
+
+QUEUES = ("scan", "cache")
+log = logging.getLogger("reelscan.worker")
+
+
+def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QUEUES) -> list[Worker]:
+    """The Worker objects for the chosen queues (tests run these in-process)."""
+    # Activities are blocking I/O (filesystem, database, media parsing): threads, sized per queue.
+    executor = ThreadPoolExecutor(max_workers=settings.scan_concurrency + settings.cache_concurrency + 4)
+    workers = []
+    if "scan" in queues:
+        workers.append(
+            Worker(
+                client,
+                task_queue=settings.scan_task_queue,
+                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow],
+                activities=[discover_directories, load_directory_page, scan_directory, record_scan_progress],
+                activity_executor=executor,
+                max_concurrent_local_activities=settings.scan_concurrency,
+                max_concurrent_activities=4,
+                max_concurrent_workflow_tasks=settings.max_concurrent_workflow_tasks,
+            )
+        )
+    if "cache" in queues:
+        workers.append(
+            Worker(
+                client,
+                task_queue=settings.cache_task_queue,
+                activities=[cache_assets],
+                activity_executor=executor,
+                max_concurrent_activities=settings.cache_concurrency,
+            )
+        )
+    return workers
+
+
+async def run(queues: Sequence[str]) -> None:
+    settings = get_settings()
+    migrate(settings.resolved_database_url)
+    client = await connect(settings, start_embedded=False)
+    workers = build_workers(client, settings, queues)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    for worker in workers:
+        asyncio.get_running_loop().create_task(worker.run())
+    log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    await stop.wait()
+    log.info("worker shutting down")
+    await asyncio.gather(*(worker.shutdown() for worker in workers))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the reelscan worker.")
+    parser.add_argument("--queues", default=",".join(QUEUES), help="comma-separated subset of: scan,cache")
+    args = parser.parse_args(argv)
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    unknown = [q for q in queues if q not in QUEUES]
+    if unknown or not queues:
+        print(f"worker: unknown queue(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        asyncio.run(run(queues))
+    except TemporalUnavailable as exc:
+        print(f"worker: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # temporalio/sdk-python#300: avoid the abort at interpreter shutdown

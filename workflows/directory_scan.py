@@ -1,0 +1,34 @@
+"""DirectoryScanWorkflow: the spec's directory-scan job, one child workflow per movie directory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.scan import scan_directory
+    from reelscan.jobs import DirectoryScanInput, DirectoryScanResult
+
+# Enough attempts to ride out a database restart (backoff 1 s .. 20 s, about 2 minutes in all).
+SCAN_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=20),
+    maximum_attempts=10,
+)
+
+
+@workflow.defn
+class DirectoryScanWorkflow:
+    @workflow.run
+    async def run(self, job: DirectoryScanInput) -> DirectoryScanResult:
+        # A local activity: the scan is short, and it saves the events of a scheduled activity per directory.
+        return await workflow.execute_local_activity(
+            scan_directory,
+            job,
+            start_to_close_timeout=timedelta(minutes=10),
+            retry_policy=SCAN_RETRY,
+            summary=job.directory_path[-200:],
+        )
