@@ -88,8 +88,16 @@ async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     if started.already_running and not args.json:
         console.print(f"Library {library_id} is already being scanned: following scan {started.scan_job_id}")
     if args.json and not args.wait:
-        print(json.dumps({"scanJobId": started.scan_job_id, "workflowId": started.workflow_id,
-                          "libraryId": library_id, "alreadyRunning": started.already_running}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "scanJobId": started.scan_job_id,
+                    "workflowId": started.workflow_id,
+                    "libraryId": library_id,
+                    "alreadyRunning": started.already_running,
+                }
+            )
+        )
         return 0
     message = await _follow(client, settings, started.scan_job_id, live=not args.json)
     if args.json:
@@ -127,15 +135,36 @@ async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     rows = scans.list_scans(settings, args.limit)
     if args.json:
-        print(json.dumps([{"scanJobId": r.id, "libraryId": r.library_id, "status": r.status,
-                           "workflowId": r.workflow_id, "moviesFound": r.movies_found, "errorsCount": r.errors_count,
-                           "startedAt": r.started_at.isoformat()} for r in rows]))  # fmt: skip
+        print(
+            json.dumps(
+                [
+                    {
+                        "scanJobId": r.id,
+                        "libraryId": r.library_id,
+                        "status": r.status,
+                        "workflowId": r.workflow_id,
+                        "moviesFound": r.movies_found,
+                        "errorsCount": r.errors_count,
+                        "startedAt": r.started_at.isoformat(),
+                    }
+                    for r in rows
+                ]
+            )
+        )
         return 0
     table = Table("scan", "library", "status", "movies", "new", "updated", "assets", "errors", "started")
     for r in rows:
-        table.add_row(str(r.id), str(r.library_id), r.status, f"{r.movies_found:,}", f"{r.movies_new:,}",
-                      f"{r.movies_updated:,}", f"{r.assets_cached:,}/{r.assets_queued:,}", f"{r.errors_count:,}",
-                      r.started_at.strftime("%Y-%m-%d %H:%M:%S"))  # fmt: skip
+        table.add_row(
+            str(r.id),
+            str(r.library_id),
+            r.status,
+            f"{r.movies_found:,}",
+            f"{r.movies_new:,}",
+            f"{r.movies_updated:,}",
+            f"{r.assets_cached:,}/{r.assets_queued:,}",
+            f"{r.errors_count:,}",
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+        )
     console.print(table)
     return 0
 
@@ -149,8 +178,9 @@ async def cmd_movies(args: argparse.Namespace, settings: Settings) -> int:
     table = Table("id", "title", "year", "ids", "video", "assets", "state")
     for m in movies:
         ids = " ".join(x for x in (m["imdbId"], f"tmdb:{m['tmdbId']}" if m["tmdbId"] else None) if x)
-        video = next((f"{s.get('codec')} {s.get('width')}x{s.get('height')}" for s in m["streams"]
-                      if s["kind"] == "video"), "")  # fmt: skip
+        video = next(
+            (f"{s.get('codec')} {s.get('width')}x{s.get('height')}" for s in m["streams"] if s["kind"] == "video"), ""
+        )
         table.add_row(str(m["id"]), m["title"], str(m["year"] or ""), ids, video, str(len(m["assets"])), m["state"])
     console.print(table)
     return 0
@@ -186,9 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="machine-readable output")
     scan.set_defaults(func=cmd_scan)
 
-    for name, func, text in (("status", cmd_status, "show a scan's progress"),
-                             ("watch", cmd_watch, "follow a scan live"),
-                             ("cancel", cmd_cancel, "cancel a running scan")):  # fmt: skip
+    for name, func, text in (
+        ("status", cmd_status, "show a scan's progress"),
+        ("watch", cmd_watch, "follow a scan live"),
+        ("cancel", cmd_cancel, "cancel a running scan"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("scan_id", type=int)
         if name == "status":
@@ -222,8 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OperationalError as exc:
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        err_console.print(f"error: the database at {settings.resolved_database_url} is unavailable: {reason}",
-                          highlight=False, soft_wrap=True)  # fmt: skip
+        err_console.print(
+            f"error: the database at {settings.resolved_database_url} is unavailable: {reason}",
+            highlight=False,
+            soft_wrap=True,
+        )
         return 2
     except KeyboardInterrupt:
         err_console.print("interrupted (the scan goes on; `starter.py cancel ID` stops it)")

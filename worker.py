@@ -87,8 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
     unknown = [q for q in queues if q not in QUEUES]
     if unknown or not queues:
-        print(f"worker: unknown queue(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"worker: unknown queue(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(QUEUES)}",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

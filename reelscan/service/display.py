@@ -19,8 +19,13 @@ HEADINGS = {
     "cancelled": "⏹  Scan cancelled",
     "failed": "❌ Scan failed",
 }
-ASSET_LABELS = (("poster", "Posters"), ("fanart", "Fanart"), ("trailer", "Trailers"), ("subtitle", "Subtitles"),
-                ("other", "Other art"))  # fmt: skip
+ASSET_LABELS = (
+    ("poster", "Posters"),
+    ("fanart", "Fanart"),
+    ("trailer", "Trailers"),
+    ("subtitle", "Subtitles"),
+    ("other", "Other art"),
+)
 
 
 def _bar(done: int, total: int, pct: int) -> Table:
@@ -61,7 +66,7 @@ def render(message: dict[str, Any]) -> Panel:
             Text(
                 f"Assets: {caching['cached']:,} / {caching['queued']:,} cached ({caching['percentage']}%)"
                 + (f", {caching['failed']:,} failed" if caching.get("failed") else "")
-            )  # fmt: skip
+            )
         )
         by_type = caching.get("byType") or {}
         for key, label in ASSET_LABELS:

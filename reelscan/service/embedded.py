@@ -92,21 +92,33 @@ def ensure_dev_server(settings: Settings, timeout: float = 60.0) -> str:
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        temporal_binary(), "server", "start-dev",
-        "--db-filename", str(data_dir / "temporal.db"),
-        "--ip", "127.0.0.1",
-        "--port", str(port),
-        "--ui-port", str(settings.embedded_ui_port),
+        temporal_binary(),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(data_dir / "temporal.db"),
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ui-port",
+        str(settings.embedded_ui_port),
         # WAL + synchronous=normal: measured 2.4x faster than the default pragmas, still durable.
-        "--sqlite-pragma", "journal_mode=wal",
-        "--sqlite-pragma", "synchronous=normal",
-        "--search-attribute", "ScanPhase=Keyword",
-        "--search-attribute", "LibraryId=Int",
-        "--log-level", "warn",
-    ]  # fmt: skip
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--search-attribute",
+        "ScanPhase=Keyword",
+        "--search-attribute",
+        "LibraryId=Int",
+        "--log-level",
+        "warn",
+    ]
     log = (_log_dir(settings) / "temporal.log").open("ab")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+    )
     (_run_dir(settings) / "temporal.json").write_text(json.dumps({"pid": process.pid}))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -135,8 +147,15 @@ def ensure_worker(settings: Settings, address: str) -> None:
         _stop(pidfile)
     env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address, REELSCAN_DATA_DIR=str(settings.data_dir.resolve()))
     log = (_log_dir(settings) / "worker.log").open("ab")
-    process = subprocess.Popen([sys.executable, str(PROJECT_DIR / "worker.py")], stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, env=env, cwd=PROJECT_DIR, start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_DIR / "worker.py")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=PROJECT_DIR,
+        start_new_session=True,
+    )
     pidfile.write_text(json.dumps({"pid": process.pid, "fingerprint": fingerprint}))
     time.sleep(0.5)
     if process.poll() is not None:

@@ -8,6 +8,8 @@ from sqlalchemy import create_engine
 from reelscan.db.models import Base
 
 config = context.config
+
+
 def _url() -> str:
     configured = config.get_main_option("sqlalchemy.url")
     if configured:
@@ -27,6 +29,12 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    shared = config.attributes.get("connection")
+    if shared is not None:
+        context.configure(connection=shared, target_metadata=Base.metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)

@@ -1,0 +1,256 @@
+"""Throughput of a real scan on the embedded default, next to a bare scan of the same library without Temporal.
+
+    python -m bench.scan_benchmark --directories 1000
+
+Generates a synthetic library (tiny real video, NFO, poster, fanart and subtitle per folder; every tenth folder
+name-only), then in one run: a bare scan in one process, a bare scan with one process per core, the pipeline on a
+file-backed dev server started like the embedded default, and an unchanged rescan. Prints figures and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reelscan.cache_store import CacheStore
+from reelscan.db import repository
+from reelscan.db.session import dispose_engines, migrate, session_scope
+from reelscan.library.discovery import LibraryWalker
+from reelscan.library.scanner import DirectoryError, scan_movie_directory
+
+PROJECT = Path(__file__).resolve().parents[1]
+MEDIA = PROJECT / "tests" / "fixtures" / "media"
+NFO = '<movie><title>Benchmark Movie {i}</title><year>{year}</year><uniqueid type="tmdb">{i}</uniqueid></movie>\n'
+
+
+def generate(root: Path, count: int) -> None:
+    root.mkdir(parents=True)
+    shared = root.parent / "shared"
+    shared.mkdir()
+    for name in ("h264_aac.mp4", "poster.jpg", "fanart.jpg", "subtitle.en.srt"):
+        shutil.copyfile(MEDIA / name, shared / name)
+    for i in range(count):
+        year = 1950 + i % 70
+        directory = root / f"Benchmark Movie {i:06d} ({year})"
+        directory.mkdir()
+        os.link(shared / "h264_aac.mp4", directory / "movie.mp4")
+        if i % 10:
+            (directory / "movie.nfo").write_text(NFO.format(i=i + 1, year=year))
+            # Distinct bytes per folder so the cache really copies (a shared poster would dedupe).
+            (directory / "poster.jpg").write_bytes((shared / "poster.jpg").read_bytes() + i.to_bytes(4, "big"))
+            (directory / "fanart.jpg").write_bytes((shared / "fanart.jpg").read_bytes() + i.to_bytes(4, "big"))
+            os.link(shared / "subtitle.en.srt", directory / "movie.en.srt")
+
+
+# --- bare scan: the same domain functions, no Temporal -----------------------------------------------------------
+
+
+def _bare_chunk(args: tuple[str, str, str, int, list[tuple[int, str]]]) -> int:
+    url, root, cache_dir, scan_job_id, items = args
+    cache = CacheStore(Path(cache_dir))
+    for seq, relative in items:
+        try:
+            scan = scan_movie_directory(Path(root), relative)
+        except DirectoryError as exc:
+            with session_scope(url) as session:
+                repository.record_directory_error(session, scan_job_id, seq, str(exc))
+            continue
+        with session_scope(url) as session:
+            recorded = repository.record_directory_scan(
+                session, scan_job_id=scan_job_id, seq=seq, library_id=1, scan=scan, cache_exists=cache.exists
+            )
+        if recorded.movie_id is None:
+            continue
+        with session_scope(url) as session:
+            pending = [
+                (type(r), r.id, repository.asset_type_of(r), r.source_path)
+                for r in repository.uncached_assets(session, [recorded.movie_id])
+            ]
+        for model, asset_id, asset_type, source in pending:
+            stored = cache.store(
+                Path(root) / source, entity_type="movie", entity_id=recorded.movie_id, asset_type=asset_type
+            )
+            with session_scope(url) as session:
+                repository.mark_asset_cached(
+                    session,
+                    model,
+                    asset_id,
+                    sha256=stored.sha256,
+                    cache_path=stored.relative_path,
+                    scan_job_id=scan_job_id,
+                )
+    dispose_engines()
+    return len(items)
+
+
+def bare_scan(root: Path, work: Path, processes: int) -> float:
+    url = f"sqlite:///{work / 'bare.db'}"
+    migrate(url)
+    started = time.perf_counter()
+    with session_scope(url) as session:
+        library = repository.get_or_create_library(session, root)
+        job = repository.create_scan_job(session, library.id, {})
+        assert job is not None
+        walker = LibraryWalker(root)
+        total = repository.replace_scan_directories(session, job.id, walker.walk())
+        items = repository.directory_page(session, job.id, 0, total)
+    chunks = [items[i::processes] for i in range(processes)]
+    payload = [(url, str(root), str(work / "cache"), job.id, chunk) for chunk in chunks]
+    if processes == 1:
+        _bare_chunk(payload[0])
+    else:
+        with ProcessPoolExecutor(processes) as pool:
+            list(pool.map(_bare_chunk, payload))
+    dispose_engines()
+    return time.perf_counter() - started
+
+
+# --- the pipeline on a file-backed dev server -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def history_events(address: str, workflow_id: str) -> list[int]:
+    """Events per run of the scan's workflow (continue-as-new makes several runs)."""
+    out = subprocess.run(
+        [
+            shutil.which("temporal") or str(Path(sys.executable).parent / "temporal"),
+            "workflow",
+            "list",
+            "--address",
+            address,
+            "--query",
+            f"WorkflowId = '{workflow_id}'",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    runs = json.loads(out) if out.strip() else []
+    return [int(run.get("historyLength", 0)) for run in runs]
+
+
+def pipeline_scan(root: Path, env: dict[str, str]) -> dict[str, Any]:
+    command = [sys.executable, str(PROJECT / "starter.py"), "scan", str(root), "--wait", "--json", "--no-enrich"]
+    out = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=True).stdout
+    message: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return message
+
+
+def phase_seconds(message: dict[str, Any]) -> dict[str, float]:
+    stamps = message["phaseTimestamps"]
+    t = [
+        datetime.fromisoformat(x)
+        for x in (
+            message["startedAt"],
+            stamps["discoveryCompletedAt"],
+            stamps["scanningCompletedAt"],
+            stamps["cachingCompletedAt"],
+        )
+    ]
+    return {
+        "discovering": (t[1] - t[0]).total_seconds(),
+        "scanning": (t[2] - t[1]).total_seconds(),
+        "caching (after scanning)": (t[3] - t[2]).total_seconds(),
+        "total": (t[3] - t[0]).total_seconds(),
+    }
+
+
+def run(count: int, keep: bool) -> None:
+    work = Path(tempfile.mkdtemp(prefix="reelscan-bench-"))
+    root = work / "library"
+    print(f"generating {count:,} directories under {root} ...", flush=True)
+    generate(root, count)
+    cores = os.cpu_count() or 2
+
+    bare1 = bare_scan(root, work / "bare1", 1)
+    bare_n = bare_scan(root, work / f"bare{cores}", cores)
+
+    data = work / "data"
+    port, ui_port = free_port(), free_port()
+    env = dict(
+        os.environ,
+        REELSCAN_DATA_DIR=str(data),
+        REELSCAN_EMBEDDED_TEMPORAL_PORT=str(port),
+        REELSCAN_EMBEDDED_UI_PORT=str(ui_port),
+    )
+    env.pop("REELSCAN_TEMPORAL_ADDRESS", None)
+    env.pop("REELSCAN_DATABASE_URL", None)
+    try:
+        full = pipeline_scan(root, env)
+        rescan = pipeline_scan(root, env)
+        worker_pid = json.loads((data / "run" / "worker.json").read_text())["pid"]
+        server_pid = json.loads((data / "run" / "temporal.json").read_text())["pid"]
+        worker_rss, server_rss = peak_rss_mb(worker_pid), peak_rss_mb(server_pid)
+        events = history_events(f"127.0.0.1:{port}", full["workflowId"])
+    finally:
+        subprocess.run(
+            [sys.executable, str(PROJECT / "starter.py"), "down"],
+            env=env,
+            cwd=PROJECT,
+            capture_output=True,
+            check=False,
+        )
+
+    full_t, rescan_t = phase_seconds(full), phase_seconds(rescan)
+    print(f"\nreelscan benchmark: {count:,} directories, {cores} cores")
+    print(f"  bare scan, 1 process          {bare1:8.1f} s   {count / bare1:8.1f} dirs/s")
+    print(f"  bare scan, {cores} processes        {bare_n:8.1f} s   {count / bare_n:8.1f} dirs/s")
+    print(f"  pipeline, full scan           {full_t['total']:8.1f} s   {count / full_t['total']:8.1f} dirs/s")
+    for phase, seconds in full_t.items():
+        if phase != "total":
+            print(f"      {phase:<26}{seconds:8.1f} s")
+    print(f"  pipeline, unchanged rescan    {rescan_t['total']:8.1f} s   {count / rescan_t['total']:8.1f} dirs/s")
+    print(f"  ratio pipeline / bare {cores}-process  {full_t['total'] / bare_n:6.2f}x")
+    stats = full["stats"]
+    print(
+        f"  movies {stats['moviesFound']:,} (new {stats['moviesNew']:,}), assets cached {stats['assetsCached']:,}, "
+        f"errors {stats['errorsCount']:,}; rescan new {rescan['stats']['moviesNew']}, "
+        f"updated {rescan['stats']['moviesUpdated']}"
+    )
+    print(f"  peak RSS: worker {worker_rss:.0f} MB, Temporal server {server_rss:.0f} MB")
+    print(f"  history events per run of the scan workflow: {events}")
+    if keep:
+        print(f"  kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--directories", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated library and data")
+    args = parser.parse_args()
+    run(args.directories, args.keep)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    main()

@@ -1,0 +1,154 @@
+"""The asset cache: content-addressed, atomic and deduplicated.
+
+Layout: <root>/<entity_type>/<entity_id>/<asset_type>_<sha256>.<ext>. Only ids, known type names and hashes
+make a path, so no library file name can steer a write outside the root. A file appears under its final name
+only complete (temp file + fsync + rename).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1024 * 1024
+TEMP_PREFIX = ".tmp-"
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+_EXT_RE = re.compile(r"^[a-z0-9]{1,8}$")
+
+
+class CacheError(Exception):
+    """An asset could not be cached; the message names the file or directory and the reason."""
+
+
+@dataclass(frozen=True)
+class StoredAsset:
+    sha256: str
+    size: int
+    relative_path: str
+    copied: bool
+
+
+def sha256_file(path: Path, chunk_size: int = CHUNK) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(chunk_size):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _extension(source: Path) -> str:
+    ext = source.suffix.lower().lstrip(".")
+    return ext if _EXT_RE.match(ext) else "bin"
+
+
+class CacheStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, entity_type: str, entity_id: int, asset_type: str, sha256: str, ext: str) -> Path:
+        if not _NAME_RE.match(entity_type) or not _NAME_RE.match(asset_type):
+            raise CacheError(f"invalid cache key {entity_type!r}/{asset_type!r}")
+        if not isinstance(entity_id, int) or entity_id <= 0:
+            raise CacheError(f"invalid entity id {entity_id!r}")
+        if not _HASH_RE.match(sha256) or not _EXT_RE.match(ext):
+            raise CacheError(f"invalid cache file name {sha256!r}.{ext!r}")
+        path = self.root / entity_type / str(entity_id) / f"{asset_type}_{sha256}.{ext}"
+        real_root = os.path.realpath(self.root)
+        if not os.path.realpath(path).startswith(real_root + os.sep):
+            raise CacheError(f"cache path {path} would leave the cache root {self.root}")
+        return path
+
+    def exists(self, relative_path: str, size: int | None = None) -> bool:
+        try:
+            st = (self.root / relative_path).stat()
+        except OSError:
+            return False
+        return size is None or st.st_size == size
+
+    def store(
+        self,
+        source: Path,
+        *,
+        entity_type: str,
+        entity_id: int,
+        asset_type: str,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> StoredAsset:
+        """Hash while copying into a temp file next to the target, then rename into place (one read)."""
+        ext = _extension(source)
+        # Validate the key before touching the disk (the hash is not known yet).
+        self.path_for(entity_type, entity_id, asset_type, "0" * 64, ext)
+        folder = self.root / entity_type / str(entity_id)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
+        temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            try:
+                reader = source.open("rb")
+            except FileNotFoundError:
+                raise CacheError(f"asset {source} no longer exists") from None
+            except IsADirectoryError:
+                raise CacheError(f"asset {source} is a directory, not a file") from None
+            except PermissionError:
+                raise CacheError(f"cannot read asset {source}: permission denied") from None
+            with reader:
+                try:
+                    writer = temp.open("wb")
+                except OSError as exc:
+                    raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
+                with writer:
+                    while block := reader.read(CHUNK):
+                        digest.update(block)
+                        writer.write(block)
+                        size += len(block)
+                        if on_progress:
+                            on_progress(size)
+                    writer.flush()
+                    os.fsync(writer.fileno())
+            sha256 = digest.hexdigest()
+            target = self.path_for(entity_type, entity_id, asset_type, sha256, ext)
+            relative = target.relative_to(self.root).as_posix()
+            if self.exists(relative, size):
+                temp.unlink()
+                return StoredAsset(sha256, size, relative, copied=False)
+            os.replace(temp, target)
+            _fsync_dir(folder)
+            return StoredAsset(sha256, size, relative, copied=True)
+        except OSError as exc:
+            raise CacheError(f"cannot cache asset {source} into {folder}: {exc.strerror or exc}") from None
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def remove_stale_temp_files(self, older_than_seconds: float = 3600) -> int:
+        """Temp files left by a killed worker; never visible as cached assets, removed on the next start."""
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for temp in self.root.glob(f"*/*/{TEMP_PREFIX}*"):
+            try:
+                if temp.stat().st_mtime < cutoff:
+                    temp.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,176 @@
+"""Phase 1: walk a library and yield its movie directories, skipping what the rules say to skip.
+
+A movie directory holds a video file directly, or a disc folder (VIDEO_TS/BDMV). Dot folders, NAS system folders,
+folders with an ignore marker and extras folders are skipped and counted. Symlinks are followed only inside the
+root and never twice; the walk uses an explicit stack, so depth cannot exhaust Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reelscan.library.rules import (
+    DISC_FOLDERS,
+    IGNORE_MARKER_FILES,
+    is_extras_folder_name,
+    is_ignored_folder_name,
+    is_video_name,
+)
+
+MAX_ERROR_MESSAGES = 100
+_NATURAL_RE = re.compile(r"(\d+)")
+
+
+class LibraryRootError(Exception):
+    """The library root is missing, not a directory or unreadable."""
+
+
+@dataclass
+class DiscoveryStats:
+    found: int = 0
+    ignored: int = 0
+    skipped_symlinks: int = 0
+    errors: int = 0
+    error_messages: list[str] = field(default_factory=list)
+    truncated: bool = False
+    visited: int = 0
+
+    def error(self, message: str) -> None:
+        self.errors += 1
+        if len(self.error_messages) < MAX_ERROR_MESSAGES:
+            self.error_messages.append(message)
+
+
+def _natural_key(name: str) -> list[object]:
+    return [int(part) if part.isdigit() else part.casefold() for part in _NATURAL_RE.split(name)]
+
+
+def _valid_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class LibraryWalker:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        max_directories: int | None = None,
+        on_progress: Callable[[DiscoveryStats], None] | None = None,
+        progress_every: int = 500,
+    ) -> None:
+        self.root = root
+        self.max_directories = max_directories
+        self.on_progress = on_progress
+        self.progress_every = progress_every
+        self.stats = DiscoveryStats()
+
+    def _check_root(self) -> str:
+        root = self.root
+        if not root.exists():
+            raise LibraryRootError(f"library root {root} does not exist (is the share mounted?)")
+        if not root.is_dir():
+            raise LibraryRootError(f"library root {root} is not a directory")
+        try:
+            with os.scandir(root):
+                pass
+        except PermissionError:
+            raise LibraryRootError(f"library root {root} cannot be read: permission denied") from None
+        except OSError as exc:
+            raise LibraryRootError(f"library root {root} cannot be read: {exc.strerror or exc}") from None
+        return os.path.realpath(root)
+
+    def walk(self) -> Iterator[str]:
+        """Relative POSIX paths of movie directories, depth-first in natural name order."""
+        real_root = self._check_root()
+        stats = self.stats
+        root_stat = os.stat(real_root)
+        seen: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
+        stack: list[str] = [""]  # relative paths still to visit (reversed order)
+        while stack:
+            relative = stack.pop()
+            absolute = os.path.join(real_root, relative) if relative else real_root
+            stats.visited += 1
+            if self.on_progress and stats.visited % self.progress_every == 0:
+                self.on_progress(stats)
+            try:
+                with os.scandir(absolute) as it:
+                    entries = sorted(it, key=lambda e: _natural_key(e.name))
+            except PermissionError:
+                stats.error(f"cannot read directory {absolute}: permission denied")
+                continue
+            except FileNotFoundError:
+                stats.error(f"cannot read directory {absolute}: it vanished during the walk")
+                continue
+            except OSError as exc:
+                stats.error(f"cannot read directory {absolute}: {exc.strerror or exc}")
+                continue
+
+            names = {e.name.lower() for e in entries}
+            if relative and names & IGNORE_MARKER_FILES:
+                stats.ignored += 1
+                continue
+            has_video = False
+            subfolders: list[str] = []
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_link = entry.is_symlink()
+                    is_dir = entry.is_dir()  # follows links
+                except OSError:
+                    continue
+                if not is_dir:
+                    if is_video_name(name) and (not is_link or self._inside(real_root, entry.path)):
+                        has_video = True
+                    continue
+                if DISC_FOLDERS.get(name.lower()):
+                    has_video = True
+                    continue
+                if is_ignored_folder_name(name) or is_extras_folder_name(name):
+                    stats.ignored += 1
+                    continue
+                child = f"{relative}/{name}" if relative else name
+                if not _valid_utf8(name):
+                    stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
+                    continue
+                if is_link and not self._inside(real_root, entry.path):
+                    stats.skipped_symlinks += 1
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in seen:
+                    stats.skipped_symlinks += 1
+                    continue
+                seen.add(key)
+                subfolders.append(child)
+
+            if has_video:
+                if not relative:
+                    stats.error(
+                        f"videos directly in the library root {real_root} are not scanned; put each movie in its own"
+                        " folder"
+                    )
+                else:
+                    stats.found += 1
+                    yield relative
+                    if self.max_directories is not None and stats.found >= self.max_directories:
+                        stats.truncated = True
+                        return
+            stack.extend(reversed(subfolders))
+        if self.on_progress:
+            self.on_progress(stats)
+
+    @staticmethod
+    def _inside(real_root: str, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == real_root or real.startswith(real_root + os.sep)

@@ -1,0 +1,244 @@
+"""Video, audio and subtitle streams of a video file, read with pymediainfo (libmediainfo ships in the wheel)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pymediainfo import MediaInfo as _Parser
+
+VIDEO_CODECS = {
+    "avc": "h264",
+    "hevc": "hevc",
+    "mpeg-4 visual": "mpeg4",
+    "mpeg video": "mpeg2",
+    "vp9": "vp9",
+    "vp8": "vp8",
+    "av1": "av1",
+    "vc-1": "vc1",
+    "xvid": "mpeg4",
+    "divx": "mpeg4",
+}
+AUDIO_CODECS = {
+    "aac": "aac",
+    "ac-3": "ac3",
+    "e-ac-3": "eac3",
+    "dts": "dts",
+    "mlp fba": "truehd",
+    "opus": "opus",
+    "flac": "flac",
+    "vorbis": "vorbis",
+    "pcm": "pcm",
+    "mpeg audio": "mp3",
+}
+SUBTITLE_CODECS = {
+    "utf-8": "srt",
+    "subrip": "srt",
+    "ass": "ass",
+    "ssa": "ssa",
+    "pgs": "pgs",
+    "vobsub": "vobsub",
+    "timed text": "mov_text",
+    "webvtt": "webvtt",
+}
+
+
+class MediaInfoError(Exception):
+    """The file's media info cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    index: int
+    codec: str | None
+    profile: str | None
+    width: int | None
+    height: int | None
+    frame_rate: float | None
+    bit_depth: int | None
+    hdr_format: str | None
+    language: str | None
+    default: bool
+    forced: bool
+    title: str | None
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    index: int
+    codec: str | None
+    channels: int | None
+    channel_layout: str | None
+    sample_rate: int | None
+    bit_rate: int | None
+    language: str | None
+    default: bool
+    forced: bool
+    title: str | None
+
+
+@dataclass(frozen=True)
+class SubtitleStream:
+    index: int
+    codec: str | None
+    language: str | None
+    default: bool
+    forced: bool
+    title: str | None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    container: str | None
+    duration_seconds: float | None
+    file_size: int | None
+    overall_bit_rate: int | None
+    video: tuple[VideoStream, ...]
+    audio: tuple[AudioStream, ...]
+    subtitles: tuple[SubtitleStream, ...]
+
+    def stream_rows(self) -> list[dict[str, Any]]:
+        """One flat row per stream for the database, in file order by kind."""
+        rows: list[dict[str, Any]] = []
+        for kind, streams in (("video", self.video), ("audio", self.audio), ("subtitle", self.subtitles)):
+            for stream in streams:
+                row = asdict(stream)
+                row["kind"] = kind
+                rows.append(row)
+        return rows
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(float(str(value).split(" / ")[0]))
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return round(float(str(value).split(" / ")[0]), 3)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _codec(table: dict[str, str], value: Any) -> str | None:
+    text = _text(value)
+    return table.get(text.lower(), text.lower()) if text else None
+
+
+def _yes(value: Any) -> bool:
+    return str(value).lower() == "yes"
+
+
+def _hdr(track: dict[str, Any]) -> str | None:
+    """Name the HDR flavour the way players do: Dolby Vision, HDR10+, HDR10 or HLG; None for SDR."""
+    described = " ".join(str(track.get(k) or "") for k in ("hdr_format", "hdr_format_compatibility"))
+    if "Dolby Vision" in described:
+        return "Dolby Vision"
+    if "HDR10+" in described or "SMPTE ST 2094" in described:
+        return "HDR10+"
+    if "HDR10" in described or "SMPTE ST 2086" in described:
+        return "HDR10"
+    transfer = str(track.get("transfer_characteristics") or "")
+    if "HLG" in transfer:
+        return "HLG"
+    if "PQ" in transfer or "2084" in transfer:
+        return "HDR10"
+    return None
+
+
+def _disc_payload(path: Path) -> Path:
+    """For a VIDEO_TS or BDMV folder, the largest stream file inside it."""
+    patterns = ("*.VOB", "*.vob") if path.name.lower() == "video_ts" else ("STREAM/*.m2ts", "STREAM/*.M2TS")
+    candidates = [p for pattern in patterns for p in path.glob(pattern)]
+    if not candidates:
+        raise MediaInfoError(f"cannot read media info of {path}: the disc folder holds no video stream")
+    return max(candidates, key=lambda p: p.stat().st_size)
+
+
+def read_media_info(path: Path) -> MediaInfo:
+    target = _disc_payload(path) if path.is_dir() else path
+    try:
+        size = os.stat(target).st_size
+    except FileNotFoundError:
+        raise MediaInfoError(f"cannot read media info of {target}: it does not exist") from None
+    except OSError as exc:
+        raise MediaInfoError(f"cannot read media info of {target}: {exc.strerror or exc}") from None
+    if size == 0:
+        raise MediaInfoError(f"cannot read media info of {target}: the file is empty")
+    if not os.access(target, os.R_OK):
+        raise MediaInfoError(f"cannot read media info of {target}: permission denied")
+    try:
+        parsed = _Parser.parse(str(target))
+    except Exception as exc:  # libmediainfo errors come in several types
+        raise MediaInfoError(f"cannot read media info of {target}: {exc}") from None
+
+    general: dict[str, Any] = {}
+    video: list[VideoStream] = []
+    audio: list[AudioStream] = []
+    subtitles: list[SubtitleStream] = []
+    for track in parsed.tracks:
+        data: dict[str, Any] = track.to_data()
+        kind = data.get("track_type")
+        language = _text(data.get("language"))
+        language = language.lower() if language else None
+        default, forced, title = _yes(data.get("default")), _yes(data.get("forced")), _text(data.get("title"))
+        if kind == "General":
+            general = data
+        elif kind == "Video":
+            video.append(
+                VideoStream(
+                    index=len(video),
+                    codec=_codec(VIDEO_CODECS, data.get("format")),
+                    profile=_text(data.get("format_profile")),
+                    width=_int(data.get("width")),
+                    height=_int(data.get("height")),
+                    frame_rate=_float(data.get("frame_rate")),
+                    bit_depth=_int(data.get("bit_depth")),
+                    hdr_format=_hdr(data),
+                    language=language,
+                    default=default,
+                    forced=forced,
+                    title=title,
+                )
+            )
+        elif kind == "Audio":
+            audio.append(
+                AudioStream(
+                    index=len(audio),
+                    codec=_codec(AUDIO_CODECS, data.get("format")),
+                    channels=_int(data.get("channel_s")),
+                    channel_layout=_text(data.get("channel_layout")),
+                    sample_rate=_int(data.get("sampling_rate")),
+                    bit_rate=_int(data.get("bit_rate")),
+                    language=language,
+                    default=default,
+                    forced=forced,
+                    title=title,
+                )
+            )
+        elif kind == "Text":
+            codec = _codec(SUBTITLE_CODECS, data.get("format"))
+            subtitles.append(SubtitleStream(len(subtitles), codec, language, default, forced, title))
+    if not video and not audio:
+        raise MediaInfoError(f"cannot read media info of {target}: no video or audio track found")
+    duration_ms = _float(general.get("duration"))
+    return MediaInfo(
+        container=_codec({}, general.get("format")),
+        duration_seconds=round(duration_ms / 1000, 3) if duration_ms else None,
+        file_size=_int(general.get("file_size")) or size,
+        overall_bit_rate=_int(general.get("overall_bit_rate")),
+        video=tuple(video),
+        audio=tuple(audio),
+        subtitles=tuple(subtitles),
+    )

@@ -1,0 +1,80 @@
+"""Helpers for the integration tests: run a real scan on the test dev server with in-process workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from temporalio.client import Client, WorkflowFailureError
+
+from reelscan.db.models import ScanJob
+from reelscan.db.session import session_scope
+from reelscan.db.views import list_movies
+from reelscan.scan_options import ScanOptions
+from reelscan.service import scans
+from reelscan.settings import Settings
+from worker import build_workers
+
+
+@contextlib.asynccontextmanager
+async def running_workers(client: Client, settings: Settings) -> AsyncIterator[None]:
+    async with contextlib.AsyncExitStack() as stack:
+        for worker in build_workers(client, settings):
+            await stack.enter_async_context(worker)
+        yield
+
+
+async def start(
+    client: Client, settings: Settings, root: Path, options: ScanOptions | None = None
+) -> scans.StartedScan:
+    library_id = scans.library_for_path(settings, root)
+    return await scans.start_scan(client, settings, library_id, options or ScanOptions())
+
+
+async def finish(client: Client, started: scans.StartedScan, phases: list[str] | None = None) -> dict[str, Any]:
+    """Wait for the scan's workflow, recording the phases the progress query shows on the way."""
+    handle = client.get_workflow_handle(started.workflow_id)
+    result_task = asyncio.ensure_future(handle.result())
+    while not result_task.done():
+        if phases is not None:
+            with contextlib.suppress(Exception):
+                phase = (await handle.query("progress"))["phase"]
+                if not phases or phases[-1] != phase:
+                    phases.append(phase)
+        await asyncio.sleep(0.05)
+    try:
+        message: dict[str, Any] = result_task.result()
+    except WorkflowFailureError:
+        message = {}
+    if phases is not None and message and (not phases or phases[-1] != message["phase"]):
+        phases.append(message["phase"])
+    return message
+
+
+async def scan(
+    client: Client, settings: Settings, root: Path, options: ScanOptions | None = None, phases: list[str] | None = None
+) -> dict[str, Any]:
+    async with running_workers(client, settings):
+        started = await start(client, settings, root, options)
+        return await finish(client, started, phases)
+
+
+def movies_by_directory(settings: Settings) -> dict[str, dict[str, Any]]:
+    with session_scope(settings.resolved_database_url) as session:
+        return {m["directory"]: m for m in list_movies(session)}
+
+
+def scan_job(settings: Settings, scan_job_id: int) -> ScanJob:
+    with session_scope(settings.resolved_database_url) as session:
+        job = session.scalars(select(ScanJob).where(ScanJob.id == scan_job_id)).one()
+        session.expunge(job)
+        return job
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
