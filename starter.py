@@ -103,6 +103,7 @@ async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(message))
     else:
+        console.print()
         console.print(message.get("summary", ""), highlight=False)
     return _exit_code(message)
 

@@ -119,7 +119,8 @@ class LibraryWalker:
                 continue
             has_video = False
             subfolders: list[str] = []
-            for entry in entries:
+            # Real folders claim their inode before symlinks to them, so a link never hides the real path.
+            for entry in sorted(entries, key=lambda e: e.is_symlink()):
                 name = entry.name
                 try:
                     is_link = entry.is_symlink()
@@ -136,7 +137,6 @@ class LibraryWalker:
                 if is_ignored_folder_name(name) or is_extras_folder_name(name):
                     stats.ignored += 1
                     continue
-                child = f"{relative}/{name}" if relative else name
                 if not _valid_utf8(name):
                     stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
                     continue
@@ -152,7 +152,9 @@ class LibraryWalker:
                     stats.skipped_symlinks += 1
                     continue
                 seen.add(key)
-                subfolders.append(child)
+                subfolders.append(name)
+            subfolders.sort(key=_natural_key)
+            subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
 
             if has_video:
                 if not relative:

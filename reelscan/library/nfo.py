@@ -233,8 +233,7 @@ def parse_nfo(path: Path, *, max_bytes: int = 5 * 1024 * 1024) -> NfoData:
         raise NfoError(f"NFO {path} is empty")
     text = _DECLARATION_TEXT_RE.sub("", _decode(raw, path), count=1)
 
-    start = text.find("<")
-    if start < 0 or "<movie" not in text.lower():
+    if not text.lstrip().startswith("<"):
         recovered = _ids_in(text, path)
         if recovered is None:
             raise NfoError(f"NFO {path} is not valid XML and holds no IMDb or TMDB id")

@@ -1,0 +1,134 @@
+"""Phase 1's walk: which folders are movies, which are skipped, and that it always ends."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reelscan.library.discovery import LibraryRootError, LibraryWalker
+
+
+def video(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"video")
+
+
+def walk(root: Path, **kwargs: object) -> tuple[list[str], LibraryWalker]:
+    walker = LibraryWalker(root, **kwargs)  # type: ignore[arg-type]
+    return list(walker.walk()), walker
+
+
+def test_movie_folders_nested_collections_and_natural_order(tmp_path: Path) -> None:
+    for name in (
+        "Movie 10 (2010)",
+        "Movie 2 (2002)",
+        "Marvel/Thor (2011)",
+        "Marvel/Iron Man (2008)",
+        "Movie 2 (2002)/Sequel (2004)",
+    ):
+        video(tmp_path / name / "movie.mkv")
+    found, walker = walk(tmp_path)
+    assert found == [
+        "Marvel/Iron Man (2008)",
+        "Marvel/Thor (2011)",
+        "Movie 2 (2002)",
+        "Movie 2 (2002)/Sequel (2004)",
+        "Movie 10 (2010)",
+    ]
+    assert walker.stats.found == 5
+
+
+def test_ignored_folders_are_counted_and_skipped(tmp_path: Path) -> None:
+    for name in (
+        ".hidden",
+        "@eaDir",
+        "#recycle",
+        "$RECYCLE.BIN",
+        "lost+found",
+        "System Volume Information",
+        "Marked",
+        "NoMedia",
+        "Movie (2000)/Extras",
+        "Movie (2000)/Trailers",
+        "Movie (2000)/Sample",
+    ):
+        video(tmp_path / name / "x.mkv")
+    (tmp_path / "Marked" / ".ignore").write_text("")
+    (tmp_path / "NoMedia" / ".nomedia").write_text("")
+    video(tmp_path / "Movie (2000)" / "movie.mkv")
+    found, walker = walk(tmp_path)
+    assert found == ["Movie (2000)"]
+    assert walker.stats.ignored == 11
+
+
+def test_disc_folders_make_their_parent_a_movie(tmp_path: Path) -> None:
+    video(tmp_path / "DVD (1999)" / "VIDEO_TS" / "VTS_01_1.VOB")
+    video(tmp_path / "BD (2010)" / "BDMV" / "STREAM" / "00001.m2ts")
+    found, _ = walk(tmp_path)
+    assert found == ["BD (2010)", "DVD (1999)"]
+
+
+def test_video_in_the_root_is_a_counted_error(tmp_path: Path) -> None:
+    video(tmp_path / "loose.mkv")
+    found, walker = walk(tmp_path)
+    assert found == [] and walker.stats.errors == 1
+    assert str(tmp_path) in walker.stats.error_messages[0]
+
+
+def test_symlinks_loop_leave_the_root_or_repeat_are_not_followed(tmp_path: Path) -> None:
+    root, outside = tmp_path / "lib", tmp_path / "outside"
+    video(root / "A (2000)" / "a.mkv")
+    video(root / "B (2001)" / "b.mkv")
+    video(outside / "Secret (2000)" / "s.mkv")
+    os.symlink("..", root / "A (2000)" / "loop")
+    os.symlink(outside, root / "Outside")
+    os.symlink(root / "B (2001)", root / "Again")
+    os.symlink(outside / "Secret (2000)" / "s.mkv", root / "A (2000)" / "linked.mkv")
+    video(root / "Real" / "C (2002)" / "c.mkv")
+    os.symlink(root / "Real" / "C (2002)", root / "C link")
+    found, walker = walk(root)
+    assert sorted(found) == ["A (2000)", "B (2001)", "C link"]
+    assert walker.stats.skipped_symlinks >= 3
+
+
+def test_invalid_utf8_names_are_counted_errors(tmp_path: Path) -> None:
+    os.mkdir(os.path.join(os.fsencode(tmp_path), b"Bad \xff Name"))
+    video(Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"Bad \xff Name"))) / "m.mkv")
+    video(tmp_path / "Good (2000)" / "m.mkv")
+    found, walker = walk(tmp_path)
+    assert found == ["Good (2000)"]
+    assert walker.stats.errors == 1 and "not valid UTF-8" in walker.stats.error_messages[0]
+
+
+def test_max_directories_stops_early(tmp_path: Path) -> None:
+    for i in range(10):
+        video(tmp_path / f"M{i}" / "m.mkv")
+    found, walker = walk(tmp_path, max_directories=3)
+    assert len(found) == 3 and walker.stats.truncated
+
+
+def test_deep_trees_do_not_exhaust_the_stack(tmp_path: Path) -> None:
+    deep = tmp_path
+    for level in range(45):
+        deep = deep / f"d{level}"
+    video(deep / "m.mkv")
+    found, _ = walk(tmp_path)
+    assert len(found) == 1 and found[0].count("/") == 44
+
+
+def test_progress_callback_is_called(tmp_path: Path) -> None:
+    for i in range(30):
+        video(tmp_path / f"M{i}" / "m.mkv")
+    calls: list[int] = []
+    walk(tmp_path, on_progress=lambda stats: calls.append(stats.found), progress_every=10)
+    assert len(calls) >= 3 and calls[-1] == 30
+
+
+def test_missing_or_wrong_root_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LibraryRootError, match="does not exist"):
+        walk(tmp_path / "gone")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(LibraryRootError, match="is not a directory"):
+        walk(tmp_path / "file")
