@@ -19,7 +19,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.cache import cache_assets
-from activities.discovery import discover_directories, load_directory_page
+from activities.discovery import discover_directories, find_pending_directories, load_directory_page
 from activities.progress import record_scan_progress
 from activities.scan import scan_directory
 from reelscan.db.session import migrate
@@ -43,7 +43,13 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 client,
                 task_queue=settings.scan_task_queue,
                 workflows=[LibraryScanWorkflow, DirectoryScanWorkflow],
-                activities=[discover_directories, load_directory_page, scan_directory, record_scan_progress],
+                activities=[
+                    discover_directories,
+                    load_directory_page,
+                    find_pending_directories,
+                    scan_directory,
+                    record_scan_progress,
+                ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,
                 max_concurrent_activities=4,

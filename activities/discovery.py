@@ -9,7 +9,14 @@ from temporalio.exceptions import ApplicationError
 
 from activities.common import database
 from reelscan.db import repository
-from reelscan.jobs import DirectoryPage, DirectoryPageInput, DirectoryRef, DiscoverInput, DiscoverResult
+from reelscan.jobs import (
+    DirectoryPage,
+    DirectoryPageInput,
+    DirectoryRef,
+    DiscoverInput,
+    DiscoverResult,
+    PrioritizeInput,
+)
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
 
 LIBRARY_ROOT_ERROR = "LibraryRootError"
@@ -28,12 +35,21 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         )
         with database() as session:
             total = repository.replace_scan_directories(session, job.scan_job_id, walker.walk())
+            unchanged, missing = repository.plan_rescan(
+                session,
+                job.scan_job_id,
+                job.library_id,
+                complete=not walker.stats.truncated and not walker.stats.errors,
+                force=job.force_full_rescan,
+            )
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
     stats = walker.stats
     return DiscoverResult(
         directories_total=total,
         directories_ignored=stats.ignored,
+        directories_unchanged=unchanged,
+        movies_missing=missing,
         errors_count=stats.errors,
         first_errors=stats.error_messages[:5],
     )
@@ -44,4 +60,12 @@ def load_directory_page(job: DirectoryPageInput) -> DirectoryPage:
     """A bounded page of the work list, so no payload grows with the library."""
     with database() as session:
         rows = repository.directory_page(session, job.scan_job_id, job.start_seq, job.limit)
+    return DirectoryPage(directories=[DirectoryRef(seq=seq, path=path) for seq, path in rows])
+
+
+@activity.defn
+def find_pending_directories(job: PrioritizeInput) -> DirectoryPage:
+    """The prioritized directories that are still waiting to be scanned."""
+    with database() as session:
+        rows = repository.pending_directories_by_path(session, job.scan_job_id, job.paths)
     return DirectoryPage(directories=[DirectoryRef(seq=seq, path=path) for seq, path in rows])

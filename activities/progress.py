@@ -24,6 +24,8 @@ def record_scan_progress(job: RecordProgressInput) -> None:
                 "directories_queued": c.directories_queued,
                 "directories_ignored": c.directories_ignored,
                 "directories_scanned": c.directories_scanned,
+                "directories_unchanged": c.directories_unchanged,
+                "movies_missing": c.movies_missing,
                 "movies_found": c.movies_found,
                 "movies_new": c.movies_new,
                 "movies_updated": c.movies_updated,

@@ -34,18 +34,24 @@ class LibraryScanInput(BaseModel):
     state: ScanState | None = None
     next_seq: int = 0
     pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (movie id, assets) not yet batched
+    priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
+    started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
     cancel_requested: bool = False
 
 
 class DiscoverInput(BaseModel):
     scan_job_id: int
+    library_id: int
     library_path: str
     max_directories: int | None = None
+    force_full_rescan: bool = False
 
 
 class DiscoverResult(BaseModel):
     directories_total: int
     directories_ignored: int
+    directories_unchanged: int = 0
+    movies_missing: int = 0
     errors_count: int
     first_errors: list[str] = Field(default_factory=list)
 
@@ -63,6 +69,11 @@ class DirectoryRef(BaseModel):
 
 class DirectoryPage(BaseModel):
     directories: list[DirectoryRef]
+
+
+class PrioritizeInput(BaseModel):
+    scan_job_id: int
+    paths: list[str]  # relative to the library root; bounded by the signal (at most 500)
 
 
 class DirectoryScanInput(BaseModel):

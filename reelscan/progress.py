@@ -24,9 +24,11 @@ class ScanCounters(BaseModel):
     directories_queued: int = 0
     directories_ignored: int = 0
     directories_scanned: int = 0
+    directories_unchanged: int = 0
     movies_found: int = 0
     movies_new: int = 0
     movies_updated: int = 0
+    movies_missing: int = 0
     assets_queued: int = 0
     assets_cached: int = 0
     assets_failed: int = 0
@@ -77,6 +79,7 @@ class ScanningProgress(_Camel):
     scanned: int
     total: int
     percentage: int
+    unchanged: int = 0
 
 
 class CachingProgress(_Camel):
@@ -104,6 +107,7 @@ class ScanStats(_Camel):
     movies_found: int
     movies_new: int
     movies_updated: int
+    movies_missing: int = 0
     assets_cached: int
     errors_count: int
 
@@ -236,6 +240,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             scanned=c.directories_scanned,
             total=c.directories_total,
             percentage=percentage(c.directories_scanned, c.directories_total),
+            unchanged=c.directories_unchanged,
         )
     if c.assets_queued or state.phase in ("caching", "enriching", "completed"):
         progress.caching = CachingProgress(
@@ -266,6 +271,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             movies_found=c.movies_found,
             movies_new=c.movies_new,
             movies_updated=c.movies_updated,
+            movies_missing=c.movies_missing,
             assets_cached=c.assets_cached,
             errors_count=c.errors_count,
         ),

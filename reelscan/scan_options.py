@@ -19,6 +19,7 @@ class ScanOptions(BaseModel):
     skip_ffprobe: bool = False
     max_directories: int | None = Field(None, ge=1)
     enrichment_mode: Literal["none", "metadata-only", "full"] = "full"
+    force_full_rescan: bool = Field(False, description="Scan every directory, even those unchanged since last time.")
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(by_alias=True)

@@ -22,7 +22,12 @@ from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflow
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
     from activities.common import DATABASE_UNAVAILABLE
-    from activities.discovery import LIBRARY_ROOT_ERROR, discover_directories, load_directory_page
+    from activities.discovery import (
+        LIBRARY_ROOT_ERROR,
+        discover_directories,
+        find_pending_directories,
+        load_directory_page,
+    )
     from activities.progress import record_scan_progress
     from reelscan.jobs import (
         CacheAssetsInput,
@@ -33,11 +38,13 @@ with workflow.unsafe.imports_passed_through():
         DirectoryScanResult,
         DiscoverInput,
         LibraryScanInput,
+        PrioritizeInput,
         RecordProgressInput,
     )
     from reelscan.progress import FINAL_PHASES, Phase, ScanState, asset_group, build_message, enter_phase, summary_line
     from workflows.directory_scan import DirectoryScanWorkflow
 
+MAX_PRIORITY_PATHS = 500
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=12
 )
@@ -82,6 +89,9 @@ class LibraryScanWorkflow:
         self._next_seq = job.next_seq
         self._pending_cache: list[tuple[int, int]] = [tuple(p) for p in job.pending_cache]  # type: ignore[misc]
         self._buffer: list[DirectoryRef] = []
+        self._priority_paths: list[str] = list(job.priority_paths)
+        self._priority_refs: list[DirectoryRef] = []
+        self._started_ahead: set[int] = set(job.started_ahead)
         self._directories_exhausted = False
         self._children: dict[int, tuple[str, asyncio.Task[DirectoryScanResult]]] = {}
         self._cache_tasks: dict[asyncio.Task[CacheAssetsResult], tuple[list[int], int]] = {}
@@ -95,6 +105,12 @@ class LibraryScanWorkflow:
     def progress(self) -> dict[str, Any]:
         """The spec's ScanProgressMessage, from memory: `temporal workflow query --name progress`."""
         return build_message(self._state, workflow.now()).to_json_dict()
+
+    @workflow.signal
+    def prioritize(self, paths: list[str]) -> None:
+        """Scan these directories (paths relative to the library root) before the rest of the queue."""
+        room = MAX_PRIORITY_PATHS - len(self._priority_paths)
+        self._priority_paths.extend(str(p) for p in paths[: max(room, 0)])
 
     @workflow.signal
     def cancel(self) -> None:
@@ -134,8 +150,10 @@ class LibraryScanWorkflow:
                 discover_directories,
                 DiscoverInput(
                     scan_job_id=self._job.scan_job_id,
+                    library_id=self._job.library_id,
                     library_path=self._job.library_path,
                     max_directories=self._job.options.max_directories,
+                    force_full_rescan=self._job.options.force_full_rescan,
                 ),
                 start_to_close_timeout=timedelta(hours=6),
                 heartbeat_timeout=timedelta(seconds=60),
@@ -149,6 +167,11 @@ class LibraryScanWorkflow:
         c = self._state.counters
         c.directories_total = c.directories_queued = result.directories_total
         c.directories_ignored = result.directories_ignored
+        # Unchanged directories are settled without a child: found, scanned, neither new nor updated.
+        c.directories_unchanged = result.directories_unchanged
+        c.directories_scanned += result.directories_unchanged
+        c.movies_found += result.directories_unchanged
+        c.movies_missing = result.movies_missing
         if result.errors_count:
             c.errors_count += result.errors_count
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
@@ -179,6 +202,7 @@ class LibraryScanWorkflow:
     def _something_finished(self) -> bool:
         return (
             self._cancel_requested
+            or (bool(self._priority_paths) and self._state.phase == "scanning" and not self._draining)
             or any(task.done() for _, task in self._children.values())
             or any(task.done() for task in self._cache_tasks)
         )
@@ -188,12 +212,25 @@ class LibraryScanWorkflow:
     async def _fill_children_window(self) -> None:
         window = self._job.children_window
         cache_backlog_limit = self._job.cache_batch_size * self._job.cache_window * 4
+        if self._priority_paths and not self._draining:
+            await self._look_up_priorities()
         while (
             not self._draining
             and not self._cancel_requested
             and len(self._children) < window
             and sum(n for _, n in self._pending_cache) < cache_backlog_limit
         ):
+            if self._priority_refs:
+                ref = self._priority_refs.pop(0)
+                if ref.seq >= self._next_seq and ref.seq not in self._started_ahead:
+                    self._started_ahead.add(ref.seq)
+                    self._start_child(ref, in_order=False)
+                continue
+            if self._buffer and self._buffer[0].seq in self._started_ahead:
+                skipped = self._buffer.pop(0)
+                self._started_ahead.discard(skipped.seq)
+                self._next_seq = skipped.seq + 1
+                continue
             if not self._buffer:
                 if self._directories_exhausted:
                     return
@@ -201,6 +238,19 @@ class LibraryScanWorkflow:
                 if not self._buffer:
                     return
             self._start_child(self._buffer.pop(0))
+
+    async def _look_up_priorities(self) -> None:
+        paths, self._priority_paths = self._priority_paths, []
+        try:
+            page = await workflow.execute_activity(
+                find_pending_directories,
+                PrioritizeInput(scan_job_id=self._job.scan_job_id, paths=paths),
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=DB_RETRY,
+            )
+        except ActivityError as exc:
+            raise ScanFailed(_failure_message(exc)) from None
+        self._priority_refs.extend(page.directories)
 
     async def _load_page(self, limit: int) -> None:
         try:
@@ -213,10 +263,13 @@ class LibraryScanWorkflow:
         except ActivityError as exc:
             raise ScanFailed(_failure_message(exc)) from None
         self._buffer = list(page.directories)
+        # Prioritized directories already scanned never come back in a page: forget those behind the cursor.
+        horizon = self._buffer[0].seq if self._buffer else None
+        self._started_ahead = {s for s in self._started_ahead if horizon is not None and s >= horizon}
         if len(page.directories) < limit:
             self._directories_exhausted = True
 
-    def _start_child(self, ref: DirectoryRef) -> None:
+    def _start_child(self, ref: DirectoryRef, *, in_order: bool = True) -> None:
         job = self._job
         task = asyncio.create_task(
             workflow.execute_child_workflow(
@@ -237,7 +290,8 @@ class LibraryScanWorkflow:
             )
         )
         self._children[ref.seq] = (ref.path, task)
-        self._next_seq = ref.seq + 1
+        if in_order:
+            self._next_seq = ref.seq + 1
         self._state.current_operation = f"Scanning {ref.path}"
 
     def _collect_children(self) -> None:
@@ -349,6 +403,8 @@ class LibraryScanWorkflow:
                     "state": self._state,
                     "next_seq": self._next_seq,
                     "pending_cache": self._pending_cache,
+                    "priority_paths": self._priority_paths,
+                    "started_ahead": sorted(self._started_ahead),
                     "cancel_requested": self._cancel_requested,
                 }
             )

@@ -59,6 +59,8 @@ class ScanJob(Base):
     directories_queued: Mapped[int] = mapped_column(Integer, default=0)
     directories_ignored: Mapped[int] = mapped_column(Integer, default=0)
     directories_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    directories_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    movies_missing: Mapped[int] = mapped_column(Integer, default=0)
     movies_found: Mapped[int] = mapped_column(Integer, default=0)
     movies_new: Mapped[int] = mapped_column(Integer, default=0)
     movies_updated: Mapped[int] = mapped_column(Integer, default=0)
@@ -94,7 +96,8 @@ class ScanDirectory(Base):
     scan_job_id: Mapped[int] = mapped_column(ForeignKey("scan_jobs.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
     path: Mapped[str] = mapped_column(Text)  # relative to the library root
-    # pending | new | updated | unchanged | error | skipped
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # pending | new | updated | unchanged | error
     outcome: Mapped[str] = mapped_column(String(16), default="pending")
     movie_id: Mapped[int | None] = mapped_column(Integer)
     assets_queued: Mapped[int] = mapped_column(Integer, default=0)
@@ -141,7 +144,9 @@ class Movie(Base):
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     file_size: Mapped[int | None] = mapped_column(BigInteger)
 
-    # Fingerprint of everything the scan saw: equal fingerprints mean "unchanged".
+    # Names, sizes and mtimes of the folder's entries at the last scan: equal means the rescan can skip it.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Hash of everything the scan recorded: equal hashes mean "unchanged" (neither new nor updated).
     content_hash: Mapped[str | None] = mapped_column(String(64))
     scan_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
     last_scan_job_id: Mapped[int | None] = mapped_column(Integer)

@@ -26,6 +26,7 @@ from reelscan.db.models import (
     utcnow,
 )
 from reelscan.library.assets import LocalAsset
+from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.scanner import DirectoryScan
 
 AssetRow = Image | Trailer | Subtitle
@@ -71,13 +72,23 @@ def create_scan_job(session: Session, library_id: int, options: dict[str, Any]) 
 # --- phase 1: the scan's directory list -------------------------------------------------------------------------
 
 
-def replace_scan_directories(session: Session, scan_job_id: int, paths: Iterable[str], batch_size: int = 2000) -> int:
+def replace_scan_directories(
+    session: Session, scan_job_id: int, directories: Iterable[DiscoveredDirectory], batch_size: int = 2000
+) -> int:
     """Store the discovered directories as the scan's work list (seq 0..n-1). Safe to run again."""
     session.execute(delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id))
     count = 0
     batch: list[dict[str, Any]] = []
-    for path in paths:
-        batch.append({"scan_job_id": scan_job_id, "seq": count, "path": path, "outcome": "pending"})
+    for found in directories:
+        batch.append(
+            {
+                "scan_job_id": scan_job_id,
+                "seq": count,
+                "path": found.path,
+                "fingerprint": found.fingerprint,
+                "outcome": "pending",
+            }
+        )
         count += 1
         if len(batch) >= batch_size:
             session.execute(insert(ScanDirectory), batch)
@@ -87,12 +98,71 @@ def replace_scan_directories(session: Session, scan_job_id: int, paths: Iterable
     return count
 
 
+def plan_rescan(session: Session, scan_job_id: int, library_id: int, *, complete: bool, force: bool) -> tuple[int, int]:
+    """Mark directories whose fingerprint matches their movie's as unchanged (no child is started for them),
+    and movies whose directory is gone as missing (kept, not deleted). Returns (unchanged, newly missing)."""
+    known = {
+        directory: (movie_id, fingerprint)
+        for movie_id, directory, fingerprint in session.execute(
+            select(Movie.id, Movie.directory, Movie.fingerprint).where(
+                Movie.library_id == library_id, Movie.state != "missing"
+            )
+        )
+    }
+    found: set[str] = set()
+    unchanged: list[dict[str, Any]] = []
+    for row_id, path, fingerprint in session.execute(
+        select(ScanDirectory.id, ScanDirectory.path, ScanDirectory.fingerprint).where(
+            ScanDirectory.scan_job_id == scan_job_id
+        )
+    ):
+        found.add(path)
+        movie = known.get(path)
+        if not force and movie and fingerprint and movie[1] == fingerprint:
+            unchanged.append({"row_id": row_id, "movie_id": movie[0]})
+    for start in range(0, len(unchanged), 1000):
+        chunk = unchanged[start : start + 1000]
+        session.execute(
+            update(ScanDirectory).where(ScanDirectory.id.in_([c["row_id"] for c in chunk])).values(outcome="unchanged")
+        )
+        session.execute(
+            update(Movie).where(Movie.id.in_([c["movie_id"] for c in chunk])).values(last_scan_job_id=scan_job_id)
+        )
+    missing = [movie_id for directory, (movie_id, _) in known.items() if directory not in found] if complete else []
+    for start in range(0, len(missing), 1000):
+        session.execute(
+            update(Movie)
+            .where(Movie.id.in_(missing[start : start + 1000]))
+            .values(state="missing", updated_at=utcnow())
+        )
+    return len(unchanged), len(missing)
+
+
 def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: int) -> list[tuple[int, str]]:
+    """The next directories still to scan, from start_seq on (unchanged ones were settled by plan_rescan)."""
     rows = session.execute(
         select(ScanDirectory.seq, ScanDirectory.path)
-        .where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq >= start_seq)
+        .where(
+            ScanDirectory.scan_job_id == scan_job_id,
+            ScanDirectory.seq >= start_seq,
+            ScanDirectory.outcome == "pending",
+        )
         .order_by(ScanDirectory.seq)
         .limit(limit)
+    ).all()
+    return [(seq, path) for seq, path in rows]
+
+
+def pending_directories_by_path(session: Session, scan_job_id: int, paths: Sequence[str]) -> list[tuple[int, str]]:
+    """Directories of this scan, by path, that are still waiting (for the prioritize signal)."""
+    rows = session.execute(
+        select(ScanDirectory.seq, ScanDirectory.path)
+        .where(
+            ScanDirectory.scan_job_id == scan_job_id,
+            ScanDirectory.path.in_(list(paths)),
+            ScanDirectory.outcome == "pending",
+        )
+        .order_by(ScanDirectory.seq)
     ).all()
     return [(seq, path) for seq, path in rows]
 
@@ -266,7 +336,7 @@ def record_directory_scan(
         movie = Movie(library_id=library_id, directory=scan.relative_dir, state="discovered", **values)
         session.add(movie)
         session.flush()
-    elif movie.content_hash != content_hash:
+    elif movie.content_hash != content_hash or movie.state == "missing":
         outcome = "updated"
         for key, value in values.items():
             setattr(movie, key, value)
@@ -287,6 +357,7 @@ def record_directory_scan(
     to_cache = _sync_assets(session, movie, scan, cache_exists)
     movie.scan_errors = list(scan.errors)
     movie.last_scan_job_id = scan_job_id
+    movie.fingerprint = row.fingerprint
 
     row.outcome = outcome
     row.movie_id = movie.id

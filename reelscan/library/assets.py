@@ -145,7 +145,7 @@ def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main:
                                 format=_split(image.name)[1][1:],
                             )
                         )
-            elif folder in ("trailers", "trailer"):
+            elif folder in ("trailers", "trailer"):  # rules.ASSET_FOLDER_NAMES
                 for clip in _scan_subfolder(directory, entry.name):
                     if clip.size and is_video_name(clip.name):
                         found.append(

@@ -7,6 +7,7 @@ root and never twice; the walk uses an explicit stack, so depth cannot exhaust P
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelscan.library.rules import (
+    ASSET_FOLDER_NAMES,
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
     is_extras_folder_name,
@@ -23,6 +25,12 @@ from reelscan.library.rules import (
 
 MAX_ERROR_MESSAGES = 100
 _NATURAL_RE = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class DiscoveredDirectory:
+    path: str  # relative to the root, POSIX separators
+    fingerprint: str  # changes when any entry's name, size or mtime changes (incremental rescans)
 
 
 class LibraryRootError(Exception):
@@ -47,6 +55,32 @@ class DiscoveryStats:
 
 def _natural_key(name: str) -> list[object]:
     return [int(part) if part.isdigit() else part.casefold() for part in _NATURAL_RE.split(name)]
+
+
+def _entry_line(entry: os.DirEntry[str]) -> bytes:
+    name = entry.name.encode("utf-8", "surrogateescape")
+    try:
+        if entry.is_dir():
+            return b"d" + name
+        st = entry.stat()
+    except OSError:
+        return b"?" + name
+    return b"f%s\0%d\0%d" % (name, st.st_size, st.st_mtime_ns)
+
+
+def fingerprint(absolute: str, entries: list[os.DirEntry[str]]) -> str:
+    """Names, sizes and mtimes of a movie folder's entries and of its asset subfolders' entries."""
+    digest = hashlib.blake2b(digest_size=16)
+    for entry in entries:
+        digest.update(_entry_line(entry) + b"\n")
+        if entry.name.lower() in ASSET_FOLDER_NAMES:
+            try:
+                with os.scandir(os.path.join(absolute, entry.name)) as it:
+                    for sub in sorted(it, key=lambda e: e.name):
+                        digest.update(b"  " + _entry_line(sub) + b"\n")
+            except OSError:
+                digest.update(b"  ?\n")
+    return digest.hexdigest()
 
 
 def _valid_utf8(name: str) -> bool:
@@ -87,8 +121,8 @@ class LibraryWalker:
             raise LibraryRootError(f"library root {root} cannot be read: {exc.strerror or exc}") from None
         return os.path.realpath(root)
 
-    def walk(self) -> Iterator[str]:
-        """Relative POSIX paths of movie directories, depth-first in natural name order."""
+    def walk(self) -> Iterator[DiscoveredDirectory]:
+        """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
         real_root = self._check_root()
         stats = self.stats
         root_stat = os.stat(real_root)
@@ -164,7 +198,7 @@ class LibraryWalker:
                     )
                 else:
                     stats.found += 1
-                    yield relative
+                    yield DiscoveredDirectory(relative, fingerprint(absolute, entries))
                     if self.max_directories is not None and stats.found >= self.max_directories:
                         stats.truncated = True
                         return

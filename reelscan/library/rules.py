@@ -75,6 +75,9 @@ EXTRAS_FOLDER_NAMES: frozenset[str] = frozenset(
     }
 )
 
+# Asset subfolders of a movie folder: their contents belong to the movie (and to its fingerprint).
+ASSET_FOLDER_NAMES: frozenset[str] = frozenset({"extrafanart", "trailers", "trailer", "subs", "subtitles"})
+
 _SAMPLE_RE = re.compile(r"(?:^|[\s._\-\[\(])sample(?:$|[\s._\-\]\)])", re.IGNORECASE)
 
 

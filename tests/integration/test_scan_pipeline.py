@@ -50,6 +50,7 @@ async def test_every_movie_is_recorded_with_exact_counters(
         "scanned": library.directories_total,
         "total": library.directories_total,
         "percentage": 100,
+        "unchanged": 0,
     }
     assert message["progress"]["discovering"]["directoriesIgnored"] == library.ignored
     caching = message["progress"]["caching"]

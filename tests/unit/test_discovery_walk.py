@@ -17,7 +17,7 @@ def video(path: Path) -> None:
 
 def walk(root: Path, **kwargs: object) -> tuple[list[str], LibraryWalker]:
     walker = LibraryWalker(root, **kwargs)  # type: ignore[arg-type]
-    return list(walker.walk()), walker
+    return [d.path for d in walker.walk()], walker
 
 
 def test_movie_folders_nested_collections_and_natural_order(tmp_path: Path) -> None:
@@ -132,3 +132,21 @@ def test_missing_or_wrong_root_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(LibraryRootError, match="is not a directory"):
         walk(tmp_path / "file")
+
+
+def test_fingerprint_changes_with_any_entry_and_only_then(tmp_path: Path) -> None:
+    movie = tmp_path / "M (2000)"
+    video(movie / "m.mkv")
+    (movie / "extrafanart").mkdir()
+
+    def current() -> str:
+        return next(iter(LibraryWalker(tmp_path).walk())).fingerprint
+
+    first = current()
+    assert current() == first
+    (movie / "poster.jpg").write_bytes(b"p")
+    second = current()
+    (movie / "extrafanart" / "f1.jpg").write_bytes(b"f")
+    third = current()
+    os.utime(movie / "m.mkv", ns=(1, 1))
+    assert len({first, second, third, current()}) == 4

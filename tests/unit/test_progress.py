@@ -64,11 +64,12 @@ def test_message_has_the_spec_shape_in_camel_case() -> None:
     message: dict = build_message(s, T0 + timedelta(seconds=2)).to_json_dict()
     assert message["type"] == "scan:progress"
     assert message["scanJobId"] == 7 and message["libraryName"] == "Movies"
-    assert message["progress"]["scanning"] == {"scanned": 4, "total": 10, "percentage": 40}
+    assert message["progress"]["scanning"] == {"scanned": 4, "total": 10, "percentage": 40, "unchanged": 0}
     assert message["stats"] == {
         "moviesFound": 4,
         "moviesNew": 3,
         "moviesUpdated": 1,
+        "moviesMissing": 0,
         "assetsCached": 0,
         "errorsCount": 0,
     }
