@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     )
     temporal_namespace: str = "default"
     task_queue_prefix: str = Field("reelscan", description="Task queues are <prefix>-scan and <prefix>-cache.")
+    workflow_id_prefix: str = Field(
+        "scan", description="Scan workflows are <prefix>-<library>-<scan>; set one per database sharing a server."
+    )
 
     # Worker concurrency (2 cores: I/O-bound threads, not processes).
     scan_concurrency: int = Field(8, ge=1, description="Directory scans run at once per worker.")

@@ -50,7 +50,10 @@ def _configure(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: st
     monkeypatch.setenv("REELSCAN_DATA_DIR", str(data_dir))
     monkeypatch.setenv("REELSCAN_DATABASE_URL", database_url)
     # A queue of its own per test, so nothing from another test's scan is picked up.
-    monkeypatch.setenv("REELSCAN_TASK_QUEUE_PREFIX", f"test-{uuid.uuid4().hex[:8]}")
+    unique = uuid.uuid4().hex[:8]
+    monkeypatch.setenv("REELSCAN_TASK_QUEUE_PREFIX", f"test-{unique}")
+    # Every test has its own database, so scan ids repeat: keep workflow ids apart on the shared server.
+    monkeypatch.setenv("REELSCAN_WORKFLOW_ID_PREFIX", f"scan-{unique}")
     monkeypatch.setenv("REELSCAN_PROGRESS_INTERVAL_SECONDS", "0.5")
     for key, value in extra.items():
         monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)

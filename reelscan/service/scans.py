@@ -32,8 +32,8 @@ class StartedScan:
     already_running: bool
 
 
-def workflow_id_for(library_id: int, scan_job_id: int) -> str:
-    return f"scan-{library_id}-{scan_job_id}"
+def workflow_id_for(settings: Settings, library_id: int, scan_job_id: int) -> str:
+    return f"{settings.workflow_id_prefix}-{library_id}-{scan_job_id}"
 
 
 def check_library_path(path: Path) -> Path:
@@ -93,7 +93,7 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
             other = repository.active_scan(session, library_id)
             assert other is not None
             return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True)
-        job.workflow_id = workflow_id_for(library_id, job.id)
+        job.workflow_id = workflow_id_for(settings, library_id, job.id)
         enrichment_wanted = (
             options.enable_enrichment if options.enable_enrichment is not None else library.auto_enrich
         ) and options.enrichment_mode != "none"

@@ -1,0 +1,153 @@
+"""Bounded history and payloads, incremental rescans and priority scanning."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from temporalio.api.common.v1 import Payloads
+from temporalio.client import Client
+
+from reelscan.db.models import Movie
+from reelscan.db.session import session_scope
+from reelscan.scan_options import ScanOptions
+from reelscan.settings import Settings, get_settings
+from tests.integration.scanning import finish, running_workers, scan, start
+from tests.library_builder import build_bulk_library
+
+PAYLOAD_LIMIT = 256 * 1024
+
+
+def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
+    for key, value in values.items():
+        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+async def runs_of(client: Client, workflow_id: str) -> list:
+    return [w async for w in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
+
+
+async def children_started(client: Client, workflow_id: str) -> list:
+    return [w async for w in client.list_workflows(f"WorkflowId STARTS_WITH '{workflow_id}/dir-'")]
+
+
+def largest_payload(events: list) -> int:
+    """The biggest activity/child input or result in a history."""
+    largest = 0
+    for event in events:
+        for attr in (
+            "activity_task_scheduled_event_attributes",
+            "activity_task_completed_event_attributes",
+            "start_child_workflow_execution_initiated_event_attributes",
+            "child_workflow_execution_completed_event_attributes",
+            "workflow_execution_continued_as_new_event_attributes",
+            "workflow_execution_started_event_attributes",
+        ):
+            if event.HasField(attr):
+                message = getattr(event, attr)
+                for field in ("input", "result"):
+                    if hasattr(message, field) and isinstance(getattr(message, field), Payloads):
+                        largest = max(largest, *(len(p.data) for p in getattr(message, field).payloads), 0)
+    return largest
+
+
+async def test_continue_as_new_keeps_counts_exact_and_payloads_small(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, continue_as_new_events="300", children_window="50", cache_batch_size="40")
+    total = 2000
+    build_bulk_library(tmp_path / "Movies", total)
+    message = await scan(client, settings, tmp_path / "Movies")
+
+    assert message["phase"] == "completed"
+    stats = message["stats"]
+    assert (stats["moviesFound"], stats["moviesNew"], stats["assetsCached"], stats["errorsCount"]) == (
+        total,
+        total,
+        total,
+        0,
+    )
+    assert message["progress"]["scanning"]["scanned"] == total
+    runs = await runs_of(client, message["workflowId"])
+    assert len(runs) >= 5, "the scan should have continued as new several times"
+    assert max(run.history_length for run in runs) < 1000
+    largest = 0
+    for run in runs:
+        history = await client.get_workflow_handle(run.id, run_id=run.run_id).fetch_history()
+        largest = max(largest, largest_payload(list(history.events)))
+    assert 0 < largest < PAYLOAD_LIMIT
+    with session_scope(settings.resolved_database_url) as session:
+        assert session.query(Movie).count() == total
+
+
+async def test_cancel_lands_across_continue_as_new(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, continue_as_new_events="150", children_window="5")
+    build_bulk_library(tmp_path / "Movies", 1000, with_assets=False)
+    async with running_workers(client, settings):
+        started = await start(client, settings, tmp_path / "Movies")
+        for _ in range(600):
+            if len(await runs_of(client, started.workflow_id)) >= 3:
+                break
+            await asyncio.sleep(0.1)
+        await client.get_workflow_handle(started.workflow_id).signal("cancel")
+        message = await finish(client, started)
+
+    assert len(await runs_of(client, started.workflow_id)) >= 3
+    assert message["phase"] == "cancelled"
+    scanned = message["progress"]["scanning"]["scanned"]
+    assert 0 < scanned < 1000
+    with session_scope(settings.resolved_database_url) as session:
+        assert session.query(Movie).count() == message["stats"]["moviesFound"] == scanned
+
+
+async def test_rescan_skips_unchanged_and_notices_added_removed_and_modified(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, 30)
+    await scan(client, sqlite_settings, root)
+
+    shutil.rmtree(root / names[0])
+    (root / names[1] / "movie.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    for new in ("Added One (2024)", "Added Two (2025)"):
+        (root / new).mkdir()
+        (root / new / "movie.mp4").write_bytes((root / names[2] / "movie.mp4").read_bytes())
+    message = await scan(client, sqlite_settings, root)
+
+    stats = message["stats"]
+    assert (stats["moviesFound"], stats["moviesNew"], stats["moviesUpdated"], stats["moviesMissing"]) == (31, 2, 1, 1)
+    assert message["progress"]["scanning"] == {"scanned": 31, "total": 31, "percentage": 100, "unchanged": 28}
+    assert message["progress"]["caching"]["cached"] == 1
+    assert len(await children_started(client, message["workflowId"])) == 3
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        states = {m.directory: m.state for m in session.query(Movie)}
+    assert states[names[0]] == "missing" and len(states) == 32
+
+    forced = await scan(client, sqlite_settings, root, ScanOptions(force_full_rescan=True))
+    assert forced["progress"]["scanning"]["unchanged"] == 0
+    assert (forced["stats"]["moviesNew"], forced["stats"]["moviesUpdated"]) == (0, 0)
+    assert len(await children_started(client, forced["workflowId"])) == 31
+
+
+async def test_prioritized_directories_are_scanned_next(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, children_window="2")
+    names = build_bulk_library(tmp_path / "Movies", 300, with_assets=False)
+    wanted = [names[-1], names[-2]]
+    async with running_workers(client, settings):
+        started = await start(client, settings, tmp_path / "Movies")
+        await client.get_workflow_handle(started.workflow_id).signal("prioritize", wanted)
+        message = await finish(client, started)
+
+    assert message["stats"]["moviesFound"] == 300
+    children = sorted(await children_started(client, started.workflow_id), key=lambda w: w.start_time)
+    order = [w.id.rsplit("/dir-", 1)[1] for w in children]
+    assert order.index("299") < 30 and order.index("298") < 30
+    assert len(order) == len(set(order)) == 300
