@@ -51,9 +51,15 @@ def _options(args: argparse.Namespace) -> ScanOptions:
 
 
 async def _client(settings: Settings) -> Client:
+    client = await connect(settings)
     if not settings.temporal_address:
-        console.print(f"[dim]Temporal Web UI: {embedded.web_ui_url(settings)}[/dim]", highlight=False)
-    return await connect(settings)
+        embedded.ensure_api(settings)
+        console.print(
+            f"[dim]Temporal Web UI: {embedded.web_ui_url(settings)}   "
+            f"progress page: http://127.0.0.1:{settings.api_port}[/dim]",
+            highlight=False,
+        )
+    return client
 
 
 async def _follow(client: Client, settings: Settings, scan_job_id: int, *, live: bool) -> dict[str, Any]:
@@ -193,6 +199,23 @@ async def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import app_for, check_bind
+
+    host = args.host or settings.api_host
+    port = args.port or settings.api_port
+    check_bind(settings, host)
+    if not settings.temporal_address:
+        address = embedded.ensure_dev_server(settings)
+        embedded.ensure_worker(settings, address)
+    console.print(f"reelscan API and page on http://{host}:{port} (OpenAPI docs at /docs)", highlight=False)
+    server = uvicorn.Server(uvicorn.Config(app_for(settings), host=host, port=port, log_level="warning"))
+    await server.serve()
+    return 0
+
+
 async def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     await _client(settings)
     console.print("Temporal dev server and worker are running")
@@ -238,7 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     movies.add_argument("--json", action="store_true")
     movies.set_defaults(func=cmd_movies)
 
-    sub.add_parser("up", help="start the embedded Temporal server and worker").set_defaults(func=cmd_up)
+    serve = sub.add_parser("serve", help="run the HTTP API, WebSocket and web page")
+    serve.add_argument("--host", help="address to bind (default REELSCAN_API_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default REELSCAN_API_PORT, 8787)")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("up", help="start the embedded Temporal server, worker and API").set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop the embedded Temporal server and worker").set_defaults(func=cmd_down)
     return parser
 

@@ -28,6 +28,7 @@ class LibraryScanInput(BaseModel):
     cache_batch_size: int = 50
     progress_interval_seconds: float = 2.0
     continue_as_new_events: int = 4000
+    search_attributes: bool = False  # ScanPhase/LibraryId are registered on the server: keep them current
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
     # Carried across continue-as-new.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     cache_batch_size: int = Field(50, ge=1, le=1000, description="Assets per cache activity.")
     progress_interval_seconds: float = Field(2.0, gt=0, description="How often scan_jobs is refreshed while running.")
     continue_as_new_events: int = Field(4000, ge=100, description="History length that forces continue-as-new.")
+
+    api_host: str = Field("127.0.0.1", description="Where `starter.py serve` listens; beyond loopback needs a token.")
+    api_port: int = 8787
+    api_token: SecretStr | None = Field(
+        None, description="Bearer token every API request must send (required off loopback)."
+    )
 
     embedded_temporal_port: int = 7233
     embedded_ui_port: int = 8233

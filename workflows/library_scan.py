@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.directory_scan import DirectoryScanWorkflow
 
 MAX_PRIORITY_PATHS = 500
+SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=12
 )
@@ -415,6 +416,9 @@ class LibraryScanWorkflow:
     def _enter(self, phase: Phase, operation: str) -> None:
         enter_phase(self._state, phase, workflow.now())
         self._set_operation(operation)
+        if self._job.search_attributes:
+            # `temporal workflow list --query "ScanPhase='scanning'"` and the Web UI's filters find the scan.
+            workflow.upsert_search_attributes([SCAN_PHASE.value_set(phase)])
 
     def _set_operation(self, operation: str) -> None:
         self._state.current_operation = operation

@@ -101,7 +101,7 @@ class ScanDirectory(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="pending")
     movie_id: Mapped[int | None] = mapped_column(Integer)
     assets_queued: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list[Any] | None] = mapped_column(JSON)
+    errors: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Movie(Base):

@@ -137,29 +137,42 @@ def _worker_fingerprint(settings: Settings, address: str) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def ensure_worker(settings: Settings, address: str) -> None:
-    pidfile = _run_dir(settings) / "worker.json"
+def _ensure_process(settings: Settings, name: str, command: list[str], address: str) -> None:
+    """Start a background process of ours unless one started for the same settings and code is running."""
+    pidfile = _run_dir(settings) / f"{name}.json"
     fingerprint = _worker_fingerprint(settings, address)
     running = _read_pidfile(pidfile)
     if running is not None:
         if running.get("fingerprint") == fingerprint:
             return
         _stop(pidfile)
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address, REELSCAN_DATA_DIR=str(settings.data_dir.resolve()))
-    log = (_log_dir(settings) / "worker.log").open("ab")
+    env = dict(os.environ, REELSCAN_DATA_DIR=str(settings.data_dir.resolve()))
+    env.pop("REELSCAN_TEMPORAL_ADDRESS", None)
+    log = (_log_dir(settings) / f"{name}.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, str(PROJECT_DIR / "worker.py")],
+        [sys.executable, *command],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
-        env=env,
+        env=env if name == "api" else dict(env, REELSCAN_TEMPORAL_ADDRESS=address),
         cwd=PROJECT_DIR,
         start_new_session=True,
     )
     pidfile.write_text(json.dumps({"pid": process.pid, "fingerprint": fingerprint}))
     time.sleep(0.5)
     if process.poll() is not None:
-        raise EmbeddedError(f"the worker exited at start; see {_log_dir(settings) / 'worker.log'}")
+        raise EmbeddedError(f"the {name} exited at start; see {_log_dir(settings) / f'{name}.log'}")
+
+
+def ensure_worker(settings: Settings, address: str) -> None:
+    _ensure_process(settings, "worker", [str(PROJECT_DIR / "worker.py")], address)
+
+
+def ensure_api(settings: Settings) -> None:
+    """The query API and progress page (on loopback), so the one-command run has them too."""
+    if _port_open(settings.api_port):
+        return
+    _ensure_process(settings, "api", [str(PROJECT_DIR / "starter.py"), "serve"], embedded_address(settings))
 
 
 def _stop(pidfile: Path, timeout: float = 15.0) -> bool:
@@ -182,6 +195,8 @@ def _stop(pidfile: Path, timeout: float = 15.0) -> bool:
 
 def stop_embedded(settings: Settings) -> list[str]:
     stopped = []
+    if _stop(_run_dir(settings) / "api.json"):
+        stopped.append("API")
     if _stop(_run_dir(settings) / "worker.json"):
         stopped.append("worker")
     if _stop(_run_dir(settings) / "temporal.json"):

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from reelscan.db import repository
@@ -18,6 +19,9 @@ from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
+
+SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
+LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
 
 
 class ScanRequestError(Exception):
@@ -62,6 +66,17 @@ async def _is_running(client: Client, workflow_id: str | None) -> bool:
     except RPCError:
         return False
     return description.status == WorkflowExecutionStatus.RUNNING
+
+
+async def search_attributes_registered(client: Client, namespace: str) -> bool:
+    """ScanPhase and LibraryId exist on the server (the embedded one registers them at start)."""
+    try:
+        response = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace)
+        )
+    except RPCError:
+        return False
+    return {"ScanPhase", "LibraryId"} <= set(response.custom_attributes)
 
 
 async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:
@@ -114,6 +129,14 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
             cache_task_queue=settings.cache_task_queue,
         )
         started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
+    scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)
+    attributes = (
+        TypedSearchAttributes(
+            [SearchAttributePair(LIBRARY_ID, library_id), SearchAttributePair(SCAN_PHASE, "discovering")]
+        )
+        if scan_input.search_attributes
+        else None
+    )
     await client.start_workflow(
         LibraryScanWorkflow.run,
         scan_input,
@@ -121,6 +144,7 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
         task_queue=settings.scan_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         static_summary=f"Scan of library {scan_input.library_name} ({scan_input.library_path})",
+        search_attributes=attributes,
     )
     return started
 

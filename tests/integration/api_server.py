@@ -1,0 +1,41 @@
+"""Runs the real API on a loopback socket inside the test's event loop (so it can share the Temporal client)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+
+import uvicorn
+from temporalio.client import Client
+
+from api.app import create_app
+from reelscan.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def api_server(client: Client, settings: Settings) -> AsyncIterator[str]:
+    async def connect() -> Client:
+        return client
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, connect), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
