@@ -22,7 +22,7 @@ function renderPanel(m) {
   const p = m.progress || {}, s = m.stats || {}, phase = m.phase;
   const lines = [];
   if (["caching", "enriching", "completed"].includes(phase)) {
-    lines.push(`<div class="ready">✅ Scanning complete! Library is ready to use.</div>`);
+    lines.push(`<div class="ready">✅ Scanning complete! Library is ready to use!</div>`);
   }
   lines.push(`<div class="phase" data-phase="${esc(phase)}">${HEADINGS[phase] || esc(phase)}</div>`);
   if (phase === "discovering" && p.discovering) {

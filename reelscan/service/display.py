@@ -42,7 +42,7 @@ def render(message: dict[str, Any]) -> Panel:
     stats: dict[str, Any] = message.get("stats") or {}
     rows: list[Any] = [Text(HEADINGS.get(phase, phase), style="bold")]
     if phase in ("caching", "enriching", "completed"):
-        rows.insert(0, Text("✅ Scanning complete! Library is ready to use.", style="green"))
+        rows.insert(0, Text("✅ Scanning complete! Library is ready to use!", style="green"))
 
     discovering = progress.get("discovering") or {}
     scanning = progress.get("scanning")
