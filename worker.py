@@ -20,7 +20,7 @@ from temporalio.worker import Worker
 
 from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
-from activities.progress import record_scan_progress
+from activities.progress import count_scan_outcomes, record_scan_progress
 from activities.scan import scan_directory
 from reelscan.db.session import migrate
 from reelscan.service.client import TemporalUnavailable, connect
@@ -49,6 +49,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     find_pending_directories,
                     scan_directory,
                     record_scan_progress,
+                    count_scan_outcomes,
                 ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,

@@ -6,7 +6,7 @@ from temporalio import activity
 
 from activities.common import database
 from reelscan.db import repository
-from reelscan.jobs import RecordProgressInput
+from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput
 
 
 @activity.defn
@@ -43,3 +43,11 @@ def record_scan_progress(job: RecordProgressInput) -> None:
                 "progress": job.message,
             },
         )
+
+
+@activity.defn
+def count_scan_outcomes(job: OutcomeCountsInput) -> OutcomeCounts:
+    """What the database says was recorded, to settle the counters of a scan that was cancelled mid-flight."""
+    with database() as session:
+        counts = repository.count_outcomes(session, job.scan_job_id)
+    return OutcomeCounts(**{k: v for k, v in counts.items() if k in OutcomeCounts.model_fields})

@@ -115,6 +115,17 @@ class CacheAssetsResult(BaseModel):
     errors: list[str] = Field(default_factory=list)  # first few only
 
 
+class OutcomeCountsInput(BaseModel):
+    scan_job_id: int
+
+
+class OutcomeCounts(BaseModel):
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error: int = 0
+
+
 class RecordProgressInput(BaseModel):
     """Absolute values for the scan_jobs projection (idempotent)."""
 

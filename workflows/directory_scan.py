@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.workflow import ActivityCancellationType
 
 with workflow.unsafe.imports_passed_through():
     from activities.scan import scan_directory
@@ -31,4 +32,6 @@ class DirectoryScanWorkflow:
             start_to_close_timeout=timedelta(minutes=10),
             retry_policy=SCAN_RETRY,
             summary=job.directory_path[-200:],
+            # On cancel, end only once the scan really stopped, so the parent's final counts see its write.
+            cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
         )

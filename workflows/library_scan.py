@@ -17,7 +17,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, ChildWorkflowError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         find_pending_directories,
         load_directory_page,
     )
-    from activities.progress import record_scan_progress
+    from activities.progress import count_scan_outcomes, record_scan_progress
     from reelscan.jobs import (
         CacheAssetsInput,
         CacheAssetsResult,
@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         DirectoryScanResult,
         DiscoverInput,
         LibraryScanInput,
+        OutcomeCountsInput,
         PrioritizeInput,
         RecordProgressInput,
     )
@@ -304,6 +305,8 @@ class LibraryScanWorkflow:
             try:
                 result = task.result()
             except ChildWorkflowError as exc:
+                if isinstance(_root_cause(exc), CancelledError):
+                    continue  # cancelled with the scan: settled by _reconcile_after_cancel
                 if _failure_type(exc) == DATABASE_UNAVAILABLE:
                     raise ScanFailed(_failure_message(exc)) from None
                 result = DirectoryScanResult(
@@ -368,6 +371,8 @@ class LibraryScanWorkflow:
             try:
                 result = task.result()
             except ActivityError as exc:
+                if isinstance(_root_cause(exc), CancelledError):
+                    continue
                 if _failure_type(exc) == DATABASE_UNAVAILABLE:
                     raise ScanFailed(_failure_message(exc)) from None
                 result = CacheAssetsResult(failed=queued, errors=[_failure_message(exc)])
@@ -470,7 +475,22 @@ class LibraryScanWorkflow:
             await workflow.wait(pending)
         self._collect_children()
         self._collect_cache_batches()
+        if phase == "cancelled" and self._state.phase in ("scanning", "caching"):
+            await self._reconcile_after_cancel()
         return await self._finish(phase)
+
+    async def _reconcile_after_cancel(self) -> None:
+        """Directories whose scan finished while being cancelled are in the database: count them exactly."""
+        counts = await workflow.execute_activity(
+            count_scan_outcomes,
+            OutcomeCountsInput(scan_job_id=self._job.scan_job_id),
+            start_to_close_timeout=timedelta(minutes=1),
+            retry_policy=DB_RETRY,
+        )
+        c = self._state.counters
+        c.movies_found = counts.new + counts.updated + counts.unchanged
+        c.movies_new, c.movies_updated = counts.new, counts.updated
+        c.directories_scanned = c.movies_found + counts.error
 
     async def _finish(self, phase: Phase) -> dict[str, Any]:
         if self._progress_task is not None and not self._progress_task.done():

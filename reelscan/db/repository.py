@@ -153,6 +153,16 @@ def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: in
     return [(seq, path) for seq, path in rows]
 
 
+def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
+    """How many directories of a scan ended new, updated, unchanged or in error (pending ones left out)."""
+    rows = session.execute(
+        select(ScanDirectory.outcome, func.count())
+        .where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.outcome != "pending")
+        .group_by(ScanDirectory.outcome)
+    ).all()
+    return {str(outcome): int(count) for outcome, count in rows}
+
+
 def pending_directories_by_path(session: Session, scan_job_id: int, paths: Sequence[str]) -> list[tuple[int, str]]:
     """Directories of this scan, by path, that are still waiting (for the prioritize signal)."""
     rows = session.execute(

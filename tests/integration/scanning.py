@@ -78,3 +78,16 @@ def scan_job(settings: Settings, scan_job_id: int) -> ScanJob:
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+async def wait_for_scanned(client: Client, workflow_id: str, at_least: int, timeout: float = 60) -> dict:
+    handle = client.get_workflow_handle(workflow_id)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        message = await handle.query("progress")
+        scanning = message["progress"].get("scanning") or {}
+        if scanning.get("scanned", 0) >= at_least:
+            return message
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"scan did not reach {at_least} directories: {message['summary']}")
+        await asyncio.sleep(0.05)

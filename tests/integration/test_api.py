@@ -41,40 +41,43 @@ async def test_scan_through_the_api_with_live_websocket_events(
     settings = get_settings()
     library = build_library(tmp_path / "Movies")
     build_bulk_library(tmp_path / "Movies" / "More", 60)
-    async with running_workers(client, settings), api_server(client, settings) as address:
-        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
-            created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
-            assert created.status_code == 201
-            library_id = created.json()["id"]
-            listener = asyncio.create_task(collect(f"ws://{address}/ws", until="scan:completed"))
-            await asyncio.sleep(0.3)
-            started = await http.post(f"/api/libraries/{library_id}/scans", json={"enableEnrichment": False})
-            assert started.status_code == 202
-            scan_id = started.json()["scanJobId"]
-            again = await http.post(f"/api/libraries/{library_id}/scans", json={})
-            assert again.status_code == 202 and again.json()["alreadyRunning"] and again.json()["scanJobId"] == scan_id
+    async with (
+        running_workers(client, settings),
+        api_server(client, settings) as address,
+        httpx.AsyncClient(base_url=f"http://{address}") as http,
+    ):
+        created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
+        assert created.status_code == 201
+        library_id = created.json()["id"]
+        listener = asyncio.create_task(collect(f"ws://{address}/ws", until="scan:completed"))
+        await asyncio.sleep(0.3)
+        started = await http.post(f"/api/libraries/{library_id}/scans", json={"enableEnrichment": False})
+        assert started.status_code == 202
+        scan_id = started.json()["scanJobId"]
+        again = await http.post(f"/api/libraries/{library_id}/scans", json={})
+        assert again.status_code == 202 and again.json()["alreadyRunning"] and again.json()["scanJobId"] == scan_id
 
-            polled: list[str] = []
-            while not polled or polled[-1] not in ("completed", "failed", "cancelled"):
-                body = (await http.get(f"/api/scans/{scan_id}")).json()
-                assert body["type"] == "scan:progress" and {"progress", "stats", "startedAt"} <= set(body)
-                polled.append(body["phase"])
-                await asyncio.sleep(0.05)
-            events = await listener
+        polled: list[str] = []
+        while not polled or polled[-1] not in ("completed", "failed", "cancelled"):
+            body = (await http.get(f"/api/scans/{scan_id}")).json()
+            assert body["type"] == "scan:progress" and {"progress", "stats", "startedAt"} <= set(body)
+            polled.append(body["phase"])
+            await asyncio.sleep(0.05)
+        events = await listener
 
-            # A reconnecting client gets the current state at once.
-            async with websockets.connect(f"ws://{address}/ws") as ws:
-                first = json.loads(await asyncio.wait_for(ws.recv(), 5))
-            movies = (await http.get(f"/api/libraries/{library_id}/movies", params={"limit": 1000})).json()
-            no_poster = (await http.get(f"/api/libraries/{library_id}/movies", params={"missingPoster": "true"})).json()
-            broken = (await http.get(f"/api/libraries/{library_id}/movies", params={"hasErrors": "true"})).json()
-            page = (await http.get(f"/api/libraries/{library_id}/movies", params={"offset": 5, "limit": 3})).json()
-            matrix_id = next(m["id"] for m in movies if m["directory"] == "The Matrix (1999)")
-            matrix = (await http.get(f"/api/movies/{matrix_id}")).json()
-            poster = next(a for a in matrix["assets"] if a["type"] == "poster")
-            image = await http.get(f"/cache/{poster['cachePath']}")
-            errors = (await http.get(f"/api/scans/{scan_id}/errors")).json()
-            listed = (await http.get("/api/scans", params={"libraryId": library_id, "status": "completed"})).json()
+        # A reconnecting client gets the current state at once.
+        async with websockets.connect(f"ws://{address}/ws") as ws:
+            first = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        movies = (await http.get(f"/api/libraries/{library_id}/movies", params={"limit": 1000})).json()
+        no_poster = (await http.get(f"/api/libraries/{library_id}/movies", params={"missingPoster": "true"})).json()
+        broken = (await http.get(f"/api/libraries/{library_id}/movies", params={"hasErrors": "true"})).json()
+        page = (await http.get(f"/api/libraries/{library_id}/movies", params={"offset": 5, "limit": 3})).json()
+        matrix_id = next(m["id"] for m in movies if m["directory"] == "The Matrix (1999)")
+        matrix = (await http.get(f"/api/movies/{matrix_id}")).json()
+        poster = next(a for a in matrix["assets"] if a["type"] == "poster")
+        image = await http.get(f"/cache/{poster['cachePath']}")
+        errors = (await http.get(f"/api/scans/{scan_id}/errors")).json()
+        listed = (await http.get("/api/scans", params={"libraryId": library_id, "status": "completed"})).json()
 
     assert polled[-1] == "completed"
     assert [ORDER.index(p) for p in polled] == sorted(ORDER.index(p) for p in polled)
@@ -99,19 +102,21 @@ async def test_scan_through_the_api_with_live_websocket_events(
 
 
 async def test_bad_input_gets_clear_404_and_422(client: Client, sqlite_settings: Settings, tmp_path: Path) -> None:
-    async with api_server(client, sqlite_settings) as address:
-        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
-            missing_path = await http.post("/api/libraries", json={"path": str(tmp_path / "nowhere")})
-            (tmp_path / "file").write_text("x")
-            not_dir = await http.post("/api/libraries", json={"path": str(tmp_path / "file")})
-            unknown_scan = await http.get("/api/scans/999")
-            unknown_library = await http.post("/api/libraries/42/scans", json={})
-            unknown_movie = await http.get("/api/movies/7")
-            (tmp_path / "lib").mkdir()
-            library_id = (await http.post("/api/libraries", json={"path": str(tmp_path / "lib")})).json()["id"]
-            bad_options = await http.post(f"/api/libraries/{library_id}/scans", json={"maxDirectories": -1})
-            unknown_option = await http.post(f"/api/libraries/{library_id}/scans", json={"turbo": True})
-            docs = await http.get("/docs")
+    async with (
+        api_server(client, sqlite_settings) as address,
+        httpx.AsyncClient(base_url=f"http://{address}") as http,
+    ):
+        missing_path = await http.post("/api/libraries", json={"path": str(tmp_path / "nowhere")})
+        (tmp_path / "file").write_text("x")
+        not_dir = await http.post("/api/libraries", json={"path": str(tmp_path / "file")})
+        unknown_scan = await http.get("/api/scans/999")
+        unknown_library = await http.post("/api/libraries/42/scans", json={})
+        unknown_movie = await http.get("/api/movies/7")
+        (tmp_path / "lib").mkdir()
+        library_id = (await http.post("/api/libraries", json={"path": str(tmp_path / "lib")})).json()["id"]
+        bad_options = await http.post(f"/api/libraries/{library_id}/scans", json={"maxDirectories": -1})
+        unknown_option = await http.post(f"/api/libraries/{library_id}/scans", json={"turbo": True})
+        docs = await http.get("/docs")
 
     assert missing_path.status_code == 422 and "does not exist" in missing_path.json()["detail"]
     assert not_dir.status_code == 422 and "is not a directory" in not_dir.json()["detail"]
@@ -163,7 +168,8 @@ async def test_search_attribute_query_finds_the_running_scan(
             found = [
                 w.id
                 async for w in client.list_workflows(
-                    f"ScanPhase = 'scanning' AND LibraryId = {started.library_id} AND WorkflowId = '{started.workflow_id}'"
+                    f"ScanPhase = 'scanning' AND LibraryId = {started.library_id}"
+                    f" AND WorkflowId = '{started.workflow_id}'"
                 )
             ]
             if found:

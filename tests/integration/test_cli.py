@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
-from tests.integration.scanning import finish, running_workers, start
+from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
 from tests.library_builder import build_bulk_library, build_library
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -111,6 +111,7 @@ async def test_temporal_cli_queries_progress_and_signals_cancel(
     build_bulk_library(tmp_path / "Movies", 200)
     async with running_workers(client, settings):
         started = await start(client, settings, tmp_path / "Movies")
+        await wait_for_scanned(client, started.workflow_id, 3)
         query = await temporal(client, "workflow", "query", "--workflow-id", started.workflow_id, "--name", "progress")
         assert query.returncode == 0, query.stderr
         assert "scan:progress" in query.stdout

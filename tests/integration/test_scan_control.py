@@ -16,7 +16,7 @@ from temporalio.client import Client, WorkflowFailureError
 from reelscan.db.session import session_scope
 from reelscan.db.views import list_movies
 from reelscan.settings import Settings, get_settings
-from tests.integration.scanning import finish, movies_by_directory, running_workers, scan_job, start
+from tests.integration.scanning import finish, movies_by_directory, running_workers, scan_job, start, wait_for_scanned
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -27,19 +27,6 @@ def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
         monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
     get_settings.cache_clear()
     return get_settings()
-
-
-async def wait_for_scanned(client: Client, workflow_id: str, at_least: int, timeout: float = 60) -> dict:
-    handle = client.get_workflow_handle(workflow_id)
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        message = await handle.query("progress")
-        scanning = message["progress"].get("scanning") or {}
-        if scanning.get("scanned", 0) >= at_least:
-            return message
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"scan did not reach {at_least} directories: {message['summary']}")
-        await asyncio.sleep(0.05)
 
 
 async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(
