@@ -1,0 +1,1 @@
+"""Metadata providers (TMDB). No Temporal here; secrets stay inside the client."""
