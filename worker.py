@@ -20,15 +20,18 @@ from temporalio.worker import Worker
 
 from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
+from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress
 from activities.scan import scan_directory
 from reelscan.db.session import migrate
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
+from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.library_scan import LibraryScanWorkflow
 
-QUEUES = ("scan", "cache")
+QUEUES = ("scan", "cache", "enrich")
+PROVIDER_HEADROOM = 0.8
 log = logging.getLogger("reelscan.worker")
 
 
@@ -42,7 +45,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.scan_task_queue,
-                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow],
+                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow, EnrichMovieWorkflow],
                 activities=[
                     discover_directories,
                     load_directory_page,
@@ -50,6 +53,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     scan_directory,
                     record_scan_progress,
                     count_scan_outcomes,
+                    *SCAN_QUEUE_ACTIVITIES,
                 ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,
@@ -65,6 +69,19 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 activities=[cache_assets],
                 activity_executor=executor,
                 max_concurrent_activities=settings.cache_concurrency,
+            )
+        )
+    if "enrich" in queues:
+        workers.append(
+            Worker(
+                client,
+                task_queue=settings.enrich_task_queue,
+                activities=ENRICH_QUEUE_ACTIVITIES,
+                max_concurrent_activities=8,
+                # Enforced by the server for the whole queue, so the provider limit holds across every worker.
+                # Scheduled at 80% of the allowance: the limiter's initial burst then still fits any 10 s window.
+                max_task_queue_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
+                max_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
             )
         )
     return workers
@@ -89,7 +106,7 @@ async def run(queues: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the reelscan worker.")
-    parser.add_argument("--queues", default=",".join(QUEUES), help="comma-separated subset of: scan,cache")
+    parser.add_argument("--queues", default=",".join(QUEUES), help="comma-separated subset of: scan,cache,enrich")
     args = parser.parse_args(argv)
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
     unknown = [q for q in queues if q not in QUEUES]

@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from activities.common import database, settings
 from reelscan.cache_store import CacheError, CacheStore
 from reelscan.db import repository
+from reelscan.db.models import AssetCandidate
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
 
 # The workflow's retry policy for this activity; the last attempt records failures instead of raising.
@@ -30,7 +31,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     with database() as session:
         pending = [
             (type(row), row.id, row.movie_id, repository.asset_type_of(row), row.source_path)
-            for row in repository.uncached_assets(session, job.movie_ids)
+            for row in repository.uncached_assets(session, job.movie_ids, job.candidate_ids)
         ]
     failures: list[str] = []
     copied_bytes = 0
@@ -55,13 +56,15 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
                 cache_path=stored.relative_path,
                 scan_job_id=job.scan_job_id,
             )
+        if model is AssetCandidate:  # a provider download: its temp file is not needed any more
+            (root / source_path).unlink(missing_ok=True)
     if failures and not last_attempt:
         raise ApplicationError(
             f"{len(failures)} of {len(pending)} assets could not be cached yet; first: {failures[0]}",
             type=CACHE_INCOMPLETE,
         )
     with database() as session:
-        by_type, failed, messages = repository.cache_outcome(session, job.movie_ids, job.scan_job_id)
+        by_type, failed, messages = repository.cache_outcome(session, job.movie_ids, job.scan_job_id, job.candidate_ids)
     return CacheAssetsResult(
         cached=sum(by_type.values()),
         failed=failed,

@@ -28,6 +28,13 @@ class LibraryScanInput(BaseModel):
     cache_batch_size: int = 50
     progress_interval_seconds: float = 2.0
     continue_as_new_events: int = 4000
+    enrich_task_queue: str = "reelscan-enrich"
+    enrich_window: int = 20
+    auto_select_assets: bool = True
+    provider_retry_attempts: int = 5
+    provider_failure_threshold: int = 5
+    provider_pause_seconds: float = 60.0
+    provider_requests_per_second: float = 5.0
     search_attributes: bool = False  # ScanPhase/LibraryId are registered on the server: keep them current
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
@@ -35,6 +42,12 @@ class LibraryScanInput(BaseModel):
     state: ScanState | None = None
     next_seq: int = 0
     pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (movie id, assets) not yet batched
+    pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
+    enrichment_cursor: int = 0  # last movie id handed to enrichment
+    enrichment_retry: list[EnrichmentTarget] = Field(default_factory=list)  # to enrich again after a pause
+    enrichment_streak: list[EnrichmentTarget] = Field(default_factory=list)  # failing in a row on provider errors
+    provider_pauses: int = 0
+    image_base_url: str | None = None
     priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
     started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
     cancel_requested: bool = False
@@ -100,11 +113,13 @@ class DirectoryScanResult(BaseModel):
 
 
 class CacheAssetsInput(BaseModel):
-    """A batch of the spec's cache-asset jobs: every uncached asset of these movies."""
+    """A batch of the spec's cache-asset jobs: every uncached local asset of these movies, and these downloaded
+    provider candidates."""
 
     scan_job_id: int
     library_path: str
-    movie_ids: list[int]
+    movie_ids: list[int] = Field(default_factory=list)
+    candidate_ids: list[int] = Field(default_factory=list)
 
 
 class CacheAssetsResult(BaseModel):
@@ -131,3 +146,89 @@ class RecordProgressInput(BaseModel):
 
     state: ScanState
     message: dict[str, object]
+
+
+# --- phase 4: enrichment ---------------------------------------------------------------------------------------
+
+
+class ProviderConfigInput(BaseModel):
+    scan_job_id: int
+
+
+class ProviderConfig(BaseModel):
+    configured: bool
+    image_base_url: str | None = None
+    reason: str | None = None
+
+
+class EnrichmentPageInput(BaseModel):
+    scan_job_id: int
+    library_id: int
+    after_movie_id: int
+    limit: int
+
+
+class EnrichmentTarget(BaseModel):
+    movie_id: int
+    title: str
+    year: int | None = None
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
+
+
+class EnrichmentPage(BaseModel):
+    movies: list[EnrichmentTarget]
+    total: int  # all targets of the scan (for enrichment_queued)
+
+
+class EnrichMovieInput(BaseModel):
+    """The spec's fetch-provider-assets, enrich-metadata and select-assets jobs for one movie, in that order."""
+
+    scan_job_id: int
+    target: EnrichmentTarget
+    mode: str = "full"  # full | metadata-only
+    auto_select_assets: bool = True
+    image_base_url: str | None = None
+    enrich_task_queue: str = "reelscan-enrich"
+    provider_retry_attempts: int = 5
+
+
+class ProviderLookupInput(BaseModel):
+    title: str = ""
+    year: int | None = None
+    imdb_id: str | None = None
+
+
+class ResolvedId(BaseModel):
+    tmdb_id: int | None
+    match: str  # nfo | imdb | search | none
+
+
+class MovieProviderInput(BaseModel):
+    scan_job_id: int
+    movie_id: int
+    provider_id: int = 0
+    match: str = "nfo"
+    image_base_url: str | None = None
+
+
+class ProviderAssetsResult(BaseModel):
+    candidates: int
+    to_cache: list[int]  # candidate ids downloaded and waiting for the cache batch (bounded per movie)
+
+
+class EnrichmentOutcomeInput(BaseModel):
+    movie_id: int
+    state: str  # unmatched | enrichment_failed
+    reason: str
+
+
+class EnrichMovieResult(BaseModel):
+    movie_id: int
+    outcome: str  # enriched | unmatched | failed
+    error: str | None = None
+    error_type: str | None = None
+    to_cache: list[int] = Field(default_factory=list)
+
+
+LibraryScanInput.model_rebuild()

@@ -35,6 +35,7 @@ class ScanCounters(BaseModel):
     assets_by_type: dict[str, int] = Field(default_factory=dict)
     enrichment_queued: int = 0
     enrichment_completed: int = 0
+    enrichment_failed: int = 0
     errors_count: int = 0
     last_error: str | None = None
 
@@ -63,6 +64,8 @@ class ScanState(BaseModel):
     current_operation: str = "Starting scan"
     notice: str | None = None
     last_updated_at: datetime | None = None
+    provider_requests_per_second: float | None = None
+    paused_until: datetime | None = None
 
 
 class _Camel(BaseModel):
@@ -94,6 +97,10 @@ class EnrichingProgress(_Camel):
     completed: int
     queued: int
     percentage: int
+    failed: int = 0
+    provider: str = "TMDB"
+    rate_limit: str | None = None
+    paused_until: str | None = None
 
 
 class PhaseProgress(_Camel):
@@ -200,9 +207,14 @@ def estimate_remaining(state: ScanState, now: datetime) -> str | None:
     done, total = phase_done_and_total(state)
     progressed = done - state.phase_done_at_start
     elapsed = (now - state.phase_started_at).total_seconds()
-    if progressed <= 0 or elapsed < 1 or total <= done:
+    if total <= done:
         return None
-    return humanize_seconds((total - done) * elapsed / progressed)
+    observed = (total - done) * elapsed / progressed if progressed > 0 and elapsed >= 1 else None
+    if state.phase == "enriching" and state.provider_requests_per_second:
+        # At least two provider calls per movie, and never faster than the rate limit allows.
+        floor = (total - done) * 2 / state.provider_requests_per_second
+        observed = max(observed or 0.0, floor)
+    return humanize_seconds(observed) if observed is not None else None
 
 
 def enter_phase(state: ScanState, phase: Phase, now: datetime) -> None:
@@ -251,10 +263,14 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             by_type=dict(sorted(c.assets_by_type.items())),
         )
     if c.enrichment_queued or state.phase == "enriching":
+        rps = state.provider_requests_per_second
         progress.enriching = EnrichingProgress(
             completed=c.enrichment_completed,
             queued=c.enrichment_queued,
             percentage=percentage(c.enrichment_completed, c.enrichment_queued),
+            failed=c.enrichment_failed,
+            rate_limit=f"{rps * 10:g} req/10 sec" if rps else None,
+            paused_until=state.paused_until.isoformat() if state.paused_until else None,
         )
 
     def iso(value: datetime | None) -> str | None:

@@ -23,7 +23,9 @@ class Settings(BaseSettings):
         None, description="host:port of a Temporal server; unset = embedded dev server."
     )
     temporal_namespace: str = "default"
-    task_queue_prefix: str = Field("reelscan", description="Task queues are <prefix>-scan and <prefix>-cache.")
+    task_queue_prefix: str = Field(
+        "reelscan", description="Task queues are <prefix>-scan, <prefix>-cache and <prefix>-enrich."
+    )
     workflow_id_prefix: str = Field(
         "scan", description="Scan workflows are <prefix>-<library>-<scan>; set one per database sharing a server."
     )
@@ -39,6 +41,24 @@ class Settings(BaseSettings):
     cache_batch_size: int = Field(50, ge=1, le=1000, description="Assets per cache activity.")
     progress_interval_seconds: float = Field(2.0, gt=0, description="How often scan_jobs is refreshed while running.")
     continue_as_new_events: int = Field(4000, ge=100, description="History length that forces continue-as-new.")
+
+    # Metadata enrichment (phase 4). The key and token are read by activities only, never passed through Temporal.
+    tmdb_api_key: SecretStr | None = Field(None, description="TMDB v3 API key (sent as a query parameter).")
+    tmdb_read_token: SecretStr | None = Field(None, description="TMDB read access token (sent as a bearer token).")
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    tmdb_language: str = "en-US"
+    tmdb_requests_per_second: float = Field(5.0, gt=0, description="Provider calls per second, for all workers.")
+    tmdb_timeout_seconds: float = Field(10.0, gt=0)
+    enrich_window: int = Field(20, ge=1, le=500, description="Movies enriched at once per scan.")
+    provider_retry_attempts: int = Field(5, ge=1, description="Attempts per provider call before a movie fails.")
+    provider_failure_threshold: int = Field(
+        5, ge=1, description="Movies failing in a row on provider errors before enrichment pauses."
+    )
+    provider_pause_seconds: float = Field(60.0, gt=0, description="First pause; doubles up to 30 minutes.")
+    prefer_local_assets: bool = Field(True, description="Local artwork wins over provider artwork.")
+    asset_keep: str = Field(
+        "poster:3,fanart:4", description="How many candidates to keep per type (others: 1), e.g. poster:3,fanart:4."
+    )
 
     api_host: str = Field("127.0.0.1", description="Where `starter.py serve` listens; beyond loopback needs a token.")
     api_port: int = 8787
@@ -58,6 +78,19 @@ class Settings(BaseSettings):
     @property
     def resolved_cache_dir(self) -> Path:
         return (self.cache_dir or self.data_dir / "cache").resolve()
+
+    @property
+    def enrich_task_queue(self) -> str:
+        return f"{self.task_queue_prefix}-enrich"
+
+    @property
+    def asset_keep_counts(self) -> dict[str, int]:
+        counts = {}
+        for part in self.asset_keep.split(","):
+            name, _, number = part.partition(":")
+            if name.strip() and number.strip().isdigit():
+                counts[name.strip()] = int(number)
+        return counts
 
     @property
     def scan_task_queue(self) -> str:

@@ -172,6 +172,7 @@ class FakeTmdb:
         self._count: int | None = None
         self._retry_after = 1.0
         self._delay = 0.0
+        self._prefix = "/3/"
         self._lock = threading.Lock()
         self.port = port or _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/3"
@@ -183,13 +184,25 @@ class FakeTmdb:
     def add_movie(self, details: dict[str, Any]) -> None:
         self.movies[int(details["id"])] = details
 
-    def set_mode(self, mode: str, *, count: int | None = None, retry_after: float = 1.0, delay: float = 0.0) -> None:
-        """ok | 429 | 500 | slow | malformed | 401 | 404, for the next `count` API requests (None: until changed)."""
+    def set_mode(
+        self,
+        mode: str,
+        *,
+        count: int | None = None,
+        retry_after: float = 1.0,
+        delay: float = 0.0,
+        path_prefix: str = "/3/",
+    ) -> None:
+        """ok | 429 | 500 | slow | malformed | 401 | 404, for the next `count` API requests whose path starts with
+        path_prefix (None: until changed)."""
         with self._lock:
             self._mode, self._count, self._retry_after, self._delay = mode, count, retry_after, delay
+            self._prefix = path_prefix
 
-    def _take_mode(self) -> tuple[str, float, float]:
+    def _take_mode(self, path: str) -> tuple[str, float, float]:
         with self._lock:
+            if not path.startswith(self._prefix):
+                return "ok", 0.0, 0.0
             mode = self._mode
             if self._count is not None:
                 self._count -= 1
@@ -211,7 +224,7 @@ class FakeTmdb:
             given = request.query_params.get("api_key") or request.headers.get("authorization", "")[7:]
             if given != self.api_key:
                 return JSONResponse({"status_code": 7, "status_message": "Invalid API key"}, status_code=401)
-            mode, retry_after, delay = self._take_mode()
+            mode, retry_after, delay = self._take_mode(request.url.path)
             if mode == "429":
                 return JSONResponse({"status_code": 25}, status_code=429, headers={"Retry-After": f"{retry_after:g}"})
             if mode == "500":

@@ -17,7 +17,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, ChildWorkflowError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, ChildWorkflowError
 
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         find_pending_directories,
         load_directory_page,
     )
+    from activities.enrich import fetch_provider_configuration, load_enrichment_page
     from activities.progress import count_scan_outcomes, record_scan_progress
     from reelscan.jobs import (
         CacheAssetsInput,
@@ -37,15 +38,25 @@ with workflow.unsafe.imports_passed_through():
         DirectoryScanInput,
         DirectoryScanResult,
         DiscoverInput,
+        EnrichmentPageInput,
+        EnrichmentTarget,
+        EnrichMovieInput,
+        EnrichMovieResult,
         LibraryScanInput,
         OutcomeCountsInput,
         PrioritizeInput,
+        ProviderConfigInput,
         RecordProgressInput,
     )
     from reelscan.progress import FINAL_PHASES, Phase, ScanState, asset_group, build_message, enter_phase, summary_line
     from workflows.directory_scan import DirectoryScanWorkflow
+    from workflows.enrich_movie import EnrichMovieWorkflow
+    from workflows.library_scan_errors import failure_message, failure_type, root_cause
 
 MAX_PRIORITY_PATHS = 500
+MAX_PROVIDER_PAUSES = 8
+MAX_PAUSE_SECONDS = 1800
+TRANSIENT_PROVIDER_ERRORS = ("ProviderRateLimited", "ProviderUnavailable", None)
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=12
@@ -54,22 +65,6 @@ DB_RETRY = RetryPolicy(
 
 class ScanFailed(Exception):
     """A catastrophic error: the scan stops and is marked failed with this message."""
-
-
-def _root_cause(error: BaseException) -> BaseException:
-    while isinstance(error, FailureError) and error.cause is not None:
-        error = error.cause
-    return error
-
-
-def _failure_type(error: BaseException) -> str | None:
-    cause = _root_cause(error)
-    return cause.type if isinstance(cause, ApplicationError) else None
-
-
-def _failure_message(error: BaseException) -> str:
-    cause = _root_cause(error)
-    return cause.message if isinstance(cause, FailureError) else str(cause)
 
 
 @workflow.defn
@@ -96,7 +91,16 @@ class LibraryScanWorkflow:
         self._started_ahead: set[int] = set(job.started_ahead)
         self._directories_exhausted = False
         self._children: dict[int, tuple[str, asyncio.Task[DirectoryScanResult]]] = {}
-        self._cache_tasks: dict[asyncio.Task[CacheAssetsResult], tuple[list[int], int]] = {}
+        self._cache_tasks: dict[asyncio.Task[CacheAssetsResult], tuple[list[int], list[int], int]] = {}
+        self._pending_candidates: list[int] = list(job.pending_candidates)
+        self._enrich_children: dict[int, tuple[EnrichmentTarget, asyncio.Task[EnrichMovieResult]]] = {}
+        self._enrich_buffer: list[EnrichmentTarget] = []
+        self._enrich_exhausted = False
+        self._enrichment_cursor = job.enrichment_cursor
+        self._enrichment_retry: list[EnrichmentTarget] = list(job.enrichment_retry)
+        self._enrichment_streak: list[EnrichmentTarget] = list(job.enrichment_streak)
+        self._provider_pauses = job.provider_pauses
+        self._provider_refused = False
         self._progress_task: asyncio.Task[None] | None = None
         self._last_recorded: datetime | None = None
         self._draining = False
@@ -127,13 +131,14 @@ class LibraryScanWorkflow:
             if self._state.phase == "discovering":
                 await self._record_progress()
                 await self._discover()
-            await self._scan_and_cache()
+            if self._state.phase in ("scanning", "caching"):
+                await self._scan_and_cache()
+                if not self._cancel_requested and job.enrichment_wanted:
+                    await self._begin_enrichment()
+            if self._state.phase == "enriching" and not self._cancel_requested:
+                await self._enrich()
             if self._cancel_requested:
                 return await self._stop("cancelled")
-            if job.enrichment_wanted:
-                self._state.notice = (
-                    "Metadata enrichment is not available in this version yet: the scan completed after caching."
-                )
             return await self._finish("completed")
         except asyncio.CancelledError:
             # Temporal's own cancel request: same outcome as the cancel signal, then report as cancelled.
@@ -163,9 +168,9 @@ class LibraryScanWorkflow:
                 summary="Discover directories",
             )
         except ActivityError as exc:
-            if _failure_type(exc) in (LIBRARY_ROOT_ERROR, DATABASE_UNAVAILABLE):
-                raise ScanFailed(_failure_message(exc)) from None
-            raise ScanFailed(f"discovery failed: {_failure_message(exc)}") from None
+            if failure_type(exc) in (LIBRARY_ROOT_ERROR, DATABASE_UNAVAILABLE):
+                raise ScanFailed(failure_message(exc)) from None
+            raise ScanFailed(f"discovery failed: {failure_message(exc)}") from None
         c = self._state.counters
         c.directories_total = c.directories_queued = result.directories_total
         c.directories_ignored = result.directories_ignored
@@ -204,6 +209,7 @@ class LibraryScanWorkflow:
     def _something_finished(self) -> bool:
         return (
             self._cancel_requested
+            or any(task.done() for _, task in self._enrich_children.values())
             or (bool(self._priority_paths) and self._state.phase == "scanning" and not self._draining)
             or any(task.done() for _, task in self._children.values())
             or any(task.done() for task in self._cache_tasks)
@@ -251,7 +257,7 @@ class LibraryScanWorkflow:
                 retry_policy=DB_RETRY,
             )
         except ActivityError as exc:
-            raise ScanFailed(_failure_message(exc)) from None
+            raise ScanFailed(failure_message(exc)) from None
         self._priority_refs.extend(page.directories)
 
     async def _load_page(self, limit: int) -> None:
@@ -263,7 +269,7 @@ class LibraryScanWorkflow:
                 retry_policy=DB_RETRY,
             )
         except ActivityError as exc:
-            raise ScanFailed(_failure_message(exc)) from None
+            raise ScanFailed(failure_message(exc)) from None
         self._buffer = list(page.directories)
         # Prioritized directories already scanned never come back in a page: forget those behind the cursor.
         horizon = self._buffer[0].seq if self._buffer else None
@@ -305,12 +311,12 @@ class LibraryScanWorkflow:
             try:
                 result = task.result()
             except ChildWorkflowError as exc:
-                if isinstance(_root_cause(exc), CancelledError):
+                if isinstance(root_cause(exc), CancelledError):
                     continue  # cancelled with the scan: settled by _reconcile_after_cancel
-                if _failure_type(exc) == DATABASE_UNAVAILABLE:
-                    raise ScanFailed(_failure_message(exc)) from None
+                if failure_type(exc) == DATABASE_UNAVAILABLE:
+                    raise ScanFailed(failure_message(exc)) from None
                 result = DirectoryScanResult(
-                    seq=seq, outcome="error", error_count=1, errors=[f"cannot scan {path}: {_failure_message(exc)}"]
+                    seq=seq, outcome="error", error_count=1, errors=[f"cannot scan {path}: {failure_message(exc)}"]
                 )
             except asyncio.CancelledError:
                 continue
@@ -331,6 +337,7 @@ class LibraryScanWorkflow:
     # --- phase 3: batched cache activities ----------------------------------------------------------------------
 
     def _start_cache_batches(self, *, flush: bool) -> None:
+        """Batches of about cache_batch_size assets: local assets by movie, then downloaded provider images."""
         size = self._job.cache_batch_size
         while self._pending_cache and len(self._cache_tasks) < self._job.cache_window and not self._cancel_requested:
             total = 0
@@ -341,41 +348,53 @@ class LibraryScanWorkflow:
                 if total >= size:
                     break
             if total < size and not flush:
-                return
+                break
             batch, self._pending_cache = self._pending_cache[:count], self._pending_cache[count:]
-            movie_ids = [movie_id for movie_id, _ in batch]
-            task = asyncio.create_task(
-                workflow.execute_activity(
-                    cache_assets,
-                    CacheAssetsInput(
-                        scan_job_id=self._job.scan_job_id, library_path=self._job.library_path, movie_ids=movie_ids
-                    ),
-                    task_queue=self._job.cache_task_queue,
-                    start_to_close_timeout=timedelta(hours=1),
-                    # Heartbeats come per file: a killed worker's batch is retried elsewhere within 30 s.
-                    heartbeat_timeout=timedelta(seconds=30),
-                    retry_policy=RetryPolicy(
-                        initial_interval=timedelta(seconds=2), maximum_attempts=CACHE_MAX_ATTEMPTS
-                    ),
-                    summary=f"Cache {total} assets of {len(movie_ids)} movies",
-                )
+            self._start_cache_batch([movie_id for movie_id, _ in batch], [], total)
+        while (
+            self._pending_candidates
+            and len(self._cache_tasks) < self._job.cache_window
+            and not self._cancel_requested
+            and (flush or len(self._pending_candidates) >= size)
+        ):
+            candidates, self._pending_candidates = self._pending_candidates[:size], self._pending_candidates[size:]
+            self._start_cache_batch([], candidates, len(candidates))
+
+    def _start_cache_batch(self, movie_ids: list[int], candidate_ids: list[int], total: int) -> None:
+        what = f"{len(movie_ids)} movies" if movie_ids else "downloaded artwork"
+        task = asyncio.create_task(
+            workflow.execute_activity(
+                cache_assets,
+                CacheAssetsInput(
+                    scan_job_id=self._job.scan_job_id,
+                    library_path=self._job.library_path,
+                    movie_ids=movie_ids,
+                    candidate_ids=candidate_ids,
+                ),
+                task_queue=self._job.cache_task_queue,
+                start_to_close_timeout=timedelta(hours=1),
+                # Heartbeats come per file: a killed worker's batch is retried elsewhere within 30 s.
+                heartbeat_timeout=timedelta(seconds=30),
+                retry_policy=RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=CACHE_MAX_ATTEMPTS),
+                summary=f"Cache {total} assets of {what}",
             )
-            self._cache_tasks[task] = (movie_ids, total)
+        )
+        self._cache_tasks[task] = (movie_ids, candidate_ids, total)
 
     def _collect_cache_batches(self) -> None:
         c = self._state.counters
-        for task, (movie_ids, queued) in list(self._cache_tasks.items()):
+        for task, (movie_ids, _, queued) in list(self._cache_tasks.items()):
             if not task.done():
                 continue
             del self._cache_tasks[task]
             try:
                 result = task.result()
             except ActivityError as exc:
-                if isinstance(_root_cause(exc), CancelledError):
+                if isinstance(root_cause(exc), CancelledError):
                     continue
-                if _failure_type(exc) == DATABASE_UNAVAILABLE:
-                    raise ScanFailed(_failure_message(exc)) from None
-                result = CacheAssetsResult(failed=queued, errors=[_failure_message(exc)])
+                if failure_type(exc) == DATABASE_UNAVAILABLE:
+                    raise ScanFailed(failure_message(exc)) from None
+                result = CacheAssetsResult(failed=queued, errors=[failure_message(exc)])
             except asyncio.CancelledError:
                 continue
             c.assets_cached += result.cached
@@ -388,9 +407,202 @@ class LibraryScanWorkflow:
             if result.failed:
                 c.errors_count += result.failed
                 c.last_error = result.errors[-1] if result.errors else c.last_error
-            self._state.current_operation = f"Cached assets of {len(movie_ids)} movies"
+            self._state.current_operation = (
+                f"Cached assets of {len(movie_ids)} movies" if movie_ids else "Cached downloaded artwork"
+            )
             self._state.last_updated_at = workflow.now()
         self._show_details()
+
+    # --- phase 4: enrichment -----------------------------------------------------------------------------------
+
+    async def _begin_enrichment(self) -> None:
+        """Enter phase 4 when the provider is configured on the workers; otherwise say why it is skipped."""
+        self._set_operation("Checking the metadata provider")
+        try:
+            config = await workflow.execute_activity(
+                fetch_provider_configuration,
+                ProviderConfigInput(scan_job_id=self._job.scan_job_id),
+                task_queue=self._job.enrich_task_queue,
+                start_to_close_timeout=timedelta(seconds=60),
+                # Ride out a short provider outage before giving up on phase 4 for this scan.
+                retry_policy=RetryPolicy(
+                    maximum_interval=timedelta(seconds=30),
+                    maximum_attempts=max(self._job.provider_retry_attempts, 8),
+                    non_retryable_error_types=["ProviderAuthError"],
+                ),
+            )
+        except ActivityError as exc:
+            self._state.notice = f"Metadata enrichment skipped: {failure_message(exc)}"
+            return
+        if not config.configured:
+            self._state.notice = f"Metadata enrichment skipped: {config.reason}"
+            return
+        self._job.image_base_url = config.image_base_url
+        self._state.provider_requests_per_second = self._job.provider_requests_per_second
+        self._enter("enriching", "Fetching metadata from TMDB")
+        await self._record_progress()
+
+    async def _enrich(self) -> None:
+        while not self._cancel_requested:
+            if self._state.paused_until is not None:
+                await self._wait_for_provider()
+                continue
+            await self._fill_enrichment_window()
+            flush = self._enrich_done_launching() and not self._enrich_children
+            self._start_cache_batches(flush=flush)
+            if flush and not self._cache_tasks and not self._pending_candidates:
+                self._settle_streak()
+                return
+            if self._draining and not self._enrich_children and not self._cache_tasks:
+                await self._continue_as_new()
+            await workflow.wait_condition(self._something_finished)
+            self._collect_enrichment()
+            self._collect_cache_batches()
+            self._check_history()
+            self._maybe_record_progress()
+
+    def _enrich_done_launching(self) -> bool:
+        return self._provider_refused or (
+            self._enrich_exhausted and not self._enrich_buffer and not self._enrichment_retry
+        )
+
+    async def _fill_enrichment_window(self) -> None:
+        while (
+            not self._draining
+            and not self._provider_refused
+            and not self._cancel_requested
+            and len(self._enrich_children) < self._job.enrich_window
+        ):
+            if self._enrichment_retry:
+                target = self._enrichment_retry.pop(0)
+            else:
+                if not self._enrich_buffer:
+                    if self._enrich_exhausted:
+                        return
+                    await self._load_enrichment_page()
+                    if not self._enrich_buffer:
+                        return
+                target = self._enrich_buffer.pop(0)
+                self._enrichment_cursor = target.movie_id
+            self._start_enrichment(target)
+
+    async def _load_enrichment_page(self) -> None:
+        limit = max(self._job.enrich_window, 100)
+        try:
+            page = await workflow.execute_activity(
+                load_enrichment_page,
+                EnrichmentPageInput(
+                    scan_job_id=self._job.scan_job_id,
+                    library_id=self._job.library_id,
+                    after_movie_id=self._enrichment_cursor,
+                    limit=limit,
+                ),
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=DB_RETRY,
+            )
+        except ActivityError as exc:
+            raise ScanFailed(failure_message(exc)) from None
+        self._state.counters.enrichment_queued = page.total
+        self._enrich_buffer = list(page.movies)
+        if len(page.movies) < limit:
+            self._enrich_exhausted = True
+
+    def _start_enrichment(self, target: EnrichmentTarget) -> None:
+        job = self._job
+        mode = "metadata-only" if job.options.enrichment_mode == "metadata-only" else "full"
+        task = asyncio.create_task(
+            workflow.execute_child_workflow(
+                EnrichMovieWorkflow.run,
+                EnrichMovieInput(
+                    scan_job_id=job.scan_job_id,
+                    target=target,
+                    mode=mode,
+                    auto_select_assets=job.auto_select_assets,
+                    image_base_url=job.image_base_url,
+                    enrich_task_queue=job.enrich_task_queue,
+                    provider_retry_attempts=job.provider_retry_attempts,
+                ),
+                # A movie retried after a provider pause gets a new child (one per pause).
+                id=f"{workflow.info().workflow_id}/enrich-{target.movie_id}-{self._provider_pauses}",
+                task_queue=job.scan_task_queue,
+                static_summary=f"Enrich {target.title} ({target.year or '?'})",
+            )
+        )
+        self._enrich_children[target.movie_id] = (target, task)
+        self._state.current_operation = f"Fetching {target.title} from TMDB"
+
+    def _collect_enrichment(self) -> None:
+        c = self._state.counters
+        for movie_id, (target, task) in list(self._enrich_children.items()):
+            if not task.done():
+                continue
+            del self._enrich_children[movie_id]
+            try:
+                result = task.result()
+            except ChildWorkflowError as exc:
+                if isinstance(root_cause(exc), CancelledError):
+                    continue
+                if failure_type(exc) == DATABASE_UNAVAILABLE:
+                    raise ScanFailed(failure_message(exc)) from None
+                result = EnrichMovieResult(movie_id=movie_id, outcome="failed", error=failure_message(exc))
+            if result.outcome == "failed" and result.error_type in TRANSIENT_PROVIDER_ERRORS:
+                self._enrichment_streak.append(target)
+                if len(self._enrichment_streak) >= self._job.provider_failure_threshold:
+                    self._pause_for_provider(result.error)
+                continue
+            self._settle_streak()
+            c.enrichment_completed += 1
+            if result.outcome == "failed":
+                self._count_enrichment_failure(result.error)
+                if result.error_type == "ProviderAuthError":
+                    self._provider_refused = True
+                    self._state.notice = f"Metadata enrichment stopped: {result.error}"
+            for candidate_id in result.to_cache:
+                self._pending_candidates.append(candidate_id)
+                c.assets_queued += 1
+            self._state.last_updated_at = workflow.now()
+        self._show_details()
+
+    def _count_enrichment_failure(self, error: str | None) -> None:
+        c = self._state.counters
+        c.enrichment_failed += 1
+        c.errors_count += 1
+        c.last_error = error or c.last_error
+
+    def _settle_streak(self) -> None:
+        """Provider failures that did not turn into an outage are final for their movies."""
+        for _ in self._enrichment_streak:
+            self._state.counters.enrichment_completed += 1
+            self._count_enrichment_failure(self._state.counters.last_error)
+        self._enrichment_streak = []
+
+    def _pause_for_provider(self, error: str | None) -> None:
+        if self._provider_pauses >= MAX_PROVIDER_PAUSES:
+            self._settle_streak()
+            return
+        seconds = min(self._job.provider_pause_seconds * 2**self._provider_pauses, MAX_PAUSE_SECONDS)
+        self._provider_pauses += 1
+        self._enrichment_retry = self._enrichment_streak + self._enrichment_retry
+        self._enrichment_streak = []
+        until = workflow.now() + timedelta(seconds=seconds)
+        self._state.paused_until = until
+        self._set_operation(f"Waiting for provider until {until:%H:%M:%S} UTC ({error or 'provider unavailable'})")
+
+    async def _wait_for_provider(self) -> None:
+        """A durable timer: the pause survives worker restarts and ends by itself (or on cancel)."""
+        if self._enrich_children or self._cache_tasks:
+            await workflow.wait_condition(self._something_finished)
+            self._collect_enrichment()
+            self._collect_cache_batches()
+            return
+        assert self._state.paused_until is not None
+        remaining = (self._state.paused_until - workflow.now()).total_seconds()
+        if remaining > 0:
+            await self._record_progress()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await workflow.wait_condition(lambda: self._cancel_requested, timeout=remaining)
+        self._state.paused_until = None
+        self._set_operation("Resuming enrichment")
 
     # --- bounded history ----------------------------------------------------------------------------------------
 
@@ -409,6 +621,11 @@ class LibraryScanWorkflow:
                     "state": self._state,
                     "next_seq": self._next_seq,
                     "pending_cache": self._pending_cache,
+                    "pending_candidates": self._pending_candidates,
+                    "enrichment_cursor": self._enrichment_cursor,
+                    "enrichment_retry": self._enrichment_retry,
+                    "enrichment_streak": self._enrichment_streak,
+                    "provider_pauses": self._provider_pauses,
                     "priority_paths": self._priority_paths,
                     "started_ahead": sorted(self._started_ahead),
                     "cancel_requested": self._cancel_requested,
@@ -461,19 +678,23 @@ class LibraryScanWorkflow:
                 retry_policy=DB_RETRY,
             )
         except ActivityError as exc:
-            raise ScanFailed(_failure_message(exc)) from None
+            raise ScanFailed(failure_message(exc)) from None
 
     async def _stop(self, phase: Phase) -> dict[str, Any]:
         """Cancel what is in flight, wait for it to stop, and end in the given phase."""
         for _, child in self._children.values():
             child.cancel()
+        for _, enrich_child in self._enrich_children.values():
+            enrich_child.cancel()
         for batch in self._cache_tasks:
             batch.cancel()
         pending: list[asyncio.Task[Any]] = [task for _, task in self._children.values()]
+        pending.extend(task for _, task in self._enrich_children.values())
         pending.extend(self._cache_tasks)
         if pending:
             await workflow.wait(pending)
         self._collect_children()
+        self._collect_enrichment()
         self._collect_cache_batches()
         if phase == "cancelled" and self._state.phase in ("scanning", "caching"):
             await self._reconcile_after_cancel()

@@ -104,7 +104,26 @@ class ScanDirectory(Base):
     errors: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
-class Movie(Base):
+# Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.
+LOCKABLE_FIELDS = (
+    "title", "original_title", "sort_title", "year", "premiered", "plot", "outline", "tagline", "runtime", "mpaa",
+    "certifications", "genres", "studios", "countries", "directors", "credits", "actors", "set_name", "ratings",
+)  # fmt: skip
+# Chosen artwork per type (ids of asset_candidates), each lockable too: the spec's keyart_id/landscape_id and friends.
+ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "discart", "landscape", "keyart", "trailer")
+
+
+class _Locks:
+    """`<field>_locked` columns, generated from LOCKABLE_FIELDS and ARTWORK_TYPES."""
+
+
+for _name in (*LOCKABLE_FIELDS, *ARTWORK_TYPES):
+    setattr(_Locks, f"{_name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
+for _name in ARTWORK_TYPES:
+    setattr(_Locks, f"{_name}_id", mapped_column(Integer, nullable=True))
+
+
+class Movie(_Locks, Base):
     __tablename__ = "movies"
     __table_args__ = (Index("uq_movies_library_directory", "library_id", "directory", unique=True),)
 
@@ -138,6 +157,10 @@ class Movie(Base):
     actors: Mapped[list[Any]] = mapped_column(JSON, default=list)
     set_name: Mapped[str | None] = mapped_column(Text)
     nfo_path: Mapped[str | None] = mapped_column(Text)
+    certifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    provider_match: Mapped[str | None] = mapped_column(String(16))  # nfo | folder | imdb | search | none
+    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enrichment_error: Mapped[str | None] = mapped_column(Text)
     title_source: Mapped[str] = mapped_column(String(16), default="folder")  # nfo | folder
 
     container: Mapped[str | None] = mapped_column(String(32))
@@ -220,6 +243,43 @@ class Subtitle(CachedFileMixin, Base):
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     sdh: Mapped[bool] = mapped_column(Boolean, default=False)
     default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AssetCandidate(CachedFileMixin, Base):
+    """Artwork or trailer that could represent a movie: local files and provider offers, scored by selection."""
+
+    __tablename__ = "asset_candidates"
+    __table_args__ = (
+        Index("uq_asset_candidates_key", "movie_id", "source", "asset_type", "provider_path", unique=True),
+    )
+
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    asset_type: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))  # local | tmdb
+    provider_path: Mapped[str] = mapped_column(Text)  # TMDB file path, YouTube key, or the local source path
+    url: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(16))
+    vote_average: Mapped[float | None] = mapped_column(Float)
+    vote_count: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    selected: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProviderDetails(Base):
+    """The provider's last full answer for a movie, so one API call serves assets and metadata."""
+
+    __tablename__ = "provider_details"
+    __table_args__ = (Index("uq_provider_details_movie", "movie_id", "provider", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 ASSET_TABLES: dict[str, type[Image] | type[Trailer] | type[Subtitle]] = {

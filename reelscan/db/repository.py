@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from reelscan.db.models import (
     ACTIVE_SCAN_STATUSES,
+    AssetCandidate,
     Image,
     Library,
     Movie,
@@ -29,10 +30,10 @@ from reelscan.library.assets import LocalAsset
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.scanner import DirectoryScan
 
-AssetRow = Image | Trailer | Subtitle
+AssetRow = Image | Trailer | Subtitle | AssetCandidate
 # Whether a cached file is still in place: (relative cache path, expected size) -> bool; CacheStore.exists fits.
 CacheCheck = Callable[[str, int | None], bool]
-AssetModel = type[Image] | type[Trailer] | type[Subtitle]
+AssetModel = type[Image] | type[Trailer] | type[Subtitle] | type[AssetCandidate]
 ASSET_MODELS: tuple[AssetModel, ...] = (Image, Trailer, Subtitle)
 
 
@@ -406,15 +407,22 @@ def _asset_rows(session: Session, query: Any) -> list[AssetRow]:
     return cast("list[AssetRow]", list(session.scalars(query)))
 
 
-def uncached_assets(session: Session, movie_ids: Sequence[int]) -> list[AssetRow]:
+def uncached_assets(session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = ()) -> list[AssetRow]:
+    """Local assets of these movies and downloaded provider candidates that are not cached yet."""
     rows: list[AssetRow] = []
-    for model in ASSET_MODELS:
-        query = select(model).where(model.movie_id.in_(movie_ids), model.cache_path.is_(None)).order_by(model.id)
-        rows.extend(_asset_rows(session, query))
+    if movie_ids:
+        for model in ASSET_MODELS:
+            query = select(model).where(model.movie_id.in_(movie_ids), model.cache_path.is_(None)).order_by(model.id)
+            rows.extend(_asset_rows(session, query))
+    if candidate_ids:
+        query = select(AssetCandidate).where(AssetCandidate.id.in_(candidate_ids), AssetCandidate.cache_path.is_(None))
+        rows.extend(_asset_rows(session, query.order_by(AssetCandidate.id)))
     return rows
 
 
 def asset_type_of(row: AssetRow) -> str:
+    if isinstance(row, AssetCandidate):
+        return row.asset_type
     if isinstance(row, Image):
         return row.image_type
     return "trailer" if isinstance(row, Trailer) else "subtitle"
@@ -439,14 +447,22 @@ def mark_asset_failed(session: Session, model: AssetModel, asset_id: int, *, err
 
 
 def cache_outcome(
-    session: Session, movie_ids: Sequence[int], scan_job_id: int
+    session: Session, movie_ids: Sequence[int], scan_job_id: int, candidate_ids: Sequence[int] = ()
 ) -> tuple[dict[str, int], int, list[str]]:
-    """Assets of these movies cached in this scan (by type), and those given up (count, first messages)."""
+    """Assets of this batch cached in this scan (by type), and those given up (count, first messages)."""
     by_type: dict[str, int] = {}
     failed = 0
     messages: list[str] = []
-    for model in ASSET_MODELS:
-        query = select(model).where(model.movie_id.in_(movie_ids), model.cache_scan_job_id == scan_job_id)
+    queries = [
+        select(model).where(model.movie_id.in_(movie_ids), model.cache_scan_job_id == scan_job_id)
+        for model in ASSET_MODELS
+    ]
+    queries.append(
+        select(AssetCandidate).where(
+            AssetCandidate.id.in_(candidate_ids), AssetCandidate.cache_scan_job_id == scan_job_id
+        )
+    )
+    for query in queries:
         for row in _asset_rows(session, query):
             if row.cache_path is not None:
                 kind = asset_type_of(row)

@@ -135,15 +135,9 @@ class TmdbClient:
         return int(results[0]["id"]) if results else None
 
     async def search_movie(self, title: str, year: int | None) -> SearchMatch | None:
-        params: dict[str, Any] = {"query": title, "language": self.language}
-        if year:
-            params["year"] = year
-        body = await self._get("/search/movie", params)
-        results = list(body.get("results") or [])
-        if year and not results:  # the year on disk may be off by one (festival vs release)
-            params.pop("year")
-            results = list((await self._get("/search/movie", params)).get("results") or [])
-        return best_match(title, year, results)
+        """One call by title; the year is weighed when choosing (the year on disk may be off by one)."""
+        body = await self._get("/search/movie", {"query": title, "language": self.language})
+        return best_match(title, year, list(body.get("results") or []))
 
     async def configuration(self) -> dict[str, Any]:
         if self._configuration is None:

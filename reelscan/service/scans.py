@@ -127,6 +127,13 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
             continue_as_new_events=settings.continue_as_new_events,
             scan_task_queue=settings.scan_task_queue,
             cache_task_queue=settings.cache_task_queue,
+            enrich_task_queue=settings.enrich_task_queue,
+            enrich_window=settings.enrich_window,
+            auto_select_assets=library.auto_select_assets,
+            provider_retry_attempts=settings.provider_retry_attempts,
+            provider_failure_threshold=settings.provider_failure_threshold,
+            provider_pause_seconds=settings.provider_pause_seconds,
+            provider_requests_per_second=settings.tmdb_requests_per_second,
         )
         started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
     scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)

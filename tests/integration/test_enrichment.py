@@ -1,0 +1,262 @@
+"""Phase 4 against the fake TMDB over loopback: metadata, locks, candidates, selection, rate limits, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from temporalio.client import Client
+
+from reelscan.db.models import AssetCandidate, Movie
+from reelscan.db.session import session_scope
+from reelscan.scan_options import ScanOptions
+from reelscan.settings import Settings, get_settings
+from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
+from tests.integration.scanning import finish, running_workers, scan, start
+from tests.library_builder import build_bulk_library, build_library
+
+ENRICH = ScanOptions(enable_enrichment=True)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTmdb]:
+    with FakeTmdb() as server:
+        yield server
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb, **values: str) -> Settings:
+    defaults = {
+        "tmdb_api_key": API_KEY,
+        "tmdb_base_url": fake.base_url,
+        "tmdb_requests_per_second": "50",
+        "provider_retry_attempts": "2",
+        "provider_pause_seconds": "2",
+        "tmdb_timeout_seconds": "2",
+    }
+    for key, value in {**defaults, **values}.items():
+        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def movies(settings: Settings) -> dict[str, Movie]:
+    with session_scope(settings.resolved_database_url) as session:
+        rows = list(session.scalars(select(Movie)))
+        for row in rows:
+            session.expunge(row)
+        return {m.directory: m for m in rows}
+
+
+def candidates(settings: Settings, movie_id: int) -> list[AssetCandidate]:
+    with session_scope(settings.resolved_database_url) as session:
+        rows = list(session.scalars(select(AssetCandidate).where(AssetCandidate.movie_id == movie_id)))
+        for row in rows:
+            session.expunge(row)
+        return rows
+
+
+async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    library = build_library(tmp_path / "Movies")
+    (tmp_path / "Movies" / "Nowhere Film (1933)").mkdir()
+    (tmp_path / "Movies" / "Nowhere Film (1933)" / "m.mp4").write_bytes(b"\x00" * 10)
+    for movie in movies_for_library(library.root):
+        if movie["title"] != "Nowhere Film":
+            fake.add_movie(movie)
+    for extra in (
+        sample_movie(603, "The Matrix", 1999, "tt0133093"),
+        sample_movie(27205, "Inception", 2010),
+        sample_movie(949, "Heat", 1995),
+        sample_movie(348, "Alien", 1979, "tt0078748"),
+        sample_movie(329865, "Arrival", 2016),
+        sample_movie(496243, "Parasite", 2019, "tt6751668"),
+    ):
+        fake.add_movie(extra)
+    settings = configure(monkeypatch, fake)
+    await scan(client, settings, library.root, ScanOptions(enable_enrichment=False))
+    with session_scope(settings.resolved_database_url) as session:
+        session.execute(
+            update(Movie)
+            .where(Movie.directory == "The Matrix (1999)")
+            .values(title="My Matrix", title_locked=True, plot_locked=True, plot="My own plot")
+        )
+
+    message = await scan(client, settings, library.root, ENRICH)
+
+    assert message["phase"] == "completed", message
+    found = movies(settings)
+    enriching = message["progress"]["enriching"]
+    assert enriching["queued"] == enriching["completed"] == len(found)
+    matrix = found["The Matrix (1999)"]
+    assert (matrix.title, matrix.plot) == ("My Matrix", "My own plot")  # locked
+    assert matrix.state == "enriched" and matrix.tagline == "The The Matrix tagline."
+    assert matrix.certifications == {"US": "R", "DE": "16"} and matrix.mpaa == "R"
+    assert matrix.genres == ["Action", "Drama"] and matrix.set_name == "The Matrix Collection"
+    assert matrix.provider_match == "nfo"
+    assert found["Alien (1979)"].provider_match == "imdb" and found["Alien (1979)"].tmdb_id == 348
+    assert found["Casablanca (1942)"].provider_match == "search" and found["Casablanca (1942)"].state == "enriched"
+    nowhere = found["Nowhere Film (1933)"]
+    assert nowhere.state == "unmatched" and "no TMDB match" in (nowhere.enrichment_error or "")
+
+    # Candidates: every provider image and trailer, plus the local files; local artwork wins.
+    matrix_candidates = candidates(settings, matrix.id)
+    provider = [c for c in matrix_candidates if c.source == "tmdb"]
+    assert sorted(c.asset_type for c in provider) == [
+        "clearlogo",
+        "fanart",
+        "fanart",
+        "poster",
+        "poster",
+        "poster",
+        "trailer",
+        "trailer",
+    ]
+    by_id = {c.id: c for c in matrix_candidates}
+    assert by_id[matrix.poster_id].source == "local" and by_id[matrix.poster_id].provider_path.endswith("poster.jpg")
+    # A movie without local art gets the English poster: preferred language beats more votes in German.
+    casablanca = found["Casablanca (1942)"]
+    chosen = {c.id: c for c in candidates(settings, casablanca.id)}[casablanca.poster_id]
+    assert chosen.source == "tmdb" and chosen.provider_path.endswith("-en.jpg")
+    assert chosen.cache_path and (settings.resolved_cache_dir / chosen.cache_path).exists()
+    caching = message["progress"]["caching"]
+    assert caching["cached"] == caching["queued"] > library.assets_total
+    assert not list((settings.data_dir / "downloads").rglob("*.*"))
+
+    # Selection is deterministic: enriching again chooses the same artwork.
+    await scan(client, settings, library.root, ENRICH)
+    assert movies(settings)["Casablanca (1942)"].poster_id == casablanca.poster_id
+
+
+async def test_requests_never_exceed_the_rate_limit(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 20, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake, tmdb_requests_per_second="4")
+    message = await scan(client, settings, tmp_path / "Movies", ENRICH)
+
+    assert message["phase"] == "completed" and message["progress"]["enriching"]["completed"] == 20
+    times = sorted(r.at for r in fake.api_requests())
+    assert len(times) >= 40 and times[-1] - times[0] > 10
+    worst = max(sum(1 for t in times if start <= t < start + 10.0) for start in times)
+    assert worst <= 40, f"{worst} requests in a 10 s window at 4 requests/s"
+
+
+async def test_429_retry_after_delays_the_next_attempt(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 1, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake, provider_retry_attempts="3")
+    fake.set_mode("429", count=2, retry_after=2)
+    message = await scan(client, settings, tmp_path / "Movies", ENRICH)
+
+    assert message["phase"] == "completed" and message["progress"]["enriching"]["failed"] == 0
+    api = fake.api_requests()
+    assert api[1].at - api[0].at >= 2.0 and api[2].at - api[1].at >= 2.0
+
+
+async def test_provider_outage_pauses_on_a_durable_timer_then_completes(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 6, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake, provider_failure_threshold="2", enrich_window="2")
+    fake.set_mode("500", count=4, path_prefix="/3/search/")
+    seen: list[str] = []
+    async with running_workers(client, settings):
+        started = await start(client, settings, tmp_path / "Movies", ENRICH)
+        handle = client.get_workflow_handle(started.workflow_id)
+        while True:
+            progress = await handle.query("progress")
+            seen.append(progress["currentOperation"])
+            if progress["phase"] in ("completed", "failed", "cancelled"):
+                break
+            await asyncio.sleep(0.05)
+        message = await finish(client, started)
+
+    assert any(op.startswith("Waiting for provider until") for op in seen)
+    assert message["phase"] == "completed"
+    assert message["progress"]["enriching"] == {**message["progress"]["enriching"], "completed": 6, "failed": 0}
+    assert all(m.state == "enriched" for m in movies(settings).values())
+
+
+async def test_exhausted_retries_mark_enrichment_failed_and_the_scan_completes(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 3, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake, provider_failure_threshold="100")
+    fake.set_mode("500", path_prefix="/3/search/")
+    message = await scan(client, settings, tmp_path / "Movies", ENRICH)
+
+    assert message["phase"] == "completed"
+    assert message["progress"]["enriching"]["failed"] == 3 and message["stats"]["errorsCount"] == 3
+    states = {m.state for m in movies(settings).values()}
+    assert states == {"enrichment_failed"}
+    assert all("500" in (m.enrichment_error or "") for m in movies(settings).values())
+
+
+async def test_no_key_skips_enrichment_with_one_clear_line(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 2, with_assets=False)
+    message = await scan(client, sqlite_settings, tmp_path / "Movies", ENRICH)
+    assert message["phase"] == "completed"
+    assert message["notice"].startswith("Metadata enrichment skipped: no TMDB credentials configured")
+
+
+async def test_cancel_during_enrichment(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 40, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake, tmdb_requests_per_second="4")
+    async with running_workers(client, settings):
+        started = await start(client, settings, tmp_path / "Movies", ENRICH)
+        handle = client.get_workflow_handle(started.workflow_id)
+        for _ in range(600):
+            progress = await handle.query("progress")
+            if progress["phase"] == "enriching" and progress["progress"]["enriching"]["completed"] >= 2:
+                break
+            await asyncio.sleep(0.05)
+        await handle.signal("cancel")
+        message = await finish(client, started)
+    assert message["phase"] == "cancelled"
+    assert 2 <= message["progress"]["enriching"]["completed"] < 40
+    assert message["stats"]["moviesFound"] == 40
+
+
+async def test_the_api_key_never_reaches_workflow_history(
+    client: Client,
+    sqlite_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake: FakeTmdb,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 2, with_assets=False)
+    for movie in movies_for_library(tmp_path / "Movies"):
+        fake.add_movie(movie)
+    settings = configure(monkeypatch, fake)
+    fake.set_mode("401", count=1, path_prefix="/3/search/")
+    message = await scan(client, settings, tmp_path / "Movies", ENRICH)
+
+    histories = []
+    async for execution in client.list_workflows(f"WorkflowId STARTS_WITH '{message['workflowId']}'"):
+        history = await client.get_workflow_handle(execution.id, run_id=execution.run_id).fetch_history()
+        histories.append(history.to_json())
+    text = "\n".join(histories)
+    assert len(histories) >= 3 and "fetch_provider_details" in text
+    assert API_KEY not in text and API_KEY not in caplog.text
+    assert API_KEY not in json.dumps(message)

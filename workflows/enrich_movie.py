@@ -1,0 +1,114 @@
+"""EnrichMovieWorkflow: phase 4 for one movie, the spec's jobs in the spec's order.
+
+resolve the TMDB id (NFO/folder id, else IMDb lookup, else title search) -> fetch details (one rate-limited call)
+-> fetch-provider-assets -> enrich-metadata -> select-assets. Provider calls retry with backoff (429 waits for
+Retry-After); when they are exhausted the movie is marked enrichment_failed and the parent decides whether the
+provider is down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.enrich import (
+        enrich_metadata,
+        fetch_provider_assets,
+        fetch_provider_details,
+        find_provider_id,
+        record_enrichment_outcome,
+        search_provider_id,
+        select_assets,
+    )
+    from reelscan.jobs import (
+        EnrichmentOutcomeInput,
+        EnrichMovieInput,
+        EnrichMovieResult,
+        MovieProviderInput,
+        ProviderLookupInput,
+        ResolvedId,
+    )
+    from workflows.library_scan_errors import failure_message, failure_type
+
+LOCAL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=10
+)
+
+
+@workflow.defn
+class EnrichMovieWorkflow:
+    @workflow.run
+    async def run(self, job: EnrichMovieInput) -> EnrichMovieResult:
+        target = job.target
+        provider_retry = RetryPolicy(
+            initial_interval=timedelta(seconds=1),
+            backoff_coefficient=2.0,
+            maximum_interval=timedelta(seconds=60),
+            maximum_attempts=job.provider_retry_attempts,
+            non_retryable_error_types=["ProviderAuthError", "ProviderNotFound"],
+        )
+
+        async def provider_call(activity: Callable[..., Any], argument: Any) -> Any:
+            return await workflow.execute_activity(
+                activity,
+                argument,
+                task_queue=job.enrich_task_queue,
+                start_to_close_timeout=timedelta(seconds=60),
+                retry_policy=provider_retry,
+            )
+
+        async def local_step(activity: Callable[..., Any], argument: Any) -> Any:
+            return await workflow.execute_activity(
+                activity,
+                argument,
+                start_to_close_timeout=timedelta(minutes=10),
+                heartbeat_timeout=timedelta(minutes=1),
+                retry_policy=LOCAL_RETRY,
+            )
+
+        try:
+            resolved = ResolvedId(tmdb_id=target.tmdb_id, match="nfo")
+            if resolved.tmdb_id is None and target.imdb_id:
+                resolved = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=target.imdb_id))
+            if resolved.tmdb_id is None:
+                lookup = ProviderLookupInput(title=target.title, year=target.year)
+                resolved = await provider_call(search_provider_id, lookup)
+            if resolved.tmdb_id is None:
+                reason = f"no TMDB match for {target.title!r} ({target.year or 'year unknown'})"
+                await local_step(
+                    record_enrichment_outcome,
+                    EnrichmentOutcomeInput(movie_id=target.movie_id, state="unmatched", reason=reason),
+                )
+                return EnrichMovieResult(movie_id=target.movie_id, outcome="unmatched", error=reason)
+
+            step = MovieProviderInput(
+                scan_job_id=job.scan_job_id,
+                movie_id=target.movie_id,
+                provider_id=resolved.tmdb_id,
+                match=resolved.match,
+                image_base_url=job.image_base_url,
+            )
+            await provider_call(fetch_provider_details, step)
+            to_cache: list[int] = []
+            if job.mode == "full":
+                assets = await local_step(fetch_provider_assets, step)
+                to_cache = assets.to_cache
+            await local_step(enrich_metadata, step)
+            if job.auto_select_assets:
+                await local_step(select_assets, step)
+            return EnrichMovieResult(movie_id=target.movie_id, outcome="enriched", to_cache=to_cache)
+        except ActivityError as exc:
+            reason = f"enrichment of {target.title!r} failed: {failure_message(exc)}"
+            await local_step(
+                record_enrichment_outcome,
+                EnrichmentOutcomeInput(movie_id=target.movie_id, state="enrichment_failed", reason=reason),
+            )
+            return EnrichMovieResult(
+                movie_id=target.movie_id, outcome="failed", error=reason, error_type=failure_type(exc)
+            )
