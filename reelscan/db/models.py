@@ -114,13 +114,11 @@ ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "discart
 
 
 class _Locks:
-    """`<field>_locked` columns, generated from LOCKABLE_FIELDS and ARTWORK_TYPES."""
+    """`<field>_locked` columns, one per LOCKABLE_FIELDS and ARTWORK_TYPES entry (read with getattr)."""
 
 
 for _name in (*LOCKABLE_FIELDS, *ARTWORK_TYPES):
     setattr(_Locks, f"{_name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
-for _name in ARTWORK_TYPES:
-    setattr(_Locks, f"{_name}_id", mapped_column(Integer, nullable=True))
 
 
 class Movie(_Locks, Base):
@@ -158,6 +156,16 @@ class Movie(_Locks, Base):
     set_name: Mapped[str | None] = mapped_column(Text)
     nfo_path: Mapped[str | None] = mapped_column(Text)
     certifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The chosen candidate (asset_candidates.id) per artwork type, set by select-assets.
+    poster_id: Mapped[int | None] = mapped_column(Integer)
+    fanart_id: Mapped[int | None] = mapped_column(Integer)
+    banner_id: Mapped[int | None] = mapped_column(Integer)
+    clearlogo_id: Mapped[int | None] = mapped_column(Integer)
+    clearart_id: Mapped[int | None] = mapped_column(Integer)
+    discart_id: Mapped[int | None] = mapped_column(Integer)
+    landscape_id: Mapped[int | None] = mapped_column(Integer)
+    keyart_id: Mapped[int | None] = mapped_column(Integer)
+    trailer_id: Mapped[int | None] = mapped_column(Integer)
     provider_match: Mapped[str | None] = mapped_column(String(16))  # nfo | folder | imdb | search | none
     enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     enrichment_error: Mapped[str | None] = mapped_column(Text)

@@ -117,10 +117,12 @@ async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
         "trailer",
     ]
     by_id = {c.id: c for c in matrix_candidates}
-    assert by_id[matrix.poster_id].source == "local" and by_id[matrix.poster_id].provider_path.endswith("poster.jpg")
+    assert by_id[matrix.poster_id or 0].source == "local" and by_id[matrix.poster_id or 0].provider_path.endswith(
+        "poster.jpg"
+    )
     # A movie without local art gets the English poster: preferred language beats more votes in German.
     casablanca = found["Casablanca (1942)"]
-    chosen = {c.id: c for c in candidates(settings, casablanca.id)}[casablanca.poster_id]
+    chosen = {c.id: c for c in candidates(settings, casablanca.id)}[casablanca.poster_id or 0]
     assert chosen.source == "tmdb" and chosen.provider_path.endswith("-en.jpg")
     assert chosen.cache_path and (settings.resolved_cache_dir / chosen.cache_path).exists()
     caching = message["progress"]["caching"]
