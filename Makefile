@@ -19,9 +19,15 @@ scan: setup ## make scan LIBRARY=/path/to/movies
 	@test -n "$(LIBRARY)" || { echo "usage: make scan LIBRARY=/path/to/movies"; exit 2; }
 	$(BIN)/python starter.py scan "$(LIBRARY)"
 
-demo: setup ## generate a small sample library under data/ and scan it
+DEMO_TMDB_PORT ?= 8790
+
+demo: setup ## generate a small sample library under data/ and scan it, phase 4 against a local fake TMDB
 	$(BIN)/python -m tests.library_builder data/demo-library
-	$(BIN)/python starter.py scan data/demo-library --name "Demo movies"
+	@$(BIN)/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(DEMO_TMDB_PORT))) == 0)" \
+		&& $(BIN)/python -m tests.fake_tmdb --port $(DEMO_TMDB_PORT) --library data/demo-library \
+			--detach data/run/fake-tmdb.json && sleep 2 || true
+	REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3 \
+		$(BIN)/python starter.py scan data/demo-library --name "Demo movies"
 
 test: setup ## the whole suite except the long variants (what CI runs)
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
@@ -41,8 +47,9 @@ format: setup
 bench: setup ## make bench DIRS=1000
 	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),1000)
 
-stop: setup ## stop the embedded Temporal server and worker
+stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB)
 	$(BIN)/python starter.py down
+	@test -f data/run/fake-tmdb.json && kill $$($(BIN)/python -c "import json; print(json.load(open('data/run/fake-tmdb.json'))['pid'])") 2>/dev/null; rm -f data/run/fake-tmdb.json
 
 clean: stop
 	rm -rf data

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import os
 import socket
 import struct
 import threading
@@ -326,12 +328,23 @@ def _free_port() -> int:
 def movies_for_library(root: Path) -> list[dict[str, Any]]:
     """Fixture data for every movie folder of a library built by tests.library_builder (demo)."""
     from reelscan.library.naming import parse_folder_name
+    from reelscan.library.nfo import NfoError, find_nfo, parse_nfo
 
     movies = []
     for index, folder in enumerate(sorted(p for p in root.rglob("*") if p.is_dir()), start=1):
         parsed = parse_folder_name(folder.name)
-        if parsed.year:
-            movies.append(sample_movie(parsed.tmdb_id or 100000 + index, parsed.title, parsed.year, parsed.imdb_id))
+        if not parsed.year:
+            continue
+        tmdb_id, imdb_id = parsed.tmdb_id, parsed.imdb_id
+        nfo_path = find_nfo(folder, [p.stem for p in folder.iterdir() if p.is_file()])
+        if nfo_path is not None:
+            try:
+                nfo = parse_nfo(nfo_path)
+            except NfoError as error:
+                nfo = error.recovered
+            if nfo is not None:
+                tmdb_id, imdb_id = nfo.tmdb_id or tmdb_id, nfo.imdb_id or imdb_id
+        movies.append(sample_movie(tmdb_id or 100000 + index, parsed.title, parsed.year, imdb_id))
     return movies
 
 
@@ -339,7 +352,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve a fake TMDB on loopback.")
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--library", type=Path, help="serve a movie for every folder of this library")
+    parser.add_argument("--detach", type=Path, metavar="PIDFILE", help="run in the background, pid in this file")
     args = parser.parse_args()
+    if args.detach:
+        if os.fork():
+            return
+        os.setsid()
+        args.detach.parent.mkdir(parents=True, exist_ok=True)
+        args.detach.write_text(json.dumps({"pid": os.getpid()}))
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
     fake = FakeTmdb(movies_for_library(args.library) if args.library else [], port=args.port)
     print(f"fake TMDB on {fake.base_url} (key {fake.api_key})", flush=True)
     uvicorn.run(fake.app(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)

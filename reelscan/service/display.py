@@ -75,7 +75,14 @@ def render(message: dict[str, Any]) -> Panel:
         if phase == "caching":
             rows.append(_bar(caching["cached"] + caching.get("failed", 0), caching["queued"], caching["percentage"]))
     if enriching:
-        rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} movies"))
+        failed = f", {enriching['failed']:,} failed" if enriching.get("failed") else ""
+        rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} movies{failed}"))
+        rate = f" - rate limited ({enriching['rateLimit']})" if enriching.get("rateLimit") else ""
+        rows.append(Text(f"  - Fetching from {enriching.get('provider', 'TMDB')}{rate}", style="dim"))
+        if enriching.get("pausedUntil"):
+            rows.append(Text(f"  - Provider unavailable: waiting until {enriching['pausedUntil']}", style="yellow"))
+        if phase == "enriching":
+            rows.append(Text("Library is ready to use! Enrichment continues in the background.", style="green"))
         if phase == "enriching":
             rows.append(_bar(enriching["completed"], enriching["queued"], enriching["percentage"]))
     rows.append(Text(f"Errors: {stats.get('errorsCount', 0):,}", style="red" if stats.get("errorsCount") else ""))

@@ -133,7 +133,9 @@ def ensure_dev_server(settings: Settings, timeout: float = 60.0) -> str:
 def _worker_fingerprint(settings: Settings, address: str) -> str:
     """A worker started for other settings (another database, cache or code) is replaced."""
     code_mtime = max(p.stat().st_mtime_ns for p in PROJECT_DIR.glob("**/*.py") if ".venv" not in p.parts)
-    blob = json.dumps([settings.resolved_database_url, str(settings.resolved_cache_dir), address, code_mtime])
+    secret = settings.tmdb_api_key or settings.tmdb_read_token
+    provider = [settings.tmdb_base_url, secret.get_secret_value() if secret else ""]
+    blob = json.dumps([settings.resolved_database_url, str(settings.resolved_cache_dir), address, code_mtime, provider])
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
