@@ -47,6 +47,7 @@ def _options(args: argparse.Namespace) -> ScanOptions:
         skip_ffprobe=args.skip_ffprobe,
         max_directories=args.max_directories,
         enrichment_mode=args.enrichment_mode,
+        force_full_rescan=args.force_full_rescan,
     )
 
 
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-cache", action="store_true", help="do not cache assets")
     scan.add_argument("--no-enrich", action="store_true", help="no metadata enrichment")
     scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"], default="full")
+    scan.add_argument("--force-full-rescan", action="store_true", help="scan unchanged directories too")
     scan.add_argument("--wait", action="store_true", help="with --json: wait and print the final progress message")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
     scan.set_defaults(func=cmd_scan)

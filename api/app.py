@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from temporalio.client import Client
 
 from api.broadcaster import ProgressBroadcaster
+from reelscan.db import enrichment
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.db.views import list_libraries, list_movies, movie_detail, scan_errors, scan_summary
@@ -23,6 +24,13 @@ from reelscan.service import scans
 from reelscan.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
+
+
+class MovieEdit(BaseModel):
+    """New values for editable fields (each becomes locked), and fields to unlock."""
+
+    values: dict[str, Any] = Field(default_factory=dict, examples=[{"title": "The Matrix (Director's Cut)"}])
+    unlock: list[str] = Field(default_factory=list)
 
 
 class LibraryCreate(BaseModel):
@@ -113,6 +121,17 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         if movie is None:
             raise HTTPException(404, f"there is no movie with id {movie_id}")
         return movie
+
+    @app.patch("/api/movies/{movie_id}", dependencies=guarded)
+    def edit_movie(movie_id: int, body: MovieEdit) -> dict[str, Any]:
+        try:
+            with session_scope(url) as session:
+                movie = enrichment.edit_movie(session, movie_id, body.values, body.unlock)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        if movie is None:
+            raise HTTPException(404, f"there is no movie with id {movie_id}")
+        return get_movie(movie_id)
 
     # --- scans -------------------------------------------------------------------------------------------------
 

@@ -328,7 +328,7 @@ def _free_port() -> int:
 def movies_for_library(root: Path) -> list[dict[str, Any]]:
     """Fixture data for every movie folder of a library built by tests.library_builder (demo)."""
     from reelscan.library.naming import parse_folder_name
-    from reelscan.library.nfo import NfoError, find_nfo, parse_nfo
+    from reelscan.library.nfo import NfoData, NfoError, find_nfo, parse_nfo
 
     movies = []
     for index, folder in enumerate(sorted(p for p in root.rglob("*") if p.is_dir()), start=1):
@@ -338,6 +338,7 @@ def movies_for_library(root: Path) -> list[dict[str, Any]]:
         tmdb_id, imdb_id = parsed.tmdb_id, parsed.imdb_id
         nfo_path = find_nfo(folder, [p.stem for p in folder.iterdir() if p.is_file()])
         if nfo_path is not None:
+            nfo: NfoData | None
             try:
                 nfo = parse_nfo(nfo_path)
             except NfoError as error:

@@ -248,3 +248,24 @@ def apply_selection(
         if current is not None:
             selected[asset_type] = int(current)
     return selected
+
+
+def edit_movie(session: Session, movie_id: int, values: dict[str, Any], unlock: list[str]) -> Movie | None:
+    """A person's edit: the new values are stored and locked, so enrichment never overwrites them."""
+    from reelscan.db.models import LOCKABLE_FIELDS
+
+    movie = session.get(Movie, movie_id)
+    if movie is None:
+        return None
+    unknown = [name for name in [*values, *unlock] if name not in LOCKABLE_FIELDS and name not in ARTWORK_TYPES]
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        if name in ARTWORK_TYPES:
+            setattr(movie, f"{name}_id", value)
+        else:
+            setattr(movie, name, value)
+        setattr(movie, f"{name}_locked", True)
+    for name in unlock:
+        setattr(movie, f"{name}_locked", False)
+    return movie

@@ -178,3 +178,28 @@ async def test_search_attribute_query_finds_the_running_scan(
         await client.get_workflow_handle(started.workflow_id).signal("cancel")
         await finish(client, started)
     assert found == [started.workflow_id]
+
+
+async def test_editing_a_movie_locks_the_field(client: Client, sqlite_settings: Settings, tmp_path: Path) -> None:
+    build_bulk_library(tmp_path / "Movies", 1, with_assets=False)
+    from tests.integration.scanning import scan
+
+    await scan(client, sqlite_settings, tmp_path / "Movies")
+    async with (
+        api_server(client, sqlite_settings) as address,
+        httpx.AsyncClient(base_url=f"http://{address}") as http,
+    ):
+        edited = await http.patch("/api/movies/1", json={"values": {"title": "My Title", "genres": ["Noir"]}})
+        wrong = await http.patch("/api/movies/1", json={"values": {"directory": "/etc"}})
+        missing = await http.patch("/api/movies/99", json={"values": {"title": "x"}})
+    from reelscan.db.models import Movie
+    from reelscan.db.session import session_scope
+
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        movie = session.get(Movie, 1)
+        assert movie is not None
+        locks = (movie.title_locked, movie.genres_locked, movie.plot_locked)  # type: ignore[attr-defined]
+    assert edited.status_code == 200 and edited.json()["title"] == "My Title" and edited.json()["genres"] == ["Noir"]
+    assert locks == (True, True, False)
+    assert wrong.status_code == 422 and "not editable: directory" in wrong.json()["detail"]
+    assert missing.status_code == 404
