@@ -23,10 +23,11 @@ from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
 
 from reelscan.db.session import migrate, session_scope
-from reelscan.db.views import list_movies
+from reelscan.db.views import list_libraries, list_movies
+from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded, scans
+from reelscan.service import embedded, scans, schedules
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.service.display import render
 from reelscan.settings import Settings, get_settings
@@ -40,15 +41,25 @@ class UsageError(Exception):
 
 
 def _options(args: argparse.Namespace) -> ScanOptions:
-    return ScanOptions(
-        enable_caching=not args.no_cache,
-        enable_enrichment=False if args.no_enrich else None,
-        skip_asset_discovery=args.skip_assets,
-        skip_ffprobe=args.skip_ffprobe,
-        max_directories=args.max_directories,
-        enrichment_mode=args.enrichment_mode,
-        force_full_rescan=args.force_full_rescan,
-    )
+    overrides: dict[str, object] = {}
+    if args.no_cache:
+        overrides["enable_caching"] = False
+    if args.no_enrich:
+        overrides["enable_enrichment"] = False
+    if args.skip_assets:
+        overrides["skip_asset_discovery"] = True
+    if args.skip_ffprobe:
+        overrides["skip_ffprobe"] = True
+    if args.max_directories:
+        overrides["max_directories"] = args.max_directories
+    if args.enrichment_mode:
+        overrides["enrichment_mode"] = args.enrichment_mode
+    if args.force_full_rescan:
+        overrides["force_full_rescan"] = True
+    try:
+        return ScanOptions.profile(args.profile, **overrides)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 async def _client(settings: Settings) -> Client:
@@ -83,9 +94,45 @@ def _exit_code(message: dict[str, Any]) -> int:
     return {"completed": 0, "cancelled": 3}.get(str(message.get("phase")), 1)
 
 
+async def cmd_scan_all(args: argparse.Namespace, settings: Settings) -> int:
+    """Queue a scan of every library at once; each is its own workflow sharing the workers."""
+    options = _options(args)
+    with session_scope(settings.resolved_database_url) as session:
+        libraries = list_libraries(session)
+    if not libraries:
+        raise UsageError("there are no libraries yet: scan a folder first (starter.py scan PATH)")
+    client = await _client(settings)
+    started = [await scans.start_scan(client, settings, lib["id"], options) for lib in libraries]
+    if args.wait:
+        finals = [await _follow(client, settings, s.scan_job_id, live=False) for s in started]
+        if args.json:
+            print(json.dumps(finals))
+        else:
+            for message in finals:
+                console.print(f"{message.get('libraryName')}: {message.get('summary')}", highlight=False)
+        return max(_exit_code(m) for m in finals)
+    rows = [
+        {
+            "libraryId": s.library_id,
+            "scanJobId": s.scan_job_id,
+            "workflowId": s.workflow_id,
+            "alreadyRunning": s.already_running,
+        }
+        for s in started
+    ]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        for row in rows:
+            console.print(f"library {row['libraryId']}: scan {row['scanJobId']} ({row['workflowId']})")
+    return 0
+
+
 async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all:
+        return await cmd_scan_all(args, settings)
     if args.path is None and args.library is None:
-        raise UsageError("give a library PATH or --library ID")
+        raise UsageError("give a library PATH, --library ID or --all")
     options = _options(args)
     library_id = args.library
     if library_id is None:
@@ -194,6 +241,34 @@ async def cmd_movies(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    client = await _client(settings)
+    if args.action == "add":
+        with session_scope(settings.resolved_database_url) as session:
+            if args.library not in {lib["id"] for lib in list_libraries(session)}:
+                raise UsageError(f"there is no library with id {args.library}")
+        options = ScanOptions.profile(args.profile)
+        schedule_id = await schedules.add_schedule(
+            client, settings, args.library, every=args.every, cron=args.cron, options=options
+        )
+        console.print(f"scheduled: {schedule_id} (a run is skipped while the previous scan still runs)")
+        return 0
+    if args.action == "list":
+        found = await schedules.list_schedules(client, settings)
+        if args.json:
+            print(json.dumps([s.__dict__ for s in found]))
+            return 0
+        table = Table("library", "schedule", "paused", "next runs", "runs so far")
+        for s in found:
+            table.add_row(
+                str(s.library_id), s.spec, "yes" if s.paused else "no", ", ".join(s.next_runs), str(s.recent_runs)
+            )
+        console.print(table)
+        return 0
+    console.print(await schedules.change_schedule(client, settings, args.library, args.action))
+    return 0
+
+
 async def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
     stopped = embedded.stop_embedded(settings)
     console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
@@ -211,6 +286,7 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.temporal_address:
         address = embedded.ensure_dev_server(settings)
         embedded.ensure_worker(settings, address)
+    configure_logging()
     console.print(f"reelscan API and page on http://{host}:{port} (OpenAPI docs at /docs)", highlight=False)
     server = uvicorn.Server(uvicorn.Config(app_for(settings), host=host, port=port, log_level="warning"))
     await server.serve()
@@ -230,13 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="scan a library (created on first use) and follow its progress")
     scan.add_argument("path", nargs="?", help="library folder")
     scan.add_argument("--library", type=int, help="scan an existing library by id")
+    scan.add_argument("--all", action="store_true", help="scan every library at once")
+    scan.add_argument(
+        "--profile",
+        default="default",
+        choices=["default", "quick", "full"],
+        help="quick: no media info, caching or enrichment; full: everything, unchanged folders too",
+    )
     scan.add_argument("--name", help="name of a new library (default: the folder name)")
     scan.add_argument("--max-directories", type=int, help="scan only the first N directories")
     scan.add_argument("--skip-ffprobe", action="store_true", help="do not read media info")
     scan.add_argument("--skip-assets", action="store_true", help="do not discover local assets")
     scan.add_argument("--no-cache", action="store_true", help="do not cache assets")
     scan.add_argument("--no-enrich", action="store_true", help="no metadata enrichment")
-    scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"], default="full")
+    scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"])
     scan.add_argument("--force-full-rescan", action="store_true", help="scan unchanged directories too")
     scan.add_argument("--wait", action="store_true", help="with --json: wait and print the final progress message")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
@@ -267,6 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default REELSCAN_API_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default REELSCAN_API_PORT, 8787)")
     serve.set_defaults(func=cmd_serve)
+
+    schedule = sub.add_parser("schedule", help="scheduled scans (Temporal Schedules)")
+    actions = schedule.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="scan a library on a schedule")
+    add.add_argument("--library", type=int, required=True)
+    add.add_argument("--every", help="interval, e.g. 12h, 30m, 1d")
+    add.add_argument("--cron", help="cron expression, e.g. '0 3 * * *'")
+    add.add_argument("--profile", default="default", choices=["default", "quick", "full"])
+    schedule_list = actions.add_parser("list", help="schedules and their next runs")
+    schedule_list.add_argument("--json", action="store_true")
+    for name in ("pause", "unpause", "delete", "trigger"):
+        action = actions.add_parser(name, help=f"{name} a library's schedule")
+        action.add_argument("--library", type=int, required=True)
+    schedule.set_defaults(func=cmd_schedule)
 
     sub.add_parser("up", help="start the embedded Temporal server, worker and API").set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop the embedded Temporal server and worker").set_defaults(func=cmd_down)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.cache import cache_assets
@@ -23,12 +24,15 @@ from activities.discovery import discover_directories, find_pending_directories,
 from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress
 from activities.scan import scan_directory
+from activities.schedule import prepare_scheduled_scan
 from reelscan.db.session import migrate
+from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.library_scan import LibraryScanWorkflow
+from workflows.scheduled_scan import ScheduledScanWorkflow
 
 QUEUES = ("scan", "cache", "enrich")
 PROVIDER_HEADROOM = 0.8
@@ -45,7 +49,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.scan_task_queue,
-                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow, EnrichMovieWorkflow],
+                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow, EnrichMovieWorkflow, ScheduledScanWorkflow],
                 activities=[
                     discover_directories,
                     load_directory_page,
@@ -54,6 +58,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     record_scan_progress,
                     count_scan_outcomes,
                     *SCAN_QUEUE_ACTIVITIES,
+                    prepare_scheduled_scan,
                 ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,
@@ -90,7 +95,12 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
 async def run(queues: Sequence[str]) -> None:
     settings = get_settings()
     migrate(settings.resolved_database_url)
-    client = await connect(settings, start_embedded=False)
+    runtime = None
+    if settings.metrics_port:
+        # Temporal SDK metrics and our reelscan_* counters on one Prometheus endpoint.
+        metrics = PrometheusConfig(bind_address=f"0.0.0.0:{settings.metrics_port}")
+        runtime = Runtime(telemetry=TelemetryConfig(metrics=metrics))
+    client = await connect(settings, start_embedded=False, runtime=runtime)
     workers = build_workers(client, settings, queues)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -116,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     try:
         asyncio.run(run(queues))
     except TemporalUnavailable as exc:

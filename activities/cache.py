@@ -7,7 +7,7 @@ from pathlib import Path
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.common import database, settings
+from activities.common import count, database, settings
 from reelscan.cache_store import CacheError, CacheStore
 from reelscan.db import repository
 from reelscan.db.models import AssetCandidate
@@ -41,12 +41,15 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             stored = store.store(root / source_path, entity_type="movie", entity_id=movie_id, asset_type=asset_type)
         except CacheError as exc:
             failures.append(str(exc))
+            activity.logger.warning("cannot cache %s: %s", asset_type, exc, extra={"directory": source_path})
             if last_attempt:
                 with database() as session:
                     repository.mark_asset_failed(session, model, asset_id, error=str(exc), scan_job_id=job.scan_job_id)
             continue
         if stored.copied:
             copied_bytes += stored.size
+            count("bytes_cached", stored.size)
+        count("assets_cached", asset_type=asset_type)
         with database() as session:
             repository.mark_asset_cached(
                 session,
@@ -58,6 +61,8 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             )
         if model is AssetCandidate:  # a provider download: its temp file is not needed any more
             (root / source_path).unlink(missing_ok=True)
+    if last_attempt:
+        count("errors", len(failures), phase="caching")
     if failures and not last_attempt:
         raise ApplicationError(
             f"{len(failures)} of {len(pending)} assets could not be cached yet; first: {failures[0]}",

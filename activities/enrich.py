@@ -15,7 +15,7 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.common import database, settings
+from activities.common import count, database, settings
 from reelscan.db import enrichment
 from reelscan.jobs import (
     EnrichmentOutcomeInput,
@@ -72,6 +72,8 @@ def tmdb() -> TmdbClient:
 
 def provider_failure(exc: ProviderError) -> ApplicationError:
     """429 waits as long as the provider asked; 401/404 are final; the rest retries with backoff."""
+    count("provider_errors", kind=type(exc).__name__)
+    activity.logger.warning("provider call failed: %s", exc)
     if isinstance(exc, ProviderRateLimited):
         return ApplicationError(
             str(exc), type="ProviderRateLimited", next_retry_delay=timedelta(seconds=max(exc.retry_after, 0.1))
@@ -87,6 +89,7 @@ async def fetch_provider_configuration(job: ProviderConfigInput) -> ProviderConf
     if not _credentials().configured:
         return ProviderConfig(configured=False, reason=NO_KEY)
     try:
+        count("enrichment_requests")
         config = await tmdb().configuration()
     except ProviderError as exc:
         raise provider_failure(exc) from None
@@ -98,6 +101,7 @@ async def fetch_provider_configuration(job: ProviderConfigInput) -> ProviderConf
 async def find_provider_id(job: ProviderLookupInput) -> ResolvedId:
     """TMDB id from an IMDb id."""
     try:
+        count("enrichment_requests")
         found = await tmdb().find_by_imdb(job.imdb_id or "")
     except ProviderError as exc:
         raise provider_failure(exc) from None
@@ -108,6 +112,7 @@ async def find_provider_id(job: ProviderLookupInput) -> ResolvedId:
 async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
     """TMDB id from title and year; no match is recorded as such rather than guessed."""
     try:
+        count("enrichment_requests")
         match = await tmdb().search_movie(job.title, job.year)
     except ProviderError as exc:
         raise provider_failure(exc) from None
@@ -118,6 +123,7 @@ async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
 async def fetch_provider_details(job: MovieProviderInput) -> None:
     """The one details call per movie; stored so assets and metadata both use it."""
     try:
+        count("enrichment_requests")
         details = await tmdb().movie_details(job.provider_id)
     except ProviderError as exc:
         raise provider_failure(exc) from None

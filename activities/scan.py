@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from temporalio import activity
 
-from activities.common import database, settings
+from activities.common import count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.jobs import DirectoryScanInput, DirectoryScanResult
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 
-log = logging.getLogger(__name__)
 MAX_ERRORS_RETURNED = 5
 
 
@@ -34,7 +32,7 @@ def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
         except DirectoryError as exc:
             message = str(exc)
         except Exception as exc:  # a bug or an odd file must not stop the scan: it becomes this directory's error
-            log.exception("unexpected error scanning %s", root / job.directory_path)
+            activity.logger.exception("unexpected error scanning a directory", extra={"directory": job.directory_path})
             message = f"cannot scan {root / job.directory_path}: {type(exc).__name__}: {exc}"
         else:
             cache = CacheStore(settings().resolved_cache_dir)
@@ -50,6 +48,11 @@ def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
         if earlier is None:
             with database() as session:
                 earlier = repository.record_directory_error(session, job.scan_job_id, job.directory_seq, message)
+        count("directories_scanned", outcome=earlier.outcome)
+        count("errors", len(earlier.errors), phase="scanning")
+        activity.logger.info(
+            "directory %s", earlier.outcome, extra={"directory": job.directory_path, "errors": len(earlier.errors)}
+        )
     return DirectoryScanResult(
         seq=job.directory_seq,
         outcome=earlier.outcome,

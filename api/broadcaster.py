@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
 READY_PHASES = ("caching", "enriching", "completed")
 
 
+def _comparable(message: dict[str, Any]) -> dict[str, Any]:
+    """What counts as a change: everything but timestamps and the idle clock."""
+    stable = {k: v for k, v in message.items() if k not in ("lastUpdatedAt", "health")}
+    stable["stalled"] = (message.get("health") or {}).get("stalled")
+    return stable
+
+
 class ProgressBroadcaster:
     def __init__(self, settings: Settings, client: Client, interval: float = 0.3) -> None:
         self.settings = settings
@@ -78,8 +85,7 @@ class ProgressBroadcaster:
     async def publish(self, message: dict[str, Any]) -> None:
         scan_id = int(message["scanJobId"])
         previous = self.latest.get(scan_id)
-        comparable = {k: v for k, v in message.items() if k != "lastUpdatedAt"}
-        if previous is not None and {k: v for k, v in previous.items() if k != "lastUpdatedAt"} == comparable:
+        if previous is not None and _comparable(previous) == _comparable(message):
             return
         self.latest[scan_id] = message
         await self._send(message)

@@ -231,4 +231,18 @@ class EnrichMovieResult(BaseModel):
     to_cache: list[int] = Field(default_factory=list)
 
 
+class ScheduledScanInput(BaseModel):
+    """What a Temporal Schedule starts: a scan of one library with these options."""
+
+    library_id: int
+    options: ScanOptions = Field(default_factory=ScanOptions)
+
+
+class PreparedScan(BaseModel):
+    scan_job_id: int
+    workflow_id: str
+    already_running: bool
+    scan_input: LibraryScanInput | None = None
+
+
 LibraryScanInput.model_rebuild()

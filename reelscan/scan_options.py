@@ -23,3 +23,20 @@ class ScanOptions(BaseModel):
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(by_alias=True)
+
+    @classmethod
+    def profile(cls, name: str, **overrides: object) -> ScanOptions:
+        """Scan profiles (spec "Future enhancements"): quick = names, NFOs and assets only; full = everything."""
+        profiles: dict[str, dict[str, object]] = {
+            "quick": {
+                "skip_ffprobe": True,
+                "enable_caching": False,
+                "enable_enrichment": False,
+                "enrichment_mode": "none",
+            },
+            "full": {"enable_enrichment": True, "enrichment_mode": "full", "force_full_rescan": True},
+            "default": {},
+        }
+        if name not in profiles:
+            raise ValueError(f"unknown scan profile {name!r}; choose quick, full or default")
+        return cls.model_validate({**profiles[name], **overrides})

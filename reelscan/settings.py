@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         "poster:3,fanart:4", description="How many candidates to keep per type (others: 1), e.g. poster:3,fanart:4."
     )
 
+    metrics_port: int | None = Field(
+        None, description="Serve Prometheus metrics (SDK runtime + reelscan_* counters) on this port of the worker."
+    )
+    stall_after_seconds: float = Field(
+        60.0, gt=0, description="A running scan whose progress has not moved this long is shown as stalled."
+    )
+
     api_host: str = Field("127.0.0.1", description="Where `starter.py serve` listens; beyond loopback needs a token.")
     api_port: int = 8787
     api_token: SecretStr | None = Field(

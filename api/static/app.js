@@ -50,6 +50,7 @@ function renderPanel(m) {
   if (["completed", "cancelled", "failed"].includes(phase)) lines.push(bar(100));
   lines.push(`<div class="${s.errorsCount ? "error" : "muted"}">Errors: ${n(s.errorsCount)}` +
              (s.errorsCount ? ` — <a data-errors="${m.scanJobId}">show errors</a>` : "") + `</div>`);
+  if (m.health && m.health.stalled) lines.push(`<div class="error stalled">⚠ Stalled: ${esc(m.health.waitingOn)}</div>`);
   if (m.lastError) lines.push(`<div class="error">Last error: ${esc(m.lastError)}</div>`);
   if (m.notice) lines.push(`<div class="muted">ℹ ${esc(m.notice)}</div>`);
   if (!["completed", "cancelled", "failed"].includes(phase)) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 
 from reelscan.service import embedded
@@ -24,11 +25,13 @@ def temporal_address(settings: Settings, *, start_embedded: bool) -> str:
     return embedded.embedded_address(settings)
 
 
-async def connect(settings: Settings, *, start_embedded: bool = True, address: str | None = None) -> Client:
+async def connect(
+    settings: Settings, *, start_embedded: bool = True, address: str | None = None, runtime: Runtime | None = None
+) -> Client:
     target = address or temporal_address(settings, start_embedded=start_embedded)
     try:
         return await Client.connect(
-            target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+            target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter, runtime=runtime
         )
     except (RPCError, RuntimeError) as exc:
         raise TemporalUnavailable(

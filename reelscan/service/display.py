@@ -85,6 +85,9 @@ def render(message: dict[str, Any]) -> Panel:
             rows.append(Text("Library is ready to use! Enrichment continues in the background.", style="green"))
         if phase == "enriching":
             rows.append(_bar(enriching["completed"], enriching["queued"], enriching["percentage"]))
+    health = message.get("health") or {}
+    if health.get("stalled"):
+        rows.append(Text(f"Stalled: {health.get('waitingOn')}", style="bold yellow"))
     rows.append(Text(f"Errors: {stats.get('errorsCount', 0):,}", style="red" if stats.get("errorsCount") else ""))
     if message.get("lastError"):
         rows.append(Text(f"Last error: {message['lastError']}", style="red"))

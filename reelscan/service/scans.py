@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
+)
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
@@ -79,8 +88,10 @@ async def search_attributes_registered(client: Client, namespace: str) -> bool:
     return {"ScanPhase", "LibraryId"} <= set(response.custom_attributes)
 
 
-async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:
-    """Start a scan, or return the library's running scan instead of starting a second one."""
+async def prepare_scan(
+    client: Client, settings: Settings, library_id: int, options: ScanOptions
+) -> tuple[StartedScan, LibraryScanInput | None]:
+    """Create the scan's row and workflow input, or find the library's running scan (then no input)."""
     url = settings.resolved_database_url
     with session_scope(url) as session:
         library = session.get(Library, library_id)
@@ -91,7 +102,7 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
         running_id = (running.id, running.workflow_id) if running else None
     if running_id is not None:
         if await _is_running(client, running_id[1]):
-            return StartedScan(running_id[0], str(running_id[1]), library_id, already_running=True)
+            return StartedScan(running_id[0], str(running_id[1]), library_id, already_running=True), None
         # The row says active but its workflow is gone (terminated by hand, server history lost).
         with session_scope(url) as session:
             stale = session.get(ScanJob, running_id[0])
@@ -107,7 +118,7 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
         if job is None:  # another starter won the race
             other = repository.active_scan(session, library_id)
             assert other is not None
-            return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True)
+            return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True), None
         job.workflow_id = workflow_id_for(settings, library_id, job.id)
         enrichment_wanted = (
             options.enable_enrichment if options.enable_enrichment is not None else library.auto_enrich
@@ -137,21 +148,34 @@ async def start_scan(client: Client, settings: Settings, library_id: int, option
         )
         started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
     scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)
-    attributes = (
-        TypedSearchAttributes(
-            [SearchAttributePair(LIBRARY_ID, library_id), SearchAttributePair(SCAN_PHASE, "discovering")]
-        )
-        if scan_input.search_attributes
-        else None
+    return started, scan_input
+
+
+def initial_search_attributes(scan_input: LibraryScanInput) -> TypedSearchAttributes | None:
+    if not scan_input.search_attributes:
+        return None
+    return TypedSearchAttributes(
+        [SearchAttributePair(LIBRARY_ID, scan_input.library_id), SearchAttributePair(SCAN_PHASE, "discovering")]
     )
+
+
+def scan_summary_text(scan_input: LibraryScanInput) -> str:
+    return f"Scan of library {scan_input.library_name} ({scan_input.library_path})"
+
+
+async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:
+    """Start a scan, or return the library's running scan instead of starting a second one."""
+    started, scan_input = await prepare_scan(client, settings, library_id, options)
+    if scan_input is None:
+        return started
     await client.start_workflow(
         LibraryScanWorkflow.run,
         scan_input,
         id=started.workflow_id,
         task_queue=settings.scan_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        static_summary=f"Scan of library {scan_input.library_name} ({scan_input.library_path})",
-        search_attributes=attributes,
+        static_summary=scan_summary_text(scan_input),
+        search_attributes=initial_search_attributes(scan_input),
     )
     return started
 
@@ -165,15 +189,47 @@ def scan_row(settings: Settings, scan_job_id: int) -> ScanJob:
         return job
 
 
-async def scan_progress(client: Client | None, settings: Settings, scan_job_id: int) -> dict[str, Any]:
-    """The ScanProgressMessage: live from the workflow while it runs, else the last one recorded."""
-    job = scan_row(settings, scan_job_id)
-    if client is not None and job.workflow_id and job.status in ACTIVE_SCAN_STATUSES:
+async def _idle_queues(client: Client, settings: Settings) -> list[str]:
+    """Task queues of the scan that no worker is polling right now."""
+    idle = []
+    queues = [
+        (settings.scan_task_queue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+        (settings.cache_task_queue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
+        (settings.enrich_task_queue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
+    ]
+    for name, kind in queues:
         try:
-            result: dict[str, Any] = await client.get_workflow_handle(job.workflow_id).query("progress")
-            return result
+            described = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace=settings.temporal_namespace, task_queue=TaskQueue(name=name), task_queue_type=kind
+                )
+            )
         except RPCError:
-            pass
+            continue
+        if not described.pollers:
+            idle.append(name)
+    return idle
+
+
+async def scan_health(client: Client, settings: Settings, message: dict[str, Any]) -> dict[str, Any]:
+    """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
+    says what it waits on (for example a task queue no worker polls)."""
+    last = datetime.fromisoformat(str(message.get("lastUpdatedAt")))
+    idle_seconds = (datetime.now(UTC) - last).total_seconds()
+    if idle_seconds < settings.stall_after_seconds:
+        return {"stalled": False, "idleSeconds": round(idle_seconds, 1)}
+    idle = await _idle_queues(client, settings)
+    if not idle and message.get("phase") == "discovering":
+        return {"stalled": False, "idleSeconds": round(idle_seconds, 1)}  # a long walk moves no counter
+    reason = (
+        "; ".join(f"no worker is polling task queue {name}" for name in idle)
+        if idle
+        else f"no progress for {idle_seconds:.0f} s (waiting on: {message.get('currentOperation')})"
+    )
+    return {"stalled": True, "idleSeconds": round(idle_seconds, 1), "waitingOn": reason}
+
+
+def _recorded_message(job: ScanJob) -> dict[str, Any]:
     if job.progress:
         return dict(job.progress)
     return {
@@ -183,7 +239,25 @@ async def scan_progress(client: Client | None, settings: Settings, scan_job_id: 
         "phase": job.status,
         "summary": f"Scan {job.status}",
         "lastError": job.last_error,
+        "startedAt": job.started_at.isoformat(),
+        "lastUpdatedAt": (job.updated_at or job.started_at).isoformat(),
     }
+
+
+async def scan_progress(client: Client | None, settings: Settings, scan_job_id: int) -> dict[str, Any]:
+    """The ScanProgressMessage: live from the workflow while it runs, else the last one recorded; a running
+    scan also carries its health (stalled or not, and on what)."""
+    job = scan_row(settings, scan_job_id)
+    if client is None or not job.workflow_id or job.status not in ACTIVE_SCAN_STATUSES:
+        return _recorded_message(job)
+    try:
+        result: dict[str, Any] = await client.get_workflow_handle(job.workflow_id).query(
+            "progress", rpc_timeout=timedelta(seconds=5)
+        )
+    except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
+        result = _recorded_message(job)  # no worker answers: say what was last recorded, and why it waits
+    result["health"] = await scan_health(client, settings, result)
+    return result
 
 
 async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:
