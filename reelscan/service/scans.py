@@ -215,6 +215,8 @@ async def scan_health(client: Client, settings: Settings, message: dict[str, Any
     """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
     says what it waits on (for example a task queue no worker polls)."""
     last = datetime.fromisoformat(str(message.get("lastUpdatedAt")))
+    if last.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+        last = last.replace(tzinfo=UTC)
     idle_seconds = (datetime.now(UTC) - last).total_seconds()
     if idle_seconds < settings.stall_after_seconds:
         return {"stalled": False, "idleSeconds": round(idle_seconds, 1)}

@@ -79,7 +79,9 @@ async def add_schedule(
         state=ScheduleState(note=f"reelscan: scan library {library_id} ({every or cron})"),
     )
     try:
-        await client.create_schedule(schedule_id, schedule)
+        await client.create_schedule(
+            schedule_id, schedule, memo={"spec": f"every {every}" if every else f"cron {cron}"}
+        )
     except Exception as exc:  # ScheduleAlreadyRunningError and RPC errors
         if "already" in str(exc).lower():
             raise ScanRequestError(f"library {library_id} already has a schedule ({schedule_id})") from None
@@ -94,8 +96,8 @@ async def list_schedules(client: Client, settings: Settings) -> list[ScheduleInf
         if not entry.id.startswith(prefix):
             continue
         description = await client.get_schedule_handle(entry.id).describe()
-        spec = description.schedule.spec
-        text = ", ".join([f"every {i.every}" for i in spec.intervals] + [f"cron {c}" for c in spec.cron_expressions])
+        # The server turns cron expressions into calendars: show what the user asked for.
+        text = str((await description.memo()).get("spec", ""))
         found.append(
             ScheduleInfo(
                 schedule_id=entry.id,
