@@ -15,7 +15,7 @@ from reelscan.db.models import AssetCandidate, Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
-from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
+from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.integration.scanning import finish, running_workers, scan, start
 from tests.library_builder import build_bulk_library, build_library
 
@@ -68,15 +68,6 @@ async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
     for movie in movies_for_library(library.root):
         if movie["title"] != "Nowhere Film":
             fake.add_movie(movie)
-    for extra in (
-        sample_movie(603, "The Matrix", 1999, "tt0133093"),
-        sample_movie(27205, "Inception", 2010),
-        sample_movie(949, "Heat", 1995),
-        sample_movie(348, "Alien", 1979, "tt0078748"),
-        sample_movie(329865, "Arrival", 2016),
-        sample_movie(496243, "Parasite", 2019, "tt6751668"),
-    ):
-        fake.add_movie(extra)
     settings = configure(monkeypatch, fake)
     await scan(client, settings, library.root, ScanOptions(enable_enrichment=False))
     with session_scope(settings.resolved_database_url) as session:
@@ -98,7 +89,8 @@ async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
     assert matrix.certifications == {"US": "R", "DE": "16"} and matrix.mpaa == "R"
     assert matrix.genres == ["Action", "Drama"] and matrix.set_name == "The Matrix Collection"
     assert matrix.provider_match == "nfo"
-    assert found["Alien (1979)"].provider_match == "imdb" and found["Alien (1979)"].tmdb_id == 348
+    alien_id = next(m["id"] for m in fake.movies.values() if m.get("imdb_id") == "tt0078748")
+    assert found["Alien (1979)"].provider_match == "imdb" and found["Alien (1979)"].tmdb_id == alien_id
     assert found["Casablanca (1942)"].provider_match == "search" and found["Casablanca (1942)"].state == "enriched"
     nowhere = found["Nowhere Film (1933)"]
     assert nowhere.state == "unmatched" and "no TMDB match" in (nowhere.enrichment_error or "")
