@@ -8,9 +8,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import count, database, settings
+from reelscan.asset_cache import cache_asset, pending_assets
 from reelscan.cache_store import CacheError, CacheStore
 from reelscan.db import repository
-from reelscan.db.models import AssetCandidate
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
 
 # The workflow's retry policy for this activity; the last attempt records failures instead of raising.
@@ -26,41 +26,32 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     left (cached files are skipped); on the last attempt the failures are recorded as counted errors.
     """
     store = CacheStore(settings().resolved_cache_dir)
+    url = settings().resolved_database_url
     root = Path(job.library_path)
     last_attempt = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
-        pending = [
-            (type(row), row.id, row.movie_id, repository.asset_type_of(row), row.source_path)
-            for row in repository.uncached_assets(session, job.movie_ids, job.candidate_ids)
-        ]
+        pending = pending_assets(session, job.movie_ids, job.candidate_ids)
     failures: list[str] = []
     copied_bytes = 0
-    for model, asset_id, movie_id, asset_type, source_path in pending:
-        activity.heartbeat(source_path)
+    for asset in pending:
+        activity.heartbeat(asset.source_path)
         try:
-            stored = store.store(root / source_path, entity_type="movie", entity_id=movie_id, asset_type=asset_type)
+            stored = cache_asset(url, store, root, asset, job.scan_job_id)
         except CacheError as exc:
             failures.append(str(exc))
-            activity.logger.warning("cannot cache %s: %s", asset_type, exc, extra={"directory": source_path})
+            activity.logger.warning(
+                "cannot cache %s: %s", asset.asset_type, exc, extra={"directory": asset.source_path}
+            )
             if last_attempt:
                 with database() as session:
-                    repository.mark_asset_failed(session, model, asset_id, error=str(exc), scan_job_id=job.scan_job_id)
+                    repository.mark_asset_failed(
+                        session, asset.model, asset.asset_id, error=str(exc), scan_job_id=job.scan_job_id
+                    )
             continue
         if stored.copied:
             copied_bytes += stored.size
             count("bytes_cached", stored.size)
-        count("assets_cached", asset_type=asset_type)
-        with database() as session:
-            repository.mark_asset_cached(
-                session,
-                model,
-                asset_id,
-                sha256=stored.sha256,
-                cache_path=stored.relative_path,
-                scan_job_id=job.scan_job_id,
-            )
-        if model is AssetCandidate:  # a provider download: its temp file is not needed any more
-            (root / source_path).unlink(missing_ok=True)
+        count("assets_cached", asset_type=asset.asset_type)
     if last_attempt:
         count("errors", len(failures), phase="caching")
     if failures and not last_attempt:

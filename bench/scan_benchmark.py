@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reelscan.asset_cache import cache_asset, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.db.session import dispose_engines, migrate, session_scope
@@ -74,23 +75,9 @@ def _bare_chunk(args: tuple[str, str, str, int, list[tuple[int, str]]]) -> int:
         if recorded.movie_id is None:
             continue
         with session_scope(url) as session:
-            pending = [
-                (type(r), r.id, repository.asset_type_of(r), r.source_path)
-                for r in repository.uncached_assets(session, [recorded.movie_id])
-            ]
-        for model, asset_id, asset_type, source in pending:
-            stored = cache.store(
-                Path(root) / source, entity_type="movie", entity_id=recorded.movie_id, asset_type=asset_type
-            )
-            with session_scope(url) as session:
-                repository.mark_asset_cached(
-                    session,
-                    model,
-                    asset_id,
-                    sha256=stored.sha256,
-                    cache_path=stored.relative_path,
-                    scan_job_id=scan_job_id,
-                )
+            pending = pending_assets(session, [recorded.movie_id])
+        for asset in pending:
+            cache_asset(url, cache, Path(root), asset, scan_job_id)
     dispose_engines()
     return len(items)
 

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from temporalio.client import Client, WorkflowFailureError
 
@@ -17,7 +18,7 @@ from reelscan.db.session import session_scope
 from reelscan.db.views import list_movies
 from reelscan.scan_options import ScanOptions
 from reelscan.service import scans
-from reelscan.settings import Settings
+from reelscan.settings import Settings, get_settings
 from worker import build_workers
 
 
@@ -91,3 +92,11 @@ async def wait_for_scanned(client: Client, workflow_id: str, at_least: int, time
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"scan did not reach {at_least} directories: {message['summary']}")
         await asyncio.sleep(0.05)
+
+
+def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
+    """Change REELSCAN_ settings for this test (in-process workers and activities read them)."""
+    for key, value in values.items():
+        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
+    get_settings.cache_clear()
+    return get_settings()

@@ -13,18 +13,11 @@ from temporalio.client import Client
 from reelscan.db.models import Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.settings import Settings, get_settings
-from tests.integration.scanning import finish, running_workers, scan, start
+from reelscan.settings import Settings
+from tests.integration.scanning import finish, reconfigure, running_workers, scan, start
 from tests.library_builder import build_bulk_library
 
 PAYLOAD_LIMIT = 256 * 1024
-
-
-def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
-    for key, value in values.items():
-        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
 
 
 async def runs_of(client: Client, workflow_id: str) -> list:

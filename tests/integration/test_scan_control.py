@@ -15,18 +15,19 @@ from temporalio.client import Client, WorkflowFailureError
 
 from reelscan.db.session import session_scope
 from reelscan.db.views import list_movies
-from reelscan.settings import Settings, get_settings
-from tests.integration.scanning import finish, movies_by_directory, running_workers, scan_job, start, wait_for_scanned
+from reelscan.settings import Settings
+from tests.integration.scanning import (
+    finish,
+    movies_by_directory,
+    reconfigure,
+    running_workers,
+    scan_job,
+    start,
+    wait_for_scanned,
+)
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
-    for key, value in values.items():
-        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
 
 
 async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(

@@ -18,20 +18,13 @@ from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.service import scans, schedules
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from tests.integration.api_server import free_port
-from tests.integration.scanning import finish, running_workers, start
+from tests.integration.scanning import finish, reconfigure, running_workers, start
 from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
-    for key, value in values.items():
-        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
 
 
 def scan_jobs(settings: Settings) -> list[ScanJob]:
