@@ -34,9 +34,9 @@ def snapshot(settings: Settings) -> dict[str, Any]:
             ),
             "streams": session.query(Stream).count(),
             "assets": sorted(
-                (type(a).__name__, a.source_path, a.sha256, a.cache_path)
+                (model.__name__, source, sha, cached)
                 for model in (Image, Trailer, Subtitle)
-                for a in session.scalars(select(model))
+                for source, sha, cached in session.execute(select(model.source_path, model.sha256, model.cache_path))
             ),
             "scan": [(j.status, j.movies_found, j.errors_count) for j in session.scalars(select(ScanJob))],
         }
