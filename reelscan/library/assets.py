@@ -1,7 +1,8 @@
 """Local artwork, trailers and subtitles of a movie folder, by Kodi/Jellyfin naming.
 
-Bare names in the folder ("poster.jpg") or names after the video ("<video>-poster.jpg"); extrafanart/,
-trailers/ and subs/ subfolders; subtitles "<video>[.<lang>][.forced|.sdh|.default].<ext>".
+Bare names in the folder ("poster.jpg", "fanart1.jpg") or names after the video ("<video>-poster.jpg"); the
+extrafanart/, trailers/ and subs/ subfolders; subtitles "<video>[.<lang>][.forced|.sdh|.cc|.hi|.default].<ext>".
+A file is at most one asset; bare names take precedence over names after the video.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.rules import IMAGE_EXTENSIONS, SUBTITLE_EXTENSIONS, is_video_name
-from reelscan.library.videos import FolderEntry, MainVideo, video_stem
+from reelscan.library.rules import IMAGE_EXTENSIONS, SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS
+from reelscan.library.videos import FolderEntry, MainVideo, split_name, video_stem
 
 ASSET_TYPES = (
     "poster",
@@ -28,20 +29,42 @@ ASSET_TYPES = (
     "subtitle",
 )
 
-# Bare image names (without extension, lower-case) per type; "fanart1".."fanartN" and "backdropN" by pattern.
-_BARE_IMAGES = {
-    "poster": ("poster", "folder", "cover", "movie"),
-    "fanart": ("fanart", "backdrop", "background"),
-    "banner": ("banner",),
-    "clearlogo": ("clearlogo", "logo"),
-    "clearart": ("clearart",),
-    "discart": ("disc", "discart", "cdart"),
-    "landscape": ("landscape", "thumb"),
-    "keyart": ("keyart",),
+
+@dataclass(frozen=True)
+class LocalAsset:
+    asset_type: str  # one of ASSET_TYPES
+    path: Path
+    size: int
+    mtime_ns: int
+    language: str | None = None  # subtitles: code as written, lower-case ("en", "eng", "pt-br")
+    forced: bool = False
+    sdh: bool = False
+    default: bool = False
+    format: str = ""  # extension without the dot, lower-case: "jpg", "srt", "mkv"
+
+
+# Bare image names (lower-case stems); "fanart1", "fanart-2", "backdrop3" by _NUMBERED_FANART_RE.
+_BARE_IMAGES: dict[str, str] = {
+    "poster": "poster",
+    "folder": "poster",
+    "cover": "poster",
+    "movie": "poster",
+    "fanart": "fanart",
+    "backdrop": "fanart",
+    "background": "fanart",
+    "banner": "banner",
+    "logo": "clearlogo",
+    "clearlogo": "clearlogo",
+    "clearart": "clearart",
+    "disc": "discart",
+    "discart": "discart",
+    "cdart": "discart",
+    "landscape": "landscape",
+    "thumb": "landscape",
+    "keyart": "keyart",
 }
-_BY_BARE_NAME = {name: kind for kind, names in _BARE_IMAGES.items() for name in names}
-# "<video>-<suffix>" image names.
-_SUFFIXES = {
+# Image names after the video: "<video>-<suffix>".
+_VIDEO_IMAGE_SUFFIXES: dict[str, str] = {
     "poster": "poster",
     "fanart": "fanart",
     "backdrop": "fanart",
@@ -49,135 +72,189 @@ _SUFFIXES = {
     "clearlogo": "clearlogo",
     "logo": "clearlogo",
     "clearart": "clearart",
-    "disc": "discart",
     "discart": "discart",
+    "disc": "discart",
     "landscape": "landscape",
     "thumb": "landscape",
     "keyart": "keyart",
 }
-_NUMBERED_FANART_RE = re.compile(r"^(?:fanart|backdrop)[-_ ]?\d{1,3}$")
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z]{2,4})?$", re.IGNORECASE)
+_NUMBERED_FANART_RE = re.compile(r"(?:fanart|backdrop|background)[-_ ]?\d{1,3}")
+_VIDEO_SUFFIX_SEPARATORS = "-._"
+_BARE_TRAILERS = frozenset({"trailer", "movie-trailer"})
+
+_EXTRAFANART_FOLDERS = frozenset({"extrafanart"})
+_TRAILER_FOLDERS = frozenset({"trailers", "trailer"})
+_SUBTITLE_FOLDERS = frozenset({"subs", "subtitles"})
+
+# Subtitle name tokens.
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[a-z]{2}|[a-z]{4}|\d{3}))?")
 _SDH_FLAGS = frozenset({"sdh", "cc", "hi"})
-_NOT_LANGUAGES = frozenset({"forced", "default", "sdh", "cc", "hi", "full", "sub", "subs", "eng-forced"})
+_FLAGS = _SDH_FLAGS | {"forced", "default"}
+# Short tokens that look like language codes but are not.
+_NOT_LANGUAGES = frozenset(
+    {"sub", "subs", "srt", "ass", "ssa", "vtt", "idx", "sup", "smi", "the", "and", "web", "dvd", "hd", "uhd", "dl"}
+)
+_TAG_STRIP = " -_"
 
 
-@dataclass(frozen=True)
-class LocalAsset:
-    asset_type: str
-    path: Path
-    size: int
-    mtime_ns: int
-    language: str | None = None
-    forced: bool = False
-    sdh: bool = False
-    default: bool = False
-    format: str = ""
+def _format(ext: str) -> str:
+    return ext[1:]
 
 
-def _split(name: str) -> tuple[str, str]:
-    dot = name.rfind(".")
-    return (name[:dot], name[dot:].lower()) if dot > 0 else (name, "")
-
-
-def _scan_subfolder(directory: Path, name: str) -> list[FolderEntry]:
-    entries: list[FolderEntry] = []
+def _scan_files(folder: Path) -> list[FolderEntry]:
+    """Non-empty regular files of an asset subfolder (symlinks are not followed); [] when it cannot be read."""
+    files: list[FolderEntry] = []
     try:
-        with os.scandir(directory / name) as it:
+        with os.scandir(folder) as it:
             for entry in it:
+                if entry.name.startswith("."):
+                    continue
                 try:
-                    if entry.is_file():
-                        st = entry.stat()
-                        entries.append(FolderEntry(entry.name, False, st.st_size, st.st_mtime_ns))
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                    st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
+                if st.st_size > 0:
+                    files.append(FolderEntry(entry.name, False, st.st_size, st.st_mtime_ns))
     except OSError:
         return []
-    return sorted(entries, key=lambda e: e.name)
+    return files
 
 
-def _image_type(stem: str, video: str) -> str | None:
-    lowered = stem.lower()
-    if lowered in _BY_BARE_NAME:
-        return _BY_BARE_NAME[lowered]
-    if _NUMBERED_FANART_RE.match(lowered):
-        return "fanart"
-    if lowered == video:
-        return "poster"
-    if lowered.startswith(video) and len(lowered) > len(video) and lowered[len(video)] in "-._":
-        return _SUFFIXES.get(lowered[len(video) + 1 :])
+def _after_video(lowered: str, stems: Sequence[str]) -> str | None:
+    """The suffix of "<video>-<suffix>" (lower-case), or None when the name is not after the video."""
+    for stem in stems:
+        if len(lowered) > len(stem) + 1 and lowered.startswith(stem) and lowered[len(stem)] in _VIDEO_SUFFIX_SEPARATORS:
+            return lowered[len(stem) + 1 :]
     return None
 
 
-def _subtitle(path: Path, entry: FolderEntry, tokens: list[str]) -> LocalAsset:
-    language = None
+def _image_type(lowered: str, stems: Sequence[str]) -> str | None:
+    bare = _BARE_IMAGES.get(lowered)
+    if bare is not None:
+        return bare
+    if _NUMBERED_FANART_RE.fullmatch(lowered):
+        return "fanart"
+    if lowered in stems:
+        return "poster"
+    suffix = _after_video(lowered, stems)
+    if suffix is None:
+        return None
+    kind = _VIDEO_IMAGE_SUFFIXES.get(suffix)
+    if kind is None and _NUMBERED_FANART_RE.fullmatch(suffix):
+        return "fanart"
+    return kind
+
+
+def _is_trailer(lowered: str, stems: Sequence[str]) -> bool:
+    if lowered in _BARE_TRAILERS:
+        return True
+    return any(lowered in (f"{stem}-trailer", f"{stem}.trailer") for stem in stems)
+
+
+def _is_tag(word: str) -> bool:
+    return word in _FLAGS or (word not in _NOT_LANGUAGES and _LANGUAGE_RE.fullmatch(word) is not None)
+
+
+def _subtitle(path: Path, entry: FolderEntry, ext: str, tokens: Sequence[str]) -> LocalAsset:
+    """A subtitle asset from the name tokens after the video name; the last language-like token is the language."""
+    language: str | None = None
     forced = sdh = default = False
-    for token in tokens:
-        lowered = token.lower()
-        if lowered == "forced":
+    for raw in tokens:
+        tag = raw.strip(_TAG_STRIP).lower()
+        if tag == "forced":
             forced = True
-        elif lowered in _SDH_FLAGS:
+        elif tag in _SDH_FLAGS:
             sdh = True
-        elif lowered == "default":
+        elif tag == "default":
             default = True
-        elif language is None and lowered not in _NOT_LANGUAGES and _LANGUAGE_RE.match(lowered):
-            language = lowered
+        elif tag not in _NOT_LANGUAGES and _LANGUAGE_RE.fullmatch(tag):
+            language = tag
     return LocalAsset(
-        "subtitle", path, entry.size, entry.mtime_ns, language, forced, sdh, default, _split(entry.name)[1].lstrip(".")
+        "subtitle",
+        path,
+        entry.size,
+        entry.mtime_ns,
+        language=language,
+        forced=forced,
+        sdh=sdh,
+        default=default,
+        format=_format(ext),
     )
 
 
+def _subfolder_subtitle_tokens(name_stem: str, stems: Sequence[str]) -> list[str]:
+    """Tags of a subtitle in subs/: after the video name when it starts with it ("Movie.de"), else after the first
+    dot-separated word unless that word is itself followed by a tag ("en.forced", "The.Matrix.1999.en")."""
+    lowered = name_stem.lower()
+    for stem in stems:
+        if lowered.startswith(stem):
+            return name_stem[len(stem) :].split(".")
+    tokens = name_stem.split(".")
+    if len(tokens) > 1 and not _is_tag(tokens[1].strip(_TAG_STRIP).lower()):
+        return tokens[1:]
+    return tokens
+
+
+def _video_stems(main: MainVideo) -> list[str]:
+    """Lower-case names assets may be named after, longest first: the video stem and, for stacks, the first part's."""
+    stems = {video_stem(main).lower()}
+    if main.disc is None and len(main.parts) > 1:
+        stems.add(split_name(main.parts[0].name)[0].lower())
+    return sorted(stems, key=len, reverse=True)
+
+
 def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main: MainVideo) -> list[LocalAsset]:
-    video = video_stem(main).lower()
-    main_parts = {p.name for p in main.parts}
+    """Artwork, trailers and subtitles of the movie in directory, sorted by (asset_type, path).
+
+    entries are the folder's entries (videos.list_folder); only the extrafanart/, trailers/ and subs/ subfolders are
+    read. Zero-byte and hidden files are skipped; the main video is never a trailer.
+    """
+    stems = _video_stems(main)
+    main_parts = {part.name for part in main.parts} if main.disc is None else set()
     found: list[LocalAsset] = []
     for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
         if entry.is_dir:
-            folder = entry.name.lower()
-            if folder == "extrafanart":
-                for image in _scan_subfolder(directory, entry.name):
-                    if image.size and _split(image.name)[1] in IMAGE_EXTENSIONS:
-                        found.append(
-                            LocalAsset(
-                                "fanart",
-                                directory / entry.name / image.name,
-                                image.size,
-                                image.mtime_ns,
-                                format=_split(image.name)[1][1:],
-                            )
-                        )
-            elif folder in ("trailers", "trailer"):  # rules.ASSET_FOLDER_NAMES
-                for clip in _scan_subfolder(directory, entry.name):
-                    if clip.size and is_video_name(clip.name):
-                        found.append(
-                            LocalAsset(
-                                "trailer",
-                                directory / entry.name / clip.name,
-                                clip.size,
-                                clip.mtime_ns,
-                                format=_split(clip.name)[1][1:],
-                            )
-                        )
-            elif folder in ("subs", "subtitles"):
-                for sub in _scan_subfolder(directory, entry.name):
-                    stem, ext = _split(sub.name)
-                    if sub.size and ext in SUBTITLE_EXTENSIONS:
-                        found.append(_subtitle(directory / entry.name / sub.name, sub, re.split(r"[._\s-]+", stem)))
+            folder = name.lower()
+            if folder in _EXTRAFANART_FOLDERS or folder in _TRAILER_FOLDERS or folder in _SUBTITLE_FOLDERS:
+                found.extend(_subfolder_assets(directory / name, folder, stems))
             continue
-        if entry.size == 0 or entry.name in main_parts:
+        if entry.size <= 0:
             continue
-        stem, ext = _split(entry.name)
+        stem, ext = split_name(name)
         lowered = stem.lower()
-        path = directory / entry.name
+        path = directory / name
         if ext in IMAGE_EXTENSIONS:
-            kind = _image_type(stem, video)
-            if kind:
-                found.append(LocalAsset(kind, path, entry.size, entry.mtime_ns, format=ext[1:]))
-        elif is_video_name(entry.name):
-            if lowered in ("trailer", "movie-trailer") or lowered in (f"{video}-trailer", f"{video}.trailer"):
-                found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=ext[1:]))
-        elif ext in SUBTITLE_EXTENSIONS and lowered.startswith(video):
-            rest = stem[len(video) :].strip("._- ")
-            tokens = [t for t in rest.split(".") if t] if rest else []
-            found.append(_subtitle(path, entry, tokens))
-    found.sort(key=lambda a: (a.asset_type, str(a.path)))
+            kind = _image_type(lowered, stems)
+            if kind is not None:
+                found.append(LocalAsset(kind, path, entry.size, entry.mtime_ns, format=_format(ext)))
+        elif ext in VIDEO_EXTENSIONS:
+            if name not in main_parts and _is_trailer(lowered, stems):
+                found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
+        elif ext in SUBTITLE_EXTENSIONS:
+            for video in stems:
+                if lowered.startswith(video):
+                    found.append(_subtitle(path, entry, ext, stem[len(video) :].split(".")))
+                    break
+    found.sort(key=lambda a: (a.asset_type, a.path))
+    return found
+
+
+def _subfolder_assets(folder: Path, kind: str, stems: Sequence[str]) -> list[LocalAsset]:
+    found: list[LocalAsset] = []
+    for entry in _scan_files(folder):
+        stem, ext = split_name(entry.name)
+        path = folder / entry.name
+        if kind in _EXTRAFANART_FOLDERS:
+            if ext in IMAGE_EXTENSIONS:
+                found.append(LocalAsset("fanart", path, entry.size, entry.mtime_ns, format=_format(ext)))
+        elif kind in _TRAILER_FOLDERS:
+            if ext in VIDEO_EXTENSIONS:
+                found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
+        elif ext in SUBTITLE_EXTENSIONS:
+            found.append(_subtitle(path, entry, ext, _subfolder_subtitle_tokens(stem, stems)))
     return found

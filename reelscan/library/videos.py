@@ -17,111 +17,152 @@ class FolderEntry:
 
     name: str
     is_dir: bool
-    size: int
+    size: int  # 0 for directories
     mtime_ns: int
 
 
 @dataclass(frozen=True)
 class MainVideo:
-    path: Path  # first part when stacked; the VIDEO_TS/BDMV folder for discs
-    parts: tuple[Path, ...]
-    disc: str | None = None  # "dvd" | "bluray"
-    size: int = 0  # bytes of all parts
+    path: Path  # the main video file (first part when stacked); the VIDEO_TS/BDMV folder for discs
+    parts: tuple[Path, ...]  # all parts in order; (path,) when not stacked
+    disc: str | None = None  # "dvd" | "bluray" | None
+    size: int = 0  # total bytes of all parts; 0 for discs
 
 
-# "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv"
-_STACK_RE = re.compile(r"^(?P<base>.*?)[\s._-]*(?:cd|dvd|part|pt|disc|disk)[\s._-]*(?P<n>\d{1,2})$", re.IGNORECASE)
-# Extras kept next to the movie: "Movie-trailer.mkv", "Movie-behindthescenes.mkv", "trailer.mp4".
-_EXTRA_SUFFIX_RE = re.compile(
-    r"(?:^|[\s._-])(?:trailer|teaser|behindthescenes|deleted|deletedscene|featurette|interview|scene|short|other|"
-    r"extra|clip)$",
+# Multi-part files: "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv",
+# "Moviecd1.avi", "Movie-cd1-GROUP.avi". The base is greedy so the last marker counts ("Script 2 cd1").
+_STACK_RE = re.compile(
+    r"^(?P<base>.*)(?:cd|dvd|part|pt|disc|disk)[\s._-]*(?P<n>\d{1,3})(?P<rest>[\s._-].*)?$",
     re.IGNORECASE,
 )
+# Extras kept next to the movie (Jellyfin/Kodi suffixes): "Movie-trailer.mkv", "Movie.trailer.mkv", "trailer.mp4",
+# "Movie-behindthescenes.mkv". Only a dash introduces the other suffixes, so "The Big Short.mkv" stays a movie.
+_EXTRA_STEM_RE = re.compile(
+    r"(?:^trailer|[._-]trailer|-(?:behindthescenes|deleted|deletedscene|featurette|interview|scene|short|other|extra|"
+    r"clip|teaser))$",
+    re.IGNORECASE,
+)
+_STACK_SEPARATORS = " ._-"
+# Preferred disc kind when a folder holds both.
+_DISC_PREFERENCE = ("bluray", "dvd")
 
 
 def list_folder(directory: Path) -> list[FolderEntry]:
-    """The folder's entries in one pass; entries that vanish or cannot be stat'ed are left out."""
+    """The folder's entries in one scandir pass, sorted by name.
+
+    Symlinks are not followed: a symlink's own metadata says nothing about the file or folder it points at, and
+    following it could leave the library, so symlinks are left out. Entries that vanish or cannot be stat'ed are
+    left out too. Errors opening the folder itself propagate.
+    """
     entries: list[FolderEntry] = []
     with os.scandir(directory) as it:
         for entry in it:
             try:
-                is_dir = entry.is_dir()
-                if is_dir:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir(follow_symlinks=False):
                     entries.append(FolderEntry(entry.name, True, 0, 0))
-                else:
-                    st = entry.stat()
-                    entries.append(FolderEntry(entry.name, False, st.st_size, st.st_mtime_ns))
+                    continue
+                st = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
+            entries.append(FolderEntry(entry.name, False, st.st_size, st.st_mtime_ns))
     entries.sort(key=lambda e: e.name)
     return entries
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """("Movie.en", ".srt") for "Movie.en.srt"; the extension is lower-case; ("name", "") without one."""
+    dot = name.rfind(".")
+    return (name[:dot], name[dot:].lower()) if dot > 0 else (name, "")
+
+
 def is_extra_video(stem: str) -> bool:
-    return is_sample_name(stem) or bool(_EXTRA_SUFFIX_RE.search(stem))
+    """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette")."""
+    return is_sample_name(stem) or _EXTRA_STEM_RE.search(stem) is not None
 
 
-def _stack_key(stem: str) -> tuple[str, int] | None:
+def _stack_part(stem: str) -> tuple[str, str, int] | None:
+    """(base, text after the marker, part number) of a multi-part file stem, or None."""
     match = _STACK_RE.match(stem)
-    if not match or not match.group("base").strip(" ._-"):
+    if match is None:
         return None
-    return match.group("base").strip(" ._-").lower(), int(match.group("n"))
+    base = match.group("base").strip(_STACK_SEPARATORS)
+    if not base:
+        return None
+    return base, match.group("rest") or "", int(match.group("n"))
+
+
+def _candidate_videos(entries: Sequence[FolderEntry]) -> list[tuple[FolderEntry, str, str]]:
+    """(entry, stem, extension) of every file that may be the movie."""
+    found: list[tuple[FolderEntry, str, str]] = []
+    for entry in entries:
+        if entry.is_dir or entry.size <= 0 or entry.name.startswith(".") or not is_video_name(entry.name):
+            continue
+        stem, ext = split_name(entry.name)
+        if not is_extra_video(stem):
+            found.append((entry, stem, ext))
+    return found
+
+
+def _disc(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
+    discs: dict[str, str] = {}
+    for entry in entries:
+        kind = DISC_FOLDERS.get(entry.name.lower()) if entry.is_dir else None
+        if kind is not None:
+            discs.setdefault(kind, entry.name)
+    for kind in _DISC_PREFERENCE:
+        if kind in discs:
+            path = directory / discs[kind]
+            return MainVideo(path=path, parts=(path,), disc=kind)
+    return None
 
 
 def choose_main_video(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
-    candidates = [
-        e
-        for e in entries
-        if not e.is_dir and e.size > 0 and is_video_name(e.name) and not is_extra_video(_stem(e.name))
-    ]
-    if not candidates:
-        for entry in entries:
-            kind = DISC_FOLDERS.get(entry.name.lower())
-            if entry.is_dir and kind:
-                disc = directory / entry.name
-                return MainVideo(path=disc, parts=(disc,), disc=kind)
-        return None
+    """The movie's video among the files directly in directory, or its disc folder; None when there is neither.
 
-    stacks: dict[tuple[str, str], list[tuple[int, FolderEntry]]] = {}
-    for entry in candidates:
-        key = _stack_key(_stem(entry.name))
-        if key is not None:
-            stacks.setdefault((key[0], _ext(entry.name)), []).append((key[1], entry))
+    Zero-byte, hidden, sample, trailer and extra videos are never chosen. Parts with the same base name, trailing text
+    and extension stack in part order; the stack wins when its total size beats the largest single video.
+    """
+    candidates = _candidate_videos(entries)
+    if not candidates:
+        return _disc(directory, entries)
+
+    stacks: dict[tuple[str, str, str], list[tuple[int, str, int]]] = {}
+    for entry, stem, ext in candidates:
+        part = _stack_part(stem)
+        if part is not None:
+            base, rest, number = part
+            stacks.setdefault((base.lower(), rest.lower(), ext), []).append((number, entry.name, entry.size))
+
     best: MainVideo | None = None
     for parts in stacks.values():
         if len(parts) < 2:
             continue
-        ordered = [e for _, e in sorted(parts, key=lambda p: (p[0], p[1].name))]
-        stack = MainVideo(
-            path=directory / ordered[0].name,
-            parts=tuple(directory / e.name for e in ordered),
-            size=sum(e.size for e in ordered),
-        )
-        if best is None or stack.size > best.size:
-            best = stack
-    largest = max(candidates, key=lambda e: (e.size, e.name))
+        parts.sort()
+        total = sum(size for _, _, size in parts)
+        if best is None or total > best.size:
+            paths = tuple(directory / name for _, name, _ in parts)
+            best = MainVideo(path=paths[0], parts=paths, size=total)
+
+    largest = min(candidates, key=lambda c: (-c[0].size, c[0].name))[0]
     if best is None or largest.size > best.size:
-        best = MainVideo(path=directory / largest.name, parts=(directory / largest.name,), size=largest.size)
+        path = directory / largest.name
+        best = MainVideo(path=path, parts=(path,), size=largest.size)
     return best
 
 
 def video_stem(main: MainVideo) -> str:
-    """The name artwork and NFOs are matched against ("Movie-cd1.avi" -> "Movie"; discs: the folder name)."""
-    if main.disc:
-        return main.path.name
-    stem = _stem(main.path.name)
+    """The name NFOs and artwork are matched against.
+
+    The file stem ("Movie.mkv" -> "Movie"); for stacks the base name without the part marker ("Movie-cd1.avi" ->
+    "Movie"); for discs the movie folder's name.
+    """
+    if main.disc is not None:
+        return main.path.parent.name
+    stem = split_name(main.path.name)[0]
     if len(main.parts) > 1:
-        key = _STACK_RE.match(stem)
-        if key:
-            return key.group("base").strip(" ._-")
+        part = _stack_part(stem)
+        if part is not None:
+            return part[0]
     return stem
-
-
-def _stem(name: str) -> str:
-    dot = name.rfind(".")
-    return name[:dot] if dot > 0 else name
-
-
-def _ext(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
