@@ -13,7 +13,8 @@ from reelscan.cache_store import CacheError, CacheStore
 from reelscan.db import repository
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
 
-# The workflow's retry policy for this activity; the last attempt records failures instead of raising.
+# Tries per file: from this attempt on, files that still fail are recorded as counted errors instead of raising.
+# (The workflow allows more attempts than this, for database outages only.)
 CACHE_MAX_ATTEMPTS = 3
 CACHE_INCOMPLETE = "CacheIncomplete"
 
@@ -23,12 +24,12 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     """Hash and copy each asset into the content-addressed cache, then store its cache path.
 
     A file that fails makes the attempt fail after the others are done, so Temporal retries only what is
-    left (cached files are skipped); on the last attempt the failures are recorded as counted errors.
+    left (cached files are skipped); from attempt CACHE_MAX_ATTEMPTS on, failures are recorded as counted errors.
     """
     store = CacheStore(settings().resolved_cache_dir)
     url = settings().resolved_database_url
     root = Path(job.library_path)
-    last_attempt = activity.info().attempt >= CACHE_MAX_ATTEMPTS
+    files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
         pending = pending_assets(session, job.movie_ids, job.candidate_ids)
     failures: list[str] = []
@@ -42,7 +43,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             activity.logger.warning(
                 "cannot cache %s: %s", asset.asset_type, exc, extra={"directory": asset.source_path}
             )
-            if last_attempt:
+            if files_final:
                 with database() as session:
                     repository.mark_asset_failed(
                         session, asset.model, asset.asset_id, error=str(exc), scan_job_id=job.scan_job_id
@@ -52,9 +53,9 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             copied_bytes += stored.size
             count("bytes_cached", stored.size)
         count("assets_cached", asset_type=asset.asset_type)
-    if last_attempt:
+    if files_final:
         count("errors", len(failures), phase="caching")
-    if failures and not last_attempt:
+    if failures and not files_final:
         raise ApplicationError(
             f"{len(failures)} of {len(pending)} assets could not be cached yet; first: {failures[0]}",
             type=CACHE_INCOMPLETE,

@@ -375,7 +375,13 @@ class LibraryScanWorkflow:
                 start_to_close_timeout=timedelta(hours=1),
                 # Heartbeats come per file: a killed worker's batch is retried elsewhere within 30 s.
                 heartbeat_timeout=timedelta(seconds=30),
-                retry_policy=RetryPolicy(initial_interval=timedelta(seconds=2), maximum_attempts=CACHE_MAX_ATTEMPTS),
+                # Files get CACHE_MAX_ATTEMPTS tries (then they are counted errors, see cache_assets); the extra
+                # attempts only serve database outages, which fail an attempt before any file is given up.
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=2),
+                    maximum_interval=timedelta(seconds=20),
+                    maximum_attempts=CACHE_MAX_ATTEMPTS + 9,
+                ),
                 summary=f"Cache {total} assets of {what}",
             )
         )
