@@ -1,0 +1,154 @@
+"""Workers killed, the Temporal server restarted, two workers sharing a scan: the end state is exact."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from reelscan.db.models import Image, Movie
+from reelscan.db.session import session_scope
+from reelscan.settings import Settings
+from tests.conftest import temporal_cli
+from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
+from tests.library_builder import build_bulk_library
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(address: str, *args: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address)
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT / "worker.py"), *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def assert_exact(settings: Settings, message: dict, total: int) -> None:
+    assert message["phase"] == "completed", message.get("lastError")
+    stats = message["stats"]
+    assert (stats["moviesFound"], stats["moviesNew"], stats["moviesUpdated"]) == (total, total, 0)
+    assert (stats["assetsCached"], stats["errorsCount"]) == (total, 0)
+    with session_scope(settings.resolved_database_url) as session:
+        assert session.query(Movie).count() == total
+        images = list(session.query(Image))
+    assert len(images) == total and all(i.cache_path for i in images)
+    cache = settings.resolved_cache_dir
+    assert len({i.cache_path for i in images}) == total
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp")]
+
+
+@pytest.mark.postgres
+async def test_worker_killed_three_times_at_random_points(
+    client: Client, postgres_settings: Settings, tmp_path: Path
+) -> None:
+    total = 600
+    build_bulk_library(tmp_path / "Movies", total)
+    address = client.service_client.config.target_host
+    worker = worker_process(address)
+    rng = random.Random(7)
+    try:
+        started = await start(client, postgres_settings, tmp_path / "Movies")
+        for kill in range(3):
+            await wait_for_scanned(client, started.workflow_id, (kill + 1) * 120 + rng.randint(0, 60), timeout=180)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            worker = worker_process(address)
+        message = await finish(client, started)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert_exact(postgres_settings, message, total)
+
+
+@pytest.mark.postgres
+async def test_two_workers_share_the_scan(client: Client, postgres_settings: Settings, tmp_path: Path) -> None:
+    total = 300
+    build_bulk_library(tmp_path / "Movies", total)
+    address = client.service_client.config.target_host
+    workers = [worker_process(address), worker_process(address)]
+    try:
+        started = await start(client, postgres_settings, tmp_path / "Movies")
+        message = await finish(client, started)
+        identities: set[str] = set()
+        async for child in client.list_workflows(f"WorkflowId STARTS_WITH '{started.workflow_id}/dir-'"):
+            history = await client.get_workflow_handle(child.id, run_id=child.run_id).fetch_history()
+            identities |= {
+                e.workflow_task_started_event_attributes.identity
+                for e in history.events
+                if e.HasField("workflow_task_started_event_attributes")
+            }
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
+    assert_exact(postgres_settings, message, total)
+    pids = {identity.split("@", 1)[0] for identity in identities}
+    assert {str(w.pid) for w in workers} <= pids, identities
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_temporal_server_restarted_mid_scan(sqlite_settings: Settings, tmp_path: Path) -> None:
+    total = 400
+    build_bulk_library(tmp_path / "Movies", total)
+    port = free_port()
+    command = [
+        temporal_cli(),
+        "server",
+        "start-dev",
+        "--headless",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db-filename",
+        str(tmp_path / "temporal.db"),
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--log-level",
+        "error",
+    ]
+
+    async def serve() -> subprocess.Popen[bytes]:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    return server
+            await asyncio.sleep(0.1)
+        raise AssertionError("dev server did not start")
+
+    server = await serve()
+    try:
+        client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+        async with running_workers(client, sqlite_settings):
+            started = await start(client, sqlite_settings, tmp_path / "Movies")
+            await wait_for_scanned(client, started.workflow_id, 60, timeout=120)
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            await asyncio.sleep(1)
+            server = await serve()
+            message = await finish(client, started)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert_exact(sqlite_settings, message, total)
