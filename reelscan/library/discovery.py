@@ -20,6 +20,7 @@ from reelscan.library.rules import (
     IGNORE_MARKER_FILES,
     is_extras_folder_name,
     is_ignored_folder_name,
+    is_valid_utf8,
     is_video_name,
 )
 
@@ -81,14 +82,6 @@ def fingerprint(absolute: str, entries: list[os.DirEntry[str]]) -> str:
             except OSError:
                 digest.update(b"  ?\n")
     return digest.hexdigest()
-
-
-def _valid_utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class LibraryWalker:
@@ -171,7 +164,7 @@ class LibraryWalker:
                 if is_ignored_folder_name(name) or is_extras_folder_name(name):
                     stats.ignored += 1
                     continue
-                if not _valid_utf8(name):
+                if not is_valid_utf8(name):
                     stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
                     continue
                 if is_link and not self._inside(real_root, entry.path):

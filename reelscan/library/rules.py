@@ -99,3 +99,12 @@ def is_ignored_folder_name(name: str) -> bool:
 
 def is_extras_folder_name(name: str) -> bool:
     return name.lower() in EXTRAS_FOLDER_NAMES
+
+
+def is_valid_utf8(name: str) -> bool:
+    """File names come from the filesystem as bytes; the database stores text. Undecodable names are reported."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

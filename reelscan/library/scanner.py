@@ -13,7 +13,7 @@ from reelscan.library.assets import LocalAsset, discover_local_assets
 from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
 from reelscan.library.naming import ParsedName, parse_folder_name
 from reelscan.library.nfo import NfoData, NfoError, find_nfo, parse_nfo
-from reelscan.library.rules import is_video_name
+from reelscan.library.rules import is_valid_utf8, is_video_name
 from reelscan.library.videos import MainVideo, choose_main_video, list_folder, video_stem
 
 
@@ -81,6 +81,10 @@ def scan_movie_directory(
     except OSError as exc:
         raise DirectoryError(f"cannot read directory {directory}: {exc.strerror or exc}") from exc
 
+    # The database stores text: names that are not valid UTF-8 are reported and left out, not half-recorded.
+    unreadable = [e.name for e in entries if not is_valid_utf8(e.name)]
+    entries = [e for e in entries if is_valid_utf8(e.name)]
+
     main = choose_main_video(directory, entries)
     if main is None:
         videos = [e for e in entries if not e.is_dir and is_video_name(e.name)]
@@ -89,6 +93,7 @@ def scan_movie_directory(
         raise DirectoryError(f"{directory} holds no usable video file")
 
     scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parse_folder_name(directory.name))
+    scan.errors.extend(f"skipped {str(directory / name)!r}: file name is not valid UTF-8" for name in unreadable)
 
     nfo_path = find_nfo(directory, [video_stem(main)])
     if nfo_path is not None:
