@@ -113,7 +113,7 @@ async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
     """TMDB id from title and year; no match is recorded as such rather than guessed."""
     try:
         count("enrichment_requests")
-        match = await tmdb().search_movie(job.title, job.year)
+        match = await tmdb().search_once(job.title, job.year, filter_by_year=job.filter_by_year)
     except ProviderError as exc:
         raise provider_failure(exc) from None
     return ResolvedId(tmdb_id=match.tmdb_id if match else None, match="search" if match else "none")

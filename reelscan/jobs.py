@@ -197,6 +197,7 @@ class ProviderLookupInput(BaseModel):
     title: str = ""
     year: int | None = None
     imdb_id: str | None = None
+    filter_by_year: bool = False  # search only that year (first try) or all years (second try)
 
 
 class ResolvedId(BaseModel):

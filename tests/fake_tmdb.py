@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ import struct
 import threading
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,30 +27,44 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 API_KEY = "fake-tmdb-key"
+MODES = ("ok", "429", "500", "slow", "malformed", "401", "404")
 
 
 @dataclass(frozen=True)
 class RecordedRequest:
     at: float  # time.monotonic()
-    wall: float
+    wall: float  # time.time()
+    method: str
     path: str
-    query: dict[str, str]
+    query: dict[str, str]  # api_key shown as "***"
 
 
 def tiny_png(seed: str, width: int = 40, height: int = 60) -> bytes:
-    """A small valid PNG whose colour depends on the seed (different paths, different hashes)."""
-    digest = zlib.crc32(seed.encode())
-    pixel = bytes([digest & 255, (digest >> 8) & 255, (digest >> 16) & 255])
+    """A small valid PNG whose colour and text chunk depend on the seed (different paths, different bytes)."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    pixel = digest[:3]
     raw = b"".join(b"\x00" + pixel * width for _ in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    text = b"Comment\x00" + seed.encode("utf-8", "replace")[:200]
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"tEXt", text)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None) -> dict[str, Any]:
+    """A /movie/{id} answer with every append_to_response part the client asks for.
+
+    Images: posters in en, no language and de (the German one has the most votes), two backdrops, one logo.
+    Videos: a YouTube trailer and teaser plus a Vimeo trailer that must be ignored.
+    """
     slug = f"{tmdb_id}"
     return {
         "id": tmdb_id,
@@ -65,6 +81,9 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
         "belongs_to_collection": {"id": 9, "name": f"{title} Collection"},
         "vote_average": 7.5,
         "vote_count": 1200,
+        "popularity": round(10.0 + tmdb_id % 97 / 10, 1),
+        "status": "Released",
+        "original_language": "en",
         "credits": {
             "cast": [
                 {"name": "Lead Actor", "character": "Hero", "order": 0},
@@ -82,6 +101,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/p-{slug}-en.jpg",
                     "width": 2000,
                     "height": 3000,
+                    "aspect_ratio": 0.667,
                     "iso_639_1": "en",
                     "vote_average": 5.5,
                     "vote_count": 10,
@@ -90,6 +110,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/p-{slug}-null.jpg",
                     "width": 1000,
                     "height": 1500,
+                    "aspect_ratio": 0.667,
                     "iso_639_1": None,
                     "vote_average": 5.2,
                     "vote_count": 4,
@@ -98,6 +119,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/p-{slug}-de.jpg",
                     "width": 2000,
                     "height": 3000,
+                    "aspect_ratio": 0.667,
                     "iso_639_1": "de",
                     "vote_average": 5.8,
                     "vote_count": 20,
@@ -108,6 +130,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/b-{slug}-1.jpg",
                     "width": 3840,
                     "height": 2160,
+                    "aspect_ratio": 1.778,
                     "iso_639_1": None,
                     "vote_average": 5.4,
                     "vote_count": 8,
@@ -116,6 +139,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/b-{slug}-2.jpg",
                     "width": 1280,
                     "height": 720,
+                    "aspect_ratio": 1.778,
                     "iso_639_1": None,
                     "vote_average": 5.6,
                     "vote_count": 3,
@@ -126,6 +150,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "file_path": f"/l-{slug}.png",
                     "width": 800,
                     "height": 310,
+                    "aspect_ratio": 2.581,
                     "iso_639_1": "en",
                     "vote_average": 5.0,
                     "vote_count": 2,
@@ -142,6 +167,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "official": True,
                     "iso_639_1": "en",
                     "size": 1080,
+                    "published_at": f"{year}-03-01T12:00:00.000Z",
                 },
                 {
                     "key": f"yt{slug}b",
@@ -151,6 +177,7 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                     "official": True,
                     "iso_639_1": "en",
                     "size": 720,
+                    "published_at": f"{year}-01-10T12:00:00.000Z",
                 },
                 {"key": "vimeo1", "name": "Elsewhere", "site": "Vimeo", "type": "Trailer"},
             ]
@@ -161,14 +188,27 @@ def sample_movie(tmdb_id: int, title: str, year: int, imdb_id: str | None = None
                 {"iso_3166_1": "DE", "release_dates": [{"certification": ""}, {"certification": "16"}]},
             ]
         },
-        "external_ids": {"imdb_id": imdb_id, "wikidata_id": f"Q{tmdb_id}"},
+        "external_ids": {"id": tmdb_id, "imdb_id": imdb_id, "wikidata_id": f"Q{tmdb_id}", "facebook_id": None},
     }
 
 
 class FakeTmdb:
-    def __init__(self, movies: list[dict[str, Any]] | None = None, *, api_key: str = API_KEY, port: int = 0) -> None:
+    """TMDB's v3 API on 127.0.0.1 (uvicorn in a background thread), with switchable fault modes.
+
+    Every request is recorded in `requests` (api_key redacted). Only /3 routes need the key and obey the mode;
+    images under /t/p/ are always served.
+    """
+
+    def __init__(
+        self,
+        movies: dict[int, dict[str, Any]] | Iterable[dict[str, Any]] | None = None,
+        *,
+        api_key: str = API_KEY,
+        port: int = 0,
+    ) -> None:
         self.api_key = api_key
-        self.movies: dict[int, dict[str, Any]] = {m["id"]: m for m in movies or []}
+        items = movies.values() if isinstance(movies, dict) else movies or []
+        self.movies: dict[int, dict[str, Any]] = {int(m["id"]): m for m in items}
         self.requests: list[RecordedRequest] = []
         self._mode = "ok"
         self._count: int | None = None
@@ -176,10 +216,16 @@ class FakeTmdb:
         self._delay = 0.0
         self._prefix = "/3/"
         self._lock = threading.Lock()
-        self.port = port or _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}/3"
+        self._requested_port = port
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}/3" if port else ""
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     # --- control ---
 
@@ -195,15 +241,21 @@ class FakeTmdb:
         delay: float = 0.0,
         path_prefix: str = "/3/",
     ) -> None:
-        """ok | 429 | 500 | slow | malformed | 401 | 404, for the next `count` API requests whose path starts with
-        path_prefix (None: until changed)."""
+        """ok | 429 | 500 | slow | malformed | 401 | 404 for the next `count` API requests whose path starts with
+        `path_prefix` (None: until changed), then back to ok. `delay` is the sleep of "slow"."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; one of {', '.join(MODES)}")
         with self._lock:
             self._mode, self._count, self._retry_after, self._delay = mode, count, retry_after, delay
             self._prefix = path_prefix
 
+    def api_requests(self, prefix: str = "/3/") -> list[RecordedRequest]:
+        """Recorded requests whose path starts with `prefix`."""
+        return [r for r in list(self.requests) if r.path.startswith(prefix)]
+
     def _take_mode(self, path: str) -> tuple[str, float, float]:
         with self._lock:
-            if not path.startswith(self._prefix):
+            if self._mode == "ok" or not path.startswith(self._prefix):
                 return "ok", 0.0, 0.0
             mode = self._mode
             if self._count is not None:
@@ -212,29 +264,35 @@ class FakeTmdb:
                     self._mode, self._count = "ok", None
             return mode, self._retry_after, self._delay
 
-    # --- server ---
+    # --- the app ---
 
     def app(self) -> FastAPI:
-        app = FastAPI()
+        app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
         @app.middleware("http")
-        async def faults(request: Request, call_next: Any) -> Response:
-            if not request.url.path.startswith("/3/"):
-                return await call_next(request)  # type: ignore[no-any-return]
+        async def record_and_fault(request: Request, call_next: Any) -> Response:
+            path = request.url.path
             query = {k: ("***" if k == "api_key" else v) for k, v in request.query_params.items()}
-            self.requests.append(RecordedRequest(time.monotonic(), time.time(), request.url.path, query))
-            given = request.query_params.get("api_key") or request.headers.get("authorization", "")[7:]
-            if given != self.api_key:
-                return JSONResponse({"status_code": 7, "status_message": "Invalid API key"}, status_code=401)
-            mode, retry_after, delay = self._take_mode(request.url.path)
+            self.requests.append(RecordedRequest(time.monotonic(), time.time(), request.method, path, query))
+            if not path.startswith("/3/"):
+                return await call_next(request)  # type: ignore[no-any-return]
+            authorization = request.headers.get("authorization", "")
+            bearer = authorization[7:] if authorization.lower().startswith("bearer ") else None
+            if self.api_key not in (request.query_params.get("api_key"), bearer):
+                return _invalid_key()
+            mode, retry_after, delay = self._take_mode(path)
             if mode == "429":
-                return JSONResponse({"status_code": 25}, status_code=429, headers={"Retry-After": f"{retry_after:g}"})
+                return JSONResponse(
+                    {"status_code": 25, "status_message": "Your request count is over the allowed limit."},
+                    status_code=429,
+                    headers={"Retry-After": f"{retry_after:g}"},
+                )
             if mode == "500":
-                return JSONResponse({"status_message": "boom"}, status_code=500)
+                return JSONResponse({"status_code": 11, "status_message": "Internal error."}, status_code=500)
             if mode == "401":
-                return JSONResponse({"status_code": 7}, status_code=401)
+                return _invalid_key()
             if mode == "404":
-                return JSONResponse({"status_code": 34}, status_code=404)
+                return _not_found()
             if mode == "malformed":
                 return Response(b'{"id": 1, "title": "trunc', media_type="application/json")
             if mode == "slow":
@@ -243,71 +301,101 @@ class FakeTmdb:
 
         @app.get("/3/configuration")
         async def configuration() -> dict[str, Any]:
-            base = f"http://127.0.0.1:{self.port}/t/p/"
+            base = f"{self.root_url}/t/p/"
             return {
                 "images": {
                     "base_url": base,
                     "secure_base_url": base,
-                    "poster_sizes": ["w500", "original"],
-                    "backdrop_sizes": ["w1280", "original"],
-                    "logo_sizes": ["w500", "original"],
-                }
+                    "poster_sizes": ["w92", "w154", "w185", "w342", "w500", "w780", "original"],
+                    "backdrop_sizes": ["w300", "w780", "w1280", "original"],
+                    "logo_sizes": ["w45", "w92", "w154", "w185", "w300", "w500", "original"],
+                    "profile_sizes": ["w45", "w185", "h632", "original"],
+                    "still_sizes": ["w92", "w185", "w300", "original"],
+                },
+                "change_keys": ["images", "videos"],
             }
 
         @app.get("/3/movie/{tmdb_id}")
-        async def movie(tmdb_id: int) -> Response:
-            details = self.movies.get(tmdb_id)
-            if details is None:
-                return JSONResponse({"status_code": 34, "status_message": "not found"}, status_code=404)
-            return JSONResponse(details)
+        async def movie(tmdb_id: str) -> Response:
+            details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
+            return _not_found() if details is None else JSONResponse(details)
 
         @app.get("/3/find/{external_id}")
-        async def find(external_id: str) -> dict[str, Any]:
-            found = [m for m in self.movies.values() if m.get("imdb_id") == external_id]
+        async def find(external_id: str, external_source: str = "") -> dict[str, Any]:
+            found = []
+            if external_source == "imdb_id":
+                found = [m for m in self.movies.values() if _imdb_id(m) == external_id]
             return {
                 "movie_results": [
-                    {"id": m["id"], "title": m["title"], "release_date": m["release_date"]} for m in found
-                ]
+                    {"id": m["id"], "title": m.get("title"), "release_date": m.get("release_date")} for m in found
+                ],
+                "person_results": [],
+                "tv_results": [],
+                "tv_episode_results": [],
+                "tv_season_results": [],
             }
 
         @app.get("/3/search/movie")
-        async def search(query: str, year: int | None = None) -> dict[str, Any]:
-            words = query.casefold()
+        async def search(query: str = "", year: int | None = None) -> dict[str, Any]:
+            words = query.casefold().strip()
             results = [
                 {
                     "id": m["id"],
-                    "title": m["title"],
-                    "original_title": m["original_title"],
-                    "release_date": m["release_date"],
-                    "popularity": 10.0,
+                    "title": m.get("title"),
+                    "original_title": m.get("original_title") or m.get("title"),
+                    "release_date": m.get("release_date") or "",
+                    "popularity": float(m.get("popularity") or 1.0),
                 }
                 for m in self.movies.values()
-                if words in m["title"].casefold() and (year is None or m["release_date"].startswith(str(year)))
+                if words
+                and any(words in str(m.get(k) or "").casefold() for k in ("title", "original_title"))
+                and (year is None or str(m.get("release_date") or "").startswith(str(year)))
             ]
-            return {"page": 1, "results": results, "total_results": len(results)}
+            results.sort(key=lambda r: -r["popularity"])
+            return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
 
         @app.get("/t/p/{size}/{file_path:path}")
         async def image(size: str, file_path: str) -> Response:
-            return Response(tiny_png(file_path), media_type="image/png")
+            media_type = "image/png"
+            return Response(tiny_png(f"/{file_path}"), media_type=media_type)
 
         return app
 
+    # --- lifecycle ---
+
     def start(self) -> FakeTmdb:
-        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        """Serve on 127.0.0.1 (a free port unless one was given); returns once the port accepts connections."""
+        if self._thread is not None:
+            return self
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self._requested_port))
+        self._socket = sock
+        self.port = int(sock.getsockname()[1])
+        self.base_url = f"{self.root_url}/3"
+        config = uvicorn.Config(self.app(), log_level="warning", access_log=False, lifespan="off")
+        server = uvicorn.Server(config)
+        self._server = server
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-tmdb")
         self._thread.start()
         deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
+        while True:
+            if server.started and _accepts(self.port):
+                return self
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError("the fake TMDB did not start")
             time.sleep(0.02)
-        return self
 
     def stop(self) -> None:
-        if self._server and self._thread:
+        """Shut the server down and wait for its thread."""
+        if self._server is not None:
             self._server.should_exit = True
+        if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server, self._thread, self._socket = None, None, None
 
     def __enter__(self) -> FakeTmdb:
         return self.start()
@@ -315,14 +403,31 @@ class FakeTmdb:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def api_requests(self, prefix: str = "/3/") -> list[RecordedRequest]:
-        return [r for r in self.requests if r.path.startswith(prefix)]
+
+def _invalid_key() -> JSONResponse:
+    return JSONResponse(
+        {"success": False, "status_code": 7, "status_message": "Invalid API key: You must be granted a valid key."},
+        status_code=401,
+    )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _not_found() -> JSONResponse:
+    return JSONResponse(
+        {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."},
+        status_code=404,
+    )
+
+
+def _imdb_id(movie: dict[str, Any]) -> str | None:
+    return movie.get("imdb_id") or (movie.get("external_ids") or {}).get("imdb_id")
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def movies_for_library(root: Path) -> list[dict[str, Any]]:
@@ -365,6 +470,7 @@ def main() -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
     fake = FakeTmdb(movies_for_library(args.library) if args.library else [], port=args.port)
+    fake.base_url = f"{fake.root_url}/3"
     print(f"fake TMDB on {fake.base_url} (key {fake.api_key})", flush=True)
     uvicorn.run(fake.app(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 

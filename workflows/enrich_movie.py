@@ -76,6 +76,9 @@ class EnrichMovieWorkflow:
             resolved = ResolvedId(tmdb_id=target.tmdb_id, match="nfo")
             if resolved.tmdb_id is None and target.imdb_id:
                 resolved = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=target.imdb_id))
+            if resolved.tmdb_id is None and target.year is not None:  # one rate-limited call per try
+                lookup = ProviderLookupInput(title=target.title, year=target.year, filter_by_year=True)
+                resolved = await provider_call(search_provider_id, lookup)
             if resolved.tmdb_id is None:
                 lookup = ProviderLookupInput(title=target.title, year=target.year)
                 resolved = await provider_call(search_provider_id, lookup)

@@ -1,56 +1,100 @@
 """TMDB API v3 client on httpx, plus pure functions that turn its answers into metadata and asset candidates.
 
-Errors say what happened in a sentence and never contain the API key or token.
+Errors say what happened in a sentence built from the request path only: they never contain the API key or token.
+Nothing here logs.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
 import httpx
 
+DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
+DEFAULT_RETRY_AFTER = 10.0
+APPEND_TO_RESPONSE = "credits,images,videos,release_dates,external_ids"
+MAX_CAST = 50
+
+
+# --- errors -------------------------------------------------------------------------------------------------------
+
 
 class ProviderError(Exception):
-    retryable = True
+    """Base of every provider failure; str() is a short human message without secrets.
+
+    `retryable` says whether trying the same call again later can succeed.
+    """
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, retryable: bool | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if retryable is not None:
+            self.retryable = retryable
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ProviderAuthError(ProviderError):
+    """TMDB rejected the credentials (401)."""
+
     retryable = False
 
 
 class ProviderNotFound(ProviderError):
+    """TMDB has nothing at that path (404)."""
+
     retryable = False
 
 
 class ProviderRateLimited(ProviderError):
-    def __init__(self, message: str, retry_after: float) -> None:
+    """TMDB asked to slow down (429); wait `retry_after` seconds before the next call."""
+
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float = DEFAULT_RETRY_AFTER) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
 
 class ProviderUnavailable(ProviderError):
-    pass
+    """TMDB failed (5xx), did not answer in time, could not be reached or sent something unreadable."""
+
+    retryable = True
+
+
+# --- client ---------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TmdbCredentials:
-    api_key: str | None = None
-    read_token: str | None = None
+    """A v3 API key (sent as the api_key query parameter) and/or a read access token (sent as a bearer token).
+
+    When both are set only the token is sent, which keeps the key out of URLs altogether.
+    """
+
+    api_key: str | None = field(default=None, repr=False)
+    read_token: str | None = field(default=None, repr=False)
 
     @property
     def configured(self) -> bool:
         return bool(self.api_key or self.read_token)
 
-    def __repr__(self) -> str:  # never print the secrets
+    def __repr__(self) -> str:
         return f"TmdbCredentials(configured={self.configured})"
 
 
 @dataclass(frozen=True)
 class SearchMatch:
+    """The search result chosen for a title and year; `score` is the title similarity minus year penalties."""
+
     tmdb_id: int
     title: str
     year: int | None
@@ -58,13 +102,16 @@ class SearchMatch:
 
 
 class TmdbClient:
+    """Async TMDB v3 client sharing one httpx connection pool; use as `async with` or call `aclose()`."""
+
     def __init__(
         self,
         credentials: TmdbCredentials,
         *,
-        base_url: str = "https://api.themoviedb.org/3",
+        base_url: str = DEFAULT_BASE_URL,
         language: str = "en-US",
         timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.language = language
         self.timeout = timeout
@@ -72,8 +119,13 @@ class TmdbClient:
         headers = {"Accept": "application/json"}
         if credentials.read_token:
             headers["Authorization"] = f"Bearer {credentials.read_token}"
-        self._http = httpx.AsyncClient(base_url=base_url.rstrip("/"), headers=headers, timeout=timeout)
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
+        )
         self._configuration: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"TmdbClient(base_url={str(self._http.base_url)!r}, language={self.language!r})"
 
     async def __aenter__(self) -> TmdbClient:
         return self
@@ -86,6 +138,68 @@ class TmdbClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    # --- calls ---
+
+    async def movie_details(self, tmdb_id: int) -> dict[str, Any]:
+        """Everything about one movie in a single call: credits, images, videos, release dates and external ids."""
+        return await self._get(
+            f"/movie/{int(tmdb_id)}",
+            {
+                "append_to_response": APPEND_TO_RESPONSE,
+                "language": self.language,
+                "include_image_language": f"{self.language.split('-')[0]},null,en",
+            },
+        )
+
+    async def find_by_imdb(self, imdb_id: str) -> int | None:
+        """The TMDB id of the movie with this IMDb id, or None when TMDB knows none."""
+        imdb_id = imdb_id.strip()
+        if not _IMDB_ID.fullmatch(imdb_id):
+            return None  # never put arbitrary text into the path
+        body = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
+        for result in body.get("movie_results") or []:
+            if isinstance(result, dict) and isinstance(result.get("id"), int):
+                return int(result["id"])
+        return None
+
+    async def search_once(self, title: str, year: int | None, *, filter_by_year: bool) -> SearchMatch | None:
+        """One API call: search the title (restricted to the year when asked), best match by `best_match`."""
+        if not title.strip():
+            return None
+        params: dict[str, Any] = {"query": title, "language": self.language}
+        if filter_by_year and year is not None:
+            params["year"] = year
+        return best_match(title, year, _results(await self._get("/search/movie", params)))
+
+    async def search_movie(self, title: str, year: int | None) -> SearchMatch | None:
+        """The best search result for a title and year, or None ("no match") rather than a wild guess.
+
+        Searches with the year first; when that gives no acceptable match (the year on disk may be off by one, or
+        TMDB dates the movie differently) the title is searched again without the year. Two calls at most: callers
+        that count calls against a rate limit use `search_once` for each.
+        """
+        if year is not None:
+            match = await self.search_once(title, year, filter_by_year=True)
+            if match is not None:
+                return match
+        return await self.search_once(title, year, filter_by_year=False)
+
+    async def configuration(self) -> dict[str, Any]:
+        """GET /configuration (image base URLs and sizes), fetched once per client."""
+        if self._configuration is None:
+            self._configuration = await self._get("/configuration")
+        return self._configuration
+
+    async def image_url(self, file_path: str, size: str = "original") -> str:
+        """The full URL of an image: secure_base_url + size + file_path."""
+        images = (await self.configuration()).get("images") or {}
+        base = images.get("secure_base_url") or images.get("base_url")
+        if not isinstance(base, str) or not base:
+            raise ProviderUnavailable("TMDB configuration has no image base URL")
+        return f"{base.rstrip('/')}/{size.strip('/')}/{file_path.lstrip('/')}"
+
+    # --- plumbing ---
+
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         query = dict(params or {})
         if self._credentials.api_key and not self._credentials.read_token:
@@ -93,108 +207,131 @@ class TmdbClient:
         try:
             response = await self._http.get(path, params=query)
         except httpx.TimeoutException:
-            raise ProviderUnavailable(f"TMDB did not answer {path} within {self.timeout:g} s") from None
+            raise ProviderUnavailable(f"TMDB did not answer in {self.timeout:g} s ({path})") from None
         except httpx.TransportError as exc:
-            raise ProviderUnavailable(f"cannot reach TMDB for {path}: {type(exc).__name__}") from None
+            reason = self._scrub(str(exc)) or type(exc).__name__
+            raise ProviderUnavailable(f"cannot reach TMDB: {reason} ({path})") from None
         status = response.status_code
         if status == 401:
-            raise ProviderAuthError(
-                "TMDB rejected the credentials (401): check REELSCAN_TMDB_API_KEY or REELSCAN_TMDB_READ_TOKEN"
-            )
+            if self._credentials.read_token:
+                raise ProviderAuthError("TMDB rejected the read access token (401): check REELSCAN_TMDB_READ_TOKEN")
+            raise ProviderAuthError("TMDB rejected the API key (401): check REELSCAN_TMDB_API_KEY")
         if status == 404:
             raise ProviderNotFound(f"TMDB has nothing at {path} (404)")
         if status == 429:
-            raise ProviderRateLimited(f"TMDB rate limit hit on {path} (429)", _retry_after(response))
+            raise ProviderRateLimited(f"TMDB rate limit hit on {path} (429)", retry_after_seconds(response))
         if status >= 500:
             raise ProviderUnavailable(f"TMDB failed on {path} ({status})")
-        if status >= 400:
-            raise ProviderNotFound(f"TMDB refused {path} ({status})")
+        if not 200 <= status < 300:
+            raise ProviderError(f"TMDB refused {path} ({status})", retryable=False)
         try:
             body = response.json()
         except ValueError:
-            raise ProviderUnavailable(f"TMDB sent a malformed response for {path}") from None
+            raise ProviderUnavailable(f"TMDB sent a malformed response ({path})") from None
         if not isinstance(body, dict):
-            raise ProviderUnavailable(f"TMDB sent a malformed response for {path}")
+            raise ProviderUnavailable(f"TMDB sent a malformed response ({path})")
         return body
 
-    async def movie_details(self, tmdb_id: int) -> dict[str, Any]:
-        """Everything about a movie in one call."""
-        language2 = self.language.split("-")[0]
-        return await self._get(
-            f"/movie/{int(tmdb_id)}",
-            {
-                "append_to_response": "credits,images,videos,release_dates,external_ids",
-                "language": self.language,
-                "include_image_language": f"{language2},null,en",
-            },
-        )
-
-    async def find_by_imdb(self, imdb_id: str) -> int | None:
-        body = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
-        results = body.get("movie_results") or []
-        return int(results[0]["id"]) if results else None
-
-    async def search_movie(self, title: str, year: int | None) -> SearchMatch | None:
-        """One call by title; the year is weighed when choosing (the year on disk may be off by one)."""
-        body = await self._get("/search/movie", {"query": title, "language": self.language})
-        return best_match(title, year, list(body.get("results") or []))
-
-    async def configuration(self) -> dict[str, Any]:
-        if self._configuration is None:
-            self._configuration = await self._get("/configuration")
-        return self._configuration
+    def _scrub(self, text: str) -> str:
+        for secret in (self._credentials.api_key, self._credentials.read_token):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
 
 
-def _retry_after(response: httpx.Response) -> float:
+def retry_after_seconds(response: httpx.Response, default: float = DEFAULT_RETRY_AFTER) -> float:
+    """Seconds from a Retry-After header (a number of seconds); `default` when missing or unreadable."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return default
     try:
-        return max(0.0, float(response.headers.get("Retry-After", "10")))
+        seconds = float(value)
     except ValueError:
-        return 10.0
+        return default
+    return seconds if seconds >= 0 and seconds == seconds else default
 
 
-# --- matching ---------------------------------------------------------------------------------------------------
-
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-
-
-def _normalise(title: str) -> str:
-    return " ".join(_PUNCT.sub(" ", title.casefold()).split())
+def _results(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in body.get("results") or [] if isinstance(r, dict)]
 
 
-def _year(date: str | None) -> int | None:
-    return int(date[:4]) if date and date[:4].isdigit() else None
+_IMDB_ID = re.compile(r"tt\d{5,10}")
+
+
+# --- matching -------------------------------------------------------------------------------------------------------
+
+SAME_YEAR_SIMILARITY = 0.75
+NEAR_YEAR_SIMILARITY = 0.85
+NO_YEAR_SIMILARITY = 0.9
+NEAR_YEAR_PENALTY = 0.1
+UNKNOWN_YEAR_PENALTY = 0.05
+
+_NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
+
+
+def normalise_title(title: str) -> str:
+    """Casefolded, accents and punctuation removed, '&' read as 'and', whitespace collapsed."""
+    text = unicodedata.normalize("NFKD", title.casefold().replace("&", " and "))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def title_similarity(a: str, b: str) -> float:
+    """difflib ratio of the normalised titles (1.0 = same title)."""
+    left, right = normalise_title(a), normalise_title(b)
+    if not left or not right:
+        return 0.0
+    return difflib.SequenceMatcher(None, left, right).ratio()
+
+
+def release_year(date: Any) -> int | None:
+    """The year of a TMDB release_date ("1999-03-30"), or None."""
+    return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
 
 
 def best_match(title: str, year: int | None, results: list[dict[str, Any]]) -> SearchMatch | None:
-    """The closest title whose year agrees; None ("no match") rather than a wild guess.
+    """Choose the search result for `title` and `year`; None when nothing is close enough.
 
-    Same year: title similarity >= 0.75. Year off by one: >= 0.85. No year known: >= 0.9. Further off: never.
+    The similarity is the better of the title and original_title. Rules:
+    same year: similarity >= 0.75; year off by one: >= 0.85 and a 0.1 penalty; no year on either side: >= 0.9
+    (a small penalty when the result has no date); further off: never. The highest score wins, then popularity.
     """
-    wanted = _normalise(title)
-    best: SearchMatch | None = None
+    best: tuple[float, float, SearchMatch] | None = None
     for result in results:
-        names = [result.get("title") or "", result.get("original_title") or ""]
-        similarity = max(difflib.SequenceMatcher(None, wanted, _normalise(n)).ratio() for n in names)
-        result_year = _year(result.get("release_date"))
+        if not isinstance(result.get("id"), int):
+            continue
+        names = [str(n) for n in (result.get("title"), result.get("original_title")) if n]
+        if not names:
+            continue
+        similarity = max(title_similarity(title, name) for name in names)
+        result_year = release_year(result.get("release_date"))
         if year is None:
-            needed, bonus = 0.9, 0.0
+            needed, penalty = NO_YEAR_SIMILARITY, 0.0
+        elif result_year is None:
+            needed, penalty = NO_YEAR_SIMILARITY, UNKNOWN_YEAR_PENALTY
         elif result_year == year:
-            needed, bonus = 0.75, 0.2
-        elif result_year is not None and abs(result_year - year) == 1:
-            needed, bonus = 0.85, 0.05
+            needed, penalty = SAME_YEAR_SIMILARITY, 0.0
+        elif abs(result_year - year) == 1:
+            needed, penalty = NEAR_YEAR_SIMILARITY, NEAR_YEAR_PENALTY
         else:
             continue
-        score = similarity + bonus
-        if similarity >= needed and (best is None or score > best.score):
-            best = SearchMatch(int(result["id"]), str(result.get("title") or ""), result_year, round(score, 3))
-    return best
+        if similarity < needed:
+            continue
+        score = round(similarity - penalty, 4)
+        popularity = float(result.get("popularity") or 0.0)
+        if best is None or (score, popularity) > (best[0], best[1]):
+            match = SearchMatch(int(result["id"]), str(result.get("title") or names[0]), result_year, score)
+            best = (score, popularity, match)
+    return best[2] if best else None
 
 
-# --- turning details into metadata and candidates ---------------------------------------------------------------
+# --- turning details into metadata and candidates -------------------------------------------------------------------
 
 
 @dataclass
 class MovieMetadata:
+    """The fields of a movie_details answer that the library keeps."""
+
     tmdb_id: int
     imdb_id: str | None
     title: str | None
@@ -216,44 +353,77 @@ class MovieMetadata:
     external_ids: dict[str, str] = field(default_factory=dict)
 
 
+def _names(items: Any) -> list[str]:
+    return [str(item["name"]) for item in items or [] if isinstance(item, dict) and item.get("name")]
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
 def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
+    """MovieMetadata from a movie_details answer (with credits, release_dates and external_ids appended).
+
+    Certifications: the first non-empty certification per country. Cast: the first 50 by billing order.
+    Writers: everyone in the Writing department, each once.
+    """
     credits = details.get("credits") or {}
-    crew = credits.get("crew") or []
+    crew = [c for c in credits.get("crew") or [] if isinstance(c, dict) and c.get("name")]
     certifications: dict[str, str] = {}
     for country in (details.get("release_dates") or {}).get("results") or []:
+        code = country.get("iso_3166_1")
+        if not code or code in certifications:
+            continue
         for release in country.get("release_dates") or []:
-            if release.get("certification"):
-                certifications.setdefault(str(country.get("iso_3166_1")), str(release["certification"]))
+            certification = str(release.get("certification") or "").strip()
+            if certification:
+                certifications[str(code)] = certification
                 break
-    external = {k: str(v) for k, v in (details.get("external_ids") or {}).items() if v}
+    external = {str(k): str(v) for k, v in (details.get("external_ids") or {}).items() if v not in (None, "")}
+    external.pop("id", None)
+    cast_rows = [c for c in credits.get("cast") or [] if isinstance(c, dict) and c.get("name")]
+    ordered = sorted(enumerate(cast_rows), key=lambda pair: (_order(pair[1].get("order"), pair[0]), pair[0]))
+    runtime = details.get("runtime")
+    rating = details.get("vote_average")
+    votes = details.get("vote_count")
     return MovieMetadata(
         tmdb_id=int(details["id"]),
-        imdb_id=details.get("imdb_id") or external.get("imdb_id"),
-        title=details.get("title"),
-        original_title=details.get("original_title"),
-        overview=details.get("overview") or None,
-        tagline=details.get("tagline") or None,
-        runtime=details.get("runtime") or None,
-        release_date=details.get("release_date") or None,
+        imdb_id=_text(details.get("imdb_id")) or external.get("imdb_id"),
+        title=_text(details.get("title")),
+        original_title=_text(details.get("original_title")),
+        overview=_text(details.get("overview")),
+        tagline=_text(details.get("tagline")),
+        runtime=int(runtime) if isinstance(runtime, int | float) and runtime > 0 else None,
+        release_date=_text(details.get("release_date")),
         certifications=certifications,
-        genres=[g["name"] for g in details.get("genres") or [] if g.get("name")],
-        studios=[c["name"] for c in details.get("production_companies") or [] if c.get("name")],
-        countries=[c["name"] for c in details.get("production_countries") or [] if c.get("name")],
-        collection=(details.get("belongs_to_collection") or {}).get("name"),
+        genres=_names(details.get("genres")),
+        studios=_names(details.get("production_companies")),
+        countries=_names(details.get("production_countries")),
+        collection=_text((details.get("belongs_to_collection") or {}).get("name")),
         cast=[
-            {"name": c.get("name"), "role": c.get("character"), "order": c.get("order", i)}
-            for i, c in enumerate((credits.get("cast") or [])[:50])
+            {"name": str(c["name"]), "role": _text(c.get("character")), "order": _order(c.get("order"), i)}
+            for i, c in ordered[:MAX_CAST]
         ],
-        directors=[c["name"] for c in crew if c.get("job") == "Director"],
-        writers=[c["name"] for c in crew if c.get("department") == "Writing"],
-        rating=details.get("vote_average"),
-        votes=details.get("vote_count"),
+        directors=_unique([str(c["name"]) for c in crew if c.get("job") == "Director"]),
+        writers=_unique([str(c["name"]) for c in crew if c.get("department") == "Writing"]),
+        rating=float(rating) if isinstance(rating, int | float) else None,
+        votes=int(votes) if isinstance(votes, int | float) else None,
         external_ids=external,
     )
 
 
+def _order(value: Any, fallback: int) -> int:
+    return int(value) if isinstance(value, int | float) else fallback
+
+
 @dataclass(frozen=True)
 class ImageCandidate:
+    """One provider image: poster, fanart (backdrop) or clearlogo."""
+
     asset_type: str
     file_path: str
     width: int
@@ -261,50 +431,67 @@ class ImageCandidate:
     language: str | None
     vote_average: float
     vote_count: int
+    aspect_ratio: float | None = None
 
 
 @dataclass(frozen=True)
 class VideoCandidate:
+    """One YouTube trailer or teaser."""
+
     key: str
     name: str
     language: str | None
     official: bool
     size: int | None
+    published_at: str | None = None
 
 
 IMAGE_KINDS = {"posters": "poster", "backdrops": "fanart", "logos": "clearlogo"}
+TRAILER_TYPES = ("Trailer", "Teaser")
 
 
 def image_candidates(details: dict[str, Any]) -> list[ImageCandidate]:
+    """Images appended to movie_details: posters -> poster, backdrops -> fanart, logos -> clearlogo."""
     images = details.get("images") or {}
-    found = []
+    found: list[ImageCandidate] = []
     for group, asset_type in IMAGE_KINDS.items():
         for image in images.get(group) or []:
-            if not image.get("file_path"):
+            if not isinstance(image, dict) or not image.get("file_path"):
                 continue
+            width, height = int(image.get("width") or 0), int(image.get("height") or 0)
+            ratio = image.get("aspect_ratio")
             found.append(
                 ImageCandidate(
                     asset_type=asset_type,
                     file_path=str(image["file_path"]),
-                    width=int(image.get("width") or 0),
-                    height=int(image.get("height") or 0),
-                    language=image.get("iso_639_1") or None,
-                    vote_average=float(image.get("vote_average") or 0),
+                    width=width,
+                    height=height,
+                    language=_text(image.get("iso_639_1")),
+                    vote_average=float(image.get("vote_average") or 0.0),
                     vote_count=int(image.get("vote_count") or 0),
+                    aspect_ratio=float(ratio) if ratio else (round(width / height, 3) if height else None),
                 )
             )
     return found
 
 
 def trailer_candidates(details: dict[str, Any]) -> list[VideoCandidate]:
-    return [
-        VideoCandidate(
-            key=str(video["key"]),
-            name=str(video.get("name") or ""),
-            language=video.get("iso_639_1") or None,
-            official=bool(video.get("official")),
-            size=video.get("size"),
+    """YouTube trailers and teasers from the videos appended to movie_details, in TMDB's order."""
+    found: list[VideoCandidate] = []
+    for video in (details.get("videos") or {}).get("results") or []:
+        if not isinstance(video, dict) or not video.get("key"):
+            continue
+        if video.get("site") != "YouTube" or video.get("type") not in TRAILER_TYPES:
+            continue
+        size = video.get("size")
+        found.append(
+            VideoCandidate(
+                key=str(video["key"]),
+                name=str(video.get("name") or ""),
+                language=_text(video.get("iso_639_1")),
+                official=bool(video.get("official")),
+                size=int(size) if isinstance(size, int | float) else None,
+                published_at=_text(video.get("published_at")),
+            )
         )
-        for video in (details.get("videos") or {}).get("results") or []
-        if video.get("site") == "YouTube" and video.get("type") in ("Trailer", "Teaser") and video.get("key")
-    ]
+    return found
