@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup scan demo test test-long lint format stop bench clean
+.PHONY: setup scan demo test test-long test-faults-long lint format stop bench clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,9 @@ test: setup ## the whole suite except the long variants (what CI runs)
 
 test-long: setup ## everything, long variants included
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-faults-long: setup ## the fault suite on about 1,000 directories per scan
+	REELSCAN_FAULT_DIRECTORIES=1000 $(BIN)/python -m pytest -q tests/faults $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from temporalio.client import Client
 from reelscan.db.models import Movie
 from reelscan.db.session import dispose_engines, session_scope
 from reelscan.settings import Settings
+from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import finish, reconfigure, running_workers, start, wait_for_scanned
 from tests.library_builder import build_bulk_library
 
@@ -26,6 +27,7 @@ def postgres(action: str) -> None:
     subprocess.run([*CLUSTER, cluster_version(), "main", action], check=True, capture_output=True)
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.postgres
 async def test_scan_rides_out_a_postgres_outage(
     client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -33,7 +35,7 @@ async def test_scan_rides_out_a_postgres_outage(
     if not Path("/etc/postgresql").exists():
         pytest.skip("no local PostgreSQL cluster to stop and start")
     settings = reconfigure(monkeypatch, children_window="4", progress_interval_seconds="1")
-    total = 400
+    total = fault_size(200)
     build_bulk_library(tmp_path / "Movies", total)
     try:
         async with running_workers(client, settings):
@@ -53,3 +55,6 @@ async def test_scan_rides_out_a_postgres_outage(
     assert (stats["moviesFound"], stats["moviesNew"], stats["assetsCached"]) == (total, total, total)
     with session_scope(settings.resolved_database_url) as session:
         assert session.query(Movie).count() == total
+    faulted = end_state(settings)
+    assert faulted["partial_files"] == []
+    assert faulted == await clean_run(client, tmp_path / "Movies", tmp_path, monkeypatch)

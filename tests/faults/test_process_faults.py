@@ -19,6 +19,7 @@ from reelscan.db.models import Image, Movie
 from reelscan.db.session import session_scope
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
+from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
 from tests.library_builder import build_bulk_library
 
@@ -36,6 +37,14 @@ def worker_process(address: str, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
+async def assert_same_as_clean_run(
+    client: Client, settings: Settings, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faulted = end_state(settings)
+    assert faulted["partial_files"] == []
+    assert faulted == await clean_run(client, root, tmp_path, monkeypatch)
+
+
 def assert_exact(settings: Settings, message: dict, total: int) -> None:
     assert message["phase"] == "completed", message.get("lastError")
     stats = message["stats"]
@@ -50,11 +59,12 @@ def assert_exact(settings: Settings, message: dict, total: int) -> None:
     assert not [p for p in cache.rglob("*") if p.name.startswith(".tmp")]
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.postgres
 async def test_worker_killed_three_times_at_random_points(
-    client: Client, postgres_settings: Settings, tmp_path: Path
+    client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    total = 600
+    total = fault_size(240)
     build_bulk_library(tmp_path / "Movies", total)
     address = client.service_client.config.target_host
     worker = worker_process(address)
@@ -62,7 +72,9 @@ async def test_worker_killed_three_times_at_random_points(
     try:
         started = await start(client, postgres_settings, tmp_path / "Movies")
         for kill in range(3):
-            await wait_for_scanned(client, started.workflow_id, (kill + 1) * 120 + rng.randint(0, 60), timeout=180)
+            await wait_for_scanned(
+                client, started.workflow_id, (kill + 1) * total // 5 + rng.randint(0, total // 10), timeout=180
+            )
             worker.send_signal(signal.SIGKILL)
             worker.wait()
             worker = worker_process(address)
@@ -71,11 +83,15 @@ async def test_worker_killed_three_times_at_random_points(
         worker.kill()
         worker.wait()
     assert_exact(postgres_settings, message, total)
+    await assert_same_as_clean_run(client, postgres_settings, tmp_path / "Movies", tmp_path, monkeypatch)
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.postgres
-async def test_two_workers_share_the_scan(client: Client, postgres_settings: Settings, tmp_path: Path) -> None:
-    total = 300
+async def test_two_workers_share_the_scan(
+    client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = fault_size(150)
     build_bulk_library(tmp_path / "Movies", total)
     address = client.service_client.config.target_host
     workers = [worker_process(address), worker_process(address)]
@@ -97,6 +113,7 @@ async def test_two_workers_share_the_scan(client: Client, postgres_settings: Set
     assert_exact(postgres_settings, message, total)
     pids = {identity.split("@", 1)[0] for identity in identities}
     assert {str(w.pid) for w in workers} <= pids, identities
+    await assert_same_as_clean_run(client, postgres_settings, tmp_path / "Movies", tmp_path, monkeypatch)
 
 
 def free_port() -> int:
@@ -105,8 +122,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_temporal_server_restarted_mid_scan(sqlite_settings: Settings, tmp_path: Path) -> None:
-    total = 400
+@pytest.mark.timeout(900)
+async def test_temporal_server_restarted_mid_scan(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = fault_size(200)
     build_bulk_library(tmp_path / "Movies", total)
     port = free_port()
     command = [
@@ -139,16 +159,17 @@ async def test_temporal_server_restarted_mid_scan(sqlite_settings: Settings, tmp
 
     server = await serve()
     try:
-        client = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
-        async with running_workers(client, sqlite_settings):
-            started = await start(client, sqlite_settings, tmp_path / "Movies")
-            await wait_for_scanned(client, started.workflow_id, 60, timeout=120)
+        restarted = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+        async with running_workers(restarted, sqlite_settings):
+            started = await start(restarted, sqlite_settings, tmp_path / "Movies")
+            await wait_for_scanned(restarted, started.workflow_id, 60, timeout=120)
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
             await asyncio.sleep(1)
             server = await serve()
-            message = await finish(client, started)
+            message = await finish(restarted, started)
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert_exact(sqlite_settings, message, total)
+    await assert_same_as_clean_run(client, sqlite_settings, tmp_path / "Movies", tmp_path, monkeypatch)
