@@ -14,6 +14,7 @@ from reelscan.db.session import session_scope
 from reelscan.settings import Settings, get_settings
 
 DATABASE_UNAVAILABLE = "DatabaseUnavailable"
+LIBRARY_ROOT_ERROR = "LibraryRootError"
 
 
 def count(name: str, value: int = 1, **labels: str) -> None:

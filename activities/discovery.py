@@ -7,7 +7,7 @@ from pathlib import Path
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.common import database
+from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db import repository
 from reelscan.jobs import (
     DirectoryPage,
@@ -18,8 +18,6 @@ from reelscan.jobs import (
     PrioritizeInput,
 )
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
-
-LIBRARY_ROOT_ERROR = "LibraryRootError"
 
 
 @activity.defn

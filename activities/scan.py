@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
-from activities.common import count, database, settings
+from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.jobs import DirectoryScanInput, DirectoryScanResult
@@ -30,6 +31,13 @@ def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
                 find_assets=not job.skip_asset_discovery,
             )
         except DirectoryError as exc:
+            if not root.is_dir() or next(root.iterdir(), None) is None:
+                # Not this directory's fault: the whole share went away (or left an empty mount point).
+                raise ApplicationError(
+                    f"library root {root} disappeared during the scan (is the share still mounted?)",
+                    type=LIBRARY_ROOT_ERROR,
+                    non_retryable=True,
+                ) from None
             message = str(exc)
         except Exception as exc:  # a bug or an odd file must not stop the scan: it becomes this directory's error
             activity.logger.exception("unexpected error scanning a directory", extra={"directory": job.directory_path})

@@ -18,6 +18,7 @@ SCAN_RETRY = RetryPolicy(
     backoff_coefficient=2.0,
     maximum_interval=timedelta(seconds=20),
     maximum_attempts=10,
+    non_retryable_error_types=["LibraryRootError"],
 )
 
 

@@ -21,9 +21,8 @@ from temporalio.exceptions import ActivityError, ApplicationError, CancelledErro
 
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
-    from activities.common import DATABASE_UNAVAILABLE
+    from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import (
-        LIBRARY_ROOT_ERROR,
         discover_directories,
         find_pending_directories,
         load_directory_page,
@@ -313,7 +312,7 @@ class LibraryScanWorkflow:
             except ChildWorkflowError as exc:
                 if isinstance(root_cause(exc), CancelledError):
                     continue  # cancelled with the scan: settled by _reconcile_after_cancel
-                if failure_type(exc) == DATABASE_UNAVAILABLE:
+                if failure_type(exc) in (DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR):
                     raise ScanFailed(failure_message(exc)) from None
                 result = DirectoryScanResult(
                     seq=seq, outcome="error", error_count=1, errors=[f"cannot scan {path}: {failure_message(exc)}"]
@@ -699,9 +698,10 @@ class LibraryScanWorkflow:
         pending.extend(self._cache_tasks)
         if pending:
             await workflow.wait(pending)
-        self._collect_children()
-        self._collect_enrichment()
-        self._collect_cache_batches()
+        # Already stopping: a child that failed the same way must not raise again from here.
+        for collect in (self._collect_children, self._collect_enrichment, self._collect_cache_batches):
+            with contextlib.suppress(ScanFailed):
+                collect()
         if phase == "cancelled" and self._state.phase in ("scanning", "caching"):
             await self._reconcile_after_cancel()
         return await self._finish(phase)

@@ -144,3 +144,25 @@ async def test_killed_worker_is_replaced_and_counts_stay_exact(
         movies = list_movies(session)
     assert len(movies) == total
     assert all(len(m["assets"]) == 1 and m["assets"][0]["cachePath"] for m in movies)
+
+
+async def test_library_root_vanishing_mid_scan_fails_the_scan_cleanly(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, children_window="2")
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 150, with_assets=False)
+    async with running_workers(client, settings):
+        started = await start(client, settings, root)
+        await wait_for_scanned(client, started.workflow_id, 10)
+        shutil.rmtree(root)
+        with pytest.raises(WorkflowFailureError) as failure:
+            await client.get_workflow_handle(started.workflow_id).result()
+
+    job = scan_job(settings, started.scan_job_id)
+    assert job.status == "failed"
+    assert (
+        job.last_error is not None and "disappeared during the scan" in job.last_error and str(root) in job.last_error
+    )
+    assert job.errors_count < 5
+    assert "disappeared during the scan" in str(failure.value.cause)
