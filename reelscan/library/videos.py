@@ -93,16 +93,16 @@ def _stack_part(stem: str) -> tuple[str, str, int] | None:
     return base, match.group("rest") or "", int(match.group("n"))
 
 
+def is_video_candidate(entry: FolderEntry) -> bool:
+    """A non-empty, visible video file that is not a sample, trailer or extra: a movie or an episode."""
+    if entry.is_dir or entry.size <= 0 or entry.name.startswith(".") or not is_video_name(entry.name):
+        return False
+    return not is_extra_video(split_name(entry.name)[0])
+
+
 def _candidate_videos(entries: Sequence[FolderEntry]) -> list[tuple[FolderEntry, str, str]]:
     """(entry, stem, extension) of every file that may be the movie."""
-    found: list[tuple[FolderEntry, str, str]] = []
-    for entry in entries:
-        if entry.is_dir or entry.size <= 0 or entry.name.startswith(".") or not is_video_name(entry.name):
-            continue
-        stem, ext = split_name(entry.name)
-        if not is_extra_video(stem):
-            found.append((entry, stem, ext))
-    return found
+    return [(entry, *split_name(entry.name)) for entry in entries if is_video_candidate(entry)]
 
 
 def _disc(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
