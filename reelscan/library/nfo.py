@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -17,6 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 MAX_FIELD = 20_000
+MAX_NFO_BYTES = 5 * 1024 * 1024
 _IMDB_RE = re.compile(r"\b(tt\d{7,8})\b")
 _TMDB_URL_RE = re.compile(r"themoviedb\.org/movie/(\d+)", re.IGNORECASE)
 _TMDB_TAG_RE = re.compile(r"<uniqueid[^>]*type=[\"']tmdb[\"'][^>]*>\s*(\d+)\s*<|<tmdbid>\s*(\d+)\s*<", re.IGNORECASE)
@@ -24,6 +25,9 @@ _DECLARATION_RE = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[
 _DECLARATION_TEXT_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CLOSING_RE = re.compile(r"</movie\s*>", re.IGNORECASE)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MOVIE_LEGACY_IDS = (("imdbid", "imdb"), ("tmdbid", "tmdb"), ("id", "imdb"))
+_ANY_RE = re.compile(r".+", re.DOTALL)
+_LEGACY_ID_SHAPES = {"imdb": _IMDB_RE, "tvdb": re.compile(r"\d+")}
 
 
 @dataclass(frozen=True)
@@ -124,14 +128,14 @@ def _ids_in(text: str, path: Path) -> NfoData | None:
     return NfoData(path=str(path), imdb_id=imdb.group(1) if imdb else None, tmdb_id=int(tmdb) if tmdb else None)
 
 
-def _text(node: Element | None) -> str | None:
+def node_text(node: Element | None) -> str | None:
     if node is None or node.text is None:
         return None
     value = node.text.strip()
     return value[:MAX_FIELD] if value else None
 
 
-def _int(value: str | None) -> int | None:
+def leading_int(value: str | None) -> int | None:
     if not value:
         return None
     match = re.match(r"\s*(\d+)", value.replace(",", ""))
@@ -145,10 +149,10 @@ def _float(value: str | None) -> float | None:
         return None
 
 
-def _all(root: Element, tag: str, split: bool = False) -> list[str]:
+def node_texts(root: Element, tag: str, split: bool = False) -> list[str]:
     values: list[str] = []
     for node in root.findall(tag):
-        text = _text(node)
+        text = node_text(node)
         if not text:
             continue
         parts = [p.strip() for p in text.split(" / ")] if split else [text]
@@ -156,71 +160,107 @@ def _all(root: Element, tag: str, split: bool = False) -> list[str]:
     return values
 
 
+def iso_date(value: str | None) -> str | None:
+    """ "2024-03-01" from a date field that starts with one ("2024-03-01 20:00"), else None."""
+    date = _DATE_RE.match(value or "")
+    return date.group(0) if date else None
+
+
+def read_premiered(root: Element, *tags: str) -> tuple[str | None, int | None]:
+    """(first date among tags, year): the <year> tag when plausible, else the date's year."""
+    premiered = iso_date(next(filter(None, (node_text(root.find(tag)) for tag in tags)), None))
+    year = leading_int(node_text(root.find("year")))
+    return premiered, year if year and 1870 <= year <= 2200 else (int(premiered[:4]) if premiered else None)
+
+
+def read_unique_ids(root: Element, legacy: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """<uniqueid type="..."> values by lower-case type, then (tag, type) legacy tags for types still missing.
+
+    Legacy values must look like their type (IMDb "tt..." ids; TVDB numbers), since Kodi's <id> held either.
+    """
+    ids: dict[str, str] = {}
+    for node in root.findall("uniqueid"):
+        kind, value = (node.get("type") or "").strip().lower(), node_text(node)
+        if kind and value:
+            ids[kind] = value
+    for tag, kind in legacy:
+        value = node_text(root.find(tag))
+        if value and kind not in ids and _LEGACY_ID_SHAPES.get(kind, _ANY_RE).fullmatch(value):
+            ids[kind] = value
+    return ids
+
+
+def imdb_id(unique_ids: dict[str, str]) -> str | None:
+    imdb = unique_ids.get("imdb")
+    return imdb if imdb and _IMDB_RE.fullmatch(imdb) else None
+
+
+def numeric_id(value: str | None) -> int | None:
+    """A positive provider id written as a plain number ("603"), else None."""
+    number = leading_int(value)
+    return number if number and str(number) == value else None
+
+
+def read_actors(root: Element) -> list[Actor]:
+    """<actor> entries with a name; the order defaults to the position in the file."""
+    actors: list[Actor] = []
+    for position, node in enumerate(root.findall("actor")):
+        name = node_text(node.find("name"))
+        if name:
+            order = leading_int(node_text(node.find("order")))
+            actors.append(Actor(name, node_text(node.find("role")), position if order is None else order))
+    return actors
+
+
 def _movie(root: Element, path: Path) -> NfoData:
     data = NfoData(path=str(path))
-    data.title = _text(root.find("title"))
-    data.original_title = _text(root.find("originaltitle"))
-    data.sort_title = _text(root.find("sorttitle"))
-    data.plot = _text(root.find("plot"))
-    data.outline = _text(root.find("outline"))
-    data.tagline = _text(root.find("tagline"))
-    data.runtime = _int(_text(root.find("runtime")))
-    data.mpaa = _text(root.find("mpaa"))
-    premiered = _text(root.find("premiered")) or _text(root.find("releasedate"))
-    date = _DATE_RE.match(premiered or "")
-    data.premiered = date.group(0) if date else None
-    year = _int(_text(root.find("year")))
-    data.year = year if year and 1870 <= year <= 2200 else (int(date.group(1)) if date else None)
+    data.title = node_text(root.find("title"))
+    data.original_title = node_text(root.find("originaltitle"))
+    data.sort_title = node_text(root.find("sorttitle"))
+    data.plot = node_text(root.find("plot"))
+    data.outline = node_text(root.find("outline"))
+    data.tagline = node_text(root.find("tagline"))
+    data.runtime = leading_int(node_text(root.find("runtime")))
+    data.mpaa = node_text(root.find("mpaa"))
+    data.premiered, data.year = read_premiered(root, "premiered", "releasedate")
 
-    for node in root.findall("uniqueid"):
-        kind, value = (node.get("type") or "").strip().lower(), _text(node)
-        if kind and value:
-            data.unique_ids[kind] = value
-    for legacy, kind in (("imdbid", "imdb"), ("tmdbid", "tmdb"), ("id", "imdb")):
-        value = _text(root.find(legacy))
-        if value and kind not in data.unique_ids and (kind != "imdb" or _IMDB_RE.fullmatch(value)):
-            data.unique_ids[kind] = value
-    imdb = data.unique_ids.get("imdb")
-    data.imdb_id = imdb if imdb and _IMDB_RE.fullmatch(imdb) else None
-    tmdb = _int(data.unique_ids.get("tmdb"))
-    data.tmdb_id = tmdb if tmdb and str(tmdb) == data.unique_ids.get("tmdb") else None
+    data.unique_ids = read_unique_ids(root, _MOVIE_LEGACY_IDS)
+    data.imdb_id = imdb_id(data.unique_ids)
+    data.tmdb_id = numeric_id(data.unique_ids.get("tmdb"))
 
     for node in root.findall("ratings/rating"):
-        rating = _float(_text(node.find("value")))
+        rating = _float(node_text(node.find("value")))
         if rating is not None:
             data.ratings.append(
                 Rating(
                     name=(node.get("name") or "default").strip(),
                     value=rating,
-                    votes=_int(_text(node.find("votes"))),
+                    votes=leading_int(node_text(node.find("votes"))),
                     max=_float(node.get("max")),
                     default=(node.get("default") or "").lower() == "true",
                 )
             )
-    legacy_rating = _float(_text(root.find("rating")))
+    legacy_rating = _float(node_text(root.find("rating")))
     if not data.ratings and legacy_rating is not None:
-        data.ratings.append(Rating("default", legacy_rating, _int(_text(root.find("votes"))), default=True))
+        data.ratings.append(Rating("default", legacy_rating, leading_int(node_text(root.find("votes"))), default=True))
 
-    data.genres = _all(root, "genre", split=True)
-    data.studios = _all(root, "studio", split=True)
-    data.countries = _all(root, "country", split=True)
-    data.directors = _all(root, "director", split=True)
-    data.credits = _all(root, "credits", split=True)
-    for position, node in enumerate(root.findall("actor")):
-        name = _text(node.find("name"))
-        if name:
-            order = _int(_text(node.find("order")))
-            data.actors.append(Actor(name, _text(node.find("role")), position if order is None else order))
+    data.genres = node_texts(root, "genre", split=True)
+    data.studios = node_texts(root, "studio", split=True)
+    data.countries = node_texts(root, "country", split=True)
+    data.directors = node_texts(root, "director", split=True)
+    data.credits = node_texts(root, "credits", split=True)
+    data.actors = read_actors(root)
     set_node = root.find("set")
     data.set_name = (
-        _text(set_node.find("name"))
+        node_text(set_node.find("name"))
         if set_node is not None and set_node.find("name") is not None
-        else (_text(set_node))
+        else (node_text(set_node))
     )
     return data
 
 
-def parse_nfo(path: Path, *, max_bytes: int = 5 * 1024 * 1024) -> NfoData:
+def read_nfo_text(path: Path, max_bytes: int = MAX_NFO_BYTES) -> str:
+    """The decoded text of an NFO without its XML declaration; NfoError when unreadable, too large or empty."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
@@ -231,8 +271,22 @@ def parse_nfo(path: Path, *, max_bytes: int = 5 * 1024 * 1024) -> NfoData:
         raise NfoError(f"NFO {path} is too large ({size:,} bytes; limit {max_bytes:,})")
     if not raw.strip():
         raise NfoError(f"NFO {path} is empty")
-    text = _DECLARATION_TEXT_RE.sub("", _decode(raw, path), count=1)
+    return _DECLARATION_TEXT_RE.sub("", _decode(raw, path), count=1)
 
+
+def parse_nfo_xml(text: str, path: Path, recover: Callable[[], NfoData | None] | None = None) -> Element:
+    """The root element; entities are refused. recover supplies what invalid XML still yields (its ids)."""
+    try:
+        return fromstring(text, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise NfoError(f"NFO {path} uses XML entities, which are not allowed") from None
+    except (ParseError, RecursionError, ValueError) as exc:
+        recovered = recover() if recover is not None else None
+        raise NfoError(f"NFO {path} is not valid XML: {exc}", recovered=recovered) from None
+
+
+def parse_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> NfoData:
+    text = read_nfo_text(path, max_bytes)
     if not text.lstrip().startswith("<"):
         recovered = _ids_in(text, path)
         if recovered is None:
@@ -242,12 +296,7 @@ def parse_nfo(path: Path, *, max_bytes: int = 5 * 1024 * 1024) -> NfoData:
 
     closing = _CLOSING_RE.search(text)
     xml_text, junk = (text[: closing.end()], text[closing.end() :]) if closing else (text, "")
-    try:
-        root = fromstring(xml_text, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise NfoError(f"NFO {path} uses XML entities, which are not allowed") from None
-    except (ParseError, RecursionError, ValueError) as exc:
-        raise NfoError(f"NFO {path} is not valid XML: {exc}", recovered=_ids_in(text, path)) from None
+    root = parse_nfo_xml(xml_text, path, lambda: _ids_in(text, path))
     if root.tag != "movie":
         recovered = _ids_in(text, path)
         raise NfoError(f"NFO {path} has the root element <{root.tag}>, expected <movie>", recovered=recovered)
