@@ -1,4 +1,4 @@
-"""Local artwork, trailers and subtitles of a movie folder, by Kodi/Jellyfin naming.
+"""Local artwork, trailers and subtitles of a movie folder (or a series or season folder), by Kodi/Jellyfin naming.
 
 Bare names in the folder ("poster.jpg", "fanart1.jpg") or names after the video ("<video>-poster.jpg"); the
 extrafanart/, trailers/ and subs/ subfolders; subtitles "<video>[.<lang>][.forced|.sdh|.cc|.hi|.default].<ext>".
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ ASSET_TYPES = (
     "keyart",
     "trailer",
     "subtitle",
+    "thumb",  # an episode's still
 )
 
 
@@ -64,7 +65,7 @@ _BARE_IMAGES: dict[str, str] = {
     "keyart": "keyart",
 }
 # Image names after the video: "<video>-<suffix>".
-_VIDEO_IMAGE_SUFFIXES: dict[str, str] = {
+VIDEO_IMAGE_SUFFIXES: dict[str, str] = {
     "poster": "poster",
     "fanart": "fanart",
     "backdrop": "fanart",
@@ -84,7 +85,8 @@ _BARE_TRAILERS = frozenset({"trailer", "movie-trailer"})
 
 _EXTRAFANART_FOLDERS = frozenset({"extrafanart"})
 _TRAILER_FOLDERS = frozenset({"trailers", "trailer"})
-_SUBTITLE_FOLDERS = frozenset({"subs", "subtitles"})
+SUBTITLE_FOLDERS = frozenset({"subs", "subtitles"})
+ASSET_SUBFOLDERS = _EXTRAFANART_FOLDERS | _TRAILER_FOLDERS | SUBTITLE_FOLDERS
 
 # Subtitle name tokens.
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[a-z]{2}|[a-z]{4}|\d{3}))?")
@@ -101,7 +103,7 @@ def _format(ext: str) -> str:
     return ext[1:]
 
 
-def _scan_files(folder: Path) -> list[FolderEntry]:
+def list_asset_files(folder: Path) -> list[FolderEntry]:
     """Non-empty regular files of an asset subfolder (symlinks are not followed); [] when it cannot be read."""
     files: list[FolderEntry] = []
     try:
@@ -122,7 +124,7 @@ def _scan_files(folder: Path) -> list[FolderEntry]:
     return files
 
 
-def _after_video(lowered: str, stems: Sequence[str]) -> str | None:
+def name_after_video(lowered: str, stems: Sequence[str]) -> str | None:
     """The suffix of "<video>-<suffix>" (lower-case), or None when the name is not after the video."""
     for stem in stems:
         if len(lowered) > len(stem) + 1 and lowered.startswith(stem) and lowered[len(stem)] in _VIDEO_SUFFIX_SEPARATORS:
@@ -138,10 +140,10 @@ def _image_type(lowered: str, stems: Sequence[str]) -> str | None:
         return "fanart"
     if lowered in stems:
         return "poster"
-    suffix = _after_video(lowered, stems)
+    suffix = name_after_video(lowered, stems)
     if suffix is None:
         return None
-    kind = _VIDEO_IMAGE_SUFFIXES.get(suffix)
+    kind = VIDEO_IMAGE_SUFFIXES.get(suffix)
     if kind is None and _NUMBERED_FANART_RE.fullmatch(suffix):
         return "fanart"
     return kind
@@ -157,7 +159,7 @@ def _is_tag(word: str) -> bool:
     return word in _FLAGS or (word not in _NOT_LANGUAGES and _LANGUAGE_RE.fullmatch(word) is not None)
 
 
-def _subtitle(path: Path, entry: FolderEntry, ext: str, tokens: Sequence[str]) -> LocalAsset:
+def subtitle_asset(path: Path, entry: FolderEntry, ext: str, tokens: Sequence[str]) -> LocalAsset:
     """A subtitle asset from the name tokens after the video name; the last language-like token is the language."""
     language: str | None = None
     forced = sdh = default = False
@@ -211,8 +213,21 @@ def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main:
     entries are the folder's entries (videos.list_folder); only the extrafanart/, trailers/ and subs/ subfolders are
     read. Zero-byte and hidden files are skipped; the main video is never a trailer.
     """
-    stems = _video_stems(main)
     main_parts = {part.name for part in main.parts} if main.disc is None else set()
+    return discover_assets(directory, entries, _video_stems(main), skip=main_parts)
+
+
+def discover_assets(
+    directory: Path,
+    entries: Sequence[FolderEntry],
+    stems: Sequence[str],
+    *,
+    skip: Collection[str] = (),
+    subfolders: Collection[str] = ASSET_SUBFOLDERS,
+) -> list[LocalAsset]:
+    """discover_local_assets for any folder: stems are the lower-case names assets may be named after (none for a
+    series or season folder: bare names only), skip names files that are never assets, subfolders limits which
+    asset subfolders are read."""
     found: list[LocalAsset] = []
     for entry in entries:
         name = entry.name
@@ -220,7 +235,7 @@ def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main:
             continue
         if entry.is_dir:
             folder = name.lower()
-            if folder in _EXTRAFANART_FOLDERS or folder in _TRAILER_FOLDERS or folder in _SUBTITLE_FOLDERS:
+            if folder in subfolders:
                 found.extend(_subfolder_assets(directory / name, folder, stems))
             continue
         if entry.size <= 0:
@@ -233,12 +248,12 @@ def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main:
             if kind is not None:
                 found.append(LocalAsset(kind, path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in VIDEO_EXTENSIONS:
-            if name not in main_parts and _is_trailer(lowered, stems):
+            if name not in skip and _is_trailer(lowered, stems):
                 found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in SUBTITLE_EXTENSIONS:
             for video in stems:
                 if lowered.startswith(video):
-                    found.append(_subtitle(path, entry, ext, stem[len(video) :].split(".")))
+                    found.append(subtitle_asset(path, entry, ext, stem[len(video) :].split(".")))
                     break
     found.sort(key=lambda a: (a.asset_type, a.path))
     return found
@@ -246,7 +261,7 @@ def discover_local_assets(directory: Path, entries: Sequence[FolderEntry], main:
 
 def _subfolder_assets(folder: Path, kind: str, stems: Sequence[str]) -> list[LocalAsset]:
     found: list[LocalAsset] = []
-    for entry in _scan_files(folder):
+    for entry in list_asset_files(folder):
         stem, ext = split_name(entry.name)
         path = folder / entry.name
         if kind in _EXTRAFANART_FOLDERS:
@@ -256,5 +271,5 @@ def _subfolder_assets(folder: Path, kind: str, stems: Sequence[str]) -> list[Loc
             if ext in VIDEO_EXTENSIONS:
                 found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in SUBTITLE_EXTENSIONS:
-            found.append(_subtitle(path, entry, ext, _subfolder_subtitle_tokens(stem, stems)))
+            found.append(subtitle_asset(path, entry, ext, _subfolder_subtitle_tokens(stem, stems)))
     return found
