@@ -84,7 +84,20 @@ def fingerprint(absolute: str, entries: list[os.DirEntry[str]]) -> str:
     return digest.hexdigest()
 
 
-class LibraryWalker:
+@dataclass
+class FolderListing:
+    """One folder read by a walker: its entries and what the rules make of them."""
+
+    relative: str  # "" for the root
+    absolute: str
+    entries: list[os.DirEntry[str]]
+    has_video: bool  # a video file directly inside, or a disc folder
+    subfolders: list[str]  # relative paths of the folders to walk into, natural order
+
+
+class FolderWalker:
+    """Reads folders under a library root by the shared rules; subclasses decide what a folder is."""
+
     def __init__(
         self,
         root: Path,
@@ -98,6 +111,8 @@ class LibraryWalker:
         self.on_progress = on_progress
         self.progress_every = progress_every
         self.stats = DiscoveryStats()
+        self._real_root = ""
+        self._seen: set[tuple[int, int]] = set()
 
     def _check_root(self) -> str:
         root = self.root
@@ -114,92 +129,113 @@ class LibraryWalker:
             raise LibraryRootError(f"library root {root} cannot be read: {exc.strerror or exc}") from None
         return os.path.realpath(root)
 
-    def walk(self) -> Iterator[DiscoveredDirectory]:
-        """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
-        real_root = self._check_root()
-        stats = self.stats
-        root_stat = os.stat(real_root)
-        seen: set[tuple[int, int]] = {(root_stat.st_dev, root_stat.st_ino)}
-        stack: list[str] = [""]  # relative paths still to visit (reversed order)
-        while stack:
-            relative = stack.pop()
-            absolute = os.path.join(real_root, relative) if relative else real_root
-            stats.visited += 1
-            if self.on_progress and stats.visited % self.progress_every == 0:
-                self.on_progress(stats)
-            try:
-                with os.scandir(absolute) as it:
-                    entries = sorted(it, key=lambda e: _natural_key(e.name))
-            except PermissionError:
-                stats.error(f"cannot read directory {absolute}: permission denied")
-                continue
-            except FileNotFoundError:
-                stats.error(f"cannot read directory {absolute}: it vanished during the walk")
-                continue
-            except OSError as exc:
-                stats.error(f"cannot read directory {absolute}: {exc.strerror or exc}")
-                continue
+    def _begin(self) -> None:
+        """Checks the root; each folder (by inode) is walked into once from here on."""
+        self._real_root = self._check_root()
+        root_stat = os.stat(self._real_root)
+        self._seen = {(root_stat.st_dev, root_stat.st_ino)}
 
-            names = {e.name.lower() for e in entries}
-            if relative and names & IGNORE_MARKER_FILES:
+    def _full(self) -> bool:
+        """True, and the walk marked truncated, once max_directories have been found."""
+        if self.max_directories is not None and self.stats.found >= self.max_directories:
+            self.stats.truncated = True
+            return True
+        return False
+
+    def _read(self, relative: str) -> FolderListing | None:
+        """The folder's listing; None (reported or counted) when it cannot be read or holds an ignore marker."""
+        real_root = self._real_root
+        stats = self.stats
+        absolute = os.path.join(real_root, relative) if relative else real_root
+        stats.visited += 1
+        if self.on_progress and stats.visited % self.progress_every == 0:
+            self.on_progress(stats)
+        try:
+            with os.scandir(absolute) as it:
+                entries = sorted(it, key=lambda e: _natural_key(e.name))
+        except PermissionError:
+            stats.error(f"cannot read directory {absolute}: permission denied")
+            return None
+        except FileNotFoundError:
+            stats.error(f"cannot read directory {absolute}: it vanished during the walk")
+            return None
+        except OSError as exc:
+            stats.error(f"cannot read directory {absolute}: {exc.strerror or exc}")
+            return None
+
+        names = {e.name.lower() for e in entries}
+        if relative and names & IGNORE_MARKER_FILES:
+            stats.ignored += 1
+            return None
+        has_video = False
+        subfolders: list[str] = []
+        # Real folders claim their inode before symlinks to them, so a link never hides the real path.
+        for entry in sorted(entries, key=lambda e: e.is_symlink()):
+            name = entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                continue
+            if not is_dir:
+                if is_video_name(name) and (not is_link or self._inside(real_root, entry.path)):
+                    has_video = True
+                continue
+            if DISC_FOLDERS.get(name.lower()):
+                has_video = True
+                continue
+            if is_ignored_folder_name(name) or is_extras_folder_name(name):
                 stats.ignored += 1
                 continue
-            has_video = False
-            subfolders: list[str] = []
-            # Real folders claim their inode before symlinks to them, so a link never hides the real path.
-            for entry in sorted(entries, key=lambda e: e.is_symlink()):
-                name = entry.name
-                try:
-                    is_link = entry.is_symlink()
-                    is_dir = entry.is_dir()  # follows links
-                except OSError:
-                    continue
-                if not is_dir:
-                    if is_video_name(name) and (not is_link or self._inside(real_root, entry.path)):
-                        has_video = True
-                    continue
-                if DISC_FOLDERS.get(name.lower()):
-                    has_video = True
-                    continue
-                if is_ignored_folder_name(name) or is_extras_folder_name(name):
-                    stats.ignored += 1
-                    continue
-                if not is_valid_utf8(name):
-                    stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
-                    continue
-                if is_link and not self._inside(real_root, entry.path):
-                    stats.skipped_symlinks += 1
-                    continue
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                key = (st.st_dev, st.st_ino)
-                if key in seen:
-                    stats.skipped_symlinks += 1
-                    continue
-                seen.add(key)
-                subfolders.append(name)
-            subfolders.sort(key=_natural_key)
-            subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
+            if not is_valid_utf8(name):
+                stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
+                continue
+            if is_link and not self._inside(real_root, entry.path):
+                stats.skipped_symlinks += 1
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            key = (st.st_dev, st.st_ino)
+            if key in self._seen:
+                stats.skipped_symlinks += 1
+                continue
+            self._seen.add(key)
+            subfolders.append(name)
+        subfolders.sort(key=_natural_key)
+        subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
+        return FolderListing(relative, absolute, entries, has_video, subfolders)
 
-            if has_video:
-                if not relative:
-                    stats.error(
-                        f"videos directly in the library root {real_root} are not scanned; put each movie in its own"
-                        " folder"
-                    )
-                else:
-                    stats.found += 1
-                    yield DiscoveredDirectory(relative, fingerprint(absolute, entries))
-                    if self.max_directories is not None and stats.found >= self.max_directories:
-                        stats.truncated = True
-                        return
-            stack.extend(reversed(subfolders))
+    def _finish(self) -> None:
         if self.on_progress:
-            self.on_progress(stats)
+            self.on_progress(self.stats)
 
     @staticmethod
     def _inside(real_root: str, path: str) -> bool:
         real = os.path.realpath(path)
         return real == real_root or real.startswith(real_root + os.sep)
+
+
+class LibraryWalker(FolderWalker):
+    def walk(self) -> Iterator[DiscoveredDirectory]:
+        """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
+        self._begin()
+        stack: list[str] = [""]  # relative paths still to visit (reversed order)
+        while stack:
+            listing = self._read(stack.pop())
+            if listing is None:
+                continue
+            if listing.has_video:
+                if not listing.relative:
+                    self.stats.error(
+                        f"videos directly in the library root {self._real_root} are not scanned; put each movie in its"
+                        " own folder"
+                    )
+                else:
+                    self.stats.found += 1
+                    yield DiscoveredDirectory(listing.relative, fingerprint(listing.absolute, listing.entries))
+                    if self._full():
+                        return
+            stack.extend(reversed(listing.subfolders))
+        self._finish()
