@@ -14,7 +14,7 @@ from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_in
 from reelscan.library.naming import ParsedName, parse_folder_name
 from reelscan.library.nfo import NfoData, NfoError, find_nfo, parse_nfo
 from reelscan.library.rules import is_valid_utf8, is_video_name
-from reelscan.library.videos import MainVideo, choose_main_video, list_folder, video_stem
+from reelscan.library.videos import FolderEntry, MainVideo, choose_main_video, list_folder, video_stem
 
 
 class DirectoryError(Exception):
@@ -63,10 +63,8 @@ def _inside(root: Path, path: Path) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
-def scan_movie_directory(
-    root: Path, relative_dir: str, *, read_media: bool = True, find_assets: bool = True
-) -> DirectoryScan:
-    """Scan one movie folder. Raises DirectoryError when there is no movie to record."""
+def open_directory(root: Path, relative_dir: str) -> tuple[Path, list[FolderEntry]]:
+    """The directory and its entries; DirectoryError when it is outside the root, gone or unreadable."""
     directory = root / relative_dir
     if not _inside(root, directory):
         raise DirectoryError(f"{directory} leads outside the library root {root}; skipped")
@@ -75,15 +73,32 @@ def scan_movie_directory(
     if not directory.is_dir():
         raise DirectoryError(f"{directory} is no longer a directory")
     try:
-        entries = list_folder(directory)
+        return directory, list_folder(directory)
     except PermissionError as exc:
         raise DirectoryError(f"cannot read directory {directory}: permission denied") from exc
     except OSError as exc:
         raise DirectoryError(f"cannot read directory {directory}: {exc.strerror or exc}") from exc
 
-    # The database stores text: names that are not valid UTF-8 are reported and left out, not half-recorded.
-    unreadable = [e.name for e in entries if not is_valid_utf8(e.name)]
-    entries = [e for e in entries if is_valid_utf8(e.name)]
+
+def readable_entries(directory: Path, entries: list[FolderEntry], errors: list[str]) -> list[FolderEntry]:
+    """The entries whose names are valid UTF-8; the others are reported in errors.
+
+    The database stores text: names that are not valid UTF-8 are reported and left out, not half-recorded.
+    """
+    readable = [e for e in entries if is_valid_utf8(e.name)]
+    if len(readable) < len(entries):
+        unreadable = (e.name for e in entries if not is_valid_utf8(e.name))
+        errors.extend(f"skipped {str(directory / name)!r}: file name is not valid UTF-8" for name in unreadable)
+    return readable
+
+
+def scan_movie_directory(
+    root: Path, relative_dir: str, *, read_media: bool = True, find_assets: bool = True
+) -> DirectoryScan:
+    """Scan one movie folder. Raises DirectoryError when there is no movie to record."""
+    directory, entries = open_directory(root, relative_dir)
+    unreadable: list[str] = []
+    entries = readable_entries(directory, entries, unreadable)
 
     main = choose_main_video(directory, entries)
     if main is None:
@@ -93,7 +108,7 @@ def scan_movie_directory(
         raise DirectoryError(f"{directory} holds no usable video file")
 
     scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parse_folder_name(directory.name))
-    scan.errors.extend(f"skipped {str(directory / name)!r}: file name is not valid UTF-8" for name in unreadable)
+    scan.errors.extend(unreadable)
 
     nfo_path = find_nfo(directory, [video_stem(main)])
     if nfo_path is not None:
