@@ -1,0 +1,219 @@
+"""Phase 2 for one series folder: tvshow.nfo, folder name, seasons, episodes, episode NFOs, media info and assets.
+
+Pure domain code: reads the filesystem, returns a SeriesScan; the database layer stores it. Episodes are the video
+files of the series folder and of its subfolders (season folders, or others whose file names carry the season).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from reelscan.library.assets import LocalAsset
+from reelscan.library.episodes import EpisodeMatch, parse_episode_name, parse_season_folder
+from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
+from reelscan.library.naming import ParsedName, parse_folder_name
+from reelscan.library.nfo import NfoError
+from reelscan.library.rules import (
+    DISC_FOLDERS,
+    IGNORE_MARKER_FILES,
+    is_extras_folder_name,
+    is_ignored_folder_name,
+)
+from reelscan.library.scanner import DirectoryError, open_directory, readable_entries
+from reelscan.library.tv_assets import (
+    FolderFile,
+    discover_episode_assets,
+    discover_season_folder_assets,
+    discover_season_images,
+    discover_series_assets,
+    episode_asset_files,
+)
+from reelscan.library.tv_discovery import TVSHOW_NFO
+from reelscan.library.tv_nfo import EpisodeNfo, SeriesNfo, parse_episode_nfo, parse_tvshow_nfo
+from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder, split_name
+
+__all__ = ["DirectoryError", "EpisodeScan", "SeasonScan", "SeriesScan", "scan_series_directory"]
+
+
+@dataclass
+class SeasonScan:
+    number: int  # 0 for specials
+    folder: str | None = None  # relative to the root; None when no folder is named after the season
+    assets: list[LocalAsset] = field(default_factory=list)  # seasonNN-*.jpg of the series folder, then the folder's
+
+
+@dataclass
+class EpisodeScan:
+    relative_path: str  # the video file, relative to the root
+    season: int | None
+    episodes: tuple[int, ...]  # several for multi-episode files; empty for air dates and absolute numbers
+    air_date: str | None = None
+    absolute: int | None = None
+    size: int = 0
+    nfo: list[EpisodeNfo] = field(default_factory=list)  # one per <episodedetails>
+    nfo_path: Path | None = None
+    media: MediaInfo | None = None
+    thumb: LocalAsset | None = None
+    subtitles: list[LocalAsset] = field(default_factory=list)
+
+
+@dataclass
+class SeriesScan:
+    root: Path
+    relative_dir: str
+    parsed_name: ParsedName
+    nfo: SeriesNfo | None = None
+    nfo_path: Path | None = None
+    assets: list[LocalAsset] = field(default_factory=list)
+    seasons: list[SeasonScan] = field(default_factory=list)  # by number
+    episodes: list[EpisodeScan] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # video files no episode rule matched, relative to the root
+    errors: list[str] = field(default_factory=list)
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    @property
+    def title(self) -> str:
+        return (self.nfo.title if self.nfo and self.nfo.title else None) or self.parsed_name.title
+
+    @property
+    def title_source(self) -> str:
+        return "nfo" if self.nfo and self.nfo.title else "folder"
+
+    @property
+    def year(self) -> int | None:
+        return (self.nfo.year if self.nfo else None) or self.parsed_name.year
+
+    @property
+    def imdb_id(self) -> str | None:
+        return (self.nfo.ids.imdb_id if self.nfo else None) or self.parsed_name.imdb_id
+
+    @property
+    def tmdb_id(self) -> int | None:
+        return (self.nfo.ids.tmdb_id if self.nfo else None) or self.parsed_name.tmdb_id
+
+    @property
+    def tvdb_id(self) -> int | None:
+        return self.nfo.ids.tvdb_id if self.nfo else None
+
+    def season(self, number: int) -> SeasonScan:
+        """The season with this number, added (in order) when it is new."""
+        for season in self.seasons:
+            if season.number == number:
+                return season
+        season = SeasonScan(number)
+        self.seasons.append(season)
+        self.seasons.sort(key=lambda s: s.number)
+        return season
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A folder episodes are looked for in: the series folder or one of its subfolders."""
+
+    path: Path
+    entries: list[FolderEntry]
+    season: int | None  # parse_season_folder of its name; None for the series folder and other subfolders
+
+
+def _is_episode_folder(entry: FolderEntry) -> bool:
+    name = entry.name
+    return entry.is_dir and not (
+        is_ignored_folder_name(name) or is_extras_folder_name(name) or name.lower() in DISC_FOLDERS
+    )
+
+
+def _subfolders(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -> list[_Folder]:
+    folders: list[_Folder] = []
+    for entry in entries:
+        if not _is_episode_folder(entry):
+            continue
+        path = directory / entry.name
+        try:
+            sub_entries = readable_entries(path, list_folder(path), scan.errors)
+        except OSError as exc:
+            scan.errors.append(f"cannot read directory {path}: {exc.strerror or exc}")
+            continue
+        if not {e.name.lower() for e in sub_entries} & IGNORE_MARKER_FILES:
+            folders.append(_Folder(path, sub_entries, parse_season_folder(entry.name)))
+    return folders
+
+
+def _read_series_nfo(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -> None:
+    name = next((e.name for e in entries if not e.is_dir and e.name.lower() == TVSHOW_NFO), None)
+    if name is None:
+        return
+    scan.nfo_path = directory / name
+    try:
+        scan.nfo = parse_tvshow_nfo(scan.nfo_path)
+    except NfoError as exc:
+        scan.errors.append(str(exc))
+
+
+def _episode(
+    scan: SeriesScan,
+    folder: _Folder,
+    entry: FolderEntry,
+    match: EpisodeMatch,
+    files: list[FolderFile],
+    read_media: bool,
+) -> EpisodeScan:
+    path = folder.path / entry.name
+    stem = split_name(entry.name)[0]
+    episode = EpisodeScan(
+        scan.relative(path), match.season, match.episodes, match.air_date, match.absolute, size=entry.size
+    )
+    nfo_name = next((e.name for e in folder.entries if e.name.lower() == f"{stem.lower()}.nfo"), None)
+    if nfo_name is not None:
+        episode.nfo_path = folder.path / nfo_name
+        try:
+            episode.nfo = parse_episode_nfo(episode.nfo_path)
+        except NfoError as exc:
+            scan.errors.append(str(exc))
+    if read_media:
+        try:
+            episode.media = read_media_info(path)
+        except MediaInfoError as exc:
+            scan.errors.append(str(exc))
+    assets = discover_episode_assets(stem, files)
+    episode.thumb = next((a for a in assets if a.asset_type == "thumb"), None)
+    episode.subtitles = [a for a in assets if a.asset_type == "subtitle"]
+    return episode
+
+
+def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool) -> None:
+    """Episodes and unmatched videos of one folder; a season folder's own artwork."""
+    if folder.season is not None:
+        season = scan.season(folder.season)
+        season.folder = season.folder or scan.relative(folder.path)
+        season.assets.extend(discover_season_folder_assets(folder.path, folder.entries))
+    files = episode_asset_files(folder.path, folder.entries)
+    for entry in folder.entries:
+        if not is_video_candidate(entry):
+            if not entry.is_dir and entry.size == 0 and is_video_candidate(replace(entry, size=1)):
+                scan.errors.append(f"skipped {str(folder.path / entry.name)!r}: zero-byte video file")
+            continue
+        match = parse_episode_name(split_name(entry.name)[0], folder.season)
+        if match is None:
+            scan.unmatched.append(scan.relative(folder.path / entry.name))
+            continue
+        episode = _episode(scan, folder, entry, match, files, read_media)
+        scan.episodes.append(episode)
+        if episode.season is not None:
+            scan.season(episode.season)
+
+
+def scan_series_directory(root: Path, relative_dir: str, *, read_media: bool = True) -> SeriesScan:
+    """Scan one series folder. Raises DirectoryError when the folder cannot be read."""
+    directory, entries = open_directory(root, relative_dir)
+    scan = SeriesScan(root=root, relative_dir=relative_dir, parsed_name=parse_folder_name(directory.name))
+    entries = readable_entries(directory, entries, scan.errors)
+    _read_series_nfo(scan, directory, entries)
+    scan.assets = discover_series_assets(directory, entries)
+    for number, images in discover_season_images(directory, entries).items():
+        scan.season(number).assets.extend(images)
+    for folder in [_Folder(directory, entries, None), *_subfolders(scan, directory, entries)]:
+        _scan_folder(scan, folder, read_media)
+    return scan
