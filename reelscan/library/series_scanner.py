@@ -71,16 +71,14 @@ class SeriesScan:
     unmatched: list[str] = field(default_factory=list)  # video files no episode rule matched, relative to the root
     errors: list[str] = field(default_factory=list)
 
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+    @property
+    def title_source(self) -> str:
+        """tvshow.nfo's title first, else the folder name's."""
+        return "nfo" if self.nfo and self.nfo.title else "folder"
 
     @property
     def title(self) -> str:
-        return (self.nfo.title if self.nfo and self.nfo.title else None) or self.parsed_name.title
-
-    @property
-    def title_source(self) -> str:
-        return "nfo" if self.nfo and self.nfo.title else "folder"
+        return self.nfo.title if self.nfo and self.nfo.title else self.parsed_name.title
 
     @property
     def year(self) -> int | None:
@@ -97,6 +95,9 @@ class SeriesScan:
     @property
     def tvdb_id(self) -> int | None:
         return self.nfo.ids.tvdb_id if self.nfo else None
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
 
     def season(self, number: int) -> SeasonScan:
         """The season with this number, added (in order) when it is new."""
