@@ -1,7 +1,8 @@
 """The reelscan worker: runs the scan and cache task queues with their concurrency limits.
 
-python worker.py                 # both queues
+python worker.py                 # every queue
 python worker.py --queues cache  # only asset caching (e.g. on the machine next to the storage)
+python worker.py --processes 2   # two worker processes (scanning is CPU-bound Python: one process per core)
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,7 +27,7 @@ from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
 from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress
-from activities.scan import scan_directory
+from activities.scan import scan_directories
 from activities.schedule import prepare_scheduled_scan
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
@@ -54,7 +58,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     discover_directories,
                     load_directory_page,
                     find_pending_directories,
-                    scan_directory,
+                    scan_directories,
                     record_scan_progress,
                     count_scan_outcomes,
                     *SCAN_QUEUE_ACTIVITIES,
@@ -92,9 +96,8 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
     return workers
 
 
-async def run(queues: Sequence[str]) -> None:
+async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:
     settings = get_settings()
-    migrate(settings.resolved_database_url)
     runtime = None
     if settings.metrics_port:
         # Temporal SDK metrics and our reelscan_* counters on one Prometheus endpoint.
@@ -108,15 +111,32 @@ async def run(queues: Sequence[str]) -> None:
         loop.add_signal_handler(sig, stop.set)
     for worker in workers:
         asyncio.get_running_loop().create_task(worker.run())
+    if parent_pid is not None:
+        threading.Thread(target=_stop_when_orphaned, args=(parent_pid, loop, stop), daemon=True).start()
     log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
     await stop.wait()
     log.info("worker shutting down")
     await asyncio.gather(*(worker.shutdown() for worker in workers))
 
 
+def _stop_when_orphaned(parent_pid: int, loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """A sibling process ends with the worker that started it, even if that one was killed outright."""
+    while os.getppid() == parent_pid:
+        time.sleep(1)
+    loop.call_soon_threadsafe(stop.set)
+
+
+def start_siblings(queues: Sequence[str], count: int) -> list[subprocess.Popen[bytes]]:
+    """More worker processes on the same queues: Python runs one thread at a time, so one process per core."""
+    command = [sys.executable, __file__, "--queues", ",".join(queues), "--parent-pid", str(os.getpid())]
+    return [subprocess.Popen(command, stdin=subprocess.DEVNULL) for _ in range(count)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the reelscan worker.")
     parser.add_argument("--queues", default=",".join(QUEUES), help="comma-separated subset of: scan,cache,enrich")
+    parser.add_argument("--processes", type=int, default=1, help="worker processes to run (one per core is best)")
+    parser.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
     unknown = [q for q in queues if q not in QUEUES]
@@ -128,7 +148,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging()
     try:
-        asyncio.run(run(queues))
+        # The schema is brought current once, before any sibling starts.
+        migrate(get_settings().resolved_database_url)
+        siblings = start_siblings(queues, max(args.processes, 1) - 1)
+        try:
+            asyncio.run(run(queues, args.parent_pid))
+        finally:
+            for sibling in siblings:
+                sibling.terminate()
+            for sibling in siblings:
+                sibling.wait()
     except TemporalUnavailable as exc:
         print(f"worker: {exc}", file=sys.stderr)
         return 1

@@ -1,32 +1,43 @@
-"""Phase 2 activity: scan one movie directory and record it (runs as a local activity of its child workflow)."""
+"""Phase 2 activity: scan and record a child's directories (runs as a local activity of its child workflow)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, CancelledError
 
 from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
-from reelscan.jobs import DirectoryScanInput, DirectoryScanResult
+from reelscan.jobs import DirectoryBatchResult, DirectoryRef, DirectoryScanInput, DirectoryScanResult
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 
 MAX_ERRORS_RETURNED = 5
 
 
 @activity.defn
-def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
-    """Idempotent: a retry after the movie was recorded reports what the first attempt recorded."""
+def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
+    """Idempotent: a retry reports what an earlier attempt recorded and scans only what it did not reach."""
     with database() as session:
-        earlier = repository.already_recorded(session, job.scan_job_id, job.directory_seq)
+        recorded = repository.already_recorded(session, job.scan_job_id, [d.seq for d in job.directories])
+    results = []
+    for directory in job.directories:
+        if activity.is_cancelled():
+            raise CancelledError("directory scan cancelled")
+        results.append(_scan_one(job, directory, recorded.get(directory.seq)))
+    return DirectoryBatchResult(results=results)
+
+
+def _scan_one(
+    job: DirectoryScanInput, directory: DirectoryRef, earlier: repository.RecordedDirectory | None
+) -> DirectoryScanResult:
     if earlier is None:
         root = Path(job.library_path)
         try:
             scan = scan_movie_directory(
                 root,
-                job.directory_path,
+                directory.path,
                 read_media=not job.skip_ffprobe,
                 find_assets=not job.skip_asset_discovery,
             )
@@ -40,29 +51,29 @@ def scan_directory(job: DirectoryScanInput) -> DirectoryScanResult:
                 ) from None
             message = str(exc)
         except Exception as exc:  # a bug or an odd file must not stop the scan: it becomes this directory's error
-            activity.logger.exception("unexpected error scanning a directory", extra={"directory": job.directory_path})
-            message = f"cannot scan {root / job.directory_path}: {type(exc).__name__}: {exc}"
+            activity.logger.exception("unexpected error scanning a directory", extra={"directory": directory.path})
+            message = f"cannot scan {root / directory.path}: {type(exc).__name__}: {exc}"
         else:
             cache = CacheStore(settings().resolved_cache_dir)
             with database() as session:
                 earlier = repository.record_directory_scan(
                     session,
                     scan_job_id=job.scan_job_id,
-                    seq=job.directory_seq,
+                    seq=directory.seq,
                     library_id=job.library_id,
                     scan=scan,
                     cache_exists=cache.exists,
                 )
         if earlier is None:
             with database() as session:
-                earlier = repository.record_directory_error(session, job.scan_job_id, job.directory_seq, message)
+                earlier = repository.record_directory_error(session, job.scan_job_id, directory.seq, message)
         count("directories_scanned", outcome=earlier.outcome)
         count("errors", len(earlier.errors), phase="scanning")
         activity.logger.info(
-            "directory %s", earlier.outcome, extra={"directory": job.directory_path, "errors": len(earlier.errors)}
+            "directory %s", earlier.outcome, extra={"directory": directory.path, "errors": len(earlier.errors)}
         )
     return DirectoryScanResult(
-        seq=job.directory_seq,
+        seq=directory.seq,
         outcome=earlier.outcome,
         movie_id=earlier.movie_id,
         assets_to_cache=earlier.assets_to_cache,

@@ -24,6 +24,7 @@ class LibraryScanInput(BaseModel):
     enrichment_wanted: bool = False
     # Knobs copied from settings at start so every run of the scan uses the same ones.
     children_window: int = 200
+    directories_per_child: int = 0  # 0: chosen from the library's size once discovery has counted it
     cache_window: int = 8
     cache_batch_size: int = 50
     progress_interval_seconds: float = 2.0
@@ -91,14 +92,14 @@ class PrioritizeInput(BaseModel):
 
 
 class DirectoryScanInput(BaseModel):
-    """The spec's directory-scan payload."""
+    """The spec's directory-scan payload, for one directory or a small run of consecutive ones (at most
+    `directories_per_child`, so it stays small)."""
 
     scan_job_id: int
     library_id: int
     library_path: str
     library_type: str = "movie"
-    directory_seq: int
-    directory_path: str  # relative to the library root
+    directories: list[DirectoryRef]
     skip_ffprobe: bool = False
     skip_asset_discovery: bool = False
 
@@ -110,6 +111,10 @@ class DirectoryScanResult(BaseModel):
     assets_to_cache: int = 0
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)  # each names the path; first few only
+
+
+class DirectoryBatchResult(BaseModel):
+    results: list[DirectoryScanResult]
 
 
 class CacheAssetsInput(BaseModel):
@@ -247,3 +252,16 @@ class PreparedScan(BaseModel):
 
 
 LibraryScanInput.model_rebuild()
+
+
+CHILDREN_PER_SCAN_TARGET = 1000
+MAX_DIRECTORIES_PER_CHILD = 20
+
+
+def directories_per_child(configured: int, directories_total: int) -> int:
+    """One directory per child workflow for libraries up to about 1,000 folders (each visible on its own in the
+    Temporal Web UI); bigger libraries group consecutive folders so the server handles about 1,000 children per
+    scan, since each child workflow costs the server far more than scanning one folder."""
+    if configured:
+        return configured
+    return min(MAX_DIRECTORIES_PER_CHILD, max(1, -(-directories_total // CHILDREN_PER_SCAN_TARGET)))

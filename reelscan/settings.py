@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -30,13 +30,23 @@ class Settings(BaseSettings):
         "scan", description="Scan workflows are <prefix>-<library>-<scan>; set one per database sharing a server."
     )
 
-    # Worker concurrency (2 cores: I/O-bound threads, not processes).
+    # Worker concurrency: threads for blocking I/O inside a process; processes to use every core.
+    worker_processes: int = Field(
+        0, ge=0, le=64, description="Worker processes the embedded default starts; 0 = one per core."
+    )
     scan_concurrency: int = Field(8, ge=1, description="Directory scans run at once per worker.")
     cache_concurrency: int = Field(4, ge=1, description="Cache batch activities run at once per worker.")
     max_concurrent_workflow_tasks: int = Field(50, ge=1)
 
     # Workflow windows: far below Temporal's 2,000 pending children/activities per run.
     children_window: int = Field(200, ge=1, le=1500, description="Directory children in flight per scan.")
+    directories_per_child: int = Field(
+        0,
+        ge=0,
+        le=50,
+        description="Directories scanned by one child workflow; 0 = one per child up to 1,000 directories, "
+        "then enough to keep about 1,000 children per scan (at most 20 each).",
+    )
     cache_window: int = Field(8, ge=1, le=500, description="Cache batch activities in flight per scan.")
     cache_batch_size: int = Field(50, ge=1, le=1000, description="Assets per cache activity.")
     progress_interval_seconds: float = Field(2.0, gt=0, description="How often scan_jobs is refreshed while running.")
@@ -76,13 +86,13 @@ class Settings(BaseSettings):
     embedded_temporal_port: int = 7233
     embedded_ui_port: int = 8233
 
-    @property
+    @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'reelscan.db').resolve()}"
 
-    @property
+    @cached_property
     def resolved_cache_dir(self) -> Path:
         return (self.cache_dir or self.data_dir / "cache").resolve()
 

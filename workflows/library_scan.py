@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from reelscan.jobs import (
         CacheAssetsInput,
         CacheAssetsResult,
+        DirectoryBatchResult,
         DirectoryPageInput,
         DirectoryRef,
         DirectoryScanInput,
@@ -46,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         PrioritizeInput,
         ProviderConfigInput,
         RecordProgressInput,
+        directories_per_child,
     )
     from reelscan.progress import FINAL_PHASES, Phase, ScanState, asset_group, build_message, enter_phase, summary_line
     from workflows.directory_scan import DirectoryScanWorkflow
@@ -89,7 +91,8 @@ class LibraryScanWorkflow:
         self._priority_refs: list[DirectoryRef] = []
         self._started_ahead: set[int] = set(job.started_ahead)
         self._directories_exhausted = False
-        self._children: dict[int, tuple[str, asyncio.Task[DirectoryScanResult]]] = {}
+        # Children in flight by the seq of their first directory, with the directories they scan.
+        self._children: dict[int, tuple[list[DirectoryRef], asyncio.Task[DirectoryBatchResult]]] = {}
         self._cache_tasks: dict[asyncio.Task[CacheAssetsResult], tuple[list[int], list[int], int]] = {}
         self._pending_candidates: list[int] = list(job.pending_candidates)
         self._enrich_children: dict[int, tuple[EnrichmentTarget, asyncio.Task[EnrichMovieResult]]] = {}
@@ -178,6 +181,9 @@ class LibraryScanWorkflow:
         c.directories_scanned += result.directories_unchanged
         c.movies_found += result.directories_unchanged
         c.movies_missing = result.movies_missing
+        self._job.directories_per_child = directories_per_child(
+            self._job.directories_per_child, result.directories_total - result.directories_unchanged
+        )
         if result.errors_count:
             c.errors_count += result.errors_count
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
@@ -231,20 +237,30 @@ class LibraryScanWorkflow:
                 ref = self._priority_refs.pop(0)
                 if ref.seq >= self._next_seq and ref.seq not in self._started_ahead:
                     self._started_ahead.add(ref.seq)
-                    self._start_child(ref, in_order=False)
+                    self._start_child([ref])
                 continue
-            if self._buffer and self._buffer[0].seq in self._started_ahead:
-                skipped = self._buffer.pop(0)
-                self._started_ahead.discard(skipped.seq)
-                self._next_seq = skipped.seq + 1
-                continue
+            batch = await self._next_directories()
+            if not batch:
+                return
+            self._start_child(batch)
+
+    async def _next_directories(self) -> list[DirectoryRef]:
+        """The next directories in queue order for one child, skipping those already started ahead (prioritized)."""
+        batch: list[DirectoryRef] = []
+        while len(batch) < self._job.directories_per_child:
             if not self._buffer:
                 if self._directories_exhausted:
-                    return
-                await self._load_page(max(window, 100))
+                    break
+                await self._load_page(max(self._job.children_window * self._job.directories_per_child, 100))
                 if not self._buffer:
-                    return
-            self._start_child(self._buffer.pop(0))
+                    break
+            ref = self._buffer.pop(0)
+            self._next_seq = ref.seq + 1
+            if ref.seq in self._started_ahead:
+                self._started_ahead.discard(ref.seq)
+            else:
+                batch.append(ref)
+        return batch
 
     async def _look_up_priorities(self) -> None:
         paths, self._priority_paths = self._priority_paths, []
@@ -276,8 +292,11 @@ class LibraryScanWorkflow:
         if len(page.directories) < limit:
             self._directories_exhausted = True
 
-    def _start_child(self, ref: DirectoryRef, *, in_order: bool = True) -> None:
+    def _start_child(self, refs: list[DirectoryRef]) -> None:
         job = self._job
+        first, last = refs[0], refs[-1]
+        suffix = f"dir-{first.seq}" if len(refs) == 1 else f"dirs-{first.seq}-{last.seq}"
+        summary = first.path if len(refs) == 1 else f"{len(refs)} folders: {first.path} .. {last.path}"
         task = asyncio.create_task(
             workflow.execute_child_workflow(
                 DirectoryScanWorkflow.run,
@@ -286,52 +305,57 @@ class LibraryScanWorkflow:
                     library_id=job.library_id,
                     library_path=job.library_path,
                     library_type=job.library_type,
-                    directory_seq=ref.seq,
-                    directory_path=ref.path,
+                    directories=refs,
                     skip_ffprobe=job.options.skip_ffprobe,
                     skip_asset_discovery=job.options.skip_asset_discovery,
                 ),
-                id=f"{workflow.info().workflow_id}/dir-{ref.seq}",
+                id=f"{workflow.info().workflow_id}/{suffix}",
                 task_queue=job.scan_task_queue,
-                static_summary=ref.path[-400:],
+                static_summary=summary[-400:],
             )
         )
-        self._children[ref.seq] = (ref.path, task)
-        if in_order:
-            self._next_seq = ref.seq + 1
-        self._state.current_operation = f"Scanning {ref.path}"
+        self._children[first.seq] = (refs, task)
+        self._state.current_operation = f"Scanning {last.path}"
 
     def _collect_children(self) -> None:
-        c = self._state.counters
-        for seq, (path, task) in list(self._children.items()):
+        for first_seq, (refs, task) in list(self._children.items()):
             if not task.done():
                 continue
-            del self._children[seq]
+            del self._children[first_seq]
             try:
-                result = task.result()
+                results = task.result().results
             except ChildWorkflowError as exc:
                 if isinstance(root_cause(exc), CancelledError):
                     continue  # cancelled with the scan: settled by _reconcile_after_cancel
                 if failure_type(exc) in (DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR):
                     raise ScanFailed(failure_message(exc)) from None
-                result = DirectoryScanResult(
-                    seq=seq, outcome="error", error_count=1, errors=[f"cannot scan {path}: {failure_message(exc)}"]
-                )
+                message = failure_message(exc)
+                results = [
+                    DirectoryScanResult(
+                        seq=ref.seq, outcome="error", error_count=1, errors=[f"cannot scan {ref.path}: {message}"]
+                    )
+                    for ref in refs
+                ]
             except asyncio.CancelledError:
                 continue
-            c.directories_scanned += 1
-            if result.outcome in ("new", "updated", "unchanged"):
-                c.movies_found += 1
-                c.movies_new += result.outcome == "new"
-                c.movies_updated += result.outcome == "updated"
-            if result.error_count:
-                c.errors_count += result.error_count
-                c.last_error = result.errors[-1] if result.errors else c.last_error
-            if self._job.options.enable_caching and result.movie_id is not None and result.assets_to_cache:
-                self._pending_cache.append((result.movie_id, result.assets_to_cache))
-                c.assets_queued += result.assets_to_cache
+            for result in results:
+                self._count_directory(result)
             self._state.last_updated_at = workflow.now()
         self._show_details()
+
+    def _count_directory(self, result: DirectoryScanResult) -> None:
+        c = self._state.counters
+        c.directories_scanned += 1
+        if result.outcome in ("new", "updated", "unchanged"):
+            c.movies_found += 1
+            c.movies_new += result.outcome == "new"
+            c.movies_updated += result.outcome == "updated"
+        if result.error_count:
+            c.errors_count += result.error_count
+            c.last_error = result.errors[-1] if result.errors else c.last_error
+        if self._job.options.enable_caching and result.movie_id is not None and result.assets_to_cache:
+            self._pending_cache.append((result.movie_id, result.assets_to_cache))
+            c.assets_queued += result.assets_to_cache
 
     # --- phase 3: batched cache activities ----------------------------------------------------------------------
 

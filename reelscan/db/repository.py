@@ -189,6 +189,10 @@ class RecordedDirectory:
     errors: list[str]
 
 
+def _recorded(row: ScanDirectory) -> RecordedDirectory:
+    return RecordedDirectory(row.outcome, row.movie_id, row.assets_queued, list(row.errors or []))
+
+
 def _scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDirectory:
     row = session.scalars(
         select(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq == seq)
@@ -198,18 +202,20 @@ def _scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDir
     return row
 
 
-def already_recorded(session: Session, scan_job_id: int, seq: int) -> RecordedDirectory | None:
-    """What an earlier attempt of this directory's scan recorded, so a retry reports the same thing."""
-    row = _scan_directory_row(session, scan_job_id, seq)
-    if row.outcome == "pending":
-        return None
-    return RecordedDirectory(row.outcome, row.movie_id, row.assets_queued, list(row.errors or []))
+def already_recorded(session: Session, scan_job_id: int, seqs: Sequence[int]) -> dict[int, RecordedDirectory]:
+    """What earlier attempts recorded for these directories (by seq), so a retry reports the same thing."""
+    rows = session.scalars(
+        select(ScanDirectory).where(
+            ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq.in_(seqs), ScanDirectory.outcome != "pending"
+        )
+    )
+    return {row.seq: _recorded(row) for row in rows}
 
 
 def record_directory_error(session: Session, scan_job_id: int, seq: int, message: str) -> RecordedDirectory:
     row = _scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return RecordedDirectory(row.outcome, row.movie_id, row.assets_queued, list(row.errors or []))
+        return _recorded(row)
     row.outcome = "error"
     row.errors = [message]
     return RecordedDirectory("error", None, 0, [message])
@@ -280,16 +286,20 @@ def _model_for(asset_type: str) -> AssetModel:
     return Image
 
 
-def _sync_assets(session: Session, movie: Movie, scan: DirectoryScan, cache_exists: CacheCheck) -> int:
+def _sync_assets(
+    session: Session, movie: Movie, scan: DirectoryScan, cache_exists: CacheCheck, *, new_movie: bool
+) -> int:
     """Upsert the movie's local assets by source path; return how many need caching."""
     wanted: dict[tuple[AssetModel, str], LocalAsset] = {
         (_model_for(a.asset_type), scan.relative(a.path)): a for a in scan.assets
     }
     to_cache = 0
     for model in ASSET_MODELS:
-        existing = {
-            row.source_path: row for row in _asset_rows(session, select(model).where(model.movie_id == movie.id))
-        }
+        existing = (
+            {}
+            if new_movie
+            else {row.source_path: row for row in _asset_rows(session, select(model).where(model.movie_id == movie.id))}
+        )
         for source_path, old in existing.items():
             if (model, source_path) not in wanted:
                 session.delete(old)
@@ -332,7 +342,7 @@ def record_directory_scan(
     """Upsert the movie of one directory (keyed by library + directory) and its streams and assets."""
     row = _scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return RecordedDirectory(row.outcome, row.movie_id, row.assets_queued, list(row.errors or []))
+        return _recorded(row)
 
     values = _movie_values(scan)
     streams = scan.media.stream_rows() if scan.media else []
@@ -359,13 +369,14 @@ def record_directory_scan(
 
     if outcome != "unchanged":
         movie.content_hash = content_hash
-        session.execute(delete(Stream).where(Stream.movie_id == movie.id))
+        if outcome == "updated":
+            session.execute(delete(Stream).where(Stream.movie_id == movie.id))
         if streams:
             session.execute(
                 insert(Stream),
                 [{"movie_id": movie.id, "position": i, **_stream_columns(s)} for i, s in enumerate(streams)],
             )
-    to_cache = _sync_assets(session, movie, scan, cache_exists)
+    to_cache = _sync_assets(session, movie, scan, cache_exists, new_movie=outcome == "new")
     movie.scan_errors = list(scan.errors)
     movie.last_scan_job_id = scan_job_id
     movie.fingerprint = row.fingerprint

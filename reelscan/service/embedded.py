@@ -167,7 +167,8 @@ def _ensure_process(settings: Settings, name: str, command: list[str], address: 
 
 
 def ensure_worker(settings: Settings, address: str) -> None:
-    _ensure_process(settings, "worker", [str(PROJECT_DIR / "worker.py")], address)
+    processes = settings.worker_processes or os.cpu_count() or 1
+    _ensure_process(settings, "worker", [str(PROJECT_DIR / "worker.py"), "--processes", str(processes)], address)
 
 
 def ensure_api(settings: Settings) -> None:

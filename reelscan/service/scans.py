@@ -132,6 +132,7 @@ async def prepare_scan(
             options=options,
             enrichment_wanted=enrichment_wanted,
             children_window=settings.children_window,
+            directories_per_child=settings.directories_per_child,
             cache_window=settings.cache_window,
             cache_batch_size=settings.cache_batch_size,
             progress_interval_seconds=settings.progress_interval_seconds,

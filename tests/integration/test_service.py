@@ -174,7 +174,7 @@ async def test_metrics_endpoint_serves_reelscan_counters(
     assert any(line.startswith("reelscan_assets_cached") for line in body.splitlines())
     assert "temporal_workflow_completed" in body or "temporal_activity_execution" in body
     lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
-    scan_lines = [line for line in lines if line.get("activity") == "scan_directory"]
+    scan_lines = [line for line in lines if line.get("activity") == "scan_directories"]
     assert scan_lines and all(
         line.get("scan_id") == started.scan_job_id and line.get("directory") for line in scan_lines
     )

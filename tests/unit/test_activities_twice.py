@@ -11,11 +11,11 @@ from temporalio.testing import ActivityEnvironment
 from activities.cache import cache_assets
 from activities.discovery import discover_directories
 from activities.progress import record_scan_progress
-from activities.scan import scan_directory
+from activities.scan import scan_directories
 from reelscan.db import repository
 from reelscan.db.models import Image, Movie, ScanDirectory, ScanJob, Stream, Subtitle, Trailer
 from reelscan.db.session import session_scope
-from reelscan.jobs import CacheAssetsInput, DirectoryScanInput, DiscoverInput, RecordProgressInput
+from reelscan.jobs import CacheAssetsInput, DirectoryRef, DirectoryScanInput, DiscoverInput, RecordProgressInput
 from reelscan.progress import ScanState, build_message, enter_phase
 from reelscan.settings import Settings
 from tests.library_builder import build_library
@@ -68,12 +68,11 @@ def test_each_activity_twice_changes_nothing_the_second_time(sqlite_settings: Se
             scan_job_id=scan_job_id,
             library_id=library_id,
             library_path=str(library.root),
-            directory_seq=seq,
-            directory_path=path,
+            directories=[DirectoryRef(seq=seq, path=path)],
         )
-        result = env.run(scan_directory, job_input)
+        result = env.run(scan_directories, job_input).results[0]
         before = snapshot(sqlite_settings)
-        assert env.run(scan_directory, job_input) == result, path
+        assert env.run(scan_directories, job_input).results == [result], path
         assert snapshot(sqlite_settings) == before, path
         if result.movie_id:
             movie_ids.append(result.movie_id)
