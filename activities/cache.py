@@ -8,8 +8,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import count, database, settings
-from reelscan.asset_cache import cache_asset, pending_assets
-from reelscan.cache_store import CacheError, CacheStore
+from reelscan.asset_cache import cache_pending_assets, pending_assets
+from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
 
@@ -32,26 +32,28 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
         pending = pending_assets(session, job.movie_ids, job.candidate_ids)
+    outcomes = cache_pending_assets(
+        url, store, root, pending, job.scan_job_id, before_each=lambda asset: activity.heartbeat(asset.source_path)
+    )
     failures: list[str] = []
     copied_bytes = 0
-    for asset in pending:
-        activity.heartbeat(asset.source_path)
-        try:
-            stored = cache_asset(url, store, root, asset, job.scan_job_id)
-        except CacheError as exc:
-            failures.append(str(exc))
+    for outcome in outcomes:
+        asset = outcome.asset
+        if outcome.error is not None:
+            failures.append(str(outcome.error))
             activity.logger.warning(
-                "cannot cache %s: %s", asset.asset_type, exc, extra={"directory": asset.source_path}
+                "cannot cache %s: %s", asset.asset_type, outcome.error, extra={"directory": asset.source_path}
             )
             if files_final:
                 with database() as session:
                     repository.mark_asset_failed(
-                        session, asset.model, asset.asset_id, error=str(exc), scan_job_id=job.scan_job_id
+                        session, asset.model, asset.asset_id, error=str(outcome.error), scan_job_id=job.scan_job_id
                     )
             continue
-        if stored.copied:
-            copied_bytes += stored.size
-            count("bytes_cached", stored.size)
+        assert outcome.stored is not None
+        if outcome.stored.copied:
+            copied_bytes += outcome.stored.size
+            count("bytes_cached", outcome.stored.size)
         count("assets_cached", asset_type=asset.asset_type)
     if files_final:
         count("errors", len(failures), phase="caching")

@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reelscan.asset_cache import cache_asset, pending_assets
+from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.db.session import dispose_engines, migrate, session_scope
@@ -76,8 +76,7 @@ def _bare_chunk(args: tuple[str, str, str, int, list[tuple[int, str]]]) -> int:
             continue
         with session_scope(url) as session:
             pending = pending_assets(session, [recorded.movie_id])
-        for asset in pending:
-            cache_asset(url, cache, Path(root), asset, scan_job_id)
+        cache_pending_assets(url, cache, Path(root), pending, scan_job_id)
     dispose_engines()
     return len(items)
 

@@ -1,14 +1,14 @@
-"""Phase 3 for one asset: copy it into the content-addressed cache and record where it went."""
+"""Phase 3 for a batch of assets: copy them into the content-addressed cache and record where they went."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from reelscan.cache_store import CacheStore, StoredAsset
+from reelscan.cache_store import CacheError, CacheStore, StoredAsset
 from reelscan.db import repository
 from reelscan.db.models import AssetCandidate
 from reelscan.db.session import session_scope
@@ -23,6 +23,13 @@ class PendingAsset:
     source_path: str  # relative to the library root (absolute for provider downloads)
 
 
+@dataclass(frozen=True)
+class CacheOutcome:
+    asset: PendingAsset
+    stored: StoredAsset | None = None
+    error: CacheError | None = None
+
+
 def pending_assets(session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = ()) -> list[PendingAsset]:
     return [
         PendingAsset(type(row), row.id, row.movie_id, repository.asset_type_of(row), row.source_path)
@@ -30,21 +37,46 @@ def pending_assets(session: Session, movie_ids: Sequence[int], candidate_ids: Se
     ]
 
 
-def cache_asset(url: str, store: CacheStore, root: Path, asset: PendingAsset, scan_job_id: int) -> StoredAsset:
-    """Store the file (raises CacheError) and record its hash and cache path; a provider download's temp file
-    is removed once cached."""
-    stored = store.store(
-        root / asset.source_path, entity_type="movie", entity_id=asset.movie_id, asset_type=asset.asset_type
-    )
-    with session_scope(url) as session:
-        repository.mark_asset_cached(
-            session,
-            asset.model,
-            asset.asset_id,
-            sha256=stored.sha256,
-            cache_path=stored.relative_path,
-            scan_job_id=scan_job_id,
-        )
-    if asset.model is AssetCandidate:
-        (root / asset.source_path).unlink(missing_ok=True)
-    return stored
+def cache_pending_assets(
+    url: str,
+    store: CacheStore,
+    root: Path,
+    assets: Sequence[PendingAsset],
+    scan_job_id: int,
+    before_each: Callable[[PendingAsset], None] | None = None,
+) -> list[CacheOutcome]:
+    """Store each file (a failure is its own outcome), make the renames durable once per folder, then record every
+    hash and cache path in one transaction; a provider download's temp file is removed once recorded."""
+    outcomes: list[CacheOutcome] = []
+    for asset in assets:
+        if before_each is not None:
+            before_each(asset)
+        try:
+            stored = store.store(
+                root / asset.source_path,
+                entity_type="movie",
+                entity_id=asset.movie_id,
+                asset_type=asset.asset_type,
+                sync_folder=False,
+            )
+        except CacheError as exc:
+            outcomes.append(CacheOutcome(asset, error=exc))
+        else:
+            outcomes.append(CacheOutcome(asset, stored=stored))
+    done = [(o.asset, o.stored) for o in outcomes if o.stored is not None]
+    store.sync_folders(stored for _, stored in done)
+    if done:
+        with session_scope(url) as session:
+            for asset, stored in done:
+                repository.mark_asset_cached(
+                    session,
+                    asset.model,
+                    asset.asset_id,
+                    sha256=stored.sha256,
+                    cache_path=stored.relative_path,
+                    scan_job_id=scan_job_id,
+                )
+    for asset, _ in done:
+        if asset.model is AssetCandidate:
+            (root / asset.source_path).unlink(missing_ok=True)
+    return outcomes

@@ -12,7 +12,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,7 @@ def _extension(source: Path) -> str:
 class CacheStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._real_root: str | None = None
 
     def path_for(self, entity_type: str, entity_id: int, asset_type: str, sha256: str, ext: str) -> Path:
         if not _NAME_RE.match(entity_type) or not _NAME_RE.match(asset_type):
@@ -62,8 +63,10 @@ class CacheStore:
         if not _HASH_RE.match(sha256) or not _EXT_RE.match(ext):
             raise CacheError(f"invalid cache file name {sha256!r}.{ext!r}")
         path = self.root / entity_type / str(entity_id) / f"{asset_type}_{sha256}.{ext}"
-        real_root = os.path.realpath(self.root)
-        if not os.path.realpath(path).startswith(real_root + os.sep):
+        if self._real_root is None:
+            self._real_root = os.path.realpath(self.root)
+        # The file name is checked above; its folder is what a symlink inside the cache could redirect.
+        if not os.path.realpath(path.parent).startswith(self._real_root + os.sep):
             raise CacheError(f"cache path {path} would leave the cache root {self.root}")
         return path
 
@@ -82,8 +85,11 @@ class CacheStore:
         entity_id: int,
         asset_type: str,
         on_progress: Callable[[int], None] | None = None,
+        sync_folder: bool = True,
     ) -> StoredAsset:
-        """Hash while copying into a temp file next to the target, then rename into place (one read)."""
+        """Hash while copying into a temp file next to the target, then rename into place (one read).
+
+        With sync_folder=False the rename is made durable later, by sync_folders for many files at once."""
         ext = _extension(source)
         # Validate the key before touching the disk (the hash is not known yet).
         self.path_for(entity_type, entity_id, asset_type, "0" * 64, ext)
@@ -119,18 +125,24 @@ class CacheStore:
                     writer.flush()
                     os.fsync(writer.fileno())
             sha256 = digest.hexdigest()
-            target = self.path_for(entity_type, entity_id, asset_type, sha256, ext)
+            target = folder / f"{asset_type}_{sha256}.{ext}"
             relative = target.relative_to(self.root).as_posix()
             if self.exists(relative, size):
                 temp.unlink()
                 return StoredAsset(sha256, size, relative, copied=False)
             os.replace(temp, target)
-            _fsync_dir(folder)
+            if sync_folder:
+                _fsync_dir(folder)
             return StoredAsset(sha256, size, relative, copied=True)
         except OSError as exc:
             raise CacheError(f"cannot cache asset {source} into {folder}: {exc.strerror or exc}") from None
         finally:
             temp.unlink(missing_ok=True)
+
+    def sync_folders(self, stored: Iterable[StoredAsset]) -> None:
+        """Make the renames of these files durable, one fsync per folder."""
+        for folder in {(self.root / asset.relative_path).parent for asset in stored if asset.copied}:
+            _fsync_dir(folder)
 
     def remove_stale_temp_files(self, older_than_seconds: float = 3600) -> int:
         """Temp files left by a killed worker; never visible as cached assets, removed on the next start."""
