@@ -18,6 +18,9 @@ import httpx
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 DEFAULT_RETRY_AFTER = 10.0
 APPEND_TO_RESPONSE = "credits,images,videos,release_dates,external_ids"
+TV_APPEND_TO_RESPONSE = "credits,images,videos,content_ratings,external_ids"
+SEASON_APPEND_TO_RESPONSE = "images"
+TV_EXTERNAL_SOURCES = ("tvdb_id", "imdb_id")
 MAX_CAST = 50
 
 
@@ -101,6 +104,20 @@ class SearchMatch:
     score: float
 
 
+@dataclass(frozen=True)
+class SearchKind:
+    """Where one kind of title is searched and how its results name and date it."""
+
+    path: str
+    year_param: str
+    name_keys: tuple[str, str]  # the title and the original title
+    date_key: str
+
+
+MOVIE_SEARCH = SearchKind("/search/movie", "year", ("title", "original_title"), "release_date")
+TV_SEARCH = SearchKind("/search/tv", "first_air_date_year", ("name", "original_name"), "first_air_date")
+
+
 class TmdbClient:
     """Async TMDB v3 client sharing one httpx connection pool; use as `async with` or call `aclose()`."""
 
@@ -142,34 +159,43 @@ class TmdbClient:
 
     async def movie_details(self, tmdb_id: int) -> dict[str, Any]:
         """Everything about one movie in a single call: credits, images, videos, release dates and external ids."""
-        return await self._get(
-            f"/movie/{int(tmdb_id)}",
-            {
-                "append_to_response": APPEND_TO_RESPONSE,
-                "language": self.language,
-                "include_image_language": f"{self.language.split('-')[0]},null,en",
-            },
-        )
+        return await self._get(f"/movie/{int(tmdb_id)}", self._details_params(APPEND_TO_RESPONSE))
+
+    async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
+        """Everything about one series in a single call: credits, images, videos, content ratings, external ids.
+
+        The answer lists the seasons (number, episode count) but not their episodes: see `tv_season`.
+        """
+        return await self._get(f"/tv/{int(tmdb_id)}", self._details_params(TV_APPEND_TO_RESPONSE))
+
+    async def tv_season(self, tmdb_id: int, season_number: int) -> dict[str, Any]:
+        """One season of a series with its episodes (titles, air dates, overviews, stills) and its posters."""
+        path = f"/tv/{int(tmdb_id)}/season/{int(season_number)}"
+        return await self._get(path, self._details_params(SEASON_APPEND_TO_RESPONSE))
 
     async def find_by_imdb(self, imdb_id: str) -> int | None:
         """The TMDB id of the movie with this IMDb id, or None when TMDB knows none."""
-        imdb_id = imdb_id.strip()
-        if not _IMDB_ID.fullmatch(imdb_id):
-            return None  # never put arbitrary text into the path
-        body = await self._get(f"/find/{imdb_id}", {"external_source": "imdb_id"})
-        for result in body.get("movie_results") or []:
-            if isinstance(result, dict) and isinstance(result.get("id"), int):
-                return int(result["id"])
-        return None
+        return await self._find(imdb_id, "imdb_id", "movie_results")
 
-    async def search_once(self, title: str, year: int | None, *, filter_by_year: bool) -> SearchMatch | None:
-        """One API call: search the title (restricted to the year when asked), best match by `best_match`."""
+    async def find_tv_by_external_id(self, external_id: str | int, source: str) -> int | None:
+        """The TMDB id of the series with this TVDB id (source "tvdb_id") or IMDb id ("imdb_id"), or None."""
+        if source not in TV_EXTERNAL_SOURCES:
+            raise ValueError(f"unknown external source {source!r}; one of {', '.join(TV_EXTERNAL_SOURCES)}")
+        return await self._find(str(external_id), source, "tv_results")
+
+    async def search_once(
+        self, title: str, year: int | None, *, filter_by_year: bool, kind: SearchKind = MOVIE_SEARCH
+    ) -> SearchMatch | None:
+        """One API call: search the title (restricted to the year when asked), best match by `best_match`.
+
+        `kind` is MOVIE_SEARCH (the default) or TV_SEARCH.
+        """
         if not title.strip():
             return None
         params: dict[str, Any] = {"query": title, "language": self.language}
         if filter_by_year and year is not None:
-            params["year"] = year
-        return best_match(title, year, _results(await self._get("/search/movie", params)))
+            params[kind.year_param] = year
+        return best_match(title, year, _results(await self._get(kind.path, params)), kind=kind)
 
     async def search_movie(self, title: str, year: int | None) -> SearchMatch | None:
         """The best search result for a title and year, or None ("no match") rather than a wild guess.
@@ -178,11 +204,14 @@ class TmdbClient:
         TMDB dates the movie differently) the title is searched again without the year. Two calls at most: callers
         that count calls against a rate limit use `search_once` for each.
         """
-        if year is not None:
-            match = await self.search_once(title, year, filter_by_year=True)
-            if match is not None:
-                return match
-        return await self.search_once(title, year, filter_by_year=False)
+        return await self._search(title, year, MOVIE_SEARCH)
+
+    async def search_tv(self, title: str, year: int | None) -> SearchMatch | None:
+        """The best series for a title and first-air year, or None ("no match"): as `search_movie`, on /search/tv.
+
+        The year is the first air year (first_air_date_year); SearchMatch.title is the series' name.
+        """
+        return await self._search(title, year, TV_SEARCH)
 
     async def configuration(self) -> dict[str, Any]:
         """GET /configuration (image base URLs and sizes), fetched once per client."""
@@ -199,6 +228,30 @@ class TmdbClient:
         return f"{base.rstrip('/')}/{size.strip('/')}/{file_path.lstrip('/')}"
 
     # --- plumbing ---
+
+    def _details_params(self, append: str) -> dict[str, Any]:
+        return {
+            "append_to_response": append,
+            "language": self.language,
+            "include_image_language": f"{self.language.split('-')[0]},null,en",
+        }
+
+    async def _find(self, external_id: str, source: str, results_key: str) -> int | None:
+        external_id = external_id.strip()
+        if not _EXTERNAL_ID[source].fullmatch(external_id):
+            return None  # never put arbitrary text into the path
+        body = await self._get(f"/find/{external_id}", {"external_source": source})
+        for result in body.get(results_key) or []:
+            if isinstance(result, dict) and isinstance(result.get("id"), int):
+                return int(result["id"])
+        return None
+
+    async def _search(self, title: str, year: int | None, kind: SearchKind) -> SearchMatch | None:
+        if year is not None:
+            match = await self.search_once(title, year, filter_by_year=True, kind=kind)
+            if match is not None:
+                return match
+        return await self.search_once(title, year, filter_by_year=False, kind=kind)
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         query = dict(params or {})
@@ -256,6 +309,7 @@ def _results(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 _IMDB_ID = re.compile(r"tt\d{5,10}")
+_EXTERNAL_ID = {"imdb_id": _IMDB_ID, "tvdb_id": re.compile(r"[1-9]\d{0,9}")}
 
 
 # --- matching -------------------------------------------------------------------------------------------------------
@@ -289,10 +343,13 @@ def release_year(date: Any) -> int | None:
     return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
 
 
-def best_match(title: str, year: int | None, results: list[dict[str, Any]]) -> SearchMatch | None:
+def best_match(
+    title: str, year: int | None, results: list[dict[str, Any]], *, kind: SearchKind = MOVIE_SEARCH
+) -> SearchMatch | None:
     """Choose the search result for `title` and `year`; None when nothing is close enough.
 
-    The similarity is the better of the title and original_title. Rules:
+    The similarity is the better of the title and original title (name and original_name for TV, dated by
+    first_air_date: `kind` says which keys). Rules:
     same year: similarity >= 0.75; year off by one: >= 0.85 and a 0.1 penalty; no year on either side: >= 0.9
     (a small penalty when the result has no date); further off: never. The highest score wins, then popularity.
     """
@@ -300,11 +357,11 @@ def best_match(title: str, year: int | None, results: list[dict[str, Any]]) -> S
     for result in results:
         if not isinstance(result.get("id"), int):
             continue
-        names = [str(n) for n in (result.get("title"), result.get("original_title")) if n]
+        names = [str(result[key]) for key in kind.name_keys if result.get(key)]
         if not names:
             continue
         similarity = max(title_similarity(title, name) for name in names)
-        result_year = release_year(result.get("release_date"))
+        result_year = release_year(result.get(kind.date_key))
         if year is None:
             needed, penalty = NO_YEAR_SIMILARITY, 0.0
         elif result_year is None:
@@ -320,7 +377,7 @@ def best_match(title: str, year: int | None, results: list[dict[str, Any]]) -> S
         score = round(similarity - penalty, 4)
         popularity = float(result.get("popularity") or 0.0)
         if best is None or (score, popularity) > (best[0], best[1]):
-            match = SearchMatch(int(result["id"]), str(result.get("title") or names[0]), result_year, score)
+            match = SearchMatch(int(result["id"]), str(result.get(kind.name_keys[0]) or names[0]), result_year, score)
             best = (score, popularity, match)
     return best[2] if best else None
 
@@ -383,13 +440,9 @@ def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
             if certification:
                 certifications[str(code)] = certification
                 break
-    external = {str(k): str(v) for k, v in (details.get("external_ids") or {}).items() if v not in (None, "")}
-    external.pop("id", None)
-    cast_rows = [c for c in credits.get("cast") or [] if isinstance(c, dict) and c.get("name")]
-    ordered = sorted(enumerate(cast_rows), key=lambda pair: (_order(pair[1].get("order"), pair[0]), pair[0]))
+    external = external_ids(details)
     runtime = details.get("runtime")
-    rating = details.get("vote_average")
-    votes = details.get("vote_count")
+    rating, votes = rating_and_votes(details)
     return MovieMetadata(
         tmdb_id=int(details["id"]),
         imdb_id=_text(details.get("imdb_id")) or external.get("imdb_id"),
@@ -404,15 +457,38 @@ def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
         studios=_names(details.get("production_companies")),
         countries=_names(details.get("production_countries")),
         collection=_text((details.get("belongs_to_collection") or {}).get("name")),
-        cast=[
-            {"name": str(c["name"]), "role": _text(c.get("character")), "order": _order(c.get("order"), i)}
-            for i, c in ordered[:MAX_CAST]
-        ],
+        cast=cast_list(credits),
         directors=_unique([str(c["name"]) for c in crew if c.get("job") == "Director"]),
         writers=_unique([str(c["name"]) for c in crew if c.get("department") == "Writing"]),
-        rating=float(rating) if isinstance(rating, int | float) else None,
-        votes=int(votes) if isinstance(votes, int | float) else None,
+        rating=rating,
+        votes=votes,
         external_ids=external,
+    )
+
+
+def external_ids(details: dict[str, Any]) -> dict[str, str]:
+    """The appended external_ids that are set, as text, without TMDB's own id."""
+    external = {str(k): str(v) for k, v in (details.get("external_ids") or {}).items() if v not in (None, "")}
+    external.pop("id", None)
+    return external
+
+
+def cast_list(credits: dict[str, Any]) -> list[dict[str, Any]]:
+    """The first 50 of the cast by billing order: name, role (character) and order."""
+    cast_rows = [c for c in credits.get("cast") or [] if isinstance(c, dict) and c.get("name")]
+    ordered = sorted(enumerate(cast_rows), key=lambda pair: (_order(pair[1].get("order"), pair[0]), pair[0]))
+    return [
+        {"name": str(c["name"]), "role": _text(c.get("character")), "order": _order(c.get("order"), i)}
+        for i, c in ordered[:MAX_CAST]
+    ]
+
+
+def rating_and_votes(details: dict[str, Any]) -> tuple[float | None, int | None]:
+    """vote_average and vote_count when they are numbers."""
+    rating, votes = details.get("vote_average"), details.get("vote_count")
+    return (
+        float(rating) if isinstance(rating, int | float) else None,
+        int(votes) if isinstance(votes, int | float) else None,
     )
 
 
@@ -450,11 +526,14 @@ IMAGE_KINDS = {"posters": "poster", "backdrops": "fanart", "logos": "clearlogo"}
 TRAILER_TYPES = ("Trailer", "Teaser")
 
 
-def image_candidates(details: dict[str, Any]) -> list[ImageCandidate]:
-    """Images appended to movie_details: posters -> poster, backdrops -> fanart, logos -> clearlogo."""
+def image_candidates(details: dict[str, Any], kinds: dict[str, str] | None = None) -> list[ImageCandidate]:
+    """Images appended to movie_details or tv_details: posters -> poster, backdrops -> fanart, logos -> clearlogo.
+
+    `kinds` maps image groups to asset types when other groups are wanted (IMAGE_KINDS when None).
+    """
     images = details.get("images") or {}
     found: list[ImageCandidate] = []
-    for group, asset_type in IMAGE_KINDS.items():
+    for group, asset_type in (IMAGE_KINDS if kinds is None else kinds).items():
         for image in images.get(group) or []:
             if not isinstance(image, dict) or not image.get("file_path"):
                 continue
