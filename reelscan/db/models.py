@@ -102,6 +102,13 @@ class ScanDirectory(Base):
     movie_id: Mapped[int | None] = mapped_column(Integer)
     assets_queued: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # TV libraries: the folder's series and what happened to its episodes (a retry reports the same counts).
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    episodes_found: Mapped[int] = mapped_column(Integer, default=0)
+    episodes_new: Mapped[int] = mapped_column(Integer, default=0)
+    episodes_updated: Mapped[int] = mapped_column(Integer, default=0)
+    episodes_missing: Mapped[int] = mapped_column(Integer, default=0)
+    unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
 
 
 # Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.
@@ -113,15 +120,95 @@ LOCKABLE_FIELDS = (
 ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "discart", "landscape", "keyart", "trailer")
 
 
+# Series, seasons and episodes: the same rule for the fields a scan or a provider fills in.
+SERIES_LOCKABLE_FIELDS = (
+    "title", "original_title", "sort_title", "year", "premiered", "plot", "studios", "genres", "actors",
+)  # fmt: skip
+SERIES_ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "landscape", "keyart", "trailer")
+SEASON_LOCKABLE_FIELDS = ("title", "plot")
+SEASON_ARTWORK_TYPES = ("poster", "fanart", "banner", "landscape")
+EPISODE_LOCKABLE_FIELDS = ("title", "plot", "air_date")
+
+
+def _lock_columns(mixin: type, *fields: str) -> None:
+    """Add a `<field>_locked` column per field to a mixin (read with getattr, or repository.is_locked)."""
+    for name in fields:
+        setattr(mixin, f"{name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
+
+
+def _artwork_columns(mixin: type, *types: str) -> None:
+    """Add `<type>_id` (the chosen asset candidate) and `<type>_locked` per artwork type to a mixin."""
+    for name in types:
+        setattr(mixin, f"{name}_id", mapped_column(Integer))
+    _lock_columns(mixin, *types)
+
+
 class _Locks:
     """`<field>_locked` columns, one per LOCKABLE_FIELDS and ARTWORK_TYPES entry (read with getattr)."""
 
 
-for _name in (*LOCKABLE_FIELDS, *ARTWORK_TYPES):
-    setattr(_Locks, f"{_name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
+class _SeriesColumns:
+    """`<field>_locked` per SERIES_LOCKABLE_FIELDS; `<type>_id` and `<type>_locked` per SERIES_ARTWORK_TYPES."""
 
 
-class Movie(_Locks, Base):
+class _SeasonColumns:
+    """`<field>_locked` per SEASON_LOCKABLE_FIELDS; `<type>_id` and `<type>_locked` per SEASON_ARTWORK_TYPES."""
+
+
+class _EpisodeLocks:
+    """`<field>_locked` per EPISODE_LOCKABLE_FIELDS."""
+
+
+_lock_columns(_Locks, *LOCKABLE_FIELDS, *ARTWORK_TYPES)
+_lock_columns(_SeriesColumns, *SERIES_LOCKABLE_FIELDS)
+_artwork_columns(_SeriesColumns, *SERIES_ARTWORK_TYPES)
+_lock_columns(_SeasonColumns, *SEASON_LOCKABLE_FIELDS)
+_artwork_columns(_SeasonColumns, *SEASON_ARTWORK_TYPES)
+_lock_columns(_EpisodeLocks, *EPISODE_LOCKABLE_FIELDS)
+
+
+class _Titled:
+    """Title and description columns of movies and series."""
+
+    title: Mapped[str] = mapped_column(Text)
+    original_title: Mapped[str | None] = mapped_column(Text)
+    sort_title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    premiered: Mapped[str | None] = mapped_column(String(10))
+    plot: Mapped[str | None] = mapped_column(Text)
+    title_source: Mapped[str] = mapped_column(String(16), default="folder")  # nfo | folder
+
+
+class _Enriched:
+    """How phase 4 went for a movie or a series."""
+
+    provider_match: Mapped[str | None] = mapped_column(String(16))  # nfo | folder | imdb | search | none
+    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enrichment_error: Mapped[str | None] = mapped_column(Text)
+
+
+class _MediaFile:
+    """What media info read from a movie's main video or an episode's file."""
+
+    container: Mapped[str | None] = mapped_column(String(32))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class _ScannedFolder:
+    """What the last scan of a movie or series folder left."""
+
+    # Names, sizes and mtimes of the folder's entries at the last scan: equal means the rescan can skip it.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Hash of everything the scan recorded: equal hashes mean "unchanged" (neither new nor updated).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    scan_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    last_scan_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Movie(_Locks, _Titled, _Enriched, _MediaFile, _ScannedFolder, Base):
     __tablename__ = "movies"
     __table_args__ = (Index("uq_movies_library_directory", "library_id", "directory", unique=True),)
 
@@ -133,12 +220,7 @@ class Movie(_Locks, Base):
     disc_type: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32), default="discovered")
 
-    title: Mapped[str] = mapped_column(Text)
-    original_title: Mapped[str | None] = mapped_column(Text)
-    sort_title: Mapped[str | None] = mapped_column(Text)
-    year: Mapped[int | None] = mapped_column(Integer)
-    premiered: Mapped[str | None] = mapped_column(String(10))
-    plot: Mapped[str | None] = mapped_column(Text)
+    # title, original_title, sort_title, year, premiered, plot, title_source: _Titled
     outline: Mapped[str | None] = mapped_column(Text)
     tagline: Mapped[str | None] = mapped_column(Text)
     runtime: Mapped[int | None] = mapped_column(Integer)
@@ -166,23 +248,8 @@ class Movie(_Locks, Base):
     landscape_id: Mapped[int | None] = mapped_column(Integer)
     keyart_id: Mapped[int | None] = mapped_column(Integer)
     trailer_id: Mapped[int | None] = mapped_column(Integer)
-    provider_match: Mapped[str | None] = mapped_column(String(16))  # nfo | folder | imdb | search | none
-    enriched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    enrichment_error: Mapped[str | None] = mapped_column(Text)
-    title_source: Mapped[str] = mapped_column(String(16), default="folder")  # nfo | folder
-
-    container: Mapped[str | None] = mapped_column(String(32))
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
-    file_size: Mapped[int | None] = mapped_column(BigInteger)
-
-    # Names, sizes and mtimes of the folder's entries at the last scan: equal means the rescan can skip it.
-    fingerprint: Mapped[str | None] = mapped_column(String(64))
-    # Hash of everything the scan recorded: equal hashes mean "unchanged" (neither new nor updated).
-    content_hash: Mapped[str | None] = mapped_column(String(64))
-    scan_errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    last_scan_job_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # provider_match, enriched_at, enrichment_error: _Enriched; container, duration_seconds, file_size: _MediaFile;
+    # fingerprint, content_hash, scan_errors, last_scan_job_id, created_at, updated_at: _ScannedFolder
 
     streams: Mapped[list[Stream]] = relationship(cascade="all, delete-orphan", order_by="Stream.position")
     images: Mapped[list[Image]] = relationship(cascade="all, delete-orphan", order_by="Image.source_path")
@@ -190,12 +257,10 @@ class Movie(_Locks, Base):
     subtitles: Mapped[list[Subtitle]] = relationship(cascade="all, delete-orphan", order_by="Subtitle.source_path")
 
 
-class Stream(Base):
-    __tablename__ = "streams"
-    __table_args__ = (Index("idx_streams_movie", "movie_id"),)
+class _StreamColumns:
+    """One video, audio or subtitle stream of a movie's main video or an episode's file."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # video | audio | subtitle
     codec: Mapped[str | None] = mapped_column(String(64))
@@ -209,6 +274,13 @@ class Stream(Base):
     default: Mapped[bool] = mapped_column(Boolean, default=False)
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str | None] = mapped_column(Text)
+
+
+class Stream(_StreamColumns, Base):
+    __tablename__ = "streams"
+    __table_args__ = (Index("idx_streams_movie", "movie_id"),)
+
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
 
 
 class CachedFileMixin:
@@ -241,16 +313,21 @@ class Trailer(CachedFileMixin, Base):
     movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
 
 
-class Subtitle(CachedFileMixin, Base):
-    __tablename__ = "subtitles"
-    __table_args__ = (Index("uq_subtitles_movie_source", "movie_id", "source_path", unique=True),)
+class _SubtitleColumns:
+    """A subtitle file's language and flags (as written in its name) and its format (the extension)."""
 
-    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
     language: Mapped[str | None] = mapped_column(String(16))
     format: Mapped[str] = mapped_column(String(8))
     forced: Mapped[bool] = mapped_column(Boolean, default=False)
     sdh: Mapped[bool] = mapped_column(Boolean, default=False)
     default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Subtitle(CachedFileMixin, _SubtitleColumns, Base):
+    __tablename__ = "subtitles"
+    __table_args__ = (Index("uq_subtitles_movie_source", "movie_id", "source_path", unique=True),)
+
+    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
 
 
 class AssetCandidate(CachedFileMixin, Base):
@@ -288,6 +365,131 @@ class ProviderDetails(Base):
     provider_id: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Series(_SeriesColumns, _Titled, _Enriched, _ScannedFolder, Base):
+    """A series folder of a TV library. State as movies: discovered | enriched | unmatched | enrichment_failed |
+    missing. Artwork choices (`<type>_id`, SERIES_ARTWORK_TYPES) and locks come from _SeriesColumns."""
+
+    __tablename__ = "series"
+    __table_args__ = (Index("uq_series_library_directory", "library_id", "directory", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    directory: Mapped[str] = mapped_column(Text)  # relative to the library root
+    state: Mapped[str] = mapped_column(String(32), default="discovered")
+    studios: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    genres: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    actors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    imdb_id: Mapped[str | None] = mapped_column(String(16))
+    tmdb_id: Mapped[int | None] = mapped_column(Integer)
+    tvdb_id: Mapped[int | None] = mapped_column(Integer)
+    unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+
+    seasons: Mapped[list[Season]] = relationship(cascade="all, delete-orphan", order_by="Season.number")
+    episodes: Mapped[list[Episode]] = relationship(
+        cascade="all, delete-orphan", order_by="[Episode.season_number, Episode.episode_number, Episode.file_path]"
+    )
+    assets: Mapped[list[TvAsset]] = relationship(cascade="all, delete-orphan", order_by="TvAsset.source_path")
+
+
+class Season(_SeasonColumns, Base):
+    """A season of a series: from a season folder, a seasonNN-*.jpg image or its episodes' numbers (0: specials).
+    Kept when its episodes disappear, so what a user set on it stays."""
+
+    __tablename__ = "seasons"
+    __table_args__ = (Index("uq_seasons_series_number", "series_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    folder: Mapped[str | None] = mapped_column(Text)  # relative to the library root; None without a season folder
+    title: Mapped[str | None] = mapped_column(Text)
+    plot: Mapped[str | None] = mapped_column(Text)
+
+
+class Episode(_EpisodeLocks, _MediaFile, Base):
+    """One episode of a series. A multi-episode file ("S01E01E02") has a row per episode number, all with the same
+    file_path and file_episodes.
+
+    Keys: an episode with a number is keyed by (series, season_number, episode_number). A file named by air date
+    or absolute number only has no episode number (NULLs never collide in a unique index): it is keyed by
+    (series, file_path) instead, through a partial unique index over the rows without an episode number.
+    season_number and episode_number are the file's own numbers as scanned, never rewritten by a provider, so the
+    next scan finds the same row. Episodes gone from disk are kept with the state "missing".
+    """
+
+    __tablename__ = "episodes"
+    __table_args__ = (
+        Index("uq_episodes_series_number", "series_id", "season_number", "episode_number", unique=True),
+        Index(
+            "uq_episodes_series_unnumbered_file",
+            "series_id",
+            "file_path",
+            unique=True,
+            sqlite_where=text("episode_number IS NULL"),
+            postgresql_where=text("episode_number IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    season_number: Mapped[int | None] = mapped_column(Integer)  # None for air-date/absolute files without a season
+    episode_number: Mapped[int | None] = mapped_column(Integer)  # None for air-date/absolute files
+    file_path: Mapped[str] = mapped_column(Text)  # relative to the library root
+    file_episodes: Mapped[list[Any]] = mapped_column(JSON, default=list)  # every number of the file: [1, 2] for E01E02
+    air_date: Mapped[str | None] = mapped_column(String(10))  # "YYYY-MM-DD"
+    absolute_number: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    plot: Mapped[str | None] = mapped_column(Text)
+    unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+    state: Mapped[str] = mapped_column(String(32), default="discovered")  # discovered | missing (| enriched ...)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    last_scan_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    streams: Mapped[list[EpisodeStream]] = relationship(cascade="all, delete-orphan", order_by="EpisodeStream.position")
+
+
+class EpisodeStream(_StreamColumns, Base):
+    __tablename__ = "episode_streams"
+    __table_args__ = (Index("idx_episode_streams_episode", "episode_id"),)
+
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+
+
+class TvAsset(CachedFileMixin, _SubtitleColumns, Base):
+    """A local file of a series folder: series artwork and trailers, season images, episode thumbs and subtitles.
+
+    Owned by the episode when episode_id is set, else by the season when season_id is set, else by the series;
+    cached as <cache>/episode|season|series/<owner id>/... Keyed by (series, source path): a file is one asset. The
+    thumb and subtitles of a multi-episode file belong to its first episode row.
+    """
+
+    __tablename__ = "tv_assets"
+    __table_args__ = (
+        Index("uq_tv_assets_series_source", "series_id", "source_path", unique=True),
+        Index("idx_tv_assets_season", "season_id"),
+        Index("idx_tv_assets_episode", "episode_id"),
+    )
+
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    season_id: Mapped[int | None] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    asset_type: Mapped[str] = mapped_column(String(16))  # poster | fanart | ... | thumb | trailer | subtitle
+    # format (the extension) for every file; language, forced, sdh, default for subtitles only.
+
+    @property
+    def owner(self) -> tuple[str, int]:
+        """The cache's entity type and id: ("episode", id), ("season", id) or ("series", id)."""
+        if self.episode_id is not None:
+            return "episode", self.episode_id
+        if self.season_id is not None:
+            return "season", self.season_id
+        return "series", self.series_id
 
 
 ASSET_TABLES: dict[str, type[Image] | type[Trailer] | type[Subtitle]] = {
