@@ -18,7 +18,8 @@ from reelscan.db.session import session_scope
 class PendingAsset:
     model: repository.AssetModel
     asset_id: int
-    movie_id: int
+    entity_type: str  # movie | series | season | episode: the cache folder <cache>/<entity_type>/<entity_id>/
+    entity_id: int
     asset_type: str
     source_path: str  # relative to the library root (absolute for provider downloads)
 
@@ -30,10 +31,13 @@ class CacheOutcome:
     error: CacheError | None = None
 
 
-def pending_assets(session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = ()) -> list[PendingAsset]:
+def pending_assets(
+    session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = (), series_ids: Sequence[int] = ()
+) -> list[PendingAsset]:
+    """The uncached assets of these movies, provider candidates and series (with their seasons and episodes)."""
     return [
-        PendingAsset(type(row), row.id, row.movie_id, repository.asset_type_of(row), row.source_path)
-        for row in repository.uncached_assets(session, movie_ids, candidate_ids)
+        PendingAsset(type(row), row.id, *repository.asset_owner(row), repository.asset_type_of(row), row.source_path)
+        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids)
     ]
 
 
@@ -54,8 +58,8 @@ def cache_pending_assets(
         try:
             stored = store.store(
                 root / asset.source_path,
-                entity_type="movie",
-                entity_id=asset.movie_id,
+                entity_type=asset.entity_type,
+                entity_id=asset.entity_id,
                 asset_type=asset.asset_type,
                 sync_folder=False,
             )

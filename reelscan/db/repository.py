@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,25 +16,37 @@ from sqlalchemy.orm import Session
 from reelscan.db.models import (
     ACTIVE_SCAN_STATUSES,
     AssetCandidate,
+    Episode,
+    EpisodeStream,
     Image,
     Library,
     Movie,
     ScanDirectory,
     ScanJob,
+    Season,
+    Series,
     Stream,
     Subtitle,
     Trailer,
+    TvAsset,
     utcnow,
 )
 from reelscan.library.assets import LocalAsset
 from reelscan.library.discovery import DiscoveredDirectory
+from reelscan.library.media_info import MediaInfo
+from reelscan.library.nfo import Actor
 from reelscan.library.scanner import DirectoryScan
+from reelscan.library.series_scanner import EpisodeScan, SeriesScan
+from reelscan.library.tv_nfo import EpisodeNfo
 
-AssetRow = Image | Trailer | Subtitle | AssetCandidate
+AssetRow = Image | Trailer | Subtitle | AssetCandidate | TvAsset
 # Whether a cached file is still in place: (relative cache path, expected size) -> bool; CacheStore.exists fits.
 CacheCheck = Callable[[str, int | None], bool]
-AssetModel = type[Image] | type[Trailer] | type[Subtitle] | type[AssetCandidate]
-ASSET_MODELS: tuple[AssetModel, ...] = (Image, Trailer, Subtitle)
+MovieAssetModel = type[Image] | type[Trailer] | type[Subtitle]
+AssetModel = MovieAssetModel | type[AssetCandidate] | type[TvAsset]
+# Rows a scan inserts or updates from what it read, by content hash.
+ScannedRow = TypeVar("ScannedRow", Movie, Series, Episode)
+ASSET_MODELS: tuple[MovieAssetModel, ...] = (Image, Trailer, Subtitle)
 
 
 # --- libraries and scan jobs -------------------------------------------------------------------------------------
@@ -99,14 +111,23 @@ def replace_scan_directories(
     return count
 
 
-def plan_rescan(session: Session, scan_job_id: int, library_id: int, *, complete: bool, force: bool) -> tuple[int, int]:
-    """Mark directories whose fingerprint matches their movie's as unchanged (no child is started for them),
-    and movies whose directory is gone as missing (kept, not deleted). Returns (unchanged, newly missing)."""
+def plan_rescan(
+    session: Session,
+    scan_job_id: int,
+    library_id: int,
+    *,
+    complete: bool,
+    force: bool,
+    model: type[Movie] | type[Series] = Movie,
+) -> tuple[int, int]:
+    """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
+    child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
+    (unchanged, newly missing)."""
     known = {
         directory: (movie_id, fingerprint)
         for movie_id, directory, fingerprint in session.execute(
-            select(Movie.id, Movie.directory, Movie.fingerprint).where(
-                Movie.library_id == library_id, Movie.state != "missing"
+            select(model.id, model.directory, model.fingerprint).where(
+                model.library_id == library_id, model.state != "missing"
             )
         )
     }
@@ -127,13 +148,13 @@ def plan_rescan(session: Session, scan_job_id: int, library_id: int, *, complete
             update(ScanDirectory).where(ScanDirectory.id.in_([c["row_id"] for c in chunk])).values(outcome="unchanged")
         )
         session.execute(
-            update(Movie).where(Movie.id.in_([c["movie_id"] for c in chunk])).values(last_scan_job_id=scan_job_id)
+            update(model).where(model.id.in_([c["movie_id"] for c in chunk])).values(last_scan_job_id=scan_job_id)
         )
     missing = [movie_id for directory, (movie_id, _) in known.items() if directory not in found] if complete else []
     for start in range(0, len(missing), 1000):
         session.execute(
-            update(Movie)
-            .where(Movie.id.in_(missing[start : start + 1000]))
+            update(model)
+            .where(model.id.in_(missing[start : start + 1000]))
             .values(state="missing", updated_at=utcnow())
         )
     return len(unchanged), len(missing)
@@ -183,14 +204,33 @@ def pending_directories_by_path(session: Session, scan_job_id: int, paths: Seque
 
 @dataclass(frozen=True)
 class RecordedDirectory:
-    outcome: str  # new | updated | unchanged | error
+    """What recording one directory did: a movie folder's movie, or a series folder's series and episodes."""
+
+    outcome: str  # new | updated | unchanged | error (of the movie, or of the series)
     movie_id: int | None
     assets_to_cache: int
     errors: list[str]
+    series_id: int | None = None
+    episodes_found: int = 0  # episode rows of the folder's files (a multi-episode file counts each episode)
+    episodes_new: int = 0
+    episodes_updated: int = 0
+    episodes_missing: int = 0  # episodes of the series no longer on disk, newly marked missing
+    unmatched: int = 0  # video files no episode rule matched (each also one of errors)
 
 
 def _recorded(row: ScanDirectory) -> RecordedDirectory:
-    return RecordedDirectory(row.outcome, row.movie_id, row.assets_queued, list(row.errors or []))
+    return RecordedDirectory(
+        row.outcome,
+        row.movie_id,
+        row.assets_queued,
+        list(row.errors or []),
+        series_id=row.series_id,
+        episodes_found=row.episodes_found or 0,
+        episodes_new=row.episodes_new or 0,
+        episodes_updated=row.episodes_updated or 0,
+        episodes_missing=row.episodes_missing or 0,
+        unmatched=row.unmatched or 0,
+    )
 
 
 def _scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDirectory:
@@ -251,16 +291,27 @@ def _movie_values(scan: DirectoryScan) -> dict[str, Any]:
         "countries": list(nfo.countries) if nfo else [],
         "directors": list(nfo.directors) if nfo else [],
         "credits": list(nfo.credits) if nfo else [],
-        "actors": [{"name": a.name, "role": a.role, "order": a.order} for a in (nfo.actors if nfo else [])],
+        "actors": _actors(nfo.actors if nfo else []),
         "set_name": nfo.set_name if nfo else None,
         "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
-        "container": media.container if media else None,
-        "duration_seconds": media.duration_seconds if media else None,
-        "file_size": media.file_size if media and media.file_size else scan.main.size or None,
+        **_media_values(media, scan.main.size),
     }
 
 
-def _asset_key(scan: DirectoryScan, asset: LocalAsset) -> dict[str, Any]:
+def _actors(actors: Iterable[Actor]) -> list[dict[str, Any]]:
+    return [{"name": a.name, "role": a.role, "order": a.order} for a in actors]
+
+
+def _media_values(media: MediaInfo | None, size: int) -> dict[str, Any]:
+    """Container, duration and size of a video file (the size from the directory listing when media info has none)."""
+    return {
+        "container": media.container if media else None,
+        "duration_seconds": media.duration_seconds if media else None,
+        "file_size": media.file_size if media and media.file_size else size or None,
+    }
+
+
+def _asset_key(scan: DirectoryScan | SeriesScan, asset: LocalAsset) -> dict[str, Any]:
     return {
         "type": asset.asset_type,
         "path": scan.relative(asset.path),
@@ -273,8 +324,8 @@ def _asset_key(scan: DirectoryScan, asset: LocalAsset) -> dict[str, Any]:
     }
 
 
-def _content_hash(values: dict[str, Any], streams: list[dict[str, Any]], assets: list[dict[str, Any]]) -> str:
-    blob = json.dumps([values, streams, assets], sort_keys=True, default=str)
+def _content_hash(*parts: Any) -> str:
+    blob = json.dumps(list(parts), sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -314,20 +365,67 @@ def _sync_assets(
                 session.add(row)
             else:
                 row = found
-            if row.file_size != asset.size or row.mtime_ns != asset.mtime_ns:
-                row.file_size, row.mtime_ns = asset.size, asset.mtime_ns
-                row.sha256 = row.cache_path = row.cached_at = row.cache_error = None
-            elif row.cache_path and not cache_exists(row.cache_path, row.file_size):
-                row.cache_path = row.cached_at = None
             if isinstance(row, Image):
                 row.image_type = asset.asset_type
             elif isinstance(row, Subtitle):
-                row.language, row.forced, row.sdh, row.default = asset.language, asset.forced, asset.sdh, asset.default
-                row.format = asset.format
-            if row.cache_path is None:
-                row.cache_error = None
-                to_cache += 1
+                _set_subtitle_columns(row, asset)
+            to_cache += _needs_caching(row, asset, cache_exists)
     return to_cache
+
+
+def _set_subtitle_columns(row: Subtitle | TvAsset, asset: LocalAsset) -> None:
+    row.language, row.forced, row.sdh, row.default = asset.language, asset.forced, asset.sdh, asset.default
+    row.format = asset.format
+
+
+def _needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -> bool:
+    """Forget the cached copy of a file that changed (or whose copy is gone); True when the file needs caching."""
+    if row.file_size != asset.size or row.mtime_ns != asset.mtime_ns:
+        row.file_size, row.mtime_ns = asset.size, asset.mtime_ns
+        row.sha256 = row.cache_path = row.cached_at = row.cache_error = None
+    elif row.cache_path and not cache_exists(row.cache_path, row.file_size):
+        row.cache_path = row.cached_at = None
+    if row.cache_path is None:
+        row.cache_error = None
+        return True
+    return False
+
+
+def is_locked(row: object, field: str) -> bool:
+    """Whether a user locked this field (`<field>_locked`); fields without a lock column are never locked."""
+    return bool(getattr(row, f"{field}_locked", False))
+
+
+# Values that follow another field's lock: a locked title keeps where it came from too.
+_LOCKED_WITH = {"title_source": "title"}
+
+
+def _upsert_scanned(
+    session: Session,
+    model: type[ScannedRow],
+    found: ScannedRow | None,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    content_hash: str,
+    *,
+    honour_locks: bool = True,
+) -> tuple[ScannedRow, str]:
+    """Insert a row for what a scan read, or update the found one: "new", "updated" (its content hash changed, or
+    it was missing and is back: discovered again) or "unchanged". With honour_locks, locked fields are kept."""
+    if found is None:
+        row = model(**keys, **values, state="discovered", content_hash=content_hash)
+        session.add(row)
+        return row, "new"
+    if found.content_hash == content_hash and found.state != "missing":
+        return found, "unchanged"
+    for key, value in values.items():
+        if not (honour_locks and is_locked(found, _LOCKED_WITH.get(key, key))):
+            setattr(found, key, value)
+    found.content_hash = content_hash
+    found.updated_at = utcnow()
+    if found.state == "missing":
+        found.state = "discovered"
+    return found, "updated"
 
 
 def record_directory_scan(
@@ -349,26 +447,15 @@ def record_directory_scan(
     asset_keys = sorted((_asset_key(scan, a) for a in scan.assets), key=lambda a: (a["type"], a["path"]))
     content_hash = _content_hash(values, streams, asset_keys)
 
-    movie = session.scalars(
+    found = session.scalars(
         select(Movie).where(Movie.library_id == library_id, Movie.directory == scan.relative_dir)
     ).one_or_none()
-    if movie is None:
-        outcome = "new"
-        movie = Movie(library_id=library_id, directory=scan.relative_dir, state="discovered", **values)
-        session.add(movie)
-        session.flush()
-    elif movie.content_hash != content_hash or movie.state == "missing":
-        outcome = "updated"
-        for key, value in values.items():
-            setattr(movie, key, value)
-        movie.updated_at = utcnow()
-        if movie.state == "missing":
-            movie.state = "discovered"
-    else:
-        outcome = "unchanged"
+    keys = {"library_id": library_id, "directory": scan.relative_dir}
+    # A movie scan rewrites every field it reads, locked or not (enrichment is what honours movie locks).
+    movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash, honour_locks=False)
+    session.flush()
 
     if outcome != "unchanged":
-        movie.content_hash = content_hash
         if outcome == "updated":
             session.execute(delete(Stream).where(Stream.movie_id == movie.id))
         if streams:
@@ -386,6 +473,236 @@ def record_directory_scan(
     row.assets_queued = to_cache
     row.errors = list(scan.errors) or None
     return RecordedDirectory(outcome, movie.id, to_cache, list(scan.errors))
+
+
+# --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _WantedEpisode:
+    """One episode row a series scan found: its natural key, values, streams and the file's assets."""
+
+    key: tuple[Any, ...]
+    values: dict[str, Any]
+    streams: list[dict[str, Any]]
+    assets: list[LocalAsset]  # the file's thumb and subtitles, on the file's first episode row only
+    content_hash: str
+
+
+def _episode_key(season: int | None, number: int | None, file_path: str) -> tuple[Any, ...]:
+    """Numbered episodes by (season, number); air-date and absolute-number files by their path (see Episode)."""
+    return ("number", season, number) if number is not None else ("file", file_path)
+
+
+def _episode_nfo(episode: EpisodeScan, index: int, number: int | None) -> EpisodeNfo | None:
+    """The <episodedetails> of one episode of a file: the one with its number, else the one in its position."""
+    for nfo in episode.nfo:
+        if number is not None and nfo.episode == number and nfo.season in (None, episode.season):
+            return nfo
+    return episode.nfo[index] if index < len(episode.nfo) else None
+
+
+def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: int | None) -> dict[str, Any]:
+    nfo = _episode_nfo(episode, index, number)
+    return {
+        "season_number": episode.season,
+        "episode_number": number,
+        "file_path": episode.relative_path,
+        "file_episodes": list(episode.episodes),
+        "air_date": (nfo.aired if nfo else None) or episode.air_date,
+        "absolute_number": episode.absolute,
+        "title": nfo.title if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
+        "nfo_path": scan.relative(episode.nfo_path) if episode.nfo_path else None,
+        **_media_values(episode.media, episode.size),
+    }
+
+
+def _wanted_episodes(scan: SeriesScan, errors: list[str]) -> list[_WantedEpisode]:
+    """An episode row per episode number of each file; a number a second file claims again is an error."""
+    wanted: dict[tuple[Any, ...], _WantedEpisode] = {}
+    for episode in scan.episodes:
+        streams = episode.media.stream_rows() if episode.media else []
+        assets = [a for a in (episode.thumb, *episode.subtitles) if a is not None]
+        for index, number in enumerate(episode.episodes or (None,)):
+            key = _episode_key(episode.season, number, episode.relative_path)
+            if key in wanted:
+                first = wanted[key].values["file_path"]
+                errors.append(
+                    f"duplicate episode S{episode.season:02d}E{number:02d}: {episode.relative_path} ({first})"
+                )
+                continue
+            values = _episode_values(scan, episode, index, number)
+            keys = [_asset_key(scan, a) for a in assets]
+            wanted[key] = _WantedEpisode(key, values, streams, assets, _content_hash(values, streams, keys))
+            assets = []
+    return list(wanted.values())
+
+
+def _series_values(scan: SeriesScan) -> dict[str, Any]:
+    nfo = scan.nfo
+    return {
+        "title": scan.title,
+        "title_source": scan.title_source,
+        "original_title": nfo.original_title if nfo else None,
+        "year": scan.year,
+        "premiered": nfo.premiered if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "studios": list(nfo.studios) if nfo else [],
+        "genres": list(nfo.genres) if nfo else [],
+        "actors": _actors(nfo.actors if nfo else []),
+        "imdb_id": scan.imdb_id,
+        "tmdb_id": scan.tmdb_id,
+        "tvdb_id": scan.tvdb_id,
+        "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
+        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
+    }
+
+
+def _sync_seasons(session: Session, series: Series, scan: SeriesScan) -> dict[int, int]:
+    """Upsert the scanned seasons by number (seasons no longer seen are kept); their ids by number."""
+    seasons = {row.number: row for row in session.scalars(select(Season).where(Season.series_id == series.id))}
+    for scanned in scan.seasons:
+        season = seasons.get(scanned.number)
+        if season is None:
+            season = seasons[scanned.number] = Season(series_id=series.id, number=scanned.number)
+            session.add(season)
+        season.folder = scanned.folder
+    session.flush()
+    return {number: season.id for number, season in seasons.items()}
+
+
+@dataclass
+class _EpisodeCounts:
+    new: int = 0
+    updated: int = 0
+    missing: int = 0
+
+
+def _sync_episodes(
+    session: Session, series: Series, wanted: list[_WantedEpisode], scan_job_id: int
+) -> tuple[dict[tuple[Any, ...], int], _EpisodeCounts]:
+    """Upsert the episodes by natural key, replace the streams of changed ones, mark the ones gone as missing.
+    Returns the episode ids by key and the counts."""
+    existing = {
+        _episode_key(row.season_number, row.episode_number, row.file_path): row
+        for row in session.scalars(select(Episode).where(Episode.series_id == series.id))
+    }
+    counts = _EpisodeCounts()
+    changed: list[tuple[Episode, _WantedEpisode]] = []
+    kept: dict[tuple[Any, ...], Episode] = {}
+    for episode in wanted:
+        found = existing.pop(episode.key, None)
+        keys = {"series_id": series.id}
+        row, outcome = _upsert_scanned(session, Episode, found, keys, episode.values, episode.content_hash)
+        row.last_scan_job_id = scan_job_id
+        kept[episode.key] = row
+        if outcome != "unchanged":
+            changed.append((row, episode))
+            counts.new += outcome == "new"
+            counts.updated += outcome == "updated"
+    for row in existing.values():
+        if row.state != "missing":
+            row.state, row.updated_at = "missing", utcnow()
+            counts.missing += 1
+    session.flush()
+    if changed:
+        session.execute(delete(EpisodeStream).where(EpisodeStream.episode_id.in_([row.id for row, _ in changed])))
+        streams = [
+            {"episode_id": row.id, "position": i, **_stream_columns(s)}
+            for row, episode in changed
+            for i, s in enumerate(episode.streams)
+        ]
+        if streams:
+            session.execute(insert(EpisodeStream), streams)
+    return {key: row.id for key, row in kept.items()}, counts
+
+
+def _sync_tv_assets(
+    session: Session,
+    series: Series,
+    wanted: dict[str, tuple[int | None, int | None, LocalAsset]],
+    cache_exists: CacheCheck,
+) -> int:
+    """Upsert a series folder's assets by source path (owners by season and episode id); return how many need
+    caching."""
+    existing = {row.source_path: row for row in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id))}
+    to_cache = 0
+    for source_path, old in existing.items():
+        if source_path not in wanted:
+            session.delete(old)
+    for source_path, (season_id, episode_id, asset) in wanted.items():
+        row = existing.get(source_path)
+        if row is None:
+            row = TvAsset(series_id=series.id, source_path=source_path, file_size=asset.size, mtime_ns=asset.mtime_ns)
+            session.add(row)
+        row.season_id, row.episode_id, row.asset_type = season_id, episode_id, asset.asset_type
+        _set_subtitle_columns(row, asset)
+        to_cache += _needs_caching(row, asset, cache_exists)
+    return to_cache
+
+
+def record_series_scan(
+    session: Session,
+    *,
+    scan_job_id: int,
+    seq: int,
+    library_id: int,
+    scan: SeriesScan,
+    cache_exists: CacheCheck,
+) -> RecordedDirectory:
+    """Upsert the series of one series folder (keyed by library + directory), its seasons (by number), episodes
+    (by natural key, see Episode; gone ones marked missing), their streams and every asset of the folder.
+
+    Once per (scan_job_id, seq) like record_directory_scan: a retry returns what the first attempt stored.
+    Unmatched video files are recorded as errors ("unmatched episode file: <path>"). Locked fields are kept.
+    """
+    row = _scan_directory_row(session, scan_job_id, seq)
+    if row.outcome != "pending":
+        return _recorded(row)
+
+    errors = [*scan.errors, *(f"unmatched episode file: {path}" for path in scan.unmatched)]
+    episodes = _wanted_episodes(scan, errors)
+    values = _series_values(scan)
+    seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
+    folder_assets = [
+        _asset_key(scan, a) for a in [*scan.assets, *(a for season in scan.seasons for a in season.assets)]
+    ]
+    episode_hashes = sorted(e.content_hash for e in episodes)
+    content_hash = _content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
+
+    found = session.scalars(
+        select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
+    ).one_or_none()
+    keys = {"library_id": library_id, "directory": scan.relative_dir}
+    series, outcome = _upsert_scanned(session, Series, found, keys, values, content_hash)
+    session.flush()
+
+    season_ids = _sync_seasons(session, series, scan)
+    episode_ids, counts = _sync_episodes(session, series, episodes, scan_job_id)
+    wanted_assets: dict[str, tuple[int | None, int | None, LocalAsset]] = {}
+    for asset in scan.assets:
+        wanted_assets.setdefault(scan.relative(asset.path), (None, None, asset))
+    for season in scan.seasons:
+        for asset in season.assets:
+            wanted_assets.setdefault(scan.relative(asset.path), (season_ids[season.number], None, asset))
+    for episode in episodes:
+        for asset in episode.assets:
+            wanted_assets.setdefault(scan.relative(asset.path), (None, episode_ids[episode.key], asset))
+    to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists)
+    series.scan_errors = errors
+    series.last_scan_job_id = scan_job_id
+    series.fingerprint = row.fingerprint
+
+    row.outcome = outcome
+    row.series_id = series.id
+    row.assets_queued = to_cache
+    row.errors = errors or None
+    row.episodes_found = len(episodes)
+    row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
+    row.unmatched = len(scan.unmatched)
+    return _recorded(row)
 
 
 _STREAM_COLUMNS = (
@@ -418,8 +735,11 @@ def _asset_rows(session: Session, query: Any) -> list[AssetRow]:
     return cast("list[AssetRow]", list(session.scalars(query)))
 
 
-def uncached_assets(session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = ()) -> list[AssetRow]:
-    """Local assets of these movies and downloaded provider candidates that are not cached yet."""
+def uncached_assets(
+    session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = (), series_ids: Sequence[int] = ()
+) -> list[AssetRow]:
+    """Local assets of these movies and series (with their seasons' and episodes') and downloaded provider
+    candidates that are not cached yet."""
     rows: list[AssetRow] = []
     if movie_ids:
         for model in ASSET_MODELS:
@@ -428,11 +748,19 @@ def uncached_assets(session: Session, movie_ids: Sequence[int], candidate_ids: S
     if candidate_ids:
         query = select(AssetCandidate).where(AssetCandidate.id.in_(candidate_ids), AssetCandidate.cache_path.is_(None))
         rows.extend(_asset_rows(session, query.order_by(AssetCandidate.id)))
+    if series_ids:
+        query = select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_path.is_(None))
+        rows.extend(_asset_rows(session, query.order_by(TvAsset.id)))
     return rows
 
 
+def asset_owner(row: AssetRow) -> tuple[str, int]:
+    """The cache's entity type and id of an asset: ("movie", id), or ("series"|"season"|"episode", id)."""
+    return row.owner if isinstance(row, TvAsset) else ("movie", row.movie_id)
+
+
 def asset_type_of(row: AssetRow) -> str:
-    if isinstance(row, AssetCandidate):
+    if isinstance(row, AssetCandidate | TvAsset):
         return row.asset_type
     if isinstance(row, Image):
         return row.image_type
@@ -458,7 +786,11 @@ def mark_asset_failed(session: Session, model: AssetModel, asset_id: int, *, err
 
 
 def cache_outcome(
-    session: Session, movie_ids: Sequence[int], scan_job_id: int, candidate_ids: Sequence[int] = ()
+    session: Session,
+    movie_ids: Sequence[int],
+    scan_job_id: int,
+    candidate_ids: Sequence[int] = (),
+    series_ids: Sequence[int] = (),
 ) -> tuple[dict[str, int], int, list[str]]:
     """Assets of this batch cached in this scan (by type), and those given up (count, first messages)."""
     by_type: dict[str, int] = {}
@@ -473,6 +805,10 @@ def cache_outcome(
             AssetCandidate.id.in_(candidate_ids), AssetCandidate.cache_scan_job_id == scan_job_id
         )
     )
+    if series_ids:
+        queries.append(
+            select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_scan_job_id == scan_job_id)
+        )
     for query in queries:
         for row in _asset_rows(session, query):
             if row.cache_path is not None:
@@ -495,3 +831,7 @@ def write_scan_projection(session: Session, scan_job_id: int, values: dict[str, 
 
 def count_movies(session: Session, library_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Movie).where(Movie.library_id == library_id)) or 0
+
+
+def count_series(session: Session, library_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Series).where(Series.library_id == library_id)) or 0
