@@ -1,18 +1,33 @@
-"""Read models: what the CLI and the API show of movies and their assets."""
+"""Read models: what the CLI and the API show of movies, series and their assets."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from reelscan.db.models import Image, Library, Movie, ScanDirectory, ScanJob, Stream, Subtitle, Trailer
+from reelscan.db.models import (
+    Episode,
+    EpisodeStream,
+    Image,
+    Library,
+    Movie,
+    ScanDirectory,
+    ScanJob,
+    Series,
+    Stream,
+    Subtitle,
+    Trailer,
+    TvAsset,
+)
 
 
-def _asset(row: Image | Trailer | Subtitle) -> dict[str, Any]:
+def _asset(row: Image | Trailer | Subtitle | TvAsset) -> dict[str, Any]:
     if isinstance(row, Image):
         kind = row.image_type
+    elif isinstance(row, TvAsset):
+        kind = row.asset_type
     elif isinstance(row, Trailer):
         kind = "trailer"
     else:
@@ -24,14 +39,14 @@ def _asset(row: Image | Trailer | Subtitle) -> dict[str, Any]:
         "cachePath": row.cache_path,
         "sha256": row.sha256,
     }
-    if isinstance(row, Subtitle):
+    if isinstance(row, Subtitle | TvAsset) and kind == "subtitle":
         item.update(language=row.language, forced=row.forced, sdh=row.sdh, default=row.default, format=row.format)
     if row.cache_error:
         item["cacheError"] = row.cache_error
     return item
 
 
-def _stream(row: Stream) -> dict[str, Any]:
+def _stream(row: Stream | EpisodeStream) -> dict[str, Any]:
     keys = ("kind", "codec", "language", "width", "height", "frame_rate", "bit_depth", "hdr_format", "channels")
     item = {key: getattr(row, key) for key in keys}
     item.update(default=row.default, forced=row.forced, title=row.title)
@@ -167,3 +182,140 @@ def scan_errors(session: Session, scan_job_id: int, limit: int = 500) -> list[di
         for seq, path, outcome, movie_id, errors in rows
         if errors
     ]
+
+
+# --- TV libraries -----------------------------------------------------------------------------------------------
+
+
+def _sorted_assets(rows: list[TvAsset]) -> list[dict[str, Any]]:
+    return sorted((_asset(a) for a in rows), key=lambda a: (a["type"], a["path"]))
+
+
+def _episode_counts(session: Session, series_ids: list[int]) -> dict[int, dict[int | None, tuple[int, int]]]:
+    """(episodes on disk, episodes missing) by series id and season number."""
+    missing = func.sum(case((Episode.state == "missing", 1), else_=0))
+    rows = session.execute(
+        select(Episode.series_id, Episode.season_number, func.count(), missing)
+        .where(Episode.series_id.in_(series_ids))
+        .group_by(Episode.series_id, Episode.season_number)
+    ).all()
+    counts: dict[int, dict[int | None, tuple[int, int]]] = {}
+    for series_id, season, total, gone in rows:
+        counts.setdefault(series_id, {})[season] = (int(total) - int(gone or 0), int(gone or 0))
+    return counts
+
+
+def series_view(series: Series, counts: dict[int | None, tuple[int, int]]) -> dict[str, Any]:
+    """A series with its seasons and episode counts (numbers of episodes on disk; missing ones apart)."""
+    seasons = [
+        {
+            "id": season.id,
+            "number": season.number,
+            "folder": season.folder,
+            "title": season.title,
+            "plot": season.plot,
+            "episodes": counts.get(season.number, (0, 0))[0],
+            "missingEpisodes": counts.get(season.number, (0, 0))[1],
+        }
+        for season in series.seasons
+    ]
+    return {
+        "id": series.id,
+        "libraryId": series.library_id,
+        "title": series.title,
+        "originalTitle": series.original_title,
+        "year": series.year,
+        "premiered": series.premiered,
+        "imdbId": series.imdb_id,
+        "tmdbId": series.tmdb_id,
+        "tvdbId": series.tvdb_id,
+        "directory": series.directory,
+        "state": series.state,
+        "titleSource": series.title_source,
+        "nfo": series.nfo_path,
+        "plot": series.plot,
+        "genres": series.genres,
+        "studios": series.studios,
+        "actors": series.actors,
+        "seasons": seasons,
+        # Episodes of air-date or absolute-number files without a season count here but in no season.
+        "episodes": sum(present for present, _ in counts.values()),
+        "missingEpisodes": sum(gone for _, gone in counts.values()),
+        "errors": series.scan_errors,
+    }
+
+
+def list_series(
+    session: Session,
+    library_id: int | None = None,
+    *,
+    state: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Series by directory, each with its seasons and episode counts."""
+    query = select(Series).options(selectinload(Series.seasons))
+    if library_id is not None:
+        query = query.where(Series.library_id == library_id)
+    if state:
+        query = query.where(Series.state == state)
+    query = query.order_by(Series.directory).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    found = list(session.scalars(query))
+    counts = _episode_counts(session, [s.id for s in found])
+    return [series_view(s, counts.get(s.id, {})) for s in found]
+
+
+def _episode_view(episode: Episode, assets: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": episode.id,
+        "seasonNumber": episode.season_number,
+        "episodeNumber": episode.episode_number,
+        "fileEpisodes": episode.file_episodes,
+        "airDate": episode.air_date,
+        "absoluteNumber": episode.absolute_number,
+        "title": episode.title,
+        "plot": episode.plot,
+        "file": episode.file_path,
+        "nfo": episode.nfo_path,
+        "state": episode.state,
+        "container": episode.container,
+        "durationSeconds": episode.duration_seconds,
+        "fileSize": episode.file_size,
+        "streams": [_stream(s) for s in episode.streams],
+        "assets": assets,
+    }
+
+
+def series_detail(session: Session, series_id: int) -> dict[str, Any] | None:
+    """A series with its own assets, its seasons (with their assets) and every episode (with streams and assets;
+    the episodes of a multi-episode file share its thumb and subtitles)."""
+    series = session.scalars(
+        select(Series)
+        .where(Series.id == series_id)
+        .options(
+            selectinload(Series.seasons),
+            selectinload(Series.episodes).selectinload(Episode.streams),
+            selectinload(Series.assets),
+        )
+    ).one_or_none()
+    if series is None:
+        return None
+    view = series_view(series, _episode_counts(session, [series.id]).get(series.id, {}))
+    files = {e.id: e.file_path for e in series.episodes}
+    by_season: dict[int, list[TvAsset]] = {}
+    by_file: dict[str, list[TvAsset]] = {}
+    own: list[TvAsset] = []
+    for asset in series.assets:
+        if asset.episode_id is not None:
+            by_file.setdefault(files[asset.episode_id], []).append(asset)
+        elif asset.season_id is not None:
+            by_season.setdefault(asset.season_id, []).append(asset)
+        else:
+            own.append(asset)
+    view["assets"] = _sorted_assets(own)
+    for season in view["seasons"]:
+        season["assets"] = _sorted_assets(by_season.get(season["id"], []))
+    view["episodes"] = [_episode_view(e, _sorted_assets(by_file.get(e.file_path, []))) for e in series.episodes]
+    return view
