@@ -529,9 +529,8 @@ def _wanted_episodes(scan: SeriesScan, errors: list[str]) -> list[_WantedEpisode
             key = _episode_key(episode.season, number, episode.relative_path)
             if key in wanted:
                 first = wanted[key].values["file_path"]
-                errors.append(
-                    f"duplicate episode S{episode.season:02d}E{number:02d}: {episode.relative_path} ({first})"
-                )
+                label = f"S{episode.season:02d}E{number:02d}" if episode.season is not None else f"E{number:02d}"
+                errors.append(f"duplicate episode {label}: {episode.relative_path} (also {first})")
                 continue
             values = _episode_values(scan, episode, index, number)
             keys = [_asset_key(scan, a) for a in assets]
