@@ -47,8 +47,8 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup ## make bench DIRS=1000
-	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),1000)
+bench: setup ## make bench DIRS=10000 (the default)
+	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),10000)
 
 stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB)
 	$(BIN)/python starter.py down

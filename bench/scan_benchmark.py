@@ -1,6 +1,7 @@
 """Throughput of a real scan on the embedded default, next to a bare scan of the same library without Temporal.
 
-    python -m bench.scan_benchmark --directories 1000
+    python -m bench.scan_benchmark --directories 10000
+    python -m bench.scan_benchmark --directories 100000 --no-bare --skip-ffprobe   # the scale run
 
 Generates a synthetic library (tiny real video, NFO, poster, fanart and subtitle per folder; every tenth folder
 name-only), then in one run: a bare scan in one process, a bare scan with one process per core, the pipeline on a
@@ -15,6 +16,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -119,6 +121,28 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def with_children(pid: int) -> list[int]:
+    """The process and its direct children (the worker starts one sibling process per extra core)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return [pid, *children]
+
+
+def first_movie_seconds(data: Path, message: dict[str, Any]) -> float:
+    """From the first scan's start to its first movie row (what a user would see appear first)."""
+    with sqlite3.connect(data / "reelscan.db") as db:
+        (first,) = db.execute("SELECT MIN(created_at) FROM movies").fetchone()
+    started = datetime.fromisoformat(message["startedAt"])
+    created = datetime.fromisoformat(first)
+    return (created.replace(tzinfo=created.tzinfo or started.tzinfo) - started).total_seconds()
+
+
 def history_events(address: str, workflow_id: str) -> list[int]:
     """Events per run of the scan's workflow (continue-as-new makes several runs)."""
     out = subprocess.run(
@@ -141,8 +165,9 @@ def history_events(address: str, workflow_id: str) -> list[int]:
     return [int(run.get("historyLength", 0)) for run in runs]
 
 
-def pipeline_scan(root: Path, env: dict[str, str]) -> dict[str, Any]:
+def pipeline_scan(root: Path, env: dict[str, str], skip_ffprobe: bool) -> dict[str, Any]:
     command = [sys.executable, str(PROJECT / "starter.py"), "scan", str(root), "--wait", "--json", "--no-enrich"]
+    command += ["--skip-ffprobe"] if skip_ffprobe else []
     out = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=True).stdout
     message: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return message
@@ -167,15 +192,22 @@ def phase_seconds(message: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def run(count: int, keep: bool) -> None:
+def rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:9.1f} dirs/s" if seconds > 0 else "        -"
+
+
+def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | None) -> None:
     work = Path(tempfile.mkdtemp(prefix="reelscan-bench-"))
-    root = work / "library"
-    print(f"generating {count:,} directories under {root} ...", flush=True)
-    generate(root, count)
+    root = library or work / "library"
+    if library is None:
+        print(f"generating {count:,} directories under {root} ...", flush=True)
+        generate(root, count)
+    else:
+        count = sum(1 for _ in root.iterdir())
     cores = os.cpu_count() or 2
 
-    bare1 = bare_scan(root, work / "bare1", 1)
-    bare_n = bare_scan(root, work / f"bare{cores}", cores)
+    bare1 = bare_scan(root, work / "bare1", 1) if bare else 0.0
+    bare_n = bare_scan(root, work / f"bare{cores}", cores) if bare else 0.0
 
     data = work / "data"
     port, ui_port = free_port(), free_port()
@@ -188,12 +220,14 @@ def run(count: int, keep: bool) -> None:
     env.pop("REELSCAN_TEMPORAL_ADDRESS", None)
     env.pop("REELSCAN_DATABASE_URL", None)
     try:
-        full = pipeline_scan(root, env)
-        rescan = pipeline_scan(root, env)
-        worker_pid = json.loads((data / "run" / "worker.json").read_text())["pid"]
+        full = pipeline_scan(root, env, skip_ffprobe)
+        rescan = pipeline_scan(root, env, skip_ffprobe)
+        worker_pids = with_children(json.loads((data / "run" / "worker.json").read_text())["pid"])
         server_pid = json.loads((data / "run" / "temporal.json").read_text())["pid"]
-        worker_rss, server_rss = peak_rss_mb(worker_pid), peak_rss_mb(server_pid)
+        worker_rss = [peak_rss_mb(pid) for pid in worker_pids]
+        server_rss = peak_rss_mb(server_pid)
         events = history_events(f"127.0.0.1:{port}", full["workflowId"])
+        first_movie = first_movie_seconds(data, full)
     finally:
         subprocess.run(
             [sys.executable, str(PROJECT / "starter.py"), "down"],
@@ -204,23 +238,30 @@ def run(count: int, keep: bool) -> None:
         )
 
     full_t, rescan_t = phase_seconds(full), phase_seconds(rescan)
-    print(f"\nreelscan benchmark: {count:,} directories, {cores} cores")
-    print(f"  bare scan, 1 process          {bare1:8.1f} s   {count / bare1:8.1f} dirs/s")
-    print(f"  bare scan, {cores} processes        {bare_n:8.1f} s   {count / bare_n:8.1f} dirs/s")
-    print(f"  pipeline, full scan           {full_t['total']:8.1f} s   {count / full_t['total']:8.1f} dirs/s")
+    media = "media info off (--skip-ffprobe)" if skip_ffprobe else "media info on"
+    print(f"\nreelscan benchmark: {count:,} directories, {cores} cores, {media}")
+    if bare:
+        print(f"  bare scan, 1 process          {bare1:8.1f} s {rate(count, bare1)}")
+        print(f"  bare scan, {cores} processes        {bare_n:8.1f} s {rate(count, bare_n)}")
+    print(f"  pipeline, full scan           {full_t['total']:8.1f} s {rate(count, full_t['total'])}")
     for phase, seconds in full_t.items():
         if phase != "total":
-            print(f"      {phase:<26}{seconds:8.1f} s")
-    print(f"  pipeline, unchanged rescan    {rescan_t['total']:8.1f} s   {count / rescan_t['total']:8.1f} dirs/s")
-    print(f"  ratio pipeline / bare {cores}-process  {full_t['total'] / bare_n:6.2f}x")
+            print(f"      {phase:<26}{seconds:8.1f} s {rate(count, seconds)}")
+    print(f"  first movie in the database   {first_movie:8.2f} s after the scan started")
+    print(f"  pipeline, unchanged rescan    {rescan_t['total']:8.1f} s {rate(count, rescan_t['total'])}")
+    if bare:
+        print(f"  ratio pipeline / bare {cores}-process  {full_t['total'] / bare_n:6.2f}x")
     stats = full["stats"]
     print(
         f"  movies {stats['moviesFound']:,} (new {stats['moviesNew']:,}), assets cached {stats['assetsCached']:,}, "
         f"errors {stats['errorsCount']:,}; rescan new {rescan['stats']['moviesNew']}, "
-        f"updated {rescan['stats']['moviesUpdated']}"
+        f"updated {rescan['stats']['moviesUpdated']}, unchanged {rescan['progress']['scanning'].get('unchanged')}"
     )
-    print(f"  peak RSS: worker {worker_rss:.0f} MB, Temporal server {server_rss:.0f} MB")
-    print(f"  history events per run of the scan workflow: {events}")
+    print(
+        f"  peak RSS: worker {' + '.join(f'{mb:.0f}' for mb in worker_rss)} MB ({len(worker_rss)} processes), "
+        f"Temporal server {server_rss:.0f} MB"
+    )
+    print(f"  scan workflow runs {len(events)}, history events per run: max {max(events, default=0):,}")
     if keep:
         print(f"  kept {work}")
     else:
@@ -229,10 +270,13 @@ def run(count: int, keep: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--directories", type=int, default=1000)
+    parser.add_argument("--directories", type=int, default=10000)
+    parser.add_argument("--library", type=Path, help="scan this generated library instead of making a new one")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare scans (for the scale run)")
+    parser.add_argument("--skip-ffprobe", action="store_true", help="pipeline without media info")
     parser.add_argument("--keep", action="store_true", help="keep the generated library and data")
     args = parser.parse_args()
-    run(args.directories, args.keep)
+    run(args.directories, args.keep, not args.no_bare, args.skip_ffprobe, args.library)
     sys.stdout.flush()
     os._exit(0)
 

@@ -144,3 +144,36 @@ async def test_prioritized_directories_are_scanned_next(
     order = [w.id.rsplit("/dir-", 1)[1] for w in children]
     assert order.index("299") < 30 and order.index("298") < 30
     assert len(order) == len(set(order)) == 300
+
+
+async def test_large_libraries_scan_runs_of_directories_per_child_and_still_honour_priorities(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, directories_per_child="7", children_window="2")
+    names = build_bulk_library(tmp_path / "Movies", 300)
+    wanted = [names[-1], names[-2]]
+    async with running_workers(client, settings):
+        started = await start(client, settings, tmp_path / "Movies")
+        await client.get_workflow_handle(started.workflow_id).signal("prioritize", wanted)
+        message = await finish(client, started)
+
+    stats = message["stats"]
+    assert (stats["moviesFound"], stats["moviesNew"], stats["assetsCached"], stats["errorsCount"]) == (300, 300, 300, 0)
+    children = sorted(
+        [w async for w in client.list_workflows(f"WorkflowId STARTS_WITH '{started.workflow_id}/'")],
+        key=lambda w: w.start_time,
+    )
+    ids = [w.id.rsplit("/", 1)[1] for w in children]
+    # The prioritized folders get a child of their own near the front; the rest go seven at a time.
+    assert ids.index("dir-299") < 10 and ids.index("dir-298") < 10
+    covered: list[int] = []
+    for child_id in ids:
+        if child_id.startswith("dirs-"):
+            first, last = (int(n) for n in child_id.removeprefix("dirs-").split("-"))
+            covered.extend(range(first, last + 1))
+        else:
+            covered.append(int(child_id.removeprefix("dir-")))
+    assert sorted(covered) == list(range(300)), "every directory scanned by exactly one child"
+    assert len(ids) < 300 / 7 + 4
+    with session_scope(settings.resolved_database_url) as session:
+        assert session.query(Movie).count() == 300
