@@ -31,7 +31,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     root = Path(job.library_path)
     files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
-        pending = pending_assets(session, job.movie_ids, job.candidate_ids)
+        pending = pending_assets(session, job.movie_ids, job.candidate_ids, job.series_ids)
     outcomes = cache_pending_assets(
         url, store, root, pending, job.scan_job_id, before_each=lambda asset: activity.heartbeat(asset.source_path)
     )
@@ -63,7 +63,9 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             type=CACHE_INCOMPLETE,
         )
     with database() as session:
-        by_type, failed, messages = repository.cache_outcome(session, job.movie_ids, job.scan_job_id, job.candidate_ids)
+        by_type, failed, messages = repository.cache_outcome(
+            session, job.movie_ids, job.scan_job_id, job.candidate_ids, job.series_ids
+        )
     return CacheAssetsResult(
         cached=sum(by_type.values()),
         failed=failed,

@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db import repository
+from reelscan.db.models import Movie, Series
 from reelscan.jobs import (
     DirectoryPage,
     DirectoryPageInput,
@@ -18,6 +19,7 @@ from reelscan.jobs import (
     PrioritizeInput,
 )
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
+from reelscan.library.tv_discovery import SeriesWalker
 
 
 @activity.defn
@@ -27,8 +29,10 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
     def heartbeat(stats: DiscoveryStats) -> None:
         activity.heartbeat(stats.found)
 
+    tv = job.library_type == "tv"
     try:
-        walker = LibraryWalker(
+        # A TV library's directories are series folders (each with its season folders).
+        walker = (SeriesWalker if tv else LibraryWalker)(
             Path(job.library_path), max_directories=job.max_directories, on_progress=heartbeat, progress_every=200
         )
         with database() as session:
@@ -39,7 +43,9 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 job.library_id,
                 complete=not walker.stats.truncated and not walker.stats.errors,
                 force=job.force_full_rescan,
+                model=Series if tv else Movie,
             )
+            episodes_unchanged = repository.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
     stats = walker.stats
@@ -48,6 +54,7 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         directories_ignored=stats.ignored,
         directories_unchanged=unchanged,
         movies_missing=missing,
+        episodes_unchanged=episodes_unchanged,
         errors_count=stats.errors,
         first_errors=stats.error_messages[:5],
     )

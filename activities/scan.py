@@ -11,7 +11,8 @@ from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.jobs import DirectoryBatchResult, DirectoryRef, DirectoryScanInput, DirectoryScanResult
-from reelscan.library.scanner import DirectoryError, scan_movie_directory
+from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
+from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 
 MAX_ERRORS_RETURNED = 5
 
@@ -35,12 +36,13 @@ def _scan_one(
     if earlier is None:
         root = Path(job.library_path)
         try:
-            scan = scan_movie_directory(
-                root,
-                directory.path,
-                read_media=not job.skip_ffprobe,
-                find_assets=not job.skip_asset_discovery,
-            )
+            scan: DirectoryScan | SeriesScan
+            if job.library_type == "tv":
+                scan = scan_series_directory(root, directory.path, read_media=not job.skip_ffprobe)
+            else:
+                scan = scan_movie_directory(
+                    root, directory.path, read_media=not job.skip_ffprobe, find_assets=not job.skip_asset_discovery
+                )
         except DirectoryError as exc:
             if not root.is_dir() or next(root.iterdir(), None) is None:
                 # Not this directory's fault: the whole share went away (or left an empty mount point).
@@ -55,13 +57,14 @@ def _scan_one(
             message = f"cannot scan {root / directory.path}: {type(exc).__name__}: {exc}"
         else:
             cache = CacheStore(settings().resolved_cache_dir)
+            record = repository.record_series_scan if isinstance(scan, SeriesScan) else repository.record_directory_scan
             with database() as session:
-                earlier = repository.record_directory_scan(
+                earlier = record(
                     session,
                     scan_job_id=job.scan_job_id,
                     seq=directory.seq,
                     library_id=job.library_id,
-                    scan=scan,
+                    scan=scan,  # type: ignore[arg-type]  # record was chosen for this kind of scan
                     cache_exists=cache.exists,
                 )
         if earlier is None:
@@ -76,6 +79,12 @@ def _scan_one(
         seq=directory.seq,
         outcome=earlier.outcome,
         movie_id=earlier.movie_id,
+        series_id=earlier.series_id,
+        episodes_found=earlier.episodes_found,
+        episodes_new=earlier.episodes_new,
+        episodes_updated=earlier.episodes_updated,
+        episodes_missing=earlier.episodes_missing,
+        unmatched=earlier.unmatched,
         assets_to_cache=earlier.assets_to_cache,
         error_count=len(earlier.errors),
         errors=earlier.errors[:MAX_ERRORS_RETURNED],

@@ -58,6 +58,7 @@ class DiscoverInput(BaseModel):
     scan_job_id: int
     library_id: int
     library_path: str
+    library_type: str = "movie"
     max_directories: int | None = None
     force_full_rescan: bool = False
 
@@ -66,7 +67,8 @@ class DiscoverResult(BaseModel):
     directories_total: int
     directories_ignored: int
     directories_unchanged: int = 0
-    movies_missing: int = 0
+    movies_missing: int = 0  # movies, or series in a TV library, whose folder is gone
+    episodes_unchanged: int = 0  # episodes of the unchanged series of a TV library
     errors_count: int
     first_errors: list[str] = Field(default_factory=list)
 
@@ -106,8 +108,14 @@ class DirectoryScanInput(BaseModel):
 
 class DirectoryScanResult(BaseModel):
     seq: int
-    outcome: str  # new | updated | unchanged | error
+    outcome: str  # new | updated | unchanged | error (of the movie, or the series in a TV library)
     movie_id: int | None = None
+    series_id: int | None = None
+    episodes_found: int = 0
+    episodes_new: int = 0
+    episodes_updated: int = 0
+    episodes_missing: int = 0
+    unmatched: int = 0  # video files in a series folder that no episode rule matched
     assets_to_cache: int = 0
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)  # each names the path; first few only
@@ -125,6 +133,7 @@ class CacheAssetsInput(BaseModel):
     library_path: str
     movie_ids: list[int] = Field(default_factory=list)
     candidate_ids: list[int] = Field(default_factory=list)
+    series_ids: list[int] = Field(default_factory=list)
 
 
 class CacheAssetsResult(BaseModel):
@@ -144,6 +153,11 @@ class OutcomeCounts(BaseModel):
     updated: int = 0
     unchanged: int = 0
     error: int = 0
+    episodes_found: int = 0
+    episodes_new: int = 0
+    episodes_updated: int = 0
+    episodes_missing: int = 0
+    unmatched: int = 0
 
 
 class RecordProgressInput(BaseModel):

@@ -15,6 +15,17 @@ from pydantic.alias_generators import to_camel
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "other")
+TV_COUNTERS = (
+    "series_found",
+    "series_new",
+    "series_updated",
+    "series_missing",
+    "episodes_found",
+    "episodes_new",
+    "episodes_updated",
+    "episodes_missing",
+    "episodes_unmatched",
+)
 
 
 class ScanCounters(BaseModel):
@@ -29,6 +40,17 @@ class ScanCounters(BaseModel):
     movies_new: int = 0
     movies_updated: int = 0
     movies_missing: int = 0
+    # TV libraries: a series folder is the directory-level item; episodes are counted inside it.
+    series_found: int = 0
+    series_new: int = 0
+    series_updated: int = 0
+    series_missing: int = 0
+    episodes_found: int = 0
+    episodes_new: int = 0
+    episodes_updated: int = 0
+    episodes_missing: int = 0
+    episodes_unmatched: int = 0
+    episodes_unchanged: int = 0  # of the series settled as unchanged at discovery (included in episodes_found)
     assets_queued: int = 0
     assets_cached: int = 0
     assets_failed: int = 0
@@ -51,6 +73,7 @@ class ScanState(BaseModel):
     scan_job_id: int
     library_id: int
     library_name: str
+    library_type: str = "movie"
     workflow_id: str = ""
     phase: Phase = "discovering"
     counters: ScanCounters = Field(default_factory=ScanCounters)
@@ -117,6 +140,16 @@ class ScanStats(_Camel):
     movies_missing: int = 0
     assets_cached: int
     errors_count: int
+    # Only for TV libraries (absent for movie libraries).
+    series_found: int | None = None
+    series_new: int | None = None
+    series_updated: int | None = None
+    series_missing: int | None = None
+    episodes_found: int | None = None
+    episodes_new: int | None = None
+    episodes_updated: int | None = None
+    episodes_missing: int | None = None
+    episodes_unmatched: int | None = None
 
 
 class ScanProgressMessage(_Camel):
@@ -126,6 +159,7 @@ class ScanProgressMessage(_Camel):
     scan_job_id: int
     library_id: int
     library_name: str
+    library_type: str = "movie"
     workflow_id: str = ""
     phase: Phase
     progress: PhaseProgress
@@ -165,21 +199,39 @@ def phase_done_and_total(state: ScanState) -> tuple[int, int]:
     return 0, 0
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{_n(count)} {word}{'' if count == 1 else 's'}"
+
+
+def _items_line(state: ScanState) -> str:
+    """What the scan found so far: movies, or series and their episodes."""
+    c = state.counters
+    if state.library_type != "tv":
+        return f"{_n(c.movies_found)} movies ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
+    unmatched = f", {_plural(c.episodes_unmatched, 'unmatched file')}" if c.episodes_unmatched else ""
+    return (
+        f"{_n(c.series_found)} series, {_plural(c.episodes_found, 'episode')} ({_n(c.episodes_new)} new, "
+        f"{_n(c.episodes_updated)} updated){unmatched}"
+    )
+
+
 def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
     c = state.counters
+    items = "series" if state.library_type == "tv" else "movies"
     if state.phase == "discovering":
-        return f"Discovering directories... Found {_n(c.directories_total)} movies"
+        return f"Discovering directories... Found {_n(c.directories_total)} {items}"
     if state.phase == "scanning":
         done, total = phase_done_and_total(state)
-        return f"Scanning movies... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
+        episodes = f", {_plural(c.episodes_found, 'episode')}" if state.library_type == "tv" else ""
+        return f"Scanning {items}... {_n(done)}/{_n(total)} ({percentage(done, total)}%){episodes}"
     if state.phase == "caching":
         done, total = phase_done_and_total(state)
         return f"Caching assets... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     if state.phase == "enriching":
         done, total = phase_done_and_total(state)
         return f"Enriching metadata... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
-    movies = f"{_n(c.movies_found)} movies ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
+    movies = _items_line(state)
     errors = f"{_n(c.errors_count)} error{'' if c.errors_count == 1 else 's'}"
     if state.phase == "completed":
         return f"Scan completed: {movies}, {_n(c.assets_cached)} assets cached, {errors}"
@@ -280,6 +332,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
         scan_job_id=state.scan_job_id,
         library_id=state.library_id,
         library_name=state.library_name,
+        library_type=state.library_type,
         workflow_id=state.workflow_id,
         phase=state.phase,
         progress=progress,
@@ -290,6 +343,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             movies_missing=c.movies_missing,
             assets_cached=c.assets_cached,
             errors_count=c.errors_count,
+            **(c.model_dump(include=set(TV_COUNTERS)) if state.library_type == "tv" else {}),
         ),
         summary=summary_line(state),
         current_operation=state.current_operation,

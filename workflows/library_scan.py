@@ -78,6 +78,7 @@ class LibraryScanWorkflow:
             scan_job_id=job.scan_job_id,
             library_id=job.library_id,
             library_name=job.library_name,
+            library_type=job.library_type,
             workflow_id=workflow.info().workflow_id,
             started_at=now,
             phase_started_at=now,
@@ -106,6 +107,10 @@ class LibraryScanWorkflow:
         self._progress_task: asyncio.Task[None] | None = None
         self._last_recorded: datetime | None = None
         self._draining = False
+
+    @property
+    def _tv(self) -> bool:
+        return self._job.library_type == "tv"
 
     # --- what users see -----------------------------------------------------------------------------------------
 
@@ -161,6 +166,7 @@ class LibraryScanWorkflow:
                     scan_job_id=self._job.scan_job_id,
                     library_id=self._job.library_id,
                     library_path=self._job.library_path,
+                    library_type=self._job.library_type,
                     max_directories=self._job.options.max_directories,
                     force_full_rescan=self._job.options.force_full_rescan,
                 ),
@@ -179,15 +185,21 @@ class LibraryScanWorkflow:
         # Unchanged directories are settled without a child: found, scanned, neither new nor updated.
         c.directories_unchanged = result.directories_unchanged
         c.directories_scanned += result.directories_unchanged
-        c.movies_found += result.directories_unchanged
-        c.movies_missing = result.movies_missing
+        if self._tv:
+            c.series_found += result.directories_unchanged
+            c.series_missing = result.movies_missing
+            c.episodes_found += result.episodes_unchanged
+            c.episodes_unchanged = result.episodes_unchanged
+        else:
+            c.movies_found += result.directories_unchanged
+            c.movies_missing = result.movies_missing
         self._job.directories_per_child = directories_per_child(
             self._job.directories_per_child, result.directories_total - result.directories_unchanged
         )
         if result.errors_count:
             c.errors_count += result.errors_count
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
-        self._enter("scanning", f"Found {c.directories_total:,} movie directories")
+        self._enter("scanning", f"Found {c.directories_total:,} {'series' if self._tv else 'movie'} directories")
         await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
@@ -346,15 +358,26 @@ class LibraryScanWorkflow:
     def _count_directory(self, result: DirectoryScanResult) -> None:
         c = self._state.counters
         c.directories_scanned += 1
-        if result.outcome in ("new", "updated", "unchanged"):
-            c.movies_found += 1
+        found = result.outcome in ("new", "updated", "unchanged")
+        if self._tv:
+            c.series_found += found
+            c.series_new += result.outcome == "new"
+            c.series_updated += result.outcome == "updated"
+            c.episodes_found += result.episodes_found
+            c.episodes_new += result.episodes_new
+            c.episodes_updated += result.episodes_updated
+            c.episodes_missing += result.episodes_missing
+            c.episodes_unmatched += result.unmatched
+        else:
+            c.movies_found += found
             c.movies_new += result.outcome == "new"
             c.movies_updated += result.outcome == "updated"
         if result.error_count:
             c.errors_count += result.error_count
             c.last_error = result.errors[-1] if result.errors else c.last_error
-        if self._job.options.enable_caching and result.movie_id is not None and result.assets_to_cache:
-            self._pending_cache.append((result.movie_id, result.assets_to_cache))
+        owner = result.series_id if self._tv else result.movie_id
+        if self._job.options.enable_caching and owner is not None and result.assets_to_cache:
+            self._pending_cache.append((owner, result.assets_to_cache))
             c.assets_queued += result.assets_to_cache
 
     # --- phase 3: batched cache activities ----------------------------------------------------------------------
@@ -373,7 +396,7 @@ class LibraryScanWorkflow:
             if total < size and not flush:
                 break
             batch, self._pending_cache = self._pending_cache[:count], self._pending_cache[count:]
-            self._start_cache_batch([movie_id for movie_id, _ in batch], [], total)
+            self._start_cache_batch([owner for owner, _ in batch], [], total)
         while (
             self._pending_candidates
             and len(self._cache_tasks) < self._job.cache_window
@@ -383,15 +406,17 @@ class LibraryScanWorkflow:
             candidates, self._pending_candidates = self._pending_candidates[:size], self._pending_candidates[size:]
             self._start_cache_batch([], candidates, len(candidates))
 
-    def _start_cache_batch(self, movie_ids: list[int], candidate_ids: list[int], total: int) -> None:
-        what = f"{len(movie_ids)} movies" if movie_ids else "downloaded artwork"
+    def _start_cache_batch(self, owner_ids: list[int], candidate_ids: list[int], total: int) -> None:
+        """Owners are the movies, or the series of a TV library, whose local assets are cached."""
+        what = f"{len(owner_ids)} {'series' if self._tv else 'movies'}" if owner_ids else "downloaded artwork"
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,
                 CacheAssetsInput(
                     scan_job_id=self._job.scan_job_id,
                     library_path=self._job.library_path,
-                    movie_ids=movie_ids,
+                    movie_ids=[] if self._tv else owner_ids,
+                    series_ids=owner_ids if self._tv else [],
                     candidate_ids=candidate_ids,
                 ),
                 task_queue=self._job.cache_task_queue,
@@ -408,11 +433,11 @@ class LibraryScanWorkflow:
                 summary=f"Cache {total} assets of {what}",
             )
         )
-        self._cache_tasks[task] = (movie_ids, candidate_ids, total)
+        self._cache_tasks[task] = (owner_ids, candidate_ids, total)
 
     def _collect_cache_batches(self) -> None:
         c = self._state.counters
-        for task, (movie_ids, _, queued) in list(self._cache_tasks.items()):
+        for task, (owner_ids, _, queued) in list(self._cache_tasks.items()):
             if not task.done():
                 continue
             del self._cache_tasks[task]
@@ -437,7 +462,9 @@ class LibraryScanWorkflow:
                 c.errors_count += result.failed
                 c.last_error = result.errors[-1] if result.errors else c.last_error
             self._state.current_operation = (
-                f"Cached assets of {len(movie_ids)} movies" if movie_ids else "Cached downloaded artwork"
+                f"Cached assets of {len(owner_ids)} {'series' if self._tv else 'movies'}"
+                if owner_ids
+                else "Cached downloaded artwork"
             )
             self._state.last_updated_at = workflow.now()
         self._show_details()
@@ -739,9 +766,15 @@ class LibraryScanWorkflow:
             retry_policy=DB_RETRY,
         )
         c = self._state.counters
-        c.movies_found = counts.new + counts.updated + counts.unchanged
-        c.movies_new, c.movies_updated = counts.new, counts.updated
-        c.directories_scanned = c.movies_found + counts.error
+        found = counts.new + counts.updated + counts.unchanged
+        if self._tv:
+            c.series_found, c.series_new, c.series_updated = found, counts.new, counts.updated
+            c.episodes_found = counts.episodes_found + c.episodes_unchanged
+            c.episodes_new, c.episodes_updated = counts.episodes_new, counts.episodes_updated
+            c.episodes_missing, c.episodes_unmatched = counts.episodes_missing, counts.unmatched
+        else:
+            c.movies_found, c.movies_new, c.movies_updated = found, counts.new, counts.updated
+        c.directories_scanned = found + counts.error
 
     async def _finish(self, phase: Phase) -> dict[str, Any]:
         if self._progress_task is not None and not self._progress_task.done():

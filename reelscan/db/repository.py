@@ -176,13 +176,19 @@ def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: in
 
 
 def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
-    """How many directories of a scan ended new, updated, unchanged or in error (pending ones left out)."""
+    """How many directories of a scan ended new, updated, unchanged or in error (pending ones left out), and the
+    episodes their series folders recorded."""
+    recorded = (ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.outcome != "pending")
     rows = session.execute(
-        select(ScanDirectory.outcome, func.count())
-        .where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.outcome != "pending")
-        .group_by(ScanDirectory.outcome)
+        select(ScanDirectory.outcome, func.count()).where(*recorded).group_by(ScanDirectory.outcome)
     ).all()
-    return {str(outcome): int(count) for outcome, count in rows}
+    counts = {str(outcome): int(count) for outcome, count in rows}
+    columns = ("episodes_found", "episodes_new", "episodes_updated", "episodes_missing", "unmatched")
+    sums = session.execute(
+        select(*(func.coalesce(func.sum(getattr(ScanDirectory, name)), 0) for name in columns)).where(*recorded)
+    ).one()
+    counts.update({name: int(value) for name, value in zip(columns, sums, strict=True)})
+    return counts
 
 
 def pending_directories_by_path(session: Session, scan_job_id: int, paths: Sequence[str]) -> list[tuple[int, str]]:
@@ -754,8 +760,9 @@ def uncached_assets(
 
 
 def asset_owner(row: AssetRow) -> tuple[str, int]:
-    """The cache's entity type and id of an asset: ("movie", id), or ("series"|"season"|"episode", id)."""
-    return row.owner if isinstance(row, TvAsset) else ("movie", row.movie_id)
+    """The cache's entity type and id of an asset: ("movie", id), or ("series"|"season"|"episode", id); a provider
+    candidate's owner is its movie, series or season."""
+    return row.owner if isinstance(row, TvAsset | AssetCandidate) else ("movie", row.movie_id)
 
 
 def asset_type_of(row: AssetRow) -> str:
@@ -830,6 +837,17 @@ def write_scan_projection(session: Session, scan_job_id: int, values: dict[str, 
 
 def count_movies(session: Session, library_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Movie).where(Movie.library_id == library_id)) or 0
+
+
+def count_episodes_settled_by(session: Session, scan_job_id: int) -> int:
+    """Episodes on disk of the series this scan settled as unchanged at discovery (found without a rescan)."""
+    query = (
+        select(func.count())
+        .select_from(Episode)
+        .join(Series, Series.id == Episode.series_id)
+        .where(Series.last_scan_job_id == scan_job_id, Episode.state != "missing")
+    )
+    return session.scalar(query) or 0
 
 
 def count_series(session: Session, library_id: int) -> int:
