@@ -1,8 +1,10 @@
-"""Builds a realistic movie library on disk from the committed tiny media fixtures, with what a scan must find.
+"""Builds realistic movie and TV libraries on disk from the committed tiny media fixtures, with what a scan must find.
 
-    python -m tests.library_builder data/demo-library     # the `make demo` library
+    python -m tests.library_builder data/demo-library     # the `make demo` movie library
+    python -m tests.library_builder --tv data/demo-tv     # the `make demo` TV library
 
-Every case the scanner must handle has a folder here; `build_library` returns the expectations the tests assert.
+Every case the scanner must handle has a folder here; `build_library` and `build_tv_library` return the expectations
+the tests assert.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -351,15 +354,164 @@ def build_bulk_library(root: Path, count: int, *, with_assets: bool = True) -> l
     return directories
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Create a sample movie library from the test fixtures.")
-    parser.add_argument("target", type=Path)
-    args = parser.parse_args()
-    if args.target.exists():
-        print(f"{args.target} already exists; using it as it is")
+@dataclass
+class ExpectedSeries:
+    directory: str
+    title: str
+    year: int | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    title_source: str = "folder"
+    seasons: dict[int, int] = field(default_factory=dict)  # season number -> episodes in it
+    unnumbered: int = 0  # episodes without a season (air dates, absolute numbers)
+    files: int = 0  # episode video files (a multi-episode file is one)
+    unmatched: list[str] = field(default_factory=list)  # video files no episode rule matches, relative to the root
+    assets: dict[str, int] = field(default_factory=dict)  # asset type -> count (series, seasons and episodes)
+
+    @property
+    def episodes(self) -> int:
+        return sum(self.seasons.values()) + self.unnumbered
+
+
+@dataclass
+class TvLibraryManifest:
+    root: Path
+    series: dict[str, ExpectedSeries] = field(default_factory=dict)  # by directory
+    ignored_files: int = 0  # sample videos: neither episodes nor unmatched
+
+    @property
+    def series_total(self) -> int:
+        return len(self.series)
+
+    @property
+    def episodes_total(self) -> int:
+        return sum(s.episodes for s in self.series.values())
+
+    @property
+    def episode_files(self) -> int:
+        return sum(s.files for s in self.series.values())
+
+    @property
+    def unmatched(self) -> list[str]:
+        return [path for s in self.series.values() for path in s.unmatched]
+
+    @property
+    def assets_total(self) -> int:
+        return sum(sum(s.assets.values()) for s in self.series.values())
+
+
+TVSHOW_NFO = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<tvshow>
+  <title>Breaking Code</title>
+  <year>2019</year>
+  <premiered>2019-09-12</premiered>
+  <plot>Two programmers ship a product nobody asked for.</plot>
+  <genre>Comedy</genre>
+  <studio>Demo Network</studio>
+  <uniqueid type="tmdb" default="true">4242</uniqueid>
+  <uniqueid type="tvdb">424242</uniqueid>
+  <actor><name>Ada Example</name><role>Lead</role></actor>
+</tvshow>
+"""
+
+EPISODE_NFO = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<episodedetails>
+  <title>Hello, World</title>
+  <season>1</season>
+  <episode>1</episode>
+  <aired>2019-09-12</aired>
+  <plot>The first commit.</plot>
+</episodedetails>
+"""
+
+
+def build_tv_library(root: Path) -> TvLibraryManifest:
+    """Create a TV library under root (which must not exist yet) and return what a scan must find."""
+    root.mkdir(parents=True)
+    m = TvLibraryManifest(root=root.resolve())
+
+    # Season folders and Specials, tvshow.nfo with TMDB and TVDB ids, series and season art, an episode NFO,
+    # a multi-episode file, an episode thumb and subtitle, a sample clip and a video no rule matches.
+    show = "Breaking Code (2019)"
+    d = root / show
+    _write(d / "tvshow.nfo", TVSHOW_NFO)
+    for name, fixture in [
+        ("poster.jpg", "poster.jpg"),
+        ("fanart.jpg", "fanart.jpg"),
+        ("banner.jpg", "fanart.jpg"),
+        ("season01-poster.jpg", "poster.jpg"),
+        ("season-specials-poster.jpg", "poster.jpg"),
+        ("Season 01/Breaking Code S01E01.mkv", "h264_aac_2audio_subs.mkv"),
+        ("Season 01/Breaking Code S01E01-thumb.jpg", "fanart.jpg"),
+        ("Season 01/Breaking Code S01E01.en.srt", "subtitle.en.srt"),
+        ("Season 01/Breaking Code S01E01-sample.mkv", "h264_aac.mp4"),
+        ("Season 01/Breaking Code S01E02.mp4", "h264_aac.mp4"),
+        ("Season 01/Breaking Code S01E03E04.mp4", "h264_aac.mp4"),
+        ("Season 02/Breaking Code S02E01.mkv", "hevc_10bit_hdr10.mkv"),
+        ("Season 02/Breaking Code S02E02.mp4", "h264_aac.mp4"),
+        ("Season 02/outtakes reel.mp4", "h264_aac.mp4"),
+        ("Specials/Breaking Code S00E01.mp4", "h264_aac.mp4"),
+    ]:
+        _copy(fixture, d / name)
+    _write(d / "Season 01" / "Breaking Code S01E01.nfo", EPISODE_NFO)
+    m.series[show] = ExpectedSeries(
+        show,
+        "Breaking Code",
+        2019,
+        tmdb_id=4242,
+        tvdb_id=424242,
+        title_source="nfo",
+        seasons={0: 1, 1: 4, 2: 2},
+        files=6,
+        unmatched=[f"{show}/Season 02/outtakes reel.mp4"],
+        assets={"poster": 3, "fanart": 1, "banner": 1, "thumb": 1, "subtitle": 1},
+    )
+    m.ignored_files += 1
+
+    # Episodes directly in the series folder, "1x01" naming, no NFO: the series is found by a title search.
+    show = "Quiet Harbor (2021)"
+    _copy("h264_aac.mp4", root / show / "Quiet Harbor 1x01.mp4")
+    _copy("vp9_opus.webm", root / show / "Quiet Harbor 1x02.webm")
+    m.series[show] = ExpectedSeries(show, "Quiet Harbor", 2021, seasons={1: 2}, files=2)
+
+    # Anime: absolute episode numbers, no season.
+    show = "Star Drifters"
+    _copy("h264_aac.mp4", root / show / "Star Drifters - 101.mkv")
+    _copy("h264_aac.mp4", root / show / "Star Drifters - 102.mkv")
+    m.series[show] = ExpectedSeries(show, "Star Drifters", unnumbered=2, files=2)
+
+    # A daily show: episodes by air date.
+    show = "The Late Hour"
+    _copy("h264_aac.mp4", root / show / "The Late Hour 2024-03-01.mp4")
+    _copy("h264_aac.mp4", root / show / "The Late Hour 2024-03-04.mp4")
+    m.series[show] = ExpectedSeries(show, "The Late Hour", unnumbered=2, files=2)
+    return m
+
+
+def _build_once(target: Path, build: Callable[[Path], str]) -> None:
+    """Build a library at target unless something is there already; build says what it created."""
+    if target.exists():
+        print(f"{target} already exists; using it as it is")
         return
-    manifest = build_library(args.target, hostile=False)
-    print(f"created {len(manifest.movies)} movie folders under {args.target}")
+    print(f"created {build(target)} under {target}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Create a sample movie and/or TV library from the test fixtures.")
+    parser.add_argument("target", type=Path, nargs="?", help="the movie library to create")
+    parser.add_argument("--tv", type=Path, metavar="TARGET", help="the TV library to create")
+    args = parser.parse_args()
+    if args.target is None and args.tv is None:
+        parser.error("give a TARGET for a movie library and/or --tv TARGET for a TV library")
+    if args.target is not None:
+        _build_once(args.target, lambda root: f"{len(build_library(root, hostile=False).movies)} movie folders")
+    if args.tv is not None:
+        _build_once(args.tv, _describe_tv_library)
+
+
+def _describe_tv_library(root: Path) -> str:
+    m = build_tv_library(root)
+    return f"{m.series_total} series ({m.episodes_total} episodes, {len(m.unmatched)} unmatched file)"
 
 
 if __name__ == "__main__":
