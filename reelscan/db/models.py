@@ -331,14 +331,19 @@ class Subtitle(CachedFileMixin, _SubtitleColumns, Base):
 
 
 class AssetCandidate(CachedFileMixin, Base):
-    """Artwork or trailer that could represent a movie: local files and provider offers, scored by selection."""
+    """Artwork or trailer that could represent a movie, a series or a season: local files and provider offers,
+    scored by selection. Exactly one of movie_id, series_id and season_id is set (the owner)."""
 
     __tablename__ = "asset_candidates"
     __table_args__ = (
         Index("uq_asset_candidates_key", "movie_id", "source", "asset_type", "provider_path", unique=True),
+        Index("uq_asset_candidates_series_key", "series_id", "source", "asset_type", "provider_path", unique=True),
+        Index("uq_asset_candidates_season_key", "season_id", "source", "asset_type", "provider_path", unique=True),
     )
 
-    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    movie_id: Mapped[int | None] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    season_id: Mapped[int | None] = mapped_column(ForeignKey("seasons.id", ondelete="CASCADE"))
     asset_type: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(16))  # local | tmdb
     provider_path: Mapped[str] = mapped_column(Text)  # TMDB file path, YouTube key, or the local source path
@@ -352,15 +357,29 @@ class AssetCandidate(CachedFileMixin, Base):
     rank: Mapped[int | None] = mapped_column(Integer)
     selected: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    @property
+    def owner(self) -> tuple[str, int]:
+        """The cache's entity type and id: ("season", id), ("series", id) or ("movie", id)."""
+        if self.season_id is not None:
+            return "season", self.season_id
+        if self.series_id is not None:
+            return "series", self.series_id
+        return "movie", int(self.movie_id or 0)
+
 
 class ProviderDetails(Base):
-    """The provider's last full answer for a movie, so one API call serves assets and metadata."""
+    """The provider's last full answer for a movie or a series (one of movie_id, series_id), so one API call
+    serves assets and metadata."""
 
     __tablename__ = "provider_details"
-    __table_args__ = (Index("uq_provider_details_movie", "movie_id", "provider", unique=True),)
+    __table_args__ = (
+        Index("uq_provider_details_movie", "movie_id", "provider", unique=True),
+        Index("uq_provider_details_series", "series_id", "provider", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    movie_id: Mapped[int] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    movie_id: Mapped[int | None] = mapped_column(ForeignKey("movies.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
     provider: Mapped[str] = mapped_column(String(16))
     provider_id: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
