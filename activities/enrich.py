@@ -38,8 +38,7 @@ from reelscan.providers.tmdb import (
     parse_movie_details,
     trailer_candidates,
 )
-from reelscan.selection import DEFAULT_KEEP, Candidate
-from reelscan.selection import select as select_candidates
+from reelscan.selection import DEFAULT_KEEP
 
 NO_KEY = "no TMDB credentials configured: set REELSCAN_TMDB_API_KEY or REELSCAN_TMDB_READ_TOKEN on the workers"
 _clients: dict[tuple[str, ...], TmdbClient] = {}
@@ -151,37 +150,17 @@ def load_enrichment_page(job: EnrichmentPageInput) -> EnrichmentPage:
     return EnrichmentPage(movies=targets, total=total)
 
 
-@activity.defn
-async def fetch_provider_assets(job: MovieProviderInput) -> ProviderAssetsResult:
-    """The spec's fetch-provider-assets: candidates from the stored details, the best images downloaded (hashed
-    on the way) into a temp area for the cache batch; trailers are kept as YouTube candidates only."""
-    s = settings()
+def download_keep() -> dict[str, int]:
+    """How many provider images per type are worth downloading: twice what selection keeps."""
+    return {k: 2 * v for k, v in {**DEFAULT_KEEP, **settings().asset_keep_counts}.items()}
 
-    def plan() -> list[tuple[int, str]]:
-        with database() as session:
-            details = enrichment.provider_details(session, job.movie_id) or {}
-            rows = enrichment.upsert_provider_candidates(
-                session, job.movie_id, image_candidates(details), trailer_candidates(details), job.image_base_url
-            )
-            images = [r for r in rows if r.asset_type != "trailer"]
-            keep = {k: 2 * v for k, v in {**DEFAULT_KEEP, **s.asset_keep_counts}.items()}
-            chosen = select_candidates(
-                [
-                    Candidate(r.id, r.asset_type, "tmdb", r.width, r.height, r.language, r.vote_average, r.vote_count)
-                    for r in images
-                ],
-                preferred_language=s.tmdb_language,
-                local_first=False,
-                keep=keep,
-            )
-            wanted = {c.id for kept in chosen.values() for c, _ in kept}
-            return [(r.id, r.url) for r in images if r.id in wanted and r.url and r.cache_path is None]
 
-    downloads = await asyncio.to_thread(plan)
-    folder = s.data_dir.resolve() / "downloads" / str(job.movie_id)
-    folder.mkdir(parents=True, exist_ok=True)
+async def download_candidates(downloads: list[tuple[int, str]], folder: Path, owner: str) -> list[int]:
+    """Download (id, url) candidates into a temp folder, hashing on the way, and record each file on its candidate
+    for the cache batch. Returns the ids downloaded; a missing image (not 200) is skipped."""
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
     done: list[int] = []
-    async with httpx.AsyncClient(timeout=s.tmdb_timeout_seconds, follow_redirects=True) as http:
+    async with httpx.AsyncClient(timeout=settings().tmdb_timeout_seconds, follow_redirects=True) as http:
         for candidate_id, url in downloads:
             activity.heartbeat(candidate_id)
             ext = Path(url).suffix.lower().lstrip(".")[:5] or "jpg"
@@ -196,7 +175,7 @@ async def fetch_provider_assets(job: MovieProviderInput) -> ProviderAssetsResult
                             digest.update(chunk)
                             out.write(chunk)
             except httpx.HTTPError:
-                raise ApplicationError(f"could not download artwork for movie {job.movie_id}") from None
+                raise ApplicationError(f"could not download artwork for {owner}") from None
             st = target.stat()
 
             def record(
@@ -213,6 +192,26 @@ async def fetch_provider_assets(job: MovieProviderInput) -> ProviderAssetsResult
 
             await asyncio.to_thread(record)
             done.append(candidate_id)
+    return done
+
+
+@activity.defn
+async def fetch_provider_assets(job: MovieProviderInput) -> ProviderAssetsResult:
+    """The spec's fetch-provider-assets: candidates from the stored details, the best images downloaded (hashed
+    on the way) into a temp area for the cache batch; trailers are kept as YouTube candidates only."""
+    s = settings()
+
+    def plan() -> list[tuple[int, str]]:
+        with database() as session:
+            details = enrichment.provider_details(session, job.movie_id) or {}
+            rows = enrichment.upsert_provider_candidates(
+                session, job.movie_id, image_candidates(details), trailer_candidates(details), job.image_base_url
+            )
+            return enrichment.downloads_wanted(rows, preferred_language=s.tmdb_language, keep=download_keep())
+
+    downloads = await asyncio.to_thread(plan)
+    folder = s.data_dir.resolve() / "downloads" / str(job.movie_id)
+    done = await download_candidates(downloads, folder, f"movie {job.movie_id}")
     return ProviderAssetsResult(candidates=len(downloads), to_cache=done)
 
 

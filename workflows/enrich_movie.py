@@ -9,11 +9,9 @@ provider is down.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
@@ -34,11 +32,9 @@ with workflow.unsafe.imports_passed_through():
         ProviderLookupInput,
         ResolvedId,
     )
+    from workflows import enrich_steps
+    from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
-
-LOCAL_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=10
-)
 
 
 @workflow.defn
@@ -46,30 +42,10 @@ class EnrichMovieWorkflow:
     @workflow.run
     async def run(self, job: EnrichMovieInput) -> EnrichMovieResult:
         target = job.target
-        provider_retry = RetryPolicy(
-            initial_interval=timedelta(seconds=1),
-            backoff_coefficient=2.0,
-            maximum_interval=timedelta(seconds=60),
-            maximum_attempts=job.provider_retry_attempts,
-            non_retryable_error_types=["ProviderAuthError", "ProviderNotFound"],
-        )
 
         async def provider_call(activity: Callable[..., Any], argument: Any) -> Any:
-            return await workflow.execute_activity(
-                activity,
-                argument,
-                task_queue=job.enrich_task_queue,
-                start_to_close_timeout=timedelta(seconds=60),
-                retry_policy=provider_retry,
-            )
-
-        async def local_step(activity: Callable[..., Any], argument: Any) -> Any:
-            return await workflow.execute_activity(
-                activity,
-                argument,
-                start_to_close_timeout=timedelta(minutes=10),
-                heartbeat_timeout=timedelta(minutes=1),
-                retry_policy=LOCAL_RETRY,
+            return await enrich_steps.provider_call(
+                activity, argument, task_queue=job.enrich_task_queue, attempts=job.provider_retry_attempts
             )
 
         try:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from reelscan.db.models import (
     ARTWORK_TYPES,
     AssetCandidate,
+    CachedFileMixin,
     Image,
     Movie,
     ProviderDetails,
+    Series,
     Trailer,
     utcnow,
 )
@@ -20,40 +23,115 @@ from reelscan.providers.tmdb import ImageCandidate, MovieMetadata, VideoCandidat
 from reelscan.selection import Candidate
 from reelscan.selection import select as select_candidates
 
+# Who a candidate or a provider answer belongs to: {"movie_id": id}, {"series_id": id} or {"season_id": id}.
+Owner = dict[str, int]
 
-def _targets_query(scan_job_id: int, library_id: int) -> Any:
-    return select(Movie).where(
-        Movie.library_id == library_id, Movie.last_scan_job_id == scan_job_id, Movie.state != "missing"
+
+def owned_by(model: type[AssetCandidate] | type[ProviderDetails], owner: Owner) -> list[ColumnElement[bool]]:
+    return [getattr(model, column) == value for column, value in owner.items()]
+
+
+def enrichment_page(
+    session: Session,
+    model: type[Movie] | type[Series],
+    scan_job_id: int,
+    library_id: int,
+    after_id: int,
+    limit: int,
+) -> tuple[list[Any], int]:
+    """A page (by id) of the movies or series this scan found and did not mark missing, and how many in all."""
+    query = select(model).where(
+        model.library_id == library_id, model.last_scan_job_id == scan_job_id, model.state != "missing"
     )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = list(session.scalars(query.where(model.id > after_id).order_by(model.id).limit(limit)))
+    return rows, total
 
 
 def enrichment_targets(
     session: Session, scan_job_id: int, library_id: int, after_movie_id: int, limit: int
 ) -> tuple[list[Movie], int]:
     """A page of the movies this scan found (by id), and how many there are in all."""
-    query = _targets_query(scan_job_id, library_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    movies = list(session.scalars(query.where(Movie.id > after_movie_id).order_by(Movie.id).limit(limit)))
-    return movies, total
+    return enrichment_page(session, Movie, scan_job_id, library_id, after_movie_id, limit)
+
+
+def store_details(session: Session, owner: Owner, tmdb_id: int, payload: dict[str, Any]) -> None:
+    """The provider's answer for a movie or a series, one row per owner and provider (running twice adds nothing)."""
+    row = session.scalars(
+        select(ProviderDetails).where(*owned_by(ProviderDetails, owner), ProviderDetails.provider == "tmdb")
+    ).one_or_none()
+    if row is None:
+        session.add(ProviderDetails(**owner, provider="tmdb", provider_id=tmdb_id, payload=payload))
+    else:
+        row.provider_id, row.payload, row.fetched_at = tmdb_id, payload, utcnow()
+
+
+def stored_details(session: Session, owner: Owner) -> dict[str, Any] | None:
+    return session.scalar(
+        select(ProviderDetails.payload).where(*owned_by(ProviderDetails, owner), ProviderDetails.provider == "tmdb")
+    )
 
 
 def store_provider_details(session: Session, movie_id: int, tmdb_id: int, payload: dict[str, Any]) -> None:
-    row = session.scalars(
-        select(ProviderDetails).where(ProviderDetails.movie_id == movie_id, ProviderDetails.provider == "tmdb")
-    ).one_or_none()
-    if row is None:
-        session.add(ProviderDetails(movie_id=movie_id, provider="tmdb", provider_id=tmdb_id, payload=payload))
-    else:
-        row.provider_id, row.payload, row.fetched_at = tmdb_id, payload, utcnow()
+    store_details(session, {"movie_id": movie_id}, tmdb_id, payload)
     movie = session.get(Movie, movie_id)
     if movie is not None:
         movie.tmdb_id = tmdb_id
 
 
 def provider_details(session: Session, movie_id: int) -> dict[str, Any] | None:
-    return session.scalar(
-        select(ProviderDetails.payload).where(ProviderDetails.movie_id == movie_id, ProviderDetails.provider == "tmdb")
-    )
+    return stored_details(session, {"movie_id": movie_id})
+
+
+def _candidate_row(
+    session: Session, existing: dict[tuple[str, str], AssetCandidate], owner: Owner, asset_type: str, key: str
+) -> AssetCandidate:
+    row = existing.get((asset_type, key))
+    if row is None:
+        row = AssetCandidate(
+            **owner,
+            source="tmdb",
+            asset_type=asset_type,
+            provider_path=key,
+            source_path="",
+            file_size=0,
+            mtime_ns=0,
+        )
+        session.add(row)
+    return row
+
+
+def upsert_candidates(
+    session: Session,
+    owner: Owner,
+    images: Sequence[ImageCandidate],
+    trailers: Sequence[VideoCandidate],
+    image_base_url: str | None,
+) -> list[AssetCandidate]:
+    """Provider candidates of a movie, series or season, keyed by (owner, source, type, provider path): running
+    twice adds nothing."""
+    existing = {
+        (row.asset_type, row.provider_path): row
+        for row in session.scalars(
+            select(AssetCandidate).where(*owned_by(AssetCandidate, owner), AssetCandidate.source == "tmdb")
+        )
+    }
+    rows: list[AssetCandidate] = []
+    for image in images:
+        row = _candidate_row(session, existing, owner, image.asset_type, image.file_path)
+        row.url = f"{image_base_url}original{image.file_path}" if image_base_url else None
+        row.width, row.height, row.language = image.width, image.height, image.language
+        row.vote_average, row.vote_count = image.vote_average, image.vote_count
+        rows.append(row)
+    for video in trailers:
+        row = _candidate_row(session, existing, owner, "trailer", video.key)
+        row.url = f"https://www.youtube.com/watch?v={video.key}"
+        row.language, row.height = video.language, video.size
+        row.vote_average = 10.0 if video.official else 5.0
+        row.vote_count = 1
+        rows.append(row)
+    session.flush()
+    return rows
 
 
 def upsert_provider_candidates(
@@ -64,50 +142,7 @@ def upsert_provider_candidates(
     image_base_url: str | None,
 ) -> list[AssetCandidate]:
     """Candidates keyed by (movie, source, type, provider path): running twice adds nothing."""
-    existing = {
-        (row.asset_type, row.provider_path): row
-        for row in session.scalars(
-            select(AssetCandidate).where(AssetCandidate.movie_id == movie_id, AssetCandidate.source == "tmdb")
-        )
-    }
-    rows: list[AssetCandidate] = []
-    for image in images:
-        row = existing.get((image.asset_type, image.file_path))
-        if row is None:
-            row = AssetCandidate(
-                movie_id=movie_id,
-                source="tmdb",
-                asset_type=image.asset_type,
-                provider_path=image.file_path,
-                source_path="",
-                file_size=0,
-                mtime_ns=0,
-            )
-            session.add(row)
-        row.url = f"{image_base_url}original{image.file_path}" if image_base_url else None
-        row.width, row.height, row.language = image.width, image.height, image.language
-        row.vote_average, row.vote_count = image.vote_average, image.vote_count
-        rows.append(row)
-    for video in trailers:
-        row = existing.get(("trailer", video.key))
-        if row is None:
-            row = AssetCandidate(
-                movie_id=movie_id,
-                source="tmdb",
-                asset_type="trailer",
-                provider_path=video.key,
-                source_path="",
-                file_size=0,
-                mtime_ns=0,
-            )
-            session.add(row)
-        row.url = f"https://www.youtube.com/watch?v={video.key}"
-        row.language, row.height = video.language, video.size
-        row.vote_average = 10.0 if video.official else 5.0
-        row.vote_count = 1
-        rows.append(row)
-    session.flush()
-    return rows
+    return upsert_candidates(session, {"movie_id": movie_id}, images, trailers, image_base_url)
 
 
 def set_candidate_download(
@@ -120,26 +155,23 @@ def set_candidate_download(
     )
 
 
-def sync_local_candidates(session: Session, movie_id: int) -> None:
-    """Local artwork and trailers become candidates too, so selection weighs everything in one place."""
+def sync_local(session: Session, owner: Owner, local: Sequence[tuple[str, CachedFileMixin]]) -> None:
+    """Local files (asset type, row) become candidates of their owner, with their cache state; local candidates
+    whose file is gone are removed."""
     existing = {
         (row.asset_type, row.provider_path): row
         for row in session.scalars(
-            select(AssetCandidate).where(AssetCandidate.movie_id == movie_id, AssetCandidate.source == "local")
+            select(AssetCandidate).where(*owned_by(AssetCandidate, owner), AssetCandidate.source == "local")
         )
     }
     wanted: set[tuple[str, str]] = set()
-    local: list[tuple[str, Image | Trailer]] = [
-        (image.image_type, image) for image in session.scalars(select(Image).where(Image.movie_id == movie_id))
-    ]
-    local += [("trailer", t) for t in session.scalars(select(Trailer).where(Trailer.movie_id == movie_id))]
     for asset_type, source in local:
         key = (asset_type, source.source_path)
         wanted.add(key)
         row = existing.get(key)
         if row is None:
             row = AssetCandidate(
-                movie_id=movie_id,
+                **owner,
                 source="local",
                 asset_type=asset_type,
                 provider_path=source.source_path,
@@ -155,8 +187,36 @@ def sync_local_candidates(session: Session, movie_id: int) -> None:
     session.flush()
 
 
-def _locked(movie: Movie, name: str) -> bool:
+def sync_local_candidates(session: Session, movie_id: int) -> None:
+    """Local artwork and trailers become candidates too, so selection weighs everything in one place."""
+    local: list[tuple[str, CachedFileMixin]] = [
+        (image.image_type, image) for image in session.scalars(select(Image).where(Image.movie_id == movie_id))
+    ]
+    local += [("trailer", t) for t in session.scalars(select(Trailer).where(Trailer.movie_id == movie_id))]
+    sync_local(session, {"movie_id": movie_id}, local)
+
+
+def _locked(movie: object, name: str) -> bool:
     return bool(getattr(movie, f"{name}_locked", False))
+
+
+def apply_values(row: object, values: dict[str, Any]) -> list[str]:
+    """Set each provider value that is not empty on a row, unless its field is locked. Returns the fields changed."""
+    changed = []
+    for name, value in values.items():
+        if value in (None, [], {}) or _locked(row, name):
+            continue
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed.append(name)
+    return changed
+
+
+def mark_enriched(row: Movie | Series, match: str) -> None:
+    row.provider_match = match
+    row.state = "enriched"
+    row.enriched_at = utcnow()
+    row.enrichment_error = None
 
 
 def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: str) -> list[str]:
@@ -184,13 +244,7 @@ def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: 
         "directors": meta.directors,
         "credits": meta.writers,
     }
-    changed = []
-    for name, value in values.items():
-        if value in (None, [], {}) or _locked(movie, name):
-            continue
-        if getattr(movie, name) != value:
-            setattr(movie, name, value)
-            changed.append(name)
+    changed = apply_values(movie, values)
     if meta.rating is not None and not _locked(movie, "ratings"):
         others = [r for r in movie.ratings or [] if r.get("name") != "themoviedb"]
         movie.ratings = [*others, *rating]
@@ -198,10 +252,7 @@ def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: 
         movie.imdb_id = meta.imdb_id
     movie.unique_ids = {**(movie.unique_ids or {}), **meta.external_ids, "tmdb": str(meta.tmdb_id)}
     movie.tmdb_id = meta.tmdb_id
-    movie.provider_match = match
-    movie.state = "enriched"
-    movie.enriched_at = utcnow()
-    movie.enrichment_error = None
+    mark_enriched(movie, match)
     return changed
 
 
@@ -209,30 +260,54 @@ def mark_outcome(session: Session, movie_id: int, state: str, reason: str) -> No
     session.execute(update(Movie).where(Movie.id == movie_id).values(state=state, enrichment_error=reason[:2000]))
 
 
-def apply_selection(
-    session: Session, movie_id: int, *, preferred_language: str, local_first: bool, keep: dict[str, int]
-) -> dict[str, int]:
-    """Score every candidate, mark the kept ones, and set <type>_id unless that choice is locked."""
-    movie = session.get(Movie, movie_id)
-    if movie is None:
-        return {}
-    rows = list(session.scalars(select(AssetCandidate).where(AssetCandidate.movie_id == movie_id)))
-    candidates = [
-        Candidate(
-            row.id,
-            row.asset_type,
-            row.source,
-            row.width,
-            row.height,
-            row.language,
-            row.vote_average,
-            row.vote_count,
-            row.sha256,
-        )
-        for row in rows
-    ]
+def as_candidate(row: AssetCandidate, *, with_hash: bool = True) -> Candidate:
+    return Candidate(
+        row.id,
+        row.asset_type,
+        row.source,
+        row.width,
+        row.height,
+        row.language,
+        row.vote_average,
+        row.vote_count,
+        row.sha256 if with_hash else None,
+    )
+
+
+def downloads_wanted(
+    rows: Sequence[AssetCandidate], *, preferred_language: str, keep: dict[str, int]
+) -> list[tuple[int, str]]:
+    """(id, url) of the provider images of one owner worth downloading (the best `keep` per type by selection's
+    scoring) that are not cached yet. Trailers are never downloaded."""
+    images = [r for r in rows if r.asset_type != "trailer"]
     chosen = select_candidates(
-        candidates, preferred_language=preferred_language, local_first=local_first, keep=keep or None
+        [as_candidate(r, with_hash=False) for r in images],
+        preferred_language=preferred_language,
+        local_first=False,
+        keep=keep,
+    )
+    wanted = {c.id for kept in chosen.values() for c, _ in kept}
+    return [(r.id, r.url) for r in images if r.id in wanted and r.url and r.cache_path is None]
+
+
+def select_for(
+    session: Session,
+    entity: object,
+    owner: Owner,
+    artwork_types: Sequence[str],
+    *,
+    preferred_language: str,
+    local_first: bool,
+    keep: dict[str, int],
+) -> dict[str, int]:
+    """Score every candidate of an owner, mark the kept ones, and set the entity's <type>_id for each artwork type
+    unless that choice is locked. Returns the choice per type."""
+    rows = list(session.scalars(select(AssetCandidate).where(*owned_by(AssetCandidate, owner))))
+    chosen = select_candidates(
+        [as_candidate(row) for row in rows],
+        preferred_language=preferred_language,
+        local_first=local_first,
+        keep=keep or None,
     )
     by_id = {row.id: row for row in rows}
     for row in rows:
@@ -242,12 +317,30 @@ def apply_selection(
         for rank, (candidate, value) in enumerate(kept):
             row = by_id[candidate.id]
             row.selected, row.rank, row.score = True, rank, value
-        if asset_type in ARTWORK_TYPES and kept and not _locked(movie, asset_type):
-            setattr(movie, f"{asset_type}_id", kept[0][0].id)
-        current = getattr(movie, f"{asset_type}_id", None) if asset_type in ARTWORK_TYPES else None
+        if asset_type in artwork_types and kept and not _locked(entity, asset_type):
+            setattr(entity, f"{asset_type}_id", kept[0][0].id)
+        current = getattr(entity, f"{asset_type}_id", None) if asset_type in artwork_types else None
         if current is not None:
             selected[asset_type] = int(current)
     return selected
+
+
+def apply_selection(
+    session: Session, movie_id: int, *, preferred_language: str, local_first: bool, keep: dict[str, int]
+) -> dict[str, int]:
+    """Score every candidate, mark the kept ones, and set <type>_id unless that choice is locked."""
+    movie = session.get(Movie, movie_id)
+    if movie is None:
+        return {}
+    return select_for(
+        session,
+        movie,
+        {"movie_id": movie_id},
+        ARTWORK_TYPES,
+        preferred_language=preferred_language,
+        local_first=local_first,
+        keep=keep,
+    )
 
 
 def edit_movie(session: Session, movie_id: int, values: dict[str, Any], unlock: list[str]) -> Movie | None:

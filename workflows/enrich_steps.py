@@ -1,0 +1,47 @@
+"""How phase 4 workflows run their activities: provider calls on the rate-limited enrich task queue with backoff
+(429 waits for Retry-After; 401 and 404 are final), database and download steps on the workflow's own queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+LOCAL_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=10
+)
+
+
+def provider_retry(attempts: int) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=60),
+        maximum_attempts=attempts,
+        non_retryable_error_types=["ProviderAuthError", "ProviderNotFound"],
+    )
+
+
+async def provider_call(activity: Callable[..., Any], argument: Any, *, task_queue: str, attempts: int) -> Any:
+    """One provider call, on the enrich task queue so the server-side rate limit applies."""
+    return await workflow.execute_activity(
+        activity,
+        argument,
+        task_queue=task_queue,
+        start_to_close_timeout=timedelta(seconds=60),
+        retry_policy=provider_retry(attempts),
+    )
+
+
+async def local_step(activity: Callable[..., Any], argument: Any) -> Any:
+    """A database or download step on the workflow's task queue."""
+    return await workflow.execute_activity(
+        activity,
+        argument,
+        start_to_close_timeout=timedelta(minutes=10),
+        heartbeat_timeout=timedelta(minutes=1),
+        retry_policy=LOCAL_RETRY,
+    )
