@@ -6,7 +6,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, JSONResponse
@@ -18,7 +18,15 @@ from api.broadcaster import ProgressBroadcaster
 from reelscan.db import enrichment
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
-from reelscan.db.views import list_libraries, list_movies, movie_detail, scan_errors, scan_summary
+from reelscan.db.views import (
+    list_libraries,
+    list_movies,
+    list_series,
+    movie_detail,
+    scan_errors,
+    scan_summary,
+    series_detail,
+)
 from reelscan.scan_options import ScanOptions
 from reelscan.service import scans
 from reelscan.settings import Settings
@@ -36,7 +44,11 @@ class MovieEdit(BaseModel):
 class LibraryCreate(BaseModel):
     path: str = Field(description="Folder of the library on the worker machines")
     name: str | None = None
-    type: Literal["movie", "tv", "music"] = "movie"
+    type: str | None = Field(
+        None,
+        description="movie or tv; a new library is a movie library unless told, an existing one keeps its type",
+        json_schema_extra={"enum": list(scans.LIBRARY_TYPES)},
+    )
 
 
 def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> FastAPI:
@@ -113,6 +125,25 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
                 offset=offset,
                 limit=limit,
             )
+
+    @app.get("/api/libraries/{library_id}/series", dependencies=guarded)
+    def get_series_list(
+        library_id: int,
+        state_filter: str | None = Query(None, alias="state"),
+        offset: int = Query(0, ge=0),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict[str, Any]]:
+        get_library(library_id)
+        with session_scope(url) as session:
+            return list_series(session, library_id, state=state_filter, offset=offset, limit=limit)
+
+    @app.get("/api/series/{series_id}", dependencies=guarded)
+    def get_series(series_id: int) -> dict[str, Any]:
+        with session_scope(url) as session:
+            series = series_detail(session, series_id)
+        if series is None:
+            raise HTTPException(404, f"there is no series with id {series_id}")
+        return series
 
     @app.get("/api/movies/{movie_id}", dependencies=guarded)
     def get_movie(movie_id: int) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def movie_detail(session: Session, movie_id: int) -> dict[str, Any] | None:
     return movie_view(movie) if movie else None
 
 
-def library_view(library: Library, movies: int) -> dict[str, Any]:
+def library_view(library: Library, movies: int, series: int = 0) -> dict[str, Any]:
     return {
         "id": library.id,
         "name": library.name,
@@ -139,12 +139,18 @@ def library_view(library: Library, movies: int) -> dict[str, Any]:
         "autoEnrich": library.auto_enrich,
         "autoSelectAssets": library.auto_select_assets,
         "movies": movies,
+        "series": series,
     }
 
 
 def list_libraries(session: Session) -> list[dict[str, Any]]:
-    counts = dict(session.execute(select(Movie.library_id, func.count()).group_by(Movie.library_id)).all())
-    return [library_view(lib, counts.get(lib.id, 0)) for lib in session.scalars(select(Library).order_by(Library.id))]
+    """Every library with its type and how many movies or series it holds."""
+    movies = dict(session.execute(select(Movie.library_id, func.count()).group_by(Movie.library_id)).all())
+    series = dict(session.execute(select(Series.library_id, func.count()).group_by(Series.library_id)).all())
+    return [
+        library_view(lib, movies.get(lib.id, 0), series.get(lib.id, 0))
+        for lib in session.scalars(select(Library).order_by(Library.id))
+    ]
 
 
 def scan_summary(job: ScanJob) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from workflows.library_scan import LibraryScanWorkflow
 
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
+LIBRARY_TYPES = ("movie", "tv")
 
 
 class ScanRequestError(Exception):
@@ -61,10 +62,20 @@ def check_library_path(path: Path) -> Path:
     return path.resolve()
 
 
-def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str = "movie") -> int:
+def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str | None = None) -> int:
+    """The library at this path, created on first use (a movie library unless library_type says otherwise).
+
+    A library_type that is not one of LIBRARY_TYPES, or that differs from the existing library's, is refused."""
+    if library_type is not None and library_type not in LIBRARY_TYPES:
+        raise ScanRequestError(f"unknown library type {library_type!r}: use one of {', '.join(LIBRARY_TYPES)}")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
-        return repository.get_or_create_library(session, root, name, library_type).id
+        library = repository.get_or_create_library(session, root, name, library_type or "movie")
+        if library_type is not None and library.type != library_type:
+            raise ScanRequestError(
+                f"library path {root} is already a {library.type} library (id {library.id}), not a {library_type} one"
+            )
+        return library.id
 
 
 async def _is_running(client: Client, workflow_id: str | None) -> bool:
