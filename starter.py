@@ -2,7 +2,8 @@
 
 python starter.py scan ~/Movies            # scan (creating the library), live progress until done
 python starter.py scan --library 1 --json  # start and print the scan id as JSON
-python starter.py status 3 | watch 3 | cancel 3 | list | movies --library 1 --json | down
+python starter.py scan ~/TV --type tv      # a TV library (series, seasons, episodes)
+python starter.py status 3 | watch 3 | cancel 3 | list | movies --library 1 --json | series --library 2 | down
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
 
 from reelscan.db.session import migrate, session_scope
-from reelscan.db.views import list_libraries, list_movies
+from reelscan.db.views import list_libraries, list_movies, list_series
 from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
@@ -133,10 +134,12 @@ async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
         return await cmd_scan_all(args, settings)
     if args.path is None and args.library is None:
         raise UsageError("give a library PATH, --library ID or --all")
+    if args.type is not None and args.path is None:
+        raise UsageError("--type applies to a library PATH (an existing library keeps its type)")
     options = _options(args)
     library_id = args.library
     if library_id is None:
-        library_id = scans.library_for_path(settings, Path(args.path).expanduser(), args.name)
+        library_id = scans.library_for_path(settings, Path(args.path).expanduser(), args.name, args.type)
     client = await _client(settings)
     started = await scans.start_scan(client, settings, library_id, options)
     if started.already_running and not args.json:
@@ -224,21 +227,53 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _show_rows(
+    rows: list[dict[str, Any]], as_json: bool, table: Table, cells: Callable[[dict[str, Any]], list[str]]
+) -> int:
+    """Rows as one JSON array, or as a table of their cells."""
+    if as_json:
+        print(json.dumps(rows))
+        return 0
+    for row in rows:
+        table.add_row(*cells(row))
+    console.print(table)
+    return 0
+
+
+def _ids(row: dict[str, Any]) -> str:
+    """IMDb, TMDB (and TVDB for series) ids of a movie or series, in one cell."""
+    tagged = [f"{name}:{row[key]}" if row.get(key) else None for name, key in (("tmdb", "tmdbId"), ("tvdb", "tvdbId"))]
+    return " ".join(x for x in (row["imdbId"], *tagged) if x)
+
+
+def _movie_cells(m: dict[str, Any]) -> list[str]:
+    video = next(
+        (f"{s.get('codec')} {s.get('width')}x{s.get('height')}" for s in m["streams"] if s["kind"] == "video"), ""
+    )
+    return [str(m["id"]), m["title"], str(m["year"] or ""), _ids(m), video, str(len(m["assets"])), m["state"]]
+
+
+def _season_name(number: int) -> str:
+    return "Specials" if number == 0 else f"S{number:02d}"
+
+
+def _series_cells(s: dict[str, Any]) -> list[str]:
+    seasons = ", ".join(f"{_season_name(season['number'])}: {season['episodes']}" for season in s["seasons"])
+    missing = f"{s['missingEpisodes']:,}" if s["missingEpisodes"] else ""
+    return [str(s["id"]), s["title"], str(s["year"] or ""), _ids(s), seasons, f"{s['episodes']:,}", missing, s["state"]]
+
+
 async def cmd_movies(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.resolved_database_url) as session:
         movies = list_movies(session, args.library)
-    if args.json:
-        print(json.dumps(movies))
-        return 0
-    table = Table("id", "title", "year", "ids", "video", "assets", "state")
-    for m in movies:
-        ids = " ".join(x for x in (m["imdbId"], f"tmdb:{m['tmdbId']}" if m["tmdbId"] else None) if x)
-        video = next(
-            (f"{s.get('codec')} {s.get('width')}x{s.get('height')}" for s in m["streams"] if s["kind"] == "video"), ""
-        )
-        table.add_row(str(m["id"]), m["title"], str(m["year"] or ""), ids, video, str(len(m["assets"])), m["state"])
-    console.print(table)
-    return 0
+    return _show_rows(movies, args.json, Table("id", "title", "year", "ids", "video", "assets", "state"), _movie_cells)
+
+
+async def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(settings.resolved_database_url) as session:
+        series = list_series(session, args.library)
+    table = Table("id", "title", "year", "ids", "seasons", "episodes", "missing", "state")
+    return _show_rows(series, args.json, table, _series_cells)
 
 
 async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
@@ -314,6 +349,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="quick: no media info, caching or enrichment; full: everything, unchanged folders too",
     )
     scan.add_argument("--name", help="name of a new library (default: the folder name)")
+    scan.add_argument(
+        "--type",
+        choices=list(scans.LIBRARY_TYPES),
+        help="type of a new library (default movie); a library's type cannot change",
+    )
     scan.add_argument("--max-directories", type=int, help="scan only the first N directories")
     scan.add_argument("--skip-ffprobe", action="store_true", help="do not read media info")
     scan.add_argument("--skip-assets", action="store_true", help="do not discover local assets")
@@ -341,10 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(func=cmd_list)
 
-    movies = sub.add_parser("movies", help="movies in the database")
-    movies.add_argument("--library", type=int)
-    movies.add_argument("--json", action="store_true")
-    movies.set_defaults(func=cmd_movies)
+    for name, func, text in (
+        ("movies", cmd_movies, "movies in the database"),
+        ("series", cmd_series, "series in the database, with seasons and episode counts"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--library", type=int)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
 
     serve = sub.add_parser("serve", help="run the HTTP API, WebSocket and web page")
     serve.add_argument("--host", help="address to bind (default REELSCAN_API_HOST, 127.0.0.1)")

@@ -14,7 +14,8 @@ from temporalio.client import Client
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
 from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
-from tests.library_builder import build_bulk_library, build_library
+from tests.integration.tv_records import record_tv_library
+from tests.library_builder import build_bulk_library, build_library, build_tv_library
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -98,6 +99,43 @@ async def test_expected_errors_print_one_line_without_traceback(
     assert unreachable.returncode == 2
     assert "cannot reach the Temporal server at 127.0.0.1:1" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr
+
+
+async def test_series_json_lists_series_with_seasons_and_episode_counts(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    manifest = build_tv_library(tmp_path / "TV")
+    library_id = record_tv_library(sqlite_settings, manifest.root)
+    listed = await starter(client, "series", "--library", str(library_id), "--json")
+    table = await starter(client, "series")
+    other = await starter(client, "series", "--library", str(library_id + 1), "--json")
+
+    assert listed.returncode == 0, listed.stderr
+    series = {s["directory"]: s for s in json.loads(listed.stdout)}
+    assert list(series) == list(manifest.series)
+    for directory, expected in manifest.series.items():
+        assert {s["number"]: s["episodes"] for s in series[directory]["seasons"]} == expected.seasons
+        assert (series[directory]["title"], series[directory]["episodes"]) == (expected.title, expected.episodes)
+    assert series["Breaking Code (2019)"]["tvdbId"] == 424242
+    assert table.returncode == 0 and "Breaking" in table.stdout and "Harbor" in table.stdout
+    assert json.loads(other.stdout) == []
+
+
+async def test_scan_type_tv_of_a_movie_library_path_is_one_line_and_exit_2(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 1)
+    created = await starter(client, "scan", str(tmp_path / "Movies"), "--json", address="127.0.0.1:1")
+    refused = await starter(client, "scan", str(tmp_path / "Movies"), "--type", "tv", address="127.0.0.1:1")
+    no_path = await starter(client, "scan", "--library", "1", "--type", "tv")
+
+    assert created.returncode == 2 and "cannot reach the Temporal server" in created.stderr  # the library exists now
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"error: library path {(tmp_path / 'Movies').resolve()} is already a movie library (id 1), not a tv one"
+    )
+    assert "Traceback" not in refused.stderr + refused.stdout
+    assert no_path.returncode == 2 and "--type applies to a library PATH" in no_path.stderr
 
 
 async def test_temporal_cli_queries_progress_and_signals_cancel(
