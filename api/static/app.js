@@ -1,4 +1,4 @@
-// Live scan panels over the WebSocket, with a drill-down into movies and their cached assets.
+// Live scan panels over the WebSocket, with a drill-down into movies, series and their cached assets.
 "use strict";
 
 const scans = new Map();       // scanJobId -> latest progress message
@@ -12,21 +12,32 @@ const HEADINGS = {
 const ASSET_LABELS = [["poster", "Posters"], ["fanart", "Fanart"], ["trailer", "Trailers"], ["subtitle", "Subtitles"],
                       ["other", "Other art"]];
 const n = (value) => (value ?? 0).toLocaleString("en-US");
+const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
+const pad = (number) => String(number).padStart(2, "0");
 const esc = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 function bar(percent) {
   return `<div class="bar" role="progressbar" aria-valuenow="${percent}"><div style="width:${percent}%"></div></div>`;
 }
 
+// What a scan found: movies, or (TV libraries) series, their episodes and the files no episode rule matched.
+function itemsLine(s, tv) {
+  if (!tv) return `Movies: ${n(s.moviesFound)} found (${n(s.moviesNew)} new, ${n(s.moviesUpdated)} updated)`;
+  const updated = s.episodesUpdated ? `, ${n(s.episodesUpdated)} updated` : "";
+  const unmatched = s.episodesUnmatched ? `, ${plural(s.episodesUnmatched, "unmatched file")}` : "";
+  return `${n(s.seriesFound)} series, ${plural(s.episodesFound ?? 0, "episode")} (${n(s.episodesNew)} new${updated})${unmatched}`;
+}
+
 function renderPanel(m) {
-  const p = m.progress || {}, s = m.stats || {}, phase = m.phase;
+  const p = m.progress || {}, s = m.stats || {}, phase = m.phase, tv = m.libraryType === "tv";
   const lines = [];
   if (["caching", "enriching", "completed"].includes(phase)) {
     lines.push(`<div class="ready">✅ Scanning complete! Library is ready to use!</div>`);
   }
-  lines.push(`<div class="phase" data-phase="${esc(phase)}">${HEADINGS[phase] || esc(phase)}</div>`);
+  const heading = tv && phase === "scanning" ? "📊 Scanning series..." : HEADINGS[phase];
+  lines.push(`<div class="phase" data-phase="${esc(phase)}">${heading || esc(phase)}</div>`);
   if (phase === "discovering" && p.discovering) {
-    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} movie directories</div>`);
+    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} ${tv ? "series folders" : "movie directories"}</div>`);
     lines.push(`<div>Ignored: ${n(p.discovering.directoriesIgnored)} (matching ignore patterns)</div>`);
   }
   if (p.scanning) {
@@ -35,7 +46,7 @@ function renderPanel(m) {
     if (phase === "scanning") lines.push(bar(p.scanning.percentage));
   }
   if (phase !== "discovering") {
-    lines.push(`<div>Movies: ${n(s.moviesFound)} found (${n(s.moviesNew)} new, ${n(s.moviesUpdated)} updated)</div>`);
+    lines.push(`<div class="items">${itemsLine(s, tv)}</div>`);
   }
   if (p.caching) {
     lines.push(`<div>Assets: ${n(p.caching.cached)} / ${n(p.caching.queued)} cached (${p.caching.percentage}%)</div>`);
@@ -44,7 +55,7 @@ function renderPanel(m) {
     if (phase === "caching") lines.push(bar(p.caching.percentage));
   }
   if (p.enriching) {
-    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} movies (${p.enriching.percentage}%)</div>`);
+    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} ${tv ? "series" : "movies"} (${p.enriching.percentage}%)</div>`);
     if (phase === "enriching") lines.push(bar(p.enriching.percentage));
   }
   if (["completed", "cancelled", "failed"].includes(phase)) lines.push(bar(100));
@@ -60,7 +71,8 @@ function renderPanel(m) {
   } else {
     lines.push(`<div class="muted summary">${esc(m.summary)}</div>`);
   }
-  lines.push(`<div><a data-movies="${m.libraryId}">Browse movies of this library →</a></div>`);
+  lines.push(tv ? `<div><a data-series-list="${m.libraryId}">Browse series of this library →</a></div>`
+    : `<div><a data-movies="${m.libraryId}">Browse movies of this library →</a></div>`);
   return `<div class="panel ${esc(phase)}" id="scan-${m.scanJobId}">
     <h3>Library Scan: "${esc(m.libraryName)}" <span class="muted">(scan ${m.scanJobId})</span></h3>${lines.join("")}</div>`;
 }
@@ -92,16 +104,32 @@ function showDrilldown(title, html) {
   document.getElementById("drilldown").scrollIntoView();
 }
 
+const ids = (x) => esc([x.imdbId, x.tmdbId && `tmdb:${x.tmdbId}`, x.tvdbId && `tvdb:${x.tvdbId}`].filter(Boolean).join(" "));
+const cacheUrl = (a) => `/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}`;
+const errorCount = (errors) => `<td class="error">${errors.length ? esc(errors.length + " error(s)") : ""}</td>`;
+const errorList = (errors) => errors.length
+  ? `<h3>Errors</h3><ul class="error">${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : "";
+
+function videoText(streams) {
+  const video = streams.find((s) => s.kind === "video");
+  return video ? esc(`${video.codec} ${video.width}x${video.height}${video.hdr_format ? " " + video.hdr_format : ""}`) : "";
+}
+
+function assetCards(assets) {
+  return assets.map((a) => {
+    const image = a.cachePath && !["trailer", "subtitle"].includes(a.type) ? `<img alt="${esc(a.type)}" src="${cacheUrl(a)}">` : "";
+    return `<div class="asset">${image}<b>${esc(a.type)}</b>${a.language ? " " + esc(a.language) : ""}<br>${esc(a.path)}<br>
+      <span class="muted">${a.cachePath ? "cached " + esc(a.sha256.slice(0, 12)) : "not cached"}</span></div>`;
+  }).join("");
+}
+
 async function showMovies(libraryId) {
   const movies = await api(`/api/libraries/${libraryId}/movies?limit=500`);
   const rows = movies.map((m) => {
     const poster = m.assets.find((a) => a.type === "poster");
-    const video = m.streams.find((s) => s.kind === "video");
     return `<tr><td><a data-movie="${m.id}">${esc(m.title)}</a></td><td>${m.year ?? ""}</td>
-      <td>${esc([m.imdbId, m.tmdbId && `tmdb:${m.tmdbId}`].filter(Boolean).join(" "))}</td>
-      <td>${video ? esc(`${video.codec} ${video.width}x${video.height}${video.hdr_format ? " " + video.hdr_format : ""}`) : ""}</td>
-      <td>${m.assets.length}${poster ? "" : " (no poster)"}</td><td>${esc(m.state)}</td>
-      <td class="error">${m.errors.length ? esc(m.errors.length + " error(s)") : ""}</td></tr>`;
+      <td>${ids(m)}</td><td>${videoText(m.streams)}</td>
+      <td>${m.assets.length}${poster ? "" : " (no poster)"}</td><td>${esc(m.state)}</td>${errorCount(m.errors)}</tr>`;
   }).join("");
   showDrilldown(`Movies (${movies.length})`, `<table><tr><th>Title</th><th>Year</th><th>Ids</th><th>Video</th>
     <th>Assets</th><th>State</th><th></th></tr>${rows}</table>`);
@@ -109,17 +137,68 @@ async function showMovies(libraryId) {
 
 async function showMovie(movieId) {
   const m = await api(`/api/movies/${movieId}`);
-  const assets = m.assets.map((a) => {
-    const image = a.cachePath && !["trailer", "subtitle"].includes(a.type)
-      ? `<img alt="${esc(a.type)}" src="/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}">` : "";
-    return `<div class="asset">${image}<b>${esc(a.type)}</b>${a.language ? " " + esc(a.language) : ""}<br>${esc(a.path)}<br>
-      <span class="muted">${a.cachePath ? "cached " + esc(a.sha256.slice(0, 12)) : "not cached"}</span></div>`;
-  }).join("");
+  const assets = assetCards(m.assets);
   const streams = m.streams.map((s) => `<li>${esc(s.kind)}: ${esc(s.codec)} ${s.width ? `${s.width}x${s.height}` : ""}
     ${s.channels ? `${s.channels} ch` : ""} ${esc(s.language || "")} ${s.hdr_format ? esc(s.hdr_format) : ""}</li>`).join("");
   showDrilldown(`${m.title} (${m.year ?? "?"})`, `<p class="muted">${esc(m.directory)} — ${esc(m.mainVideo)}</p>
     <p>${esc(m.plot || "")}</p><h3>Streams</h3><ul>${streams}</ul><h3>Assets</h3><div class="assets">${assets}</div>
-    ${m.errors.length ? `<h3>Errors</h3><ul class="error">${m.errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : ""}`);
+    ${errorList(m.errors)}`);
+}
+
+const seasonName = (number) => (number === 0 ? "Specials" : `Season ${number}`);
+
+async function showSeriesList(libraryId) {
+  const series = await api(`/api/libraries/${libraryId}/series?limit=500`);
+  const rows = series.map((s) => {
+    const unseasoned = s.episodes - s.seasons.reduce((total, season) => total + season.episodes, 0);
+    const seasons = s.seasons.map((season) => `${esc(seasonName(season.number))}: ${n(season.episodes)}` +
+      (season.missingEpisodes ? ` <span class="error">(${n(season.missingEpisodes)} missing)</span>` : ""))
+      .concat(unseasoned > 0 ? [`<span class="muted">by date or number: ${n(unseasoned)}</span>`] : []).join("<br>");
+    return `<tr><td><a data-series="${s.id}">${esc(s.title)}</a></td><td>${s.year ?? ""}</td><td>${ids(s)}</td>
+      <td>${seasons}</td><td>${n(s.episodes)}</td>
+      <td class="${s.missingEpisodes ? "error" : "muted"}">${n(s.missingEpisodes)}</td><td>${esc(s.state)}</td>${errorCount(s.errors)}</tr>`;
+  }).join("");
+  const episodes = series.reduce((total, s) => total + s.episodes, 0);
+  showDrilldown(`Series (${series.length}, ${plural(episodes, "episode")})`, `<table><tr><th>Title</th><th>Year</th><th>Ids</th>
+    <th>Seasons (episodes)</th><th>Episodes</th><th>Missing</th><th>State</th><th></th></tr>${rows}</table>`);
+}
+
+function episodeLabel(e) {
+  if (e.episodeNumber != null) {
+    const shared = e.fileEpisodes && e.fileEpisodes.length > 1
+      ? ` <span class="muted">(${e.fileEpisodes.map((x) => "E" + pad(x)).join("+")} in one file)</span>` : "";
+    return `S${pad(e.seasonNumber ?? 0)}E${pad(e.episodeNumber)}${shared}`;
+  }
+  return e.airDate ? esc(e.airDate) : e.absoluteNumber != null ? `#${e.absoluteNumber}` : "?";
+}
+
+function episodeRow(e) {
+  const thumb = e.assets.find((a) => a.type === "thumb" && a.cachePath);
+  const subtitles = e.assets.filter((a) => a.type === "subtitle").map((a) => esc(a.language || "?")).join(", ");
+  return `<tr class="${e.state === "missing" ? "missing" : ""}"><td>${episodeLabel(e)}</td><td>${esc(e.title || "")}</td>
+    <td class="muted">${esc(e.file)}</td><td>${videoText(e.streams)}</td>
+    <td class="thumb">${thumb ? `<img alt="thumb" src="${cacheUrl(thumb)}">` : ""}</td><td>${subtitles}</td>
+    <td class="${e.state === "missing" ? "error" : ""}">${esc(e.state)}</td></tr>`;
+}
+
+async function showSeries(seriesId) {
+  const s = await api(`/api/series/${seriesId}`);
+  const header = `<tr><th>Episode</th><th>Title</th><th>File</th><th>Video</th><th>Thumb</th><th>Subtitles</th><th>State</th></tr>`;
+  const seasons = s.seasons.map((season) => {
+    const episodes = s.episodes.filter((e) => e.seasonNumber === season.number);
+    return `<h3>${esc(seasonName(season.number))} <span class="muted">— ${plural(season.episodes, "episode")}` +
+      `${season.missingEpisodes ? `, ${n(season.missingEpisodes)} missing` : ""}${season.folder ? ", " + esc(season.folder) : ""}</span></h3>
+      ${season.assets.length ? `<div class="assets">${assetCards(season.assets)}</div>` : ""}
+      ${episodes.length ? `<table>${header}${episodes.map(episodeRow).join("")}</table>` : ""}`;
+  }).join("");
+  const other = s.episodes.filter((e) => e.seasonNumber == null);
+  const others = other.length
+    ? `<h3>Episodes by air date or absolute number</h3><table>${header}${other.map(episodeRow).join("")}</table>` : "";
+  const present = s.episodes.filter((e) => e.state !== "missing").length;
+  const facts = [esc(s.directory), ids(s), plural(present, "episode") + (s.missingEpisodes ? `, ${n(s.missingEpisodes)} missing` : "")];
+  showDrilldown(`${s.title} (${s.year ?? "?"})`, `<p class="muted">${facts.filter(Boolean).join(" — ")}</p>
+    <p>${esc(s.plot || "")}</p><h3>Artwork</h3><div class="assets">${assetCards(s.assets) || `<span class="muted">none</span>`}</div>
+    ${seasons}${others}${errorList(s.errors)}`);
 }
 
 async function showErrors(scanId) {
@@ -129,12 +208,14 @@ async function showErrors(scanId) {
 }
 
 document.addEventListener("click", async (event) => {
-  const target = event.target.closest("[data-cancel],[data-movies],[data-movie],[data-errors]");
+  const target = event.target.closest("[data-cancel],[data-movies],[data-movie],[data-series-list],[data-series],[data-errors]");
   if (!target) return;
   try {
     if (target.dataset.cancel) await api(`/api/scans/${target.dataset.cancel}/cancel`, { method: "POST" });
     if (target.dataset.movies) await showMovies(target.dataset.movies);
     if (target.dataset.movie) await showMovie(target.dataset.movie);
+    if (target.dataset.seriesList) await showSeriesList(target.dataset.seriesList);
+    if (target.dataset.series) await showSeries(target.dataset.series);
     if (target.dataset.errors) await showErrors(target.dataset.errors);
   } catch (error) { notice(`Error: ${error.message}`); }
 });
