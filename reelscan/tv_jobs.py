@@ -1,0 +1,98 @@
+"""Job payloads of phase 4 for TV libraries: enriching one series, its seasons and its artwork.
+
+Same rules as reelscan.jobs: nothing here grows with the library (a page of series, the season numbers of one
+series, the candidate ids one series downloaded), big answers stay in the database, secrets never appear here.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class SeriesTarget(BaseModel):
+    series_id: int
+    title: str
+    year: int | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    imdb_id: str | None = None
+
+
+class SeriesEnrichmentPageInput(BaseModel):
+    scan_job_id: int
+    library_id: int
+    after_series_id: int
+    limit: int
+
+
+class SeriesEnrichmentPage(BaseModel):
+    series: list[SeriesTarget]
+    total: int  # all series of the scan to enrich (for enrichment_queued)
+
+
+class EnrichSeriesInput(BaseModel):
+    """Input of EnrichSeriesWorkflow: one series, its seasons found on disk and its artwork."""
+
+    scan_job_id: int
+    target: SeriesTarget
+    mode: str = "full"  # full | metadata-only (no artwork candidates, downloads or selection)
+    auto_select_assets: bool = True
+    image_base_url: str | None = None
+    enrich_task_queue: str = "reelscan-enrich"
+    provider_retry_attempts: int = 5
+
+
+class EnrichSeriesResult(BaseModel):
+    series_id: int
+    outcome: str  # enriched | unmatched | failed
+    error: str | None = None
+    error_type: str | None = None
+    to_cache: list[int] = Field(default_factory=list)  # downloaded candidate ids for the cache batch
+
+
+class SeriesFindInput(BaseModel):
+    """One /find call: the series with this TVDB id (source "tvdb_id") or IMDb id ("imdb_id")."""
+
+    external_id: str
+    source: str
+
+
+class SeriesSearchInput(BaseModel):
+    """One /search/tv call: only that first-air year (first try) or all years (second try)."""
+
+    title: str
+    year: int | None = None
+    filter_by_year: bool = False
+
+
+class SeriesProviderInput(BaseModel):
+    scan_job_id: int
+    series_id: int
+    provider_id: int
+    match: str = "nfo"  # nfo | tvdb | imdb | search
+    image_base_url: str | None = None
+    with_artwork: bool = True  # store provider artwork as candidates (not in metadata-only mode)
+
+
+class SeriesDetailsResult(BaseModel):
+    seasons: list[int]  # season numbers both on disk and at the provider, to fetch one by one
+
+
+class SeasonInput(BaseModel):
+    scan_job_id: int
+    series_id: int
+    provider_id: int
+    season_number: int
+    image_base_url: str | None = None
+    with_artwork: bool = True
+
+
+class SeasonResult(BaseModel):
+    episodes_matched: int
+    fields_changed: int
+
+
+class SeriesOutcomeInput(BaseModel):
+    series_id: int
+    state: str  # unmatched | enrichment_failed
+    reason: str
