@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
 from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
+from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress
 from activities.scan import scan_directories
 from activities.schedule import prepare_scheduled_scan
@@ -35,6 +36,7 @@ from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
+from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
@@ -53,7 +55,13 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.scan_task_queue,
-                workflows=[LibraryScanWorkflow, DirectoryScanWorkflow, EnrichMovieWorkflow, ScheduledScanWorkflow],
+                workflows=[
+                    LibraryScanWorkflow,
+                    DirectoryScanWorkflow,
+                    EnrichMovieWorkflow,
+                    EnrichSeriesWorkflow,
+                    ScheduledScanWorkflow,
+                ],
                 activities=[
                     discover_directories,
                     load_directory_page,
@@ -62,6 +70,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     record_scan_progress,
                     count_scan_outcomes,
                     *SCAN_QUEUE_ACTIVITIES,
+                    *TV_SCAN_QUEUE_ACTIVITIES,
                     prepare_scheduled_scan,
                 ],
                 activity_executor=executor,
@@ -85,7 +94,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.enrich_task_queue,
-                activities=ENRICH_QUEUE_ACTIVITIES,
+                activities=[*ENRICH_QUEUE_ACTIVITIES, *TV_ENRICH_QUEUE_ACTIVITIES],
                 max_concurrent_activities=8,
                 # Enforced by the server for the whole queue, so the provider limit holds across every worker.
                 # Scheduled at 80% of the allowance: the limiter's initial burst then still fits any 10 s window.

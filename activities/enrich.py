@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from temporalio import activity
@@ -42,6 +42,7 @@ from reelscan.selection import DEFAULT_KEEP
 
 NO_KEY = "no TMDB credentials configured: set REELSCAN_TMDB_API_KEY or REELSCAN_TMDB_READ_TOKEN on the workers"
 _clients: dict[tuple[str, ...], TmdbClient] = {}
+T = TypeVar("T")
 
 
 def _credentials() -> TmdbCredentials:
@@ -78,6 +79,15 @@ def provider_failure(exc: ProviderError) -> ApplicationError:
             str(exc), type="ProviderRateLimited", next_retry_delay=timedelta(seconds=max(exc.retry_after, 0.1))
         )
     return ApplicationError(str(exc), type=type(exc).__name__, non_retryable=not exc.retryable)
+
+
+async def provider_request(call: Callable[[TmdbClient], Awaitable[T]]) -> T:
+    """One counted provider call with the shared client; its failure becomes the matching ApplicationError."""
+    try:
+        count("enrichment_requests")
+        return await call(tmdb())
+    except ProviderError as exc:
+        raise provider_failure(exc) from None
 
 
 # --- on the enrich queue: one provider call each ----------------------------------------------------------------
