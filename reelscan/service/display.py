@@ -36,11 +36,33 @@ def _bar(done: int, total: int, pct: int) -> Table:
     return grid
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def items_line(stats: dict[str, Any], tv: bool) -> str:
+    """What a scan found: movies, or (TV libraries) series, their episodes and the files no episode rule matched."""
+    if not tv:
+        return (
+            f"Movies: {stats.get('moviesFound', 0):,} found ({stats.get('moviesNew', 0):,} new, "
+            f"{stats.get('moviesUpdated', 0):,} updated)"
+        )
+    updated = f", {stats['episodesUpdated']:,} updated" if stats.get("episodesUpdated") else ""
+    unmatched = stats.get("episodesUnmatched") or 0
+    return (
+        f"{stats.get('seriesFound') or 0:,} series, {_plural(stats.get('episodesFound') or 0, 'episode')} "
+        f"({stats.get('episodesNew') or 0:,} new{updated})"
+        + (f", {_plural(unmatched, 'unmatched file')}" if unmatched else "")
+    )
+
+
 def render(message: dict[str, Any]) -> Panel:
     phase = str(message.get("phase", "?"))
     progress: dict[str, Any] = message.get("progress") or {}
     stats: dict[str, Any] = message.get("stats") or {}
-    rows: list[Any] = [Text(HEADINGS.get(phase, phase), style="bold")]
+    tv = message.get("libraryType") == "tv"
+    heading = "📊 Scanning series..." if tv and phase == "scanning" else HEADINGS.get(phase, phase)
+    rows: list[Any] = [Text(heading, style="bold")]
     if phase in ("caching", "enriching", "completed"):
         rows.insert(0, Text("✅ Scanning complete! Library is ready to use!", style="green"))
 
@@ -49,18 +71,14 @@ def render(message: dict[str, Any]) -> Panel:
     caching = progress.get("caching")
     enriching = progress.get("enriching")
     if phase == "discovering":
-        rows.append(Text(f"Found: {discovering.get('directoriesFound', 0):,} movie directories"))
+        found = "series folders" if tv else "movie directories"
+        rows.append(Text(f"Found: {discovering.get('directoriesFound', 0):,} {found}"))
         rows.append(Text(f"Ignored: {discovering.get('directoriesIgnored', 0):,} (matching ignore patterns)"))
     if scanning and phase in ("scanning", "cancelled", "failed"):
         rows.append(Text(f"Progress: {scanning['scanned']:,} / {scanning['total']:,} ({scanning['percentage']}%)"))
         rows.append(_bar(scanning["scanned"], scanning["total"], scanning["percentage"]))
     if stats and phase != "discovering":
-        rows.append(
-            Text(
-                f"Movies: {stats.get('moviesFound', 0):,} found ({stats.get('moviesNew', 0):,} new, "
-                f"{stats.get('moviesUpdated', 0):,} updated)"
-            )
-        )
+        rows.append(Text(items_line(stats, tv)))
     if caching:
         rows.append(
             Text(
@@ -76,7 +94,8 @@ def render(message: dict[str, Any]) -> Panel:
             rows.append(_bar(caching["cached"] + caching.get("failed", 0), caching["queued"], caching["percentage"]))
     if enriching:
         failed = f", {enriching['failed']:,} failed" if enriching.get("failed") else ""
-        rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} movies{failed}"))
+        items = "series" if tv else "movies"
+        rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} {items}{failed}"))
         rate = f" - rate limited ({enriching['rateLimit']})" if enriching.get("rateLimit") else ""
         rows.append(Text(f"  - Fetching from {enriching.get('provider', 'TMDB')}{rate}", style="dim"))
         if enriching.get("pausedUntil"):
