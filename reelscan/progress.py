@@ -174,7 +174,10 @@ class ScanProgressMessage(_Camel):
     phase_timestamps: dict[str, str | None] = Field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, object]:
-        return self.model_dump(by_alias=True, mode="json")
+        data = self.model_dump(by_alias=True, mode="json")
+        # The spec's stats for movie libraries; the series and episode counts only for TV libraries.
+        data["stats"] = {key: value for key, value in data["stats"].items() if value is not None}
+        return data
 
 
 def percentage(done: int, total: int) -> int:

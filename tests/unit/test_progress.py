@@ -74,3 +74,16 @@ def test_message_has_the_spec_shape_in_camel_case() -> None:
         "errorsCount": 0,
     }
     assert message["startedAt"] == T0.isoformat()
+
+
+def test_tv_scans_speak_of_series_and_episodes() -> None:
+    s = state(directories_total=80, directories_scanned=12, series_found=12, episodes_found=1204, episodes_new=1204)
+    s.library_type = "tv"
+    enter_phase(s, "scanning", T0)
+    message: dict = build_message(s, T0).to_json_dict()
+    assert message["summary"] == "Scanning series... 12/80 (15%), 1,204 episodes"
+    assert message["libraryType"] == "tv"
+    assert message["stats"]["seriesFound"] == 12 and message["stats"]["episodesFound"] == 1204
+    s.counters.episodes_unmatched = 3
+    enter_phase(s, "completed", T0)
+    assert summary_line(s).startswith("Scan completed: 12 series, 1,204 episodes (1,204 new, 0 updated), 3 unmatched")
