@@ -21,13 +21,15 @@ scan: setup ## make scan LIBRARY=/path/to/movies
 
 DEMO_TMDB_PORT ?= 8790
 
-demo: setup ## generate a small sample library under data/ and scan it, phase 4 against a local fake TMDB
-	$(BIN)/python -m tests.library_builder data/demo-library
+DEMO_TMDB := REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3
+
+demo: setup ## generate a small movie and TV library under data/ and scan both, phase 4 against a local fake TMDB
+	$(BIN)/python -m tests.library_builder data/demo-library --tv data/demo-tv
 	@$(BIN)/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(DEMO_TMDB_PORT))) == 0)" \
 		&& $(BIN)/python -m tests.fake_tmdb --port $(DEMO_TMDB_PORT) --library data/demo-library \
-			--detach data/run/fake-tmdb.json && sleep 2 || true
-	REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3 \
-		$(BIN)/python starter.py scan data/demo-library --name "Demo movies"
+			--tv-library data/demo-tv --detach data/run/fake-tmdb.json && sleep 2 || true
+	$(DEMO_TMDB) $(BIN)/python starter.py scan data/demo-library --name "Demo movies"
+	$(DEMO_TMDB) $(BIN)/python starter.py scan data/demo-tv --type tv --name "Demo series"
 
 test: setup ## the whole suite except the long variants (what CI runs)
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)

@@ -657,8 +657,21 @@ def _episode_counts(root: Path, relative_dir: str) -> dict[int, int]:
     return counts | numbered
 
 
-def series_for_library(root: Path) -> list[dict[str, Any]]:
-    """Fixture data for every series folder (one holding tvshow.nfo) of a TV library.
+def _series_folders(root: Path, every_series_folder: bool) -> list[tuple[Path, Path | None]]:
+    """(series folder, its tvshow.nfo): the folders holding one, then (when asked) the other series folders that TV
+    discovery finds."""
+    folders: list[tuple[Path, Path | None]] = [(nfo.parent, nfo) for nfo in _tvshow_nfos(root)]
+    if every_series_folder:
+        from reelscan.library.tv_discovery import SeriesWalker
+
+        known = {folder for folder, _ in folders}
+        folders.extend((root / s.path, None) for s in SeriesWalker(root).walk() if root / s.path not in known)
+    return folders
+
+
+def series_for_library(root: Path, *, every_series_folder: bool = False) -> list[dict[str, Any]]:
+    """Fixture data for every series folder holding tvshow.nfo of a TV library (every_series_folder: for the ones
+    without an NFO too, so a title search finds them).
 
     Ids come from the NFO's uniqueids (tmdb, tvdb, imdb; a made-up TMDB id when it has none), the name and the first
     air date from its title and premiered (else the folder name), the seasons and episode counts from the files.
@@ -668,12 +681,11 @@ def series_for_library(root: Path) -> list[dict[str, Any]]:
     from reelscan.library.tv_nfo import SeriesNfo, parse_tvshow_nfo
 
     series = []
-    for index, nfo_path in enumerate(_tvshow_nfos(root), start=1):
-        folder = nfo_path.parent
+    for index, (folder, nfo_path) in enumerate(_series_folders(root, every_series_folder), start=1):
         parsed = parse_folder_name(folder.name)
-        nfo: SeriesNfo | None
+        nfo: SeriesNfo | None = None
         try:
-            nfo = parse_tvshow_nfo(nfo_path)
+            nfo = parse_tvshow_nfo(nfo_path) if nfo_path else None
         except NfoError:
             nfo = None
         title = (nfo.title if nfo else None) or parsed.title
@@ -697,7 +709,9 @@ def main() -> None:
         type=Path,
         help="serve a movie for every folder of this library, or a series for every tvshow.nfo when it holds any",
     )
-    parser.add_argument("--tv-library", type=Path, help="serve a series for every tvshow.nfo of this library")
+    parser.add_argument(
+        "--tv-library", type=Path, help="serve a series for every series folder of this library (NFO or not)"
+    )
     parser.add_argument("--detach", type=Path, metavar="PIDFILE", help="run in the background, pid in this file")
     args = parser.parse_args()
     if args.detach:
@@ -717,7 +731,7 @@ def main() -> None:
         else:
             movies.extend(movies_for_library(args.library))
     if args.tv_library:
-        series.extend(series_for_library(args.tv_library))
+        series.extend(series_for_library(args.tv_library, every_series_folder=True))
     fake = FakeTmdb(movies, series=series, port=args.port)
     fake.base_url = f"{fake.root_url}/3"
     print(f"fake TMDB on {fake.base_url} (key {fake.api_key}): {len(movies)} movies, {len(series)} series", flush=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 from reelscan.library.tv_discovery import SeriesWalker
+from tests.fake_tmdb import series_for_library
 from tests.library_builder import build_tv_library
 
 
@@ -54,3 +55,13 @@ def test_the_cases_the_demo_shows_are_there(tmp_path: Path) -> None:
     daily = scan_series_directory(manifest.root, "The Late Hour", read_media=False)
     assert [e.absolute for e in anime.episodes] == [101, 102]
     assert [e.air_date for e in daily.episodes] == ["2024-03-01", "2024-03-04"]
+
+
+def test_the_fake_tmdb_serves_every_demo_series(tmp_path: Path) -> None:
+    manifest = build_tv_library(tmp_path / "TV")
+    served = {s["name"]: s for s in series_for_library(manifest.root, every_series_folder=True)}
+    assert set(served) == {s.title for s in manifest.series.values()}
+    code = served["Breaking Code"]
+    assert (code["id"], code["external_ids"]["tvdb_id"], code["first_air_date"]) == (4242, 424242, "2019-09-12")
+    assert served["Quiet Harbor"]["first_air_date"].startswith("2021")
+    assert [s["name"] for s in series_for_library(manifest.root)] == ["Breaking Code"]  # tvshow.nfo folders only
