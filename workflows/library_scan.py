@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.library_scan_errors import failure_message, failure_type, root_cause
 
 MAX_PRIORITY_PATHS = 500
+FIRST_CHILDREN = 4
 MAX_PROVIDER_PAUSES = 8
 MAX_PAUSE_SECONDS = 1800
 TRANSIENT_PROVIDER_ERRORS = ("ProviderRateLimited", "ProviderUnavailable", None)
@@ -235,7 +236,10 @@ class LibraryScanWorkflow:
     # --- phase 2: the sliding window of directory children -------------------------------------------------------
 
     async def _fill_children_window(self) -> None:
-        window = self._job.children_window
+        c = self._state.counters
+        # A few children first, so the first movies appear at once; the full window opens when one has finished.
+        started = c.directories_scanned > c.directories_unchanged
+        window = self._job.children_window if started else min(self._job.children_window, FIRST_CHILDREN)
         cache_backlog_limit = self._job.cache_batch_size * self._job.cache_window * 4
         if self._priority_paths and not self._draining:
             await self._look_up_priorities()
