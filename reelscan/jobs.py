@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
+from reelscan.tv_jobs import SeriesTarget
 
 
 class LibraryScanInput(BaseModel):
@@ -45,8 +46,8 @@ class LibraryScanInput(BaseModel):
     pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (movie id, assets) not yet batched
     pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
     enrichment_cursor: int = 0  # last movie id handed to enrichment
-    enrichment_retry: list[EnrichmentTarget] = Field(default_factory=list)  # to enrich again after a pause
-    enrichment_streak: list[EnrichmentTarget] = Field(default_factory=list)  # failing in a row on provider errors
+    enrichment_retry: list[Target] = Field(default_factory=list)  # to enrich again after a pause
+    enrichment_streak: list[Target] = Field(default_factory=list)  # failing in a row on provider errors
     provider_pauses: int = 0
     image_base_url: str | None = None
     priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
@@ -193,6 +194,14 @@ class EnrichmentTarget(BaseModel):
     year: int | None = None
     tmdb_id: int | None = None
     imdb_id: str | None = None
+
+
+# What phase 4 enriches: movies, or the series of a TV library.
+Target = EnrichmentTarget | SeriesTarget
+
+
+def target_id(target: Target) -> int:
+    return target.series_id if isinstance(target, SeriesTarget) else target.movie_id
 
 
 class EnrichmentPage(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         load_directory_page,
     )
     from activities.enrich import fetch_provider_configuration, load_enrichment_page
+    from activities.enrich_tv import load_series_enrichment_page
     from activities.progress import count_scan_outcomes, record_scan_progress
     from reelscan.jobs import (
         CacheAssetsInput,
@@ -39,7 +41,6 @@ with workflow.unsafe.imports_passed_through():
         DirectoryScanResult,
         DiscoverInput,
         EnrichmentPageInput,
-        EnrichmentTarget,
         EnrichMovieInput,
         EnrichMovieResult,
         LibraryScanInput,
@@ -47,11 +48,15 @@ with workflow.unsafe.imports_passed_through():
         PrioritizeInput,
         ProviderConfigInput,
         RecordProgressInput,
+        Target,
         directories_per_child,
+        target_id,
     )
     from reelscan.progress import FINAL_PHASES, Phase, ScanState, asset_group, build_message, enter_phase, summary_line
+    from reelscan.tv_jobs import EnrichSeriesInput, EnrichSeriesResult, SeriesEnrichmentPageInput, SeriesTarget
     from workflows.directory_scan import DirectoryScanWorkflow
     from workflows.enrich_movie import EnrichMovieWorkflow
+    from workflows.enrich_series import EnrichSeriesWorkflow
     from workflows.library_scan_errors import failure_message, failure_type, root_cause
 
 MAX_PRIORITY_PATHS = 500
@@ -97,12 +102,13 @@ class LibraryScanWorkflow:
         self._children: dict[int, tuple[list[DirectoryRef], asyncio.Task[DirectoryBatchResult]]] = {}
         self._cache_tasks: dict[asyncio.Task[CacheAssetsResult], tuple[list[int], list[int], int]] = {}
         self._pending_candidates: list[int] = list(job.pending_candidates)
-        self._enrich_children: dict[int, tuple[EnrichmentTarget, asyncio.Task[EnrichMovieResult]]] = {}
-        self._enrich_buffer: list[EnrichmentTarget] = []
+        # Movies, or the series of a TV library, being enriched, by id.
+        self._enrich_children: dict[int, tuple[Target, asyncio.Task[EnrichMovieResult | EnrichSeriesResult]]] = {}
+        self._enrich_buffer: list[Target] = []
         self._enrich_exhausted = False
         self._enrichment_cursor = job.enrichment_cursor
-        self._enrichment_retry: list[EnrichmentTarget] = list(job.enrichment_retry)
-        self._enrichment_streak: list[EnrichmentTarget] = list(job.enrichment_streak)
+        self._enrichment_retry: list[Target] = list(job.enrichment_retry)
+        self._enrichment_streak: list[Target] = list(job.enrichment_streak)
         self._provider_pauses = job.provider_pauses
         self._provider_refused = False
         self._progress_task: asyncio.Task[None] | None = None
@@ -543,60 +549,86 @@ class LibraryScanWorkflow:
                     if not self._enrich_buffer:
                         return
                 target = self._enrich_buffer.pop(0)
-                self._enrichment_cursor = target.movie_id
+                self._enrichment_cursor = target_id(target)
             self._start_enrichment(target)
 
     async def _load_enrichment_page(self) -> None:
-        limit = max(self._job.enrich_window, 100)
+        job, limit = self._job, max(self._job.enrich_window, 100)
         try:
-            page = await workflow.execute_activity(
-                load_enrichment_page,
-                EnrichmentPageInput(
-                    scan_job_id=self._job.scan_job_id,
-                    library_id=self._job.library_id,
-                    after_movie_id=self._enrichment_cursor,
-                    limit=limit,
-                ),
-                start_to_close_timeout=timedelta(minutes=2),
-                retry_policy=DB_RETRY,
-            )
+            if self._tv:
+                series_page = await workflow.execute_activity(
+                    load_series_enrichment_page,
+                    SeriesEnrichmentPageInput(
+                        scan_job_id=job.scan_job_id,
+                        library_id=job.library_id,
+                        after_series_id=self._enrichment_cursor,
+                        limit=limit,
+                    ),
+                    start_to_close_timeout=timedelta(minutes=2),
+                    retry_policy=DB_RETRY,
+                )
+                targets: list[Target] = list(series_page.series)
+                total = series_page.total
+            else:
+                page = await workflow.execute_activity(
+                    load_enrichment_page,
+                    EnrichmentPageInput(
+                        scan_job_id=job.scan_job_id,
+                        library_id=job.library_id,
+                        after_movie_id=self._enrichment_cursor,
+                        limit=limit,
+                    ),
+                    start_to_close_timeout=timedelta(minutes=2),
+                    retry_policy=DB_RETRY,
+                )
+                targets, total = list(page.movies), page.total
         except ActivityError as exc:
             raise ScanFailed(failure_message(exc)) from None
-        self._state.counters.enrichment_queued = page.total
-        self._enrich_buffer = list(page.movies)
-        if len(page.movies) < limit:
+        self._state.counters.enrichment_queued = total
+        self._enrich_buffer = targets
+        if len(targets) < limit:
             self._enrich_exhausted = True
 
-    def _start_enrichment(self, target: EnrichmentTarget) -> None:
+    def _start_enrichment(self, target: Target) -> None:
         job = self._job
-        mode = "metadata-only" if job.options.enrichment_mode == "metadata-only" else "full"
-        task = asyncio.create_task(
-            workflow.execute_child_workflow(
-                EnrichMovieWorkflow.run,
-                EnrichMovieInput(
-                    scan_job_id=job.scan_job_id,
-                    target=target,
-                    mode=mode,
-                    auto_select_assets=job.auto_select_assets,
-                    image_base_url=job.image_base_url,
-                    enrich_task_queue=job.enrich_task_queue,
-                    provider_retry_attempts=job.provider_retry_attempts,
-                ),
-                # A movie retried after a provider pause gets a new child (one per pause).
-                id=f"{workflow.info().workflow_id}/enrich-{target.movie_id}-{self._provider_pauses}",
+        common: dict[str, Any] = {
+            "scan_job_id": job.scan_job_id,
+            "mode": "metadata-only" if job.options.enrichment_mode == "metadata-only" else "full",
+            "auto_select_assets": job.auto_select_assets,
+            "image_base_url": job.image_base_url,
+            "enrich_task_queue": job.enrich_task_queue,
+            "provider_retry_attempts": job.provider_retry_attempts,
+        }
+        # A movie or series retried after a provider pause gets a new child (one per pause).
+        suffix = f"{target_id(target)}-{self._provider_pauses}"
+        summary = f"Enrich {target.title} ({target.year or '?'})"
+        child: Awaitable[EnrichMovieResult | EnrichSeriesResult]
+        if isinstance(target, SeriesTarget):
+            child = workflow.execute_child_workflow(
+                EnrichSeriesWorkflow.run,
+                EnrichSeriesInput(target=target, **common),
+                id=f"{workflow.info().workflow_id}/enrich-series-{suffix}",
                 task_queue=job.scan_task_queue,
-                static_summary=f"Enrich {target.title} ({target.year or '?'})",
+                static_summary=summary,
             )
-        )
-        self._enrich_children[target.movie_id] = (target, task)
+        else:
+            child = workflow.execute_child_workflow(
+                EnrichMovieWorkflow.run,
+                EnrichMovieInput(target=target, **common),
+                id=f"{workflow.info().workflow_id}/enrich-{suffix}",
+                task_queue=job.scan_task_queue,
+                static_summary=summary,
+            )
+        task = asyncio.create_task(child)
+        self._enrich_children[target_id(target)] = (target, task)
         self._state.current_operation = f"Fetching {target.title} from TMDB"
 
     def _collect_enrichment(self) -> None:
         c = self._state.counters
-        for movie_id, (target, task) in list(self._enrich_children.items()):
+        for entity_id, (target, task) in list(self._enrich_children.items()):
             if not task.done():
                 continue
-            del self._enrich_children[movie_id]
+            del self._enrich_children[entity_id]
             try:
                 result = task.result()
             except ChildWorkflowError as exc:
@@ -604,7 +636,7 @@ class LibraryScanWorkflow:
                     continue
                 if failure_type(exc) == DATABASE_UNAVAILABLE:
                     raise ScanFailed(failure_message(exc)) from None
-                result = EnrichMovieResult(movie_id=movie_id, outcome="failed", error=failure_message(exc))
+                result = EnrichMovieResult(movie_id=entity_id, outcome="failed", error=failure_message(exc))
             if result.outcome == "failed" and result.error_type in TRANSIENT_PROVIDER_ERRORS:
                 self._enrichment_streak.append(target)
                 if len(self._enrichment_streak) >= self._job.provider_failure_threshold:

@@ -1,83 +1,96 @@
-"""A TV library through the pipeline: series folders, seasons, episodes, counts in words, incremental rescans."""
+"""A TV library through the four phases: series folders, seasons, episodes, counts in words, incremental rescans
+and enrichment from the fake TMDB's TV endpoints."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from sqlalchemy import select
 from temporalio.client import Client
 
 from reelscan.db import views
+from reelscan.db.models import Episode, Series
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.service import scans
 from reelscan.settings import Settings
+from tests.fake_tmdb import FakeTmdb, series_for_library
 from tests.integration.scanning import finish, running_workers
-
-MEDIA = Path(__file__).parents[1] / "fixtures" / "media"
-TVSHOW_NFO = '<tvshow><title>The Expanse</title><year>2015</year><uniqueid type="tmdb">63639</uniqueid></tvshow>'
-
-
-def put(path: Path, fixture: str = "h264_aac.mp4") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(MEDIA / fixture, path)
+from tests.integration.test_enrichment import configure
+from tests.library_builder import MEDIA, TvLibraryManifest, build_tv_library
 
 
-def build_tv_library(root: Path) -> None:
-    expanse = root / "The Expanse (2015)"
-    expanse.mkdir(parents=True)
-    (expanse / "tvshow.nfo").write_text(TVSHOW_NFO)
-    put(expanse / "poster.jpg", "poster.jpg")
-    put(expanse / "season01-poster.jpg", "fanart.jpg")
-    put(expanse / "Season 01" / "The Expanse S01E01.mp4")
-    put(expanse / "Season 01" / "The Expanse S01E02.mkv", "h264_aac_2audio_subs.mkv")
-    put(expanse / "Season 01" / "The Expanse S01E03E04.mp4")
-    put(expanse / "Season 02" / "The Expanse S02E01.mp4")
-    put(expanse / "Specials" / "The Expanse S00E01.mp4")
-    flat = root / "Flat Show"
-    put(flat / "Flat Show 1x01.mp4")
-    put(flat / "Flat Show 1x02.mp4")
-    put(flat / "behind the scenes clip.mp4")  # no episode rule matches
+@pytest.fixture
+def library(tmp_path: Path) -> TvLibraryManifest:
+    return build_tv_library(tmp_path / "TV")
 
 
-async def scan_tv(client: Client, settings: Settings, root: Path) -> dict[str, Any]:
+@pytest.fixture
+def fake(library: TvLibraryManifest) -> Iterator[FakeTmdb]:
+    with FakeTmdb(series=series_for_library(library.root, every_series_folder=True)) as server:
+        yield server
+
+
+async def scan_tv(client: Client, settings: Settings, root: Path, options: ScanOptions) -> dict[str, Any]:
     library_id = scans.library_for_path(settings, root, library_type="tv")
     async with running_workers(client, settings):
-        started = await scans.start_scan(client, settings, library_id, ScanOptions())
+        started = await scans.start_scan(client, settings, library_id, options)
         return await finish(client, started)
 
 
-async def test_a_tv_library_scans_series_seasons_and_episodes_with_exact_counts(
-    client: Client, sqlite_settings: Settings, tmp_path: Path
+async def test_a_tv_library_scans_series_and_episodes_with_exact_counts_then_enriches_them(
+    client: Client,
+    sqlite_settings: Settings,
+    library: TvLibraryManifest,
+    fake: FakeTmdb,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = tmp_path / "TV"
-    build_tv_library(root)
-    message = await scan_tv(client, sqlite_settings, root)
+    settings = configure(monkeypatch, fake)
+    message = await scan_tv(client, settings, library.root, ScanOptions(enable_enrichment=True))
 
     assert message["phase"] == "completed" and message["libraryType"] == "tv"
     stats = message["stats"]
-    assert (stats["seriesFound"], stats["seriesNew"], stats["episodesFound"], stats["episodesNew"]) == (2, 2, 8, 8)
-    assert stats["episodesUnmatched"] == 1 and stats["moviesFound"] == 0
-    assert stats["assetsCached"] == 2  # the series poster and the season poster
-    assert message["summary"].startswith("Scan completed: 2 series, 8 episodes (8 new, 0 updated), 1 unmatched file")
-    with session_scope(sqlite_settings.resolved_database_url) as session:
-        series = {s["directory"]: s for s in views.list_series(session)}
-    assert series["The Expanse (2015)"]["title"] == "The Expanse"
-    seasons = {s["number"]: s for s in series["The Expanse (2015)"]["seasons"]}
-    assert sorted(seasons) == [0, 1, 2]
+    assert (stats["seriesFound"], stats["seriesNew"]) == (library.series_total, library.series_total)
+    assert (stats["episodesFound"], stats["episodesNew"]) == (library.episodes_total, library.episodes_total)
+    assert stats["episodesUnmatched"] == len(library.unmatched) and stats["moviesFound"] == 0
+    assert message["summary"].startswith(
+        f"Scan completed: {library.series_total} series, {library.episodes_total} episodes "
+        f"({library.episodes_total} new, 0 updated), 1 unmatched file"
+    )
+    assert message["progress"]["enriching"]["completed"] == library.series_total
+    assert stats["assetsCached"] >= library.assets_total  # local assets, then the provider's artwork
+
+    with session_scope(settings.resolved_database_url) as session:
+        listed = {s["directory"]: s for s in views.list_series(session)}
+        states = {s.directory: s.state for s in session.scalars(select(Series))}
+        titles = {
+            (e.season_number, e.episode_number): e.title
+            for e in session.scalars(select(Episode).join(Series).where(Series.directory == "Quiet Harbor (2021)"))
+        }
+    assert set(listed) == set(library.series)
+    assert sorted(s["number"] for s in listed["Breaking Code (2019)"]["seasons"]) == [0, 1, 2]
+    assert set(states.values()) == {"enriched"}
+    # Quiet Harbor has no NFO: found by a title search, its episode titles come from TMDB's season.
+    assert titles == {(1, 1): "Quiet Harbor S01E01 title", (1, 2): "Quiet Harbor S01E02 title"}
 
 
 async def test_a_tv_rescan_finds_exactly_the_added_episode_and_skips_unchanged_series(
-    client: Client, sqlite_settings: Settings, tmp_path: Path
+    client: Client, sqlite_settings: Settings, library: TvLibraryManifest
 ) -> None:
-    root = tmp_path / "TV"
-    build_tv_library(root)
-    await scan_tv(client, sqlite_settings, root)
-    put(root / "Flat Show" / "Flat Show 1x03.mp4")
-    message = await scan_tv(client, sqlite_settings, root)
+    options = ScanOptions(enable_enrichment=False)
+    await scan_tv(client, sqlite_settings, library.root, options)
+    shutil.copyfile(MEDIA / "h264_aac.mp4", library.root / "Quiet Harbor (2021)" / "Quiet Harbor 1x03.mp4")
+    message = await scan_tv(client, sqlite_settings, library.root, options)
 
     stats = message["stats"]
-    assert (stats["seriesFound"], stats["seriesNew"], stats["seriesUpdated"]) == (2, 0, 1)
-    assert (stats["episodesFound"], stats["episodesNew"], stats["episodesUpdated"]) == (9, 1, 0)
-    assert message["progress"]["scanning"]["unchanged"] == 1
+    assert (stats["seriesFound"], stats["seriesNew"], stats["seriesUpdated"]) == (library.series_total, 0, 1)
+    assert (stats["episodesFound"], stats["episodesNew"], stats["episodesUpdated"]) == (
+        library.episodes_total + 1,
+        1,
+        0,
+    )
+    assert message["progress"]["scanning"]["unchanged"] == library.series_total - 1
