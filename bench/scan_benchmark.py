@@ -38,23 +38,33 @@ MEDIA = PROJECT / "tests" / "fixtures" / "media"
 NFO = '<movie><title>Benchmark Movie {i}</title><year>{year}</year><uniqueid type="tmdb">{i}</uniqueid></movie>\n'
 
 
+LINKS_PER_FILE = 50_000  # ext4 allows 65,000 hard links to one file
+
+
 def generate(root: Path, count: int) -> None:
     root.mkdir(parents=True)
     shared = root.parent / "shared"
     shared.mkdir()
-    for name in ("h264_aac.mp4", "poster.jpg", "fanart.jpg", "subtitle.en.srt"):
-        shutil.copyfile(MEDIA / name, shared / name)
+    poster, fanart = (MEDIA / "poster.jpg").read_bytes(), (MEDIA / "fanart.jpg").read_bytes()
+
+    def linked(name: str, i: int) -> Path:
+        """One copy of the fixture per LINKS_PER_FILE folders, every folder a hard link to it."""
+        source = shared / f"{i // LINKS_PER_FILE}-{name}"
+        if not source.exists():
+            shutil.copyfile(MEDIA / name, source)
+        return source
+
     for i in range(count):
         year = 1950 + i % 70
         directory = root / f"Benchmark Movie {i:06d} ({year})"
         directory.mkdir()
-        os.link(shared / "h264_aac.mp4", directory / "movie.mp4")
+        os.link(linked("h264_aac.mp4", i), directory / "movie.mp4")
         if i % 10:
             (directory / "movie.nfo").write_text(NFO.format(i=i + 1, year=year))
             # Distinct bytes per folder so the cache really copies (a shared poster would dedupe).
-            (directory / "poster.jpg").write_bytes((shared / "poster.jpg").read_bytes() + i.to_bytes(4, "big"))
-            (directory / "fanart.jpg").write_bytes((shared / "fanart.jpg").read_bytes() + i.to_bytes(4, "big"))
-            os.link(shared / "subtitle.en.srt", directory / "movie.en.srt")
+            (directory / "poster.jpg").write_bytes(poster + i.to_bytes(4, "big"))
+            (directory / "fanart.jpg").write_bytes(fanart + i.to_bytes(4, "big"))
+            os.link(linked("subtitle.en.srt", i), directory / "movie.en.srt")
 
 
 # --- bare scan: the same domain functions, no Temporal -----------------------------------------------------------
