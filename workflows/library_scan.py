@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
@@ -59,6 +59,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.enrich_series import EnrichSeriesWorkflow
     from workflows.library_scan_errors import failure_message, failure_type, root_cause
 
+In = TypeVar("In")
+Out = TypeVar("Out")
 MAX_PRIORITY_PATHS = 500
 FIRST_CHILDREN = 4
 MAX_PROVIDER_PAUSES = 8
@@ -286,27 +288,25 @@ class LibraryScanWorkflow:
 
     async def _look_up_priorities(self) -> None:
         paths, self._priority_paths = self._priority_paths, []
-        try:
-            page = await workflow.execute_activity(
-                find_pending_directories,
-                PrioritizeInput(scan_job_id=self._job.scan_job_id, paths=paths),
-                start_to_close_timeout=timedelta(minutes=2),
-                retry_policy=DB_RETRY,
-            )
-        except ActivityError as exc:
-            raise ScanFailed(failure_message(exc)) from None
+        page = await self._read_database(
+            find_pending_directories, PrioritizeInput(scan_job_id=self._job.scan_job_id, paths=paths)
+        )
         self._priority_refs.extend(page.directories)
 
-    async def _load_page(self, limit: int) -> None:
+    async def _read_database(self, step: Callable[[In], Out], argument: In) -> Out:
+        """A short database activity; when the database stays unreachable through the retries, the scan fails."""
         try:
-            page = await workflow.execute_activity(
-                load_directory_page,
-                DirectoryPageInput(scan_job_id=self._job.scan_job_id, start_seq=self._next_seq, limit=limit),
-                start_to_close_timeout=timedelta(minutes=2),
-                retry_policy=DB_RETRY,
+            return await workflow.execute_activity(
+                step, argument, start_to_close_timeout=timedelta(minutes=2), retry_policy=DB_RETRY
             )
         except ActivityError as exc:
             raise ScanFailed(failure_message(exc)) from None
+
+    async def _load_page(self, limit: int) -> None:
+        page = await self._read_database(
+            load_directory_page,
+            DirectoryPageInput(scan_job_id=self._job.scan_job_id, start_seq=self._next_seq, limit=limit),
+        )
         self._buffer = list(page.directories)
         # Prioritized directories already scanned never come back in a page: forget those behind the cursor.
         horizon = self._buffer[0].seq if self._buffer else None
@@ -554,36 +554,22 @@ class LibraryScanWorkflow:
 
     async def _load_enrichment_page(self) -> None:
         job, limit = self._job, max(self._job.enrich_window, 100)
-        try:
-            if self._tv:
-                series_page = await workflow.execute_activity(
-                    load_series_enrichment_page,
-                    SeriesEnrichmentPageInput(
-                        scan_job_id=job.scan_job_id,
-                        library_id=job.library_id,
-                        after_series_id=self._enrichment_cursor,
-                        limit=limit,
-                    ),
-                    start_to_close_timeout=timedelta(minutes=2),
-                    retry_policy=DB_RETRY,
-                )
-                targets: list[Target] = list(series_page.series)
-                total = series_page.total
-            else:
-                page = await workflow.execute_activity(
-                    load_enrichment_page,
-                    EnrichmentPageInput(
-                        scan_job_id=job.scan_job_id,
-                        library_id=job.library_id,
-                        after_movie_id=self._enrichment_cursor,
-                        limit=limit,
-                    ),
-                    start_to_close_timeout=timedelta(minutes=2),
-                    retry_policy=DB_RETRY,
-                )
-                targets, total = list(page.movies), page.total
-        except ActivityError as exc:
-            raise ScanFailed(failure_message(exc)) from None
+        scan_job_id, library_id, cursor = job.scan_job_id, job.library_id, self._enrichment_cursor
+        if self._tv:
+            series_page = await self._read_database(
+                load_series_enrichment_page,
+                SeriesEnrichmentPageInput(
+                    scan_job_id=scan_job_id, library_id=library_id, after_series_id=cursor, limit=limit
+                ),
+            )
+            targets: list[Target] = list(series_page.series)
+            total = series_page.total
+        else:
+            page = await self._read_database(
+                load_enrichment_page,
+                EnrichmentPageInput(scan_job_id=scan_job_id, library_id=library_id, after_movie_id=cursor, limit=limit),
+            )
+            targets, total = list(page.movies), page.total
         self._state.counters.enrichment_queued = total
         self._enrich_buffer = targets
         if len(targets) < limit:
