@@ -84,6 +84,17 @@ def fingerprint(absolute: str, entries: list[os.DirEntry[str]]) -> str:
     return digest.hexdigest()
 
 
+def sorted_entries(absolute: str) -> list[os.DirEntry[str]]:
+    """A folder's entries in natural name order, the order its fingerprint is taken in."""
+    with os.scandir(absolute) as it:
+        return sorted(it, key=lambda e: _natural_key(e.name))
+
+
+def folder_fingerprint(absolute: str) -> str:
+    """The fingerprint of the folder at this path, as a walk computes it. Raises OSError when it cannot be read."""
+    return fingerprint(absolute, sorted_entries(absolute))
+
+
 @dataclass
 class FolderListing:
     """One folder read by a walker: its entries and what the rules make of them."""
@@ -151,8 +162,7 @@ class FolderWalker:
         if self.on_progress and stats.visited % self.progress_every == 0:
             self.on_progress(stats)
         try:
-            with os.scandir(absolute) as it:
-                entries = sorted(it, key=lambda e: _natural_key(e.name))
+            entries = sorted_entries(absolute)
         except PermissionError:
             stats.error(f"cannot read directory {absolute}: permission denied")
             return None

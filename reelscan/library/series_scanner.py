@@ -2,14 +2,21 @@
 
 Pure domain code: reads the filesystem, returns a SeriesScan; the database layer stores it. Episodes are the video
 files of the series folder and of its subfolders (season folders, or others whose file names carry the season).
+
+Incremental rescans: a season folder's fingerprint is taken as discovery takes it. When it equals the one known from
+the last scan, the folder's episodes are not read again (no NFO, media info or episode assets): only its file names
+are checked, so the scan still knows its unmatched files and the seasons its file names name, and its season artwork
+is listed. The database layer keeps the episodes it recorded for that folder.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reelscan.library.assets import LocalAsset
+from reelscan.library.discovery import folder_fingerprint
 from reelscan.library.episodes import EpisodeMatch, parse_episode_name, parse_season_folder
 from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
 from reelscan.library.naming import ParsedName, parse_folder_name
@@ -40,6 +47,8 @@ __all__ = ["DirectoryError", "EpisodeScan", "SeasonScan", "SeriesScan", "scan_se
 class SeasonScan:
     number: int  # 0 for specials
     folder: str | None = None  # relative to the root; None when no folder is named after the season
+    fingerprint: str | None = None  # the folder's, as discovery takes it; None without a folder or when unreadable
+    unchanged: bool = False  # the folder's fingerprint is the known one: its episodes were not read
     assets: list[LocalAsset] = field(default_factory=list)  # seasonNN-*.jpg of the series folder, then the folder's
 
 
@@ -96,6 +105,11 @@ class SeriesScan:
     def tvdb_id(self) -> int | None:
         return self.nfo.ids.tvdb_id if self.nfo else None
 
+    @property
+    def unchanged_folders(self) -> frozenset[str]:
+        """The season folders (relative to the root) whose episodes were not read: they are as last recorded."""
+        return frozenset(s.folder for s in self.seasons if s.unchanged and s.folder is not None)
+
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -117,6 +131,7 @@ class _Folder:
     path: Path
     entries: list[FolderEntry]
     season: int | None  # parse_season_folder of its name; None for the series folder and other subfolders
+    fingerprint: str | None = None  # season folders only, taken before the folder is listed
 
 
 def _is_episode_folder(entry: FolderEntry) -> bool:
@@ -132,13 +147,15 @@ def _subfolders(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -
         if not _is_episode_folder(entry):
             continue
         path = directory / entry.name
+        season = parse_season_folder(entry.name)
         try:
+            fingerprint = folder_fingerprint(str(path)) if season is not None else None
             sub_entries = readable_entries(path, list_folder(path), scan.errors)
         except OSError as exc:
             scan.errors.append(f"cannot read directory {path}: {exc.strerror or exc}")
             continue
         if not {e.name.lower() for e in sub_entries} & IGNORE_MARKER_FILES:
-            folders.append(_Folder(path, sub_entries, parse_season_folder(entry.name)))
+            folders.append(_Folder(path, sub_entries, season, fingerprint))
     return folders
 
 
@@ -184,13 +201,19 @@ def _episode(
     return episode
 
 
-def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool) -> None:
-    """Episodes and unmatched videos of one folder; a season folder's own artwork."""
+def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool, known: Mapping[str, str]) -> None:
+    """Episodes and unmatched videos of one folder; a season folder's own artwork. The episodes of a season folder
+    whose fingerprint is the known one are not read."""
+    skip = False
     if folder.season is not None:
         season = scan.season(folder.season)
-        season.folder = season.folder or scan.relative(folder.path)
+        relative = scan.relative(folder.path)
+        if season.folder is None:  # the first folder named after the season is the season's
+            season.folder, season.fingerprint = relative, folder.fingerprint
+            season.unchanged = folder.fingerprint is not None and known.get(relative) == folder.fingerprint
+            skip = season.unchanged
         season.assets.extend(discover_season_folder_assets(folder.path, folder.entries))
-    files = episode_asset_files(folder.path, folder.entries)
+    files = [] if skip else episode_asset_files(folder.path, folder.entries)
     for entry in folder.entries:
         if not is_video_candidate(entry):
             if not entry.is_dir and entry.size == 0 and is_video_candidate(replace(entry, size=1)):
@@ -200,14 +223,25 @@ def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool) -> None:
         if match is None:
             scan.unmatched.append(scan.relative(folder.path / entry.name))
             continue
-        episode = _episode(scan, folder, entry, match, files, read_media)
-        scan.episodes.append(episode)
-        if episode.season is not None:
-            scan.season(episode.season)
+        if not skip:
+            scan.episodes.append(_episode(scan, folder, entry, match, files, read_media))
+        if match.season is not None:
+            scan.season(match.season)
 
 
-def scan_series_directory(root: Path, relative_dir: str, *, read_media: bool = True) -> SeriesScan:
-    """Scan one series folder. Raises DirectoryError when the folder cannot be read."""
+def scan_series_directory(
+    root: Path,
+    relative_dir: str,
+    *,
+    read_media: bool = True,
+    known_season_fingerprints: Mapping[str, str] | None = None,
+) -> SeriesScan:
+    """Scan one series folder. Raises DirectoryError when the folder cannot be read.
+
+    known_season_fingerprints: the fingerprints recorded for the season folders (keyed by their path relative to
+    the root); a season folder whose fingerprint is unchanged is marked unchanged and its episodes are not read.
+    """
+    known = known_season_fingerprints or {}
     directory, entries = open_directory(root, relative_dir)
     scan = SeriesScan(root=root, relative_dir=relative_dir, parsed_name=parse_folder_name(directory.name))
     entries = readable_entries(directory, entries, scan.errors)
@@ -216,5 +250,5 @@ def scan_series_directory(root: Path, relative_dir: str, *, read_media: bool = T
     for number, images in discover_season_images(directory, entries).items():
         scan.season(number).assets.extend(images)
     for folder in [_Folder(directory, entries, None), *_subfolders(scan, directory, entries)]:
-        _scan_folder(scan, folder, read_media)
+        _scan_folder(scan, folder, read_media, known)
     return scan
