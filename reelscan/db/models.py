@@ -424,6 +424,8 @@ class Season(_SeasonColumns, Base):
     series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     folder: Mapped[str | None] = mapped_column(Text)  # relative to the library root; None without a season folder
+    # The season folder's fingerprint when its episodes were last recorded: unchanged, they are not read again.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
     plot: Mapped[str | None] = mapped_column(Text)
 

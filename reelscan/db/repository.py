@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -525,16 +525,17 @@ def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: 
     }
 
 
-def _wanted_episodes(scan: SeriesScan, errors: list[str]) -> list[_WantedEpisode]:
-    """An episode row per episode number of each file; a number a second file claims again is an error."""
+def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[Any, ...], str]) -> list[_WantedEpisode]:
+    """An episode row per episode number of each file; a number a second file claims again is an error, and so is
+    one an episode of an unchanged season folder holds (taken: its file by key)."""
     wanted: dict[tuple[Any, ...], _WantedEpisode] = {}
     for episode in scan.episodes:
         streams = episode.media.stream_rows() if episode.media else []
         assets = [a for a in (episode.thumb, *episode.subtitles) if a is not None]
         for index, number in enumerate(episode.episodes or (None,)):
             key = _episode_key(episode.season, number, episode.relative_path)
-            if key in wanted:
-                first = wanted[key].values["file_path"]
+            if key in wanted or key in taken:
+                first = wanted[key].values["file_path"] if key in wanted else taken[key]
                 label = f"S{episode.season:02d}E{number:02d}" if episode.season is not None else f"E{number:02d}"
                 errors.append(f"duplicate episode {label}: {episode.relative_path} (also {first})")
                 continue
@@ -573,7 +574,7 @@ def _sync_seasons(session: Session, series: Series, scan: SeriesScan) -> dict[in
         if season is None:
             season = seasons[scanned.number] = Season(series_id=series.id, number=scanned.number)
             session.add(season)
-        season.folder = scanned.folder
+        season.folder, season.fingerprint = scanned.folder, scanned.fingerprint
     session.flush()
     return {number: season.id for number, season in seasons.items()}
 
@@ -585,15 +586,39 @@ class _EpisodeCounts:
     missing: int = 0
 
 
-def _sync_episodes(
-    session: Session, series: Series, wanted: list[_WantedEpisode], scan_job_id: int
-) -> tuple[dict[tuple[Any, ...], int], _EpisodeCounts]:
-    """Upsert the episodes by natural key, replace the streams of changed ones, mark the ones gone as missing.
-    Returns the episode ids by key and the counts."""
-    existing = {
+def _episodes_by_key(session: Session, series: Series | None) -> dict[tuple[Any, ...], Episode]:
+    """The recorded episodes of a series by natural key (none for a new series)."""
+    if series is None:
+        return {}
+    return {
         _episode_key(row.season_number, row.episode_number, row.file_path): row
         for row in session.scalars(select(Episode).where(Episode.series_id == series.id))
     }
+
+
+def _untouched_episodes(
+    existing: dict[tuple[Any, ...], Episode], unchanged_folders: Collection[str]
+) -> dict[tuple[Any, ...], Episode]:
+    """The episodes on disk in the season folders a scan did not read (taken out of existing): kept as they are."""
+    keys = [
+        key
+        for key, row in existing.items()
+        if row.state != "missing" and row.file_path.rpartition("/")[0] in unchanged_folders
+    ]
+    return {key: existing.pop(key) for key in keys}
+
+
+def _sync_episodes(
+    session: Session,
+    series: Series,
+    wanted: list[_WantedEpisode],
+    existing: dict[tuple[Any, ...], Episode],
+    scan_job_id: int,
+) -> tuple[dict[tuple[Any, ...], int], _EpisodeCounts]:
+    """Upsert the episodes by natural key over the existing ones (those of unchanged season folders left out),
+    replace the streams of changed ones, mark the ones gone as missing. Returns the episode ids by key and the
+    counts."""
+    existing = dict(existing)
     counts = _EpisodeCounts()
     changed: list[tuple[Episode, _WantedEpisode]] = []
     kept: dict[tuple[Any, ...], Episode] = {}
@@ -629,13 +654,14 @@ def _sync_tv_assets(
     series: Series,
     wanted: dict[str, tuple[int | None, int | None, LocalAsset]],
     cache_exists: CacheCheck,
+    kept_episodes: Collection[int] = (),
 ) -> int:
     """Upsert a series folder's assets by source path (owners by season and episode id); return how many need
-    caching."""
+    caching. The assets of kept_episodes (episodes of unchanged season folders, not read) stay as they are."""
     existing = {row.source_path: row for row in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id))}
     to_cache = 0
     for source_path, old in existing.items():
-        if source_path not in wanted:
+        if source_path not in wanted and old.episode_id not in kept_episodes:
             session.delete(old)
     for source_path, (season_id, episode_id, asset) in wanted.items():
         row = existing.get(source_path)
@@ -646,6 +672,23 @@ def _sync_tv_assets(
         _set_subtitle_columns(row, asset)
         to_cache += _needs_caching(row, asset, cache_exists)
     return to_cache
+
+
+def known_season_fingerprints(session: Session, library_id: int, directory: str) -> dict[str, str]:
+    """The recorded fingerprints of a series folder's season folders, by folder (relative to the root); none when
+    the series is new or was missing."""
+    rows = session.execute(
+        select(Season.folder, Season.fingerprint)
+        .join(Series, Series.id == Season.series_id)
+        .where(
+            Series.library_id == library_id,
+            Series.directory == directory,
+            Series.state != "missing",
+            Season.folder.is_not(None),
+            Season.fingerprint.is_not(None),
+        )
+    )
+    return {folder: fingerprint for folder, fingerprint in rows if folder and fingerprint}
 
 
 def record_series_scan(
@@ -662,30 +705,43 @@ def record_series_scan(
 
     Once per (scan_job_id, seq) like record_directory_scan: a retry returns what the first attempt stored.
     Unmatched video files are recorded as errors ("unmatched episode file: <path>"). Locked fields are kept.
+
+    The episodes of the season folders the scan did not read (scan.unchanged_folders) are kept as recorded, with
+    their assets and the series' errors about those folders; they count in episodes_found, and the series' content
+    hash takes their recorded hashes, so the outcome and the counts are those of a full scan.
     """
     row = _scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
         return _recorded(row)
 
+    found = session.scalars(
+        select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
+    ).one_or_none()
+    skipped = scan.unchanged_folders
+    existing = _episodes_by_key(session, found)
+    untouched = _untouched_episodes(existing, skipped)
     errors = [*scan.errors, *(f"unmatched episode file: {path}" for path in scan.unmatched)]
-    episodes = _wanted_episodes(scan, errors)
+    episodes = _wanted_episodes(scan, errors, {key: e.file_path for key, e in untouched.items()})
     values = _series_values(scan)
     seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
     folder_assets = [
         _asset_key(scan, a) for a in [*scan.assets, *(a for season in scan.seasons for a in season.assets)]
     ]
-    episode_hashes = sorted(e.content_hash for e in episodes)
+    episode_hashes = sorted([*(e.content_hash for e in episodes), *(e.content_hash or "" for e in untouched.values())])
     content_hash = _content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
+    # Errors about the folders not read (their NFOs, media info) stay the series' until those folders are read again.
+    kept_errors = [
+        e
+        for e in ((found.scan_errors or []) if found else [])
+        if e not in errors and any(f"{f}/" in e for f in skipped)
+    ]
 
-    found = session.scalars(
-        select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
-    ).one_or_none()
     keys = {"library_id": library_id, "directory": scan.relative_dir}
     series, outcome = _upsert_scanned(session, Series, found, keys, values, content_hash)
     session.flush()
 
     season_ids = _sync_seasons(session, series, scan)
-    episode_ids, counts = _sync_episodes(session, series, episodes, scan_job_id)
+    episode_ids, counts = _sync_episodes(session, series, episodes, existing, scan_job_id)
     wanted_assets: dict[str, tuple[int | None, int | None, LocalAsset]] = {}
     for asset in scan.assets:
         wanted_assets.setdefault(scan.relative(asset.path), (None, None, asset))
@@ -695,8 +751,8 @@ def record_series_scan(
     for episode in episodes:
         for asset in episode.assets:
             wanted_assets.setdefault(scan.relative(asset.path), (None, episode_ids[episode.key], asset))
-    to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists)
-    series.scan_errors = errors
+    to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists, {e.id for e in untouched.values()})
+    series.scan_errors = [*errors, *kept_errors]
     series.last_scan_job_id = scan_job_id
     series.fingerprint = row.fingerprint
 
@@ -704,7 +760,7 @@ def record_series_scan(
     row.series_id = series.id
     row.assets_queued = to_cache
     row.errors = errors or None
-    row.episodes_found = len(episodes)
+    row.episodes_found = len(episodes) + len(untouched)
     row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
     row.unmatched = len(scan.unmatched)
     return _recorded(row)
