@@ -30,15 +30,30 @@ def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
     return DirectoryBatchResult(results=results)
 
 
+def _known(job: DirectoryScanInput, directory: DirectoryRef) -> dict[str, str]:
+    """The season folders' fingerprints recorded for this series folder (unchanged ones are not read); none for a
+    movie library or a forced scan."""
+    if job.library_type != "tv" or job.force_full_rescan:
+        return {}
+    with database() as session:
+        return repository.known_season_fingerprints(session, job.library_id, directory.path)
+
+
 def _scan_one(
     job: DirectoryScanInput, directory: DirectoryRef, earlier: repository.RecordedDirectory | None
 ) -> DirectoryScanResult:
     if earlier is None:
         root = Path(job.library_path)
+        known = _known(job, directory)  # before the try: a database outage is retried, not this folder's error
         try:
             scan: DirectoryScan | SeriesScan
             if job.library_type == "tv":
-                scan = scan_series_directory(root, directory.path, read_media=not job.skip_ffprobe)
+                scan = scan_series_directory(
+                    root,
+                    directory.path,
+                    read_media=not job.skip_ffprobe,
+                    known_season_fingerprints=known,
+                )
             else:
                 scan = scan_movie_directory(
                     root, directory.path, read_media=not job.skip_ffprobe, find_assets=not job.skip_asset_discovery

@@ -105,6 +105,7 @@ class DirectoryScanInput(BaseModel):
     directories: list[DirectoryRef]
     skip_ffprobe: bool = False
     skip_asset_discovery: bool = False
+    force_full_rescan: bool = False  # read every season folder of a series, unchanged or not
 
 
 class DirectoryScanResult(BaseModel):
