@@ -330,6 +330,7 @@ class LibraryScanWorkflow:
                     directories=refs,
                     skip_ffprobe=job.options.skip_ffprobe,
                     skip_asset_discovery=job.options.skip_asset_discovery,
+                    force_full_rescan=job.options.force_full_rescan,
                 ),
                 id=f"{workflow.info().workflow_id}/{suffix}",
                 task_queue=job.scan_task_queue,
