@@ -36,6 +36,10 @@ def put(path: Path, fixture: str | None = None, text: str | None = None) -> Path
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
+    return tv_library(tmp_path)
+
+
+def tv_library(tmp_path: Path) -> Path:
     """A TV library with one series: two seasons, three episodes, an NFO, artwork, a thumb and a subtitle."""
     library = tmp_path / "TV"
     show = library / SHOW
@@ -51,19 +55,21 @@ def root(tmp_path: Path) -> Path:
     return library
 
 
-def record(settings: Settings, root: Path, directory: str = SHOW) -> RecordedDirectory:
-    """One scan of the library that records this series folder (the scan is then completed)."""
+def record(settings: Settings, root: Path, directory: str = SHOW, *, incremental: bool = False) -> RecordedDirectory:
+    """One scan of the library that records this series folder (the scan is then completed). Incremental: the
+    recorded season fingerprints are passed in, as scan_directories does when the scan is not forced."""
     with session_scope(settings.resolved_database_url) as session:
         library = repository.get_or_create_library(session, root, library_type="tv")
         job = repository.create_scan_job(session, library.id, {})
         assert job is not None
         repository.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
+        known = repository.known_season_fingerprints(session, library.id, directory) if incremental else None
         result = repository.record_series_scan(
             session,
             scan_job_id=job.id,
             seq=0,
             library_id=library.id,
-            scan=scan_series_directory(root, directory),
+            scan=scan_series_directory(root, directory, known_season_fingerprints=known),
             cache_exists=CacheStore(settings.resolved_cache_dir).exists,
         )
         repository.write_scan_projection(session, job.id, {"status": "completed"})
