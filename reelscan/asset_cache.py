@@ -71,15 +71,11 @@ def cache_pending_assets(
     store.sync_folders(stored for _, stored in done)
     if done:
         with session_scope(url) as session:
-            for asset, stored in done:
-                repository.mark_asset_cached(
-                    session,
-                    asset.model,
-                    asset.asset_id,
-                    sha256=stored.sha256,
-                    cache_path=stored.relative_path,
-                    scan_job_id=scan_job_id,
-                )
+            repository.mark_assets_cached(
+                session,
+                [(a.model, a.asset_id, stored.sha256, stored.relative_path) for a, stored in done],
+                scan_job_id,
+            )
     for asset, _ in done:
         if asset.model is AssetCandidate:
             (root / asset.source_path).unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -829,16 +829,23 @@ def asset_type_of(row: AssetRow) -> str:
     return "trailer" if isinstance(row, Trailer) else "subtitle"
 
 
-def mark_asset_cached(
-    session: Session, model: AssetModel, asset_id: int, *, sha256: str, cache_path: str, scan_job_id: int
-) -> None:
-    session.execute(
-        update(model)
-        .where(model.id == asset_id)
-        .values(
-            sha256=sha256, cache_path=cache_path, cached_at=utcnow(), cache_error=None, cache_scan_job_id=scan_job_id
+def mark_assets_cached(session: Session, cached: Sequence[tuple[AssetModel, int, str, str]], scan_job_id: int) -> None:
+    """Record (model, asset id, sha256, cache path) of cached files: one executemany per table, not per file."""
+    now = utcnow()
+    for model in {model for model, *_ in cached}:
+        table = cast("Table", model.__table__)
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("asset_id"))
+            .values(
+                sha256=bindparam("sha"),
+                cache_path=bindparam("path"),
+                cached_at=now,
+                cache_error=None,
+                cache_scan_job_id=scan_job_id,
+            ),
+            [{"asset_id": i, "sha": sha, "path": path} for m, i, sha, path in cached if m is model],
         )
-    )
 
 
 def mark_asset_failed(session: Session, model: AssetModel, asset_id: int, *, error: str, scan_job_id: int) -> None:
