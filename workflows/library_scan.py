@@ -121,6 +121,11 @@ class LibraryScanWorkflow:
     def _tv(self) -> bool:
         return self._job.library_type == "tv"
 
+    @property
+    def _items(self) -> str:
+        """What a directory holds, in words."""
+        return "series" if self._tv else "movies"
+
     # --- what users see -----------------------------------------------------------------------------------------
 
     @workflow.query
@@ -419,7 +424,7 @@ class LibraryScanWorkflow:
 
     def _start_cache_batch(self, owner_ids: list[int], candidate_ids: list[int], total: int) -> None:
         """Owners are the movies, or the series of a TV library, whose local assets are cached."""
-        what = f"{len(owner_ids)} {'series' if self._tv else 'movies'}" if owner_ids else "downloaded artwork"
+        what = f"{len(owner_ids)} {self._items}" if owner_ids else "downloaded artwork"
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,
@@ -473,7 +478,7 @@ class LibraryScanWorkflow:
                 c.errors_count += result.failed
                 c.last_error = result.errors[-1] if result.errors else c.last_error
             self._state.current_operation = (
-                f"Cached assets of {len(owner_ids)} {'series' if self._tv else 'movies'}"
+                f"Cached assets of {len(owner_ids)} {self._items}"
                 if owner_ids
                 else "Cached downloaded artwork"
             )
