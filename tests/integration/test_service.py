@@ -178,3 +178,52 @@ async def test_metrics_endpoint_serves_reelscan_counters(
     assert scan_lines and all(
         line.get("scan_id") == started.scan_job_id and line.get("directory") for line in scan_lines
     )
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+async def test_a_worker_started_with_two_processes_scans_and_its_sibling_ends_with_it(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 40)
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
+    worker = subprocess.Popen(
+        [sys.executable, str(PROJECT / "worker.py"), "--processes", "2"],
+        cwd=PROJECT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            if siblings := children_of(worker.pid):
+                break
+            await asyncio.sleep(0.1)
+        assert len(siblings) == 1
+        message = await finish(client, await start(client, sqlite_settings, tmp_path / "Movies"))
+        assert (message["phase"], message["stats"]["moviesFound"], message["stats"]["assetsCached"]) == (
+            "completed",
+            40,
+            40,
+        )
+        worker.kill()  # no chance to stop its sibling: the sibling notices on its own
+        worker.wait()
+        for _ in range(100):
+            if not Path(f"/proc/{siblings[0]}").exists() or "Z" in Path(f"/proc/{siblings[0]}/stat").read_text():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the sibling worker process outlived the worker that started it")
+    finally:
+        worker.kill()
+        for pid in children_of(worker.pid):
+            os.kill(pid, 9)
