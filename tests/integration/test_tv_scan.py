@@ -22,6 +22,7 @@ from tests.fake_tmdb import FakeTmdb, series_for_library
 from tests.integration.scanning import finish, running_workers
 from tests.integration.test_enrichment import configure
 from tests.library_builder import MEDIA, TvLibraryManifest, build_tv_library
+from tests.unit.test_tv_season_skip import corrupt_keeping_size_and_mtime
 
 
 @pytest.fixture
@@ -78,19 +79,39 @@ async def test_a_tv_library_scans_series_and_episodes_with_exact_counts_then_enr
     assert titles == {(1, 1): "Quiet Harbor S01E01 title", (1, 2): "Quiet Harbor S01E02 title"}
 
 
+def streams_of(settings: Settings, file_path: str) -> list[str | None]:
+    with session_scope(settings.resolved_database_url) as session:
+        episode = session.scalars(select(Episode).where(Episode.file_path == file_path)).one()
+        return [stream.codec for stream in episode.streams]
+
+
 async def test_a_tv_rescan_finds_exactly_the_added_episode_and_skips_unchanged_series(
     client: Client, sqlite_settings: Settings, library: TvLibraryManifest
 ) -> None:
     options = ScanOptions(enable_enrichment=False)
     await scan_tv(client, sqlite_settings, library.root, options)
     shutil.copyfile(MEDIA / "h264_aac.mp4", library.root / "Quiet Harbor (2021)" / "Quiet Harbor 1x03.mp4")
+    # A new episode in Season 02 of a series: only that season folder is read again, not the unchanged Season 01.
+    code = "Breaking Code (2019)"
+    shutil.copyfile(MEDIA / "h264_aac.mp4", library.root / code / "Season 02" / "Breaking Code S02E03.mp4")
+    untouched = f"{code}/Season 01/Breaking Code S01E02.mp4"
+    recorded = streams_of(sqlite_settings, untouched)
+    corrupt_keeping_size_and_mtime(library.root / untouched)
     message = await scan_tv(client, sqlite_settings, library.root, options)
 
     stats = message["stats"]
-    assert (stats["seriesFound"], stats["seriesNew"], stats["seriesUpdated"]) == (library.series_total, 0, 1)
+    assert (stats["seriesFound"], stats["seriesNew"], stats["seriesUpdated"]) == (library.series_total, 0, 2)
     assert (stats["episodesFound"], stats["episodesNew"], stats["episodesUpdated"]) == (
-        library.episodes_total + 1,
-        1,
+        library.episodes_total + 2,
+        2,
         0,
     )
-    assert message["progress"]["scanning"]["unchanged"] == library.series_total - 1
+    assert message["progress"]["scanning"]["unchanged"] == library.series_total - 2
+    assert recorded and streams_of(sqlite_settings, untouched) == recorded
+
+    # forceFullRescan reads every season folder again.
+    forced = await scan_tv(
+        client, sqlite_settings, library.root, options.model_copy(update={"force_full_rescan": True})
+    )
+    assert (forced["stats"]["episodesFound"], forced["stats"]["episodesUpdated"]) == (library.episodes_total + 2, 1)
+    assert streams_of(sqlite_settings, untouched) == []
