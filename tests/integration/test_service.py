@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from temporalio.client import Client
 
+from bench.scan_benchmark import with_children
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
@@ -25,6 +26,23 @@ from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(
+    client: Client, *args: str, metrics_port: int | None = None, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """worker.py in its own process, on the test server."""
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
+    if metrics_port is not None:
+        env["REELSCAN_METRICS_PORT"] = str(metrics_port)
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT / "worker.py"), *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
 
 
 def scan_jobs(settings: Settings) -> list[ScanJob]:
@@ -101,14 +119,7 @@ async def test_a_cache_only_worker_caches_while_another_scans(
     client: Client, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
     build_bulk_library(tmp_path / "Movies", 20)
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
-    cache_worker = subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py"), "--queues", "cache"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    cache_worker = worker_process(client, "--queues", "cache")
     try:
         from worker import build_workers
 
@@ -149,17 +160,7 @@ async def test_metrics_endpoint_serves_reelscan_counters(
 ) -> None:
     build_bulk_library(tmp_path / "Movies", 12)
     port = free_port()
-    env = dict(
-        os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host, REELSCAN_METRICS_PORT=str(port)
-    )
-    worker = subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py")],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = worker_process(client, metrics_port=port, stderr=subprocess.PIPE)
     try:
         started = await start(client, sqlite_settings, tmp_path / "Movies")
         message = await finish(client, started)
@@ -181,28 +182,14 @@ async def test_metrics_endpoint_serves_reelscan_counters(
 
 
 def children_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
+    return with_children(pid)[1:]
 
 
 async def test_a_worker_started_with_two_processes_scans_and_its_sibling_ends_with_it(
     client: Client, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
     build_bulk_library(tmp_path / "Movies", 40)
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
-    worker = subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py"), "--processes", "2"],
-        cwd=PROJECT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
+    worker = worker_process(client, "--processes", "2")
     try:
         for _ in range(100):
             if siblings := children_of(worker.pid):
