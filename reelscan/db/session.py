@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 _engines: dict[str, Engine] = {}
+_factories: dict[str, sessionmaker[Session]] = {}
 _lock = threading.Lock()
 
 
@@ -59,7 +60,10 @@ def get_engine(url: str) -> Engine:
 @contextmanager
 def session_scope(url: str) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on error."""
-    factory = sessionmaker(bind=get_engine(url), expire_on_commit=False)
+    factory = _factories.get(url)
+    if factory is None:
+        # Made once per URL: building a sessionmaker sets up its event dispatch, which costs more than a query.
+        factory = _factories[url] = sessionmaker(bind=get_engine(url), expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
 
@@ -84,3 +88,4 @@ def dispose_engines() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _factories.clear()
