@@ -413,11 +413,9 @@ def _upsert_scanned(
     keys: dict[str, Any],
     values: dict[str, Any],
     content_hash: str,
-    *,
-    honour_locks: bool = True,
 ) -> tuple[ScannedRow, str]:
     """Insert a row for what a scan read, or update the found one: "new", "updated" (its content hash changed, or
-    it was missing and is back: discovered again) or "unchanged". With honour_locks, locked fields are kept."""
+    it was missing and is back: discovered again) or "unchanged". Locked fields (a user's edits) are kept."""
     if found is None:
         row = model(**keys, **values, state="discovered", content_hash=content_hash)
         session.add(row)
@@ -425,7 +423,7 @@ def _upsert_scanned(
     if found.content_hash == content_hash and found.state != "missing":
         return found, "unchanged"
     for key, value in values.items():
-        if not (honour_locks and is_locked(found, _LOCKED_WITH.get(key, key))):
+        if not is_locked(found, _LOCKED_WITH.get(key, key)):
             setattr(found, key, value)
     found.content_hash = content_hash
     found.updated_at = utcnow()
@@ -457,8 +455,8 @@ def record_directory_scan(
         select(Movie).where(Movie.library_id == library_id, Movie.directory == scan.relative_dir)
     ).one_or_none()
     keys = {"library_id": library_id, "directory": scan.relative_dir}
-    # A movie scan rewrites every field it reads, locked or not (enrichment is what honours movie locks).
-    movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash, honour_locks=False)
+    # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
+    movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
     session.flush()
 
     if outcome != "unchanged":
