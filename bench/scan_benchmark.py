@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
@@ -131,6 +132,41 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
+class RssSampler(threading.Thread):
+    """Resident memory of the worker processes (together) and the Temporal server every few seconds of a scan,
+    to show whether it stays flat as the scan goes on."""
+
+    def __init__(self, run_dir: Path, every: float = 5.0) -> None:
+        super().__init__(daemon=True)
+        self.run_dir, self.every = run_dir, every
+        self.samples: list[tuple[float, float]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            try:
+                worker = json.loads((self.run_dir / "worker.json").read_text())["pid"]
+                server = json.loads((self.run_dir / "temporal.json").read_text())["pid"]
+            except (OSError, ValueError, KeyError):
+                continue
+            self.samples.append((sum(rss_mb(pid) for pid in with_children(worker)), rss_mb(server)))
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "no samples"
+        points = {"10%": 0.1, "50%": 0.5, "90%": 0.9, "end": 1.0}
+        picked = {label: self.samples[int(f * (len(self.samples) - 1))] for label, f in points.items()}
+        return ", ".join(f"{label} {worker:.0f}/{server:.0f}" for label, (worker, server) in picked.items())
+
+
 def with_children(pid: int) -> list[int]:
     """The process and its direct children (the worker starts one sibling process per extra core)."""
     children = []
@@ -229,8 +265,11 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
     )
     env.pop("REELSCAN_TEMPORAL_ADDRESS", None)
     env.pop("REELSCAN_DATABASE_URL", None)
+    sampler = RssSampler(data / "run")
+    sampler.start()
     try:
         full = pipeline_scan(root, env, skip_ffprobe)
+        sampler.done.set()
         rescan = pipeline_scan(root, env, skip_ffprobe)
         worker_pids = with_children(json.loads((data / "run" / "worker.json").read_text())["pid"])
         server_pid = json.loads((data / "run" / "temporal.json").read_text())["pid"]
@@ -271,6 +310,7 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
         f"  peak RSS: worker {' + '.join(f'{mb:.0f}' for mb in worker_rss)} MB ({len(worker_rss)} processes), "
         f"Temporal server {server_rss:.0f} MB"
     )
+    print(f"  RSS during the full scan, worker processes together / server (MB): {sampler.summary()}")
     print(f"  scan workflow runs {len(events)}, history events per run: max {max(events, default=0):,}")
     if keep:
         print(f"  kept {work}")
