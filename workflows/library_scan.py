@@ -478,9 +478,7 @@ class LibraryScanWorkflow:
                 c.errors_count += result.failed
                 c.last_error = result.errors[-1] if result.errors else c.last_error
             self._state.current_operation = (
-                f"Cached assets of {len(owner_ids)} {self._items}"
-                if owner_ids
-                else "Cached downloaded artwork"
+                f"Cached assets of {len(owner_ids)} {self._items}" if owner_ids else "Cached downloaded artwork"
             )
             self._state.last_updated_at = workflow.now()
         self._show_details()
