@@ -32,7 +32,7 @@ from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.library.discovery import LibraryWalker
-from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
+from reelscan.library.scanner import DirectoryError, scan_movie_directory
 
 PROJECT = Path(__file__).resolve().parents[1]
 MEDIA = PROJECT / "tests" / "fixtures" / "media"
@@ -71,32 +71,24 @@ def generate(root: Path, count: int) -> None:
 # --- bare scan: the same domain functions, no Temporal -----------------------------------------------------------
 
 
-BARE_GROUP = 10  # directories recorded per transaction, as a child of the pipeline records them
-
-
 def _bare_chunk(args: tuple[str, str, str, int, list[tuple[int, str]]]) -> int:
     url, root, cache_dir, scan_job_id, items = args
     cache = CacheStore(Path(cache_dir))
-    for start in range(0, len(items), BARE_GROUP):
-        group = items[start : start + BARE_GROUP]
-        readings: list[tuple[int, DirectoryScan | str]] = []
-        for seq, relative in group:
-            try:
-                readings.append((seq, scan_movie_directory(Path(root), relative)))
-            except DirectoryError as exc:
-                readings.append((seq, str(exc)))
+    for seq, relative in items:
+        try:
+            scan = scan_movie_directory(Path(root), relative)
+        except DirectoryError as exc:
+            with session_scope(url) as session:
+                repository.record_directory_error(session, scan_job_id, seq, str(exc))
+            continue
         with session_scope(url) as session:
-            movie_ids = []
-            for seq, reading in readings:
-                if isinstance(reading, str):
-                    repository.record_directory_error(session, scan_job_id, seq, reading)
-                    continue
-                recorded = repository.record_directory_scan(
-                    session, scan_job_id=scan_job_id, seq=seq, library_id=1, scan=reading, cache_exists=cache.exists
-                )
-                movie_ids += [recorded.movie_id] if recorded.movie_id is not None else []
+            recorded = repository.record_directory_scan(
+                session, scan_job_id=scan_job_id, seq=seq, library_id=1, scan=scan, cache_exists=cache.exists
+            )
+        if recorded.movie_id is None:
+            continue
         with session_scope(url) as session:
-            pending = pending_assets(session, movie_ids)
+            pending = pending_assets(session, [recorded.movie_id])
         cache_pending_assets(url, cache, Path(root), pending, scan_job_id)
     dispose_engines()
     return len(items)

@@ -268,16 +268,15 @@ class LibraryScanWorkflow:
                     self._started_ahead.add(ref.seq)
                     self._start_child([ref])
                 continue
-            # The first children scan one directory each: the first movies appear without waiting for a batch.
-            batch = await self._next_directories(self._job.directories_per_child if started else 1)
+            batch = await self._next_directories()
             if not batch:
                 return
             self._start_child(batch)
 
-    async def _next_directories(self, size: int) -> list[DirectoryRef]:
+    async def _next_directories(self) -> list[DirectoryRef]:
         """The next directories in queue order for one child, skipping those already started ahead (prioritized)."""
         batch: list[DirectoryRef] = []
-        while len(batch) < size:
+        while len(batch) < self._job.directories_per_child:
             if not self._buffer:
                 if self._directories_exhausted:
                     break
