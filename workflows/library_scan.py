@@ -353,8 +353,10 @@ class LibraryScanWorkflow:
             try:
                 results = task.result().results
             except ChildWorkflowError as exc:
-                if isinstance(root_cause(exc), CancelledError):
+                if isinstance(root_cause(exc), CancelledError) and self._cancel_requested:
                     continue  # cancelled with the scan: settled by _reconcile_after_cancel
+                # Any other end (a cancel the scan did not ask for included) counts its folders as errors, never
+                # leaves them out silently.
                 if failure_type(exc) in (DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR):
                     raise ScanFailed(failure_message(exc)) from None
                 message = failure_message(exc)
