@@ -251,6 +251,16 @@ def _recorded_message(job: ScanJob) -> dict[str, Any]:
         "scanJobId": job.id,
         "libraryId": job.library_id,
         "phase": job.status,
+        # The scan has not written its first progress yet (just started): the message's shape, nothing counted.
+        "progress": {},
+        "stats": {
+            "moviesFound": job.movies_found,
+            "moviesNew": job.movies_new,
+            "moviesUpdated": job.movies_updated,
+            "moviesMissing": job.movies_missing,
+            "assetsCached": job.assets_cached,
+            "errorsCount": job.errors_count,
+        },
         "summary": f"Scan {job.status}",
         "lastError": job.last_error,
         "startedAt": job.started_at.isoformat(),
