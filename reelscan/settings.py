@@ -5,15 +5,23 @@ from __future__ import annotations
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (~/.local/share/reelscan on Linux): the same from whatever folder a command
+    runs, so every command of one user finds the one database and the one set of background services."""
+    return platformdirs.user_data_path("reelscan")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REELSCAN_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(
-        Path("./data"), description="Where the embedded database, cache, logs and Temporal history live."
+        default_factory=default_data_dir,
+        description="Where the embedded database, cache, logs and Temporal history live.",
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in the data dir.")
     cache_dir: Path | None = Field(
