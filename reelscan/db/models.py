@@ -33,6 +33,17 @@ class Library(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Installation(Base):
+    """The one row naming this database's installation: its id marks the workflow ids and task queues
+    of this database's scans, so databases sharing one Temporal server never run each other's work."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    installation_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ScanJob(Base):
     """One scan of a library: the spec's scan_jobs row, a projection of the workflow's state."""
 

@@ -47,7 +47,7 @@ class StartedScan:
 
 
 def workflow_id_for(settings: Settings, library_id: int, scan_job_id: int) -> str:
-    return f"{settings.workflow_id_prefix}-{library_id}-{scan_job_id}"
+    return f"{settings.resolved_workflow_id_prefix}-{library_id}-{scan_job_id}"
 
 
 def check_library_path(path: Path) -> Path:
@@ -104,6 +104,9 @@ async def prepare_scan(
 ) -> tuple[StartedScan, LibraryScanInput | None]:
     """Create the scan's row and workflow input, or find the library's running scan (then no input)."""
     url = settings.resolved_database_url
+    # Read before the write transaction below (into the workflow id): on SQLite a second connection of this
+    # process would wait on that transaction.
+    _ = settings.installation_id
     with session_scope(url) as session:
         library = session.get(Library, library_id)
         if library is None:

@@ -46,7 +46,7 @@ def parse_every(text: str) -> timedelta:
 
 
 def schedule_id_for(settings: Settings, library_id: int) -> str:
-    return f"{settings.workflow_id_prefix}-schedule-library-{library_id}"
+    return f"{settings.resolved_workflow_id_prefix}-schedule-library-{library_id}"
 
 
 async def add_schedule(
@@ -69,7 +69,7 @@ async def add_schedule(
     action = ScheduleActionStartWorkflow(
         ScheduledScanWorkflow.run,
         ScheduledScanInput(library_id=library_id, options=options or ScanOptions()),
-        id=f"{settings.workflow_id_prefix}-scheduled-library-{library_id}",
+        id=f"{settings.resolved_workflow_id_prefix}-scheduled-library-{library_id}",
         task_queue=settings.scan_task_queue,
     )
     schedule = Schedule(
@@ -90,7 +90,7 @@ async def add_schedule(
 
 
 async def list_schedules(client: Client, settings: Settings) -> list[ScheduleInfo]:
-    prefix = f"{settings.workflow_id_prefix}-schedule-library-"
+    prefix = f"{settings.resolved_workflow_id_prefix}-schedule-library-"
     found = []
     async for entry in await client.list_schedules():
         if not entry.id.startswith(prefix):
