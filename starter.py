@@ -64,12 +64,15 @@ def _options(args: argparse.Namespace) -> ScanOptions:
 
 
 async def _client(settings: Settings) -> Client:
+    ended = None if settings.temporal_address else embedded.ended_worker(settings)
     client = await connect(settings)
     if not settings.temporal_address:
+        if ended is not None:
+            err_console.print(f"The worker (pid {ended}) had stopped: started it again", highlight=False)
         embedded.ensure_api(settings)
         console.print(
             f"[dim]Temporal Web UI: {embedded.web_ui_url(settings)}   "
-            f"progress page: http://127.0.0.1:{settings.api_port}[/dim]",
+            f"progress page: {embedded.api_url(settings)}[/dim]",
             highlight=False,
         )
     return client

@@ -275,7 +275,9 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
         server_pid = json.loads((data / "run" / "temporal.json").read_text())["pid"]
         worker_rss = [peak_rss_mb(pid) for pid in worker_pids]
         server_rss = peak_rss_mb(server_pid)
-        events = history_events(f"127.0.0.1:{port}", full["workflowId"])
+        # The data dir's own server: on the preferred port unless something else held it.
+        server_port = json.loads((data / "run" / "temporal.json").read_text())["port"]
+        events = history_events(f"127.0.0.1:{server_port}", full["workflowId"])
         first_movie = first_movie_seconds(data, full)
     finally:
         subprocess.run(

@@ -26,6 +26,7 @@ from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
 from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
+from reelscan.service import embedded
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
 
@@ -226,13 +227,17 @@ async def _idle_queues(client: Client, settings: Settings) -> list[str]:
     return idle
 
 
-async def scan_health(client: Client, settings: Settings, message: dict[str, Any]) -> dict[str, Any]:
-    """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
-    says what it waits on (for example a task queue no worker polls)."""
+def _idle_seconds(message: dict[str, Any]) -> float:
     last = datetime.fromisoformat(str(message.get("lastUpdatedAt")))
     if last.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
         last = last.replace(tzinfo=UTC)
-    idle_seconds = (datetime.now(UTC) - last).total_seconds()
+    return (datetime.now(UTC) - last).total_seconds()
+
+
+async def scan_health(client: Client, settings: Settings, message: dict[str, Any]) -> dict[str, Any]:
+    """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
+    says what it waits on (for example a task queue no worker polls)."""
+    idle_seconds = _idle_seconds(message)
     if idle_seconds < settings.stall_after_seconds:
         return {"stalled": False, "idleSeconds": round(idle_seconds, 1)}
     idle = await _idle_queues(client, settings)
@@ -244,6 +249,15 @@ async def scan_health(client: Client, settings: Settings, message: dict[str, Any
         else f"no progress for {idle_seconds:.0f} s (waiting on: {message.get('currentOperation')})"
     )
     return {"stalled": True, "idleSeconds": round(idle_seconds, 1), "waitingOn": reason}
+
+
+def _without_worker(settings: Settings, message: dict[str, Any], pid: int) -> dict[str, Any]:
+    """The health of a scan whose embedded worker has ended: known at once from its pid file."""
+    reason = (
+        f"no worker is running (the embedded worker, pid {pid}, has ended); "
+        f"restart it with `{embedded.restart_command(settings)}` or by scanning again"
+    )
+    return {"stalled": True, "idleSeconds": round(_idle_seconds(message), 1), "waitingOn": reason}
 
 
 def _recorded_message(job: ScanJob) -> dict[str, Any]:
@@ -274,13 +288,17 @@ def _recorded_message(job: ScanJob) -> dict[str, Any]:
 async def scan_progress(client: Client | None, settings: Settings, scan_job_id: int) -> dict[str, Any]:
     """The ScanProgressMessage: live from the workflow while it runs, else the last one recorded; a running
     scan also carries its health (stalled or not, and on what)."""
+    result: dict[str, Any]
     job = scan_row(settings, scan_job_id)
     if client is None or not job.workflow_id or job.status not in ACTIVE_SCAN_STATUSES:
         return _recorded_message(job)
+    ended = None if settings.temporal_address else embedded.ended_worker(settings)
+    if ended is not None:  # no worker could answer the query: say so without waiting for one
+        result = _recorded_message(job)
+        result["health"] = _without_worker(settings, result, ended)
+        return result
     try:
-        result: dict[str, Any] = await client.get_workflow_handle(job.workflow_id).query(
-            "progress", rpc_timeout=timedelta(seconds=5)
-        )
+        result = await client.get_workflow_handle(job.workflow_id).query("progress", rpc_timeout=timedelta(seconds=5))
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
         result = _recorded_message(job)  # no worker answers: say what was last recorded, and why it waits
     result["health"] = await scan_health(client, settings, result)
