@@ -142,7 +142,7 @@ async def prepare_scan(
             library_type=library.type,
             options=options,
             enrichment_wanted=enrichment_wanted,
-            children_window=settings.children_window,
+            children_window=settings.resolved_children_window,
             directories_per_child=settings.directories_per_child,
             cache_window=settings.cache_window,
             cache_batch_size=settings.cache_batch_size,
