@@ -26,10 +26,12 @@ from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
 from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
+from reelscan.service.shown_progress import ShownProgress
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
 
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
+_shown = ShownProgress()
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
 LIBRARY_TYPES = ("movie", "tv")
 
@@ -279,9 +281,10 @@ async def scan_progress(client: Client | None, settings: Settings, scan_job_id: 
             "progress", rpc_timeout=timedelta(seconds=5)
         )
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
-        result = _recorded_message(job)  # no worker answers: say what was last recorded, and why it waits
+        # No worker answers: say what was last recorded, and why it waits; no time estimate while nothing runs.
+        result = dict(_recorded_message(job), estimatedTimeRemaining=None)
     result["health"] = await scan_health(client, settings, result)
-    return result
+    return _shown.not_behind(scan_job_id, result)
 
 
 async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:
