@@ -37,7 +37,7 @@ from reelscan.scan_options import ScanOptions
 from reelscan.service import scans, schedules
 from reelscan.settings import Settings, get_settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
-from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
+from tests.integration.scanning import finish, running_workers, scan_runs, start, wait_for_scanned
 from tests.library_builder import build_bulk_library, build_tv_library
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
@@ -92,20 +92,6 @@ def tmdb_values(fake: FakeTmdb, **values: str) -> dict[str, str]:
 
 def workflow_type(history: WorkflowHistory) -> str:
     return str(history.events[0].workflow_execution_started_event_attributes.workflow_type.name)
-
-
-async def scan_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
-    """Every run of a scan, first to last, following its continue-as-new chain (no visibility query involved)."""
-    latest = await client.get_workflow_handle(workflow_id).fetch_history()
-    run_id = latest.events[0].workflow_execution_started_event_attributes.first_execution_run_id
-    runs = []
-    while True:
-        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-        runs.append(history)
-        last = history.events[-1]
-        if not last.HasField("workflow_execution_continued_as_new_event_attributes"):
-            return runs
-        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
 
 
 def child_started(events: list[HistoryEvent], type_name: str) -> tuple[str, str]:
