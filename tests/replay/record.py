@@ -37,7 +37,7 @@ from reelscan.scan_options import ScanOptions
 from reelscan.service import scans, schedules
 from reelscan.settings import Settings, get_settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
-from tests.integration.scanning import finish, running_workers, scan_runs, start, wait_for_scanned
+from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
 from tests.library_builder import build_bulk_library, build_tv_library
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
@@ -120,17 +120,6 @@ async def record_scan(
     return recorded
 
 
-async def wait_for(probe: Callable[[], Awaitable[Any]], what: str, timeout: float = TIMEOUT) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 def expect(message: dict[str, Any], phase: str) -> None:
     if message.get("phase") != phase:
         raise RuntimeError(f"the scan ended {message.get('phase')!r}, {phase!r} wanted: {message.get('summary')}")
@@ -197,7 +186,7 @@ async def provider_pause(client: Client, workdir: Path) -> list[Recorded]:
                     return progress["phase"] in ("completed", "failed", "cancelled")
                 return False
 
-            await wait_for(ended, "the end of the scan")
+            await eventually(ended, what="the end of the scan", timeout=TIMEOUT)
             message = await finish(client, started)
     expect(message, "completed")
     if not any(op.startswith("Waiting for provider until") for op in operations):
@@ -220,7 +209,7 @@ async def scheduled_scan(client: Client, workdir: Path) -> list[Recorded]:
             actions = (await schedule.describe()).info.recent_actions
             return actions[0].action if actions else None
 
-        action = await wait_for(first_action, "the schedule's first run")
+        action = await eventually(first_action, what="the schedule's first run", timeout=TIMEOUT)
         handle = client.get_workflow_handle(action.workflow_id, run_id=action.first_execution_run_id)
         result = await asyncio.wait_for(handle.result(), TIMEOUT)
         await schedule.delete()
