@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+RECORD_ARGS ?=
 
-.PHONY: setup scan demo test test-long test-faults-long lint format stop bench clean
+.PHONY: setup scan demo test test-long test-faults-long record-histories lint format stop bench clean
 
 setup: $(STAMP)
 
@@ -44,6 +45,9 @@ test-long: setup ## everything, long variants included
 
 test-faults-long: setup ## the fault suite on about 1,000 directories per scan
 	REELSCAN_FAULT_DIRECTORIES=1000 $(BIN)/python -m pytest -q tests/faults $(PYTEST_ARGS)
+
+record-histories: setup ## record the workflow histories tests/unit/test_replay.py replays (after a deliberate workflow change)
+	$(BIN)/python -m tests.replay.record $(RECORD_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

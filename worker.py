@@ -27,8 +27,8 @@ from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
 from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
 from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIVITIES
-from activities.progress import count_scan_outcomes, record_scan_progress
-from activities.scan import scan_directories
+from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
+from activities.scan import load_recorded_directories, scan_directories
 from activities.schedule import prepare_scheduled_scan
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
@@ -73,6 +73,8 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     scan_directories,
                     record_scan_progress,
                     count_scan_outcomes,
+                    settle_unscanned_directories,
+                    load_recorded_directories,
                     *SCAN_QUEUE_ACTIVITIES,
                     *TV_SCAN_QUEUE_ACTIVITIES,
                     prepare_scheduled_scan,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, CancelledError
 
 from activities.common import count, database, settings
-from reelscan.asset_cache import cache_pending_assets, pending_assets
+from reelscan.asset_cache import PendingAsset, cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
@@ -19,7 +19,14 @@ CACHE_MAX_ATTEMPTS = 3
 CACHE_INCOMPLETE = "CacheIncomplete"
 
 
-@activity.defn
+def _heartbeat(asset: PendingAsset) -> None:
+    """Between files: report progress, and stop here (never inside a copy) once cancelled."""
+    if activity.is_cancelled():
+        raise CancelledError("asset caching cancelled")
+    activity.heartbeat(asset.source_path)
+
+
+@activity.defn(no_thread_cancel_exception=True)
 def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     """Hash and copy each asset into the content-addressed cache, then store its cache path.
 
@@ -32,9 +39,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
         pending = pending_assets(session, job.movie_ids, job.candidate_ids, job.series_ids)
-    outcomes = cache_pending_assets(
-        url, store, root, pending, job.scan_job_id, before_each=lambda asset: activity.heartbeat(asset.source_path)
-    )
+    outcomes = cache_pending_assets(url, store, root, pending, job.scan_job_id, before_each=_heartbeat)
     failures: list[str] = []
     copied_bytes = 0
     for outcome in outcomes:

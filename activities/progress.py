@@ -6,7 +6,7 @@ from temporalio import activity
 
 from activities.common import database
 from reelscan.db import repository
-from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput
+from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
 
 
 @activity.defn
@@ -47,7 +47,18 @@ def record_scan_progress(job: RecordProgressInput) -> None:
 
 @activity.defn
 def count_scan_outcomes(job: OutcomeCountsInput) -> OutcomeCounts:
-    """What the database says was recorded, to settle the counters of a scan that was cancelled mid-flight."""
+    """What the database says each directory of the scan became (pending ones included): the check before a
+    phase ends, and the counts of a scan that was cancelled mid-flight."""
     with database() as session:
         counts = repository.count_outcomes(session, job.scan_job_id)
     return OutcomeCounts(**{k: v for k, v in counts.items() if k in OutcomeCounts.model_fields})
+
+
+@activity.defn
+def settle_unscanned_directories(job: SettleInput) -> OutcomeCounts:
+    """After the last pass: every directory still pending becomes an error naming it; then the outcomes."""
+    with database() as session:
+        settled = repository.settle_pending_directories(session, job.scan_job_id, job.reason)
+    if settled:
+        activity.logger.warning("%d directories were not scanned: %s", settled, job.reason)
+    return count_scan_outcomes(OutcomeCountsInput(scan_job_id=job.scan_job_id))

@@ -10,14 +10,22 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
-from reelscan.jobs import DirectoryBatchResult, DirectoryRef, DirectoryScanInput, DirectoryScanResult
+from reelscan.jobs import (
+    DirectoryBatchResult,
+    DirectoryRef,
+    DirectoryScanInput,
+    DirectoryScanResult,
+    RecordedDirectoriesInput,
+)
 from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
 from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 
 MAX_ERRORS_RETURNED = 5
 
 
-@activity.defn
+# no_thread_cancel_exception: a cancel (local-activity timeout, task eviction, worker shutdown) must never land
+# inside a folder's scan, where it would look like that folder's error; it is checked between folders instead.
+@activity.defn(no_thread_cancel_exception=True)
 def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
     """Idempotent: a retry reports what an earlier attempt recorded and scans only what it did not reach."""
     with database() as session:
@@ -28,6 +36,14 @@ def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
             raise CancelledError("directory scan cancelled")
         results.append(_scan_one(job, directory, recorded.get(directory.seq)))
     return DirectoryBatchResult(results=results)
+
+
+@activity.defn
+def load_recorded_directories(job: RecordedDirectoriesInput) -> DirectoryBatchResult:
+    """What a child that failed had recorded before it failed (its other directories stay pending)."""
+    with database() as session:
+        recorded = repository.already_recorded(session, job.scan_job_id, job.seqs)
+    return DirectoryBatchResult(results=[_result(seq, recorded[seq]) for seq in job.seqs if seq in recorded])
 
 
 def _known(job: DirectoryScanInput, directory: DirectoryRef) -> dict[str, str]:
@@ -67,6 +83,8 @@ def _scan_one(
                     non_retryable=True,
                 ) from None
             message = str(exc)
+        except CancelledError:
+            raise  # never this folder's error: the scan of it did not finish, it stays pending
         except Exception as exc:  # a bug or an odd file must not stop the scan: it becomes this directory's error
             activity.logger.exception("unexpected error scanning a directory", extra={"directory": directory.path})
             message = f"cannot scan {root / directory.path}: {type(exc).__name__}: {exc}"
@@ -90,8 +108,12 @@ def _scan_one(
         activity.logger.info(
             "directory %s", earlier.outcome, extra={"directory": directory.path, "errors": len(earlier.errors)}
         )
+    return _result(directory.seq, earlier)
+
+
+def _result(seq: int, earlier: repository.RecordedDirectory) -> DirectoryScanResult:
     return DirectoryScanResult(
-        seq=directory.seq,
+        seq=seq,
         outcome=earlier.outcome,
         movie_id=earlier.movie_id,
         series_id=earlier.series_id,

@@ -215,7 +215,9 @@ def pipeline_scan(root: Path, env: dict[str, str], skip_ffprobe: bool) -> dict[s
     command = [sys.executable, str(PROJECT / "starter.py"), "scan", str(root), "--wait", "--json", "--no-enrich"]
     command += ["--skip-ffprobe"] if skip_ffprobe else []
     out = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=True).stdout
-    message: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    # The JSON document is what stdout holds (from its first line that opens an object).
+    start = 0 if out.startswith("{") else out.index("\n{") + 1
+    message: dict[str, Any] = json.loads(out[start:])
     return message
 
 
@@ -302,7 +304,11 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
     print(f"  pipeline, unchanged rescan    {rescan_t['total']:8.1f} s {rate(count, rescan_t['total'])}")
     if bare:
         print(f"  ratio pipeline / bare {cores}-process  {full_t['total'] / bare_n:6.2f}x")
-    stats = full["stats"]
+    stats, scanning = full["stats"], full["progress"]["scanning"]
+    print(
+        f"  full scan ended {full['phase']}: scanned {scanning['scanned']:,}/{scanning['total']:,} directories "
+        "(completed only when every folder has an outcome and the counters equal the database)"
+    )
     print(
         f"  movies {stats['moviesFound']:,} (new {stats['moviesNew']:,}), assets cached {stats['assetsCached']:,}, "
         f"errors {stats['errorsCount']:,}; rescan new {rescan['stats']['moviesNew']}, "

@@ -6,15 +6,39 @@ Secrets never appear here.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
 
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
 from reelscan.tv_jobs import SeriesTarget
 
 
+class ScanCarry(BaseModel):
+    """Everything a scan carries from one run to the next across continue-as-new, as one object: the workflow
+    keeps it whole and hands it on whole, so no field is ever left behind by name."""
+
+    state: ScanState
+    directories_per_child: int = 1  # resolved once discovery has counted the library
+    scan_pass: int = 1  # 2: the second pass over directories still pending after the first
+    next_seq: int = 0  # cursor into the directory list
+    priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
+    started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
+    pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (owner id, assets) not yet batched
+    pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
+    last_child_failure: str | None = None  # why a directory child failed last (names unscanned folders)
+    cache_requeues: int = 0  # cache batches started again after an unrequested cancel
+    enrichment_cursor: int = 0  # last movie or series id handed to enrichment
+    enrichment_retry: list[Target] = Field(default_factory=list)  # to enrich again after a pause
+    enrichment_streak: list[Target] = Field(default_factory=list)  # failing in a row on provider errors
+    provider_pauses: int = 0
+    image_base_url: str | None = None
+    cancel_requested: bool = False
+
+
 class LibraryScanInput(BaseModel):
-    """Input of LibraryScanWorkflow; `state` and `next_seq` are set only when it continues as new."""
+    """Input of LibraryScanWorkflow; `carry` is set only when it continues as new."""
 
     scan_job_id: int
     library_id: int
@@ -24,7 +48,7 @@ class LibraryScanInput(BaseModel):
     options: ScanOptions = Field(default_factory=ScanOptions)
     enrichment_wanted: bool = False
     # Knobs copied from settings at start so every run of the scan uses the same ones.
-    children_window: int = 200
+    children_window: int = 32
     directories_per_child: int = 0  # 0: chosen from the library's size once discovery has counted it
     cache_window: int = 8
     cache_batch_size: int = 50
@@ -40,19 +64,35 @@ class LibraryScanInput(BaseModel):
     search_attributes: bool = False  # ScanPhase/LibraryId are registered on the server: keep them current
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
-    # Carried across continue-as-new.
-    state: ScanState | None = None
-    next_seq: int = 0
-    pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (movie id, assets) not yet batched
-    pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
-    enrichment_cursor: int = 0  # last movie id handed to enrichment
-    enrichment_retry: list[Target] = Field(default_factory=list)  # to enrich again after a pause
-    enrichment_streak: list[Target] = Field(default_factory=list)  # failing in a row on provider errors
-    provider_pauses: int = 0
-    image_base_url: str | None = None
-    priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
-    started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
-    cancel_requested: bool = False
+    carry: ScanCarry | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _carry_from_flat_fields(cls, data: Any) -> Any:
+        """A scan that continued as new under the previous release carried its state as separate fields."""
+        if isinstance(data, dict) and data.get("state") and not data.get("carry"):
+            flat = {key: data.pop(key) for key in list(data) if key in _LEGACY_CARRY_FIELDS}
+            flat["directories_per_child"] = data.get("directories_per_child") or 1
+            data["carry"] = flat
+        return data
+
+
+_LEGACY_CARRY_FIELDS = frozenset(
+    {
+        "state",
+        "next_seq",
+        "pending_cache",
+        "pending_candidates",
+        "enrichment_cursor",
+        "enrichment_retry",
+        "enrichment_streak",
+        "provider_pauses",
+        "image_base_url",
+        "priority_paths",
+        "started_ahead",
+        "cancel_requested",
+    }
+)
 
 
 class DiscoverInput(BaseModel):
@@ -151,15 +191,33 @@ class OutcomeCountsInput(BaseModel):
 
 
 class OutcomeCounts(BaseModel):
+    """The folder outcomes the database holds for a scan."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     error: int = 0
+    pending: int = 0
+    error_messages: int = 0  # errors recorded by all the scan's folders (a new movie may carry some too)
     episodes_found: int = 0
     episodes_new: int = 0
     episodes_updated: int = 0
     episodes_missing: int = 0
     unmatched: int = 0
+
+
+class SettleInput(BaseModel):
+    """Directories still pending after the last pass become named errors."""
+
+    scan_job_id: int
+    reason: str
+
+
+class RecordedDirectoriesInput(BaseModel):
+    """What the database recorded for a child's directories (a child that failed may have recorded some)."""
+
+    scan_job_id: int
+    seqs: list[int]
 
 
 class RecordProgressInput(BaseModel):
@@ -275,6 +333,7 @@ class PreparedScan(BaseModel):
     scan_input: LibraryScanInput | None = None
 
 
+ScanCarry.model_rebuild()
 LibraryScanInput.model_rebuild()
 
 

@@ -36,6 +36,8 @@ class ScanCounters(BaseModel):
     directories_ignored: int = 0
     directories_scanned: int = 0
     directories_unchanged: int = 0
+    directories_failed: int = 0  # folders whose outcome is an error (each counted once, whatever its messages)
+    directory_error_messages: int = 0  # error messages of all folders (a new movie may carry some too)
     movies_found: int = 0
     movies_new: int = 0
     movies_updated: int = 0
@@ -210,7 +212,7 @@ def _items_line(state: ScanState) -> str:
     """What the scan found so far: movies, or series and their episodes."""
     c = state.counters
     if state.library_type != "tv":
-        return f"{_n(c.movies_found)} movies ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
+        return f"{_plural(c.movies_found, 'movie')} ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
     unmatched = f", {_plural(c.episodes_unmatched, 'unmatched file')}" if c.episodes_unmatched else ""
     return (
         f"{_n(c.series_found)} series, {_plural(c.episodes_found, 'episode')} ({_n(c.episodes_new)} new, "
@@ -235,9 +237,9 @@ def summary_line(state: ScanState) -> str:
         done, total = phase_done_and_total(state)
         return f"Enriching metadata... {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     movies = _items_line(state)
-    errors = f"{_n(c.errors_count)} error{'' if c.errors_count == 1 else 's'}"
+    errors = _plural(c.errors_count, "error")
     if state.phase == "completed":
-        return f"Scan completed: {movies}, {_n(c.assets_cached)} assets cached, {errors}"
+        return f"Scan completed: {movies}, {_plural(c.assets_cached, 'asset')} cached, {errors}"
     if state.phase == "cancelled":
         scanned = f"{_n(c.directories_scanned)}/{_n(c.directories_total)}"
         return f"Scan cancelled after {scanned} directories: {movies}, {errors}"

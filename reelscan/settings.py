@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -53,7 +54,13 @@ class Settings(BaseSettings):
     max_concurrent_workflow_tasks: int = Field(50, ge=1)
 
     # Workflow windows: far below Temporal's 2,000 pending children/activities per run.
-    children_window: int = Field(200, ge=1, le=1500, description="Directory children in flight per scan.")
+    children_window: int = Field(
+        0,
+        ge=0,
+        le=1500,
+        description="Directory children in flight per scan; 0 = twice the local-activity slots of the worker "
+        "processes (scan_concurrency x worker processes x 2), so children never wait long holding task slots.",
+    )
     directories_per_child: int = Field(
         0,
         ge=0,
@@ -122,6 +129,13 @@ class Settings(BaseSettings):
     @property
     def resolved_workflow_id_prefix(self) -> str:
         return self.workflow_id_prefix or f"scan-{installation.short_id(self.installation_id)}"
+
+    @property
+    def resolved_children_window(self) -> int:
+        if self.children_window:
+            return self.children_window
+        processes = self.worker_processes or os.cpu_count() or 1
+        return max(4, 2 * self.scan_concurrency * processes)
 
     @property
     def enrich_task_queue(self) -> str:

@@ -19,3 +19,7 @@ def failure_type(error: BaseException) -> str | None:
 def failure_message(error: BaseException) -> str:
     cause = root_cause(error)
     return cause.message if isinstance(cause, FailureError) else str(cause)
+
+
+class ScanFailed(Exception):
+    """A catastrophic error: the scan stops and is marked failed with this message."""

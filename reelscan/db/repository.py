@@ -176,19 +176,37 @@ def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: in
 
 
 def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
-    """How many directories of a scan ended new, updated, unchanged or in error (pending ones left out), and the
-    episodes their series folders recorded."""
-    recorded = (ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.outcome != "pending")
-    rows = session.execute(
-        select(ScanDirectory.outcome, func.count()).where(*recorded).group_by(ScanDirectory.outcome)
-    ).all()
+    """How many directories of a scan ended new, updated, unchanged, in error or are still pending, the error
+    messages they recorded, and the episodes their series folders recorded."""
+    of_scan = ScanDirectory.scan_job_id == scan_job_id
+    recorded = (of_scan, ScanDirectory.outcome != "pending")
+    rows = session.execute(select(ScanDirectory.outcome, func.count()).where(of_scan).group_by(ScanDirectory.outcome))
     counts = {str(outcome): int(count) for outcome, count in rows}
     columns = ("episodes_found", "episodes_new", "episodes_updated", "episodes_missing", "unmatched")
     sums = session.execute(
         select(*(func.coalesce(func.sum(getattr(ScanDirectory, name)), 0) for name in columns)).where(*recorded)
     ).one()
     counts.update({name: int(value) for name, value in zip(columns, sums, strict=True)})
+    # Few folders carry errors: their lists are read, not counted in SQL (JSON functions differ per database).
+    messages = session.scalars(select(ScanDirectory.errors).where(*recorded, ScanDirectory.errors.is_not(None)))
+    counts["error_messages"] = sum(len(errors or []) for errors in messages)
     return counts
+
+
+def settle_pending_directories(session: Session, scan_job_id: int, reason: str) -> int:
+    """Directories still pending become errors that name them ("not scanned: <path>: <why>"). Returns how many."""
+    rows = session.execute(
+        select(ScanDirectory.id, ScanDirectory.path).where(
+            ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.outcome == "pending"
+        )
+    ).all()
+    for row_id, path in rows:  # few: what two passes could not scan
+        session.execute(
+            update(ScanDirectory)
+            .where(ScanDirectory.id == row_id, ScanDirectory.outcome == "pending")
+            .values(outcome="error", errors=[f"not scanned: {path}: {reason}"])
+        )
+    return len(rows)
 
 
 def pending_directories_by_path(session: Session, scan_job_id: int, paths: Sequence[str]) -> list[tuple[int, str]]:

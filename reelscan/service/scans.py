@@ -27,10 +27,12 @@ from reelscan.db.session import session_scope
 from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.service import embedded
+from reelscan.service.shown_progress import ShownProgress
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
 
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
+_shown = ShownProgress()
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
 LIBRARY_TYPES = ("movie", "tv")
 
@@ -146,7 +148,7 @@ async def prepare_scan(
             library_type=library.type,
             options=options,
             enrichment_wanted=enrichment_wanted,
-            children_window=settings.children_window,
+            children_window=settings.resolved_children_window,
             directories_per_child=settings.directories_per_child,
             cache_window=settings.cache_window,
             cache_batch_size=settings.cache_batch_size,
@@ -294,15 +296,16 @@ async def scan_progress(client: Client | None, settings: Settings, scan_job_id: 
         return _recorded_message(job)
     ended = None if settings.temporal_address else embedded.ended_worker(settings)
     if ended is not None:  # no worker could answer the query: say so without waiting for one
-        result = _recorded_message(job)
+        result = dict(_recorded_message(job), estimatedTimeRemaining=None)
         result["health"] = _without_worker(settings, result, ended)
-        return result
+        return _shown.not_behind(scan_job_id, result)
     try:
         result = await client.get_workflow_handle(job.workflow_id).query("progress", rpc_timeout=timedelta(seconds=5))
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
-        result = _recorded_message(job)  # no worker answers: say what was last recorded, and why it waits
+        # No worker answers: say what was last recorded, and why it waits; no time estimate while nothing runs.
+        result = dict(_recorded_message(job), estimatedTimeRemaining=None)
     result["health"] = await scan_health(client, settings, result)
-    return result
+    return _shown.not_behind(scan_job_id, result)
 
 
 async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from temporalio.client import (
     Client,
     Schedule,
@@ -16,8 +17,10 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleState,
 )
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
+from reelscan.db.models import Library
+from reelscan.db.session import session_scope
 from reelscan.jobs import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.service.scans import ScanRequestError
@@ -90,18 +93,33 @@ async def add_schedule(
 
 
 async def list_schedules(client: Client, settings: Settings) -> list[ScheduleInfo]:
+    """Every library's schedule.
+
+    The server's schedule list is eventually consistent: it can miss a schedule created a moment ago and still show
+    one just deleted. So the schedules of the libraries in the database are read by id (always current), and the
+    list only adds those of libraries the database no longer has.
+    """
+    # The prefix (and so the installation id) is read before the session below opens.
     prefix = f"{settings.resolved_workflow_id_prefix}-schedule-library-"
-    found = []
+    with session_scope(settings.resolved_database_url) as session:
+        candidates = {schedule_id_for(settings, library_id) for library_id in session.scalars(select(Library.id))}
     async for entry in await client.list_schedules():
-        if not entry.id.startswith(prefix):
-            continue
-        description = await client.get_schedule_handle(entry.id).describe()
+        if entry.id.startswith(prefix):
+            candidates.add(entry.id)
+    found = []
+    for schedule_id in candidates:
+        try:
+            description = await client.get_schedule_handle(schedule_id).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                continue
+            raise
         # The server turns cron expressions into calendars: show what the user asked for.
         text = str((await description.memo()).get("spec", ""))
         found.append(
             ScheduleInfo(
-                schedule_id=entry.id,
-                library_id=int(entry.id.removeprefix(prefix)),
+                schedule_id=schedule_id,
+                library_id=int(schedule_id.removeprefix(prefix)),
                 spec=text,
                 paused=description.schedule.state.paused,
                 next_runs=[t.isoformat() for t in description.info.next_action_times[:3]],

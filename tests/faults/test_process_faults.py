@@ -20,7 +20,14 @@ from reelscan.db.session import session_scope
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
 from tests.faults.reference import clean_run, end_state, fault_size
-from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
+from tests.integration.scanning import (
+    children_started,
+    finish,
+    running_workers,
+    scan_runs,
+    start,
+    wait_for_scanned,
+)
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -99,8 +106,9 @@ async def test_two_workers_share_the_scan(
         started = await start(client, postgres_settings, tmp_path / "Movies")
         message = await finish(client, started)
         identities: set[str] = set()
-        async for child in client.list_workflows(f"WorkflowId STARTS_WITH '{started.workflow_id}/dir-'"):
-            history = await client.get_workflow_handle(child.id, run_id=child.run_id).fetch_history()
+        runs = await scan_runs(client, started.workflow_id)
+        for child_id, run_id in children_started(runs, f"{started.workflow_id}/dir"):
+            history = await client.get_workflow_handle(child_id, run_id=run_id).fetch_history()
             identities |= {
                 e.workflow_task_started_event_attributes.identity
                 for e in history.events

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
-from temporalio.client import Client, WorkflowFailureError
+from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
@@ -20,6 +20,8 @@ from reelscan.scan_options import ScanOptions
 from reelscan.service import scans
 from reelscan.settings import Settings, get_settings
 from worker import build_workers
+
+T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
@@ -100,3 +102,55 @@ def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
         monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
     get_settings.cache_clear()
     return get_settings()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]],
+    done: Callable[[T], bool] = bool,
+    *,
+    what: str,
+    timeout: float = 60,
+    interval: float = 0.05,
+) -> T:
+    """Call probe until done(its value) holds, then return the value; fail naming `what` after timeout seconds.
+
+    For what becomes true a moment later: visibility (list_workflows, list_schedules, search attributes) is
+    eventually consistent, a row written by a worker appears when it does.
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await probe()
+        if done(value):
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}; last seen: {value!r}")
+        await asyncio.sleep(interval)
+
+
+async def scan_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
+    """Every run of a scan so far, first to last, following its continue-as-new chain.
+
+    Read from the histories, which are current, rather than from list_workflows, which may lag behind.
+    """
+    latest = await client.get_workflow_handle(workflow_id).fetch_history()
+    run_id = latest.events[0].workflow_execution_started_event_attributes.first_execution_run_id
+    runs = []
+    while True:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        runs.append(history)
+        last = history.events[-1]
+        if not last.HasField("workflow_execution_continued_as_new_event_attributes"):
+            return runs
+        run_id = last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+
+
+def children_started(runs: list[WorkflowHistory], prefix: str = "") -> list[tuple[str, str]]:
+    """(workflow id, run id) of the children these runs started, in the order they started (ids with `prefix`)."""
+    started = []
+    for run in runs:
+        for event in run.events:
+            if event.HasField("child_workflow_execution_started_event_attributes"):
+                execution = event.child_workflow_execution_started_event_attributes.workflow_execution
+                if execution.workflow_id.startswith(prefix):
+                    started.append((execution.workflow_id, execution.run_id))
+    return started

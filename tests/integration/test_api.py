@@ -16,7 +16,7 @@ from api.app import check_bind
 from reelscan.service.scans import ScanRequestError
 from reelscan.settings import Settings, get_settings
 from tests.integration.api_server import api_server
-from tests.integration.scanning import running_workers
+from tests.integration.scanning import eventually, running_workers
 from tests.library_builder import build_bulk_library, build_library
 
 ORDER = ["discovering", "scanning", "caching", "enriching", "completed"]
@@ -163,18 +163,13 @@ async def test_search_attribute_query_finds_the_running_scan(
 
     async with running_workers(client, settings):
         started = await start(client, settings, tmp_path / "Movies")
-        found: list[str] = []
-        for _ in range(100):
-            found = [
-                w.id
-                async for w in client.list_workflows(
-                    f"ScanPhase = 'scanning' AND LibraryId = {started.library_id}"
-                    f" AND WorkflowId = '{started.workflow_id}'"
-                )
-            ]
-            if found:
-                break
-            await asyncio.sleep(0.1)
+        query = f"ScanPhase = 'scanning' AND LibraryId = {started.library_id} AND WorkflowId = '{started.workflow_id}'"
+
+        async def listed() -> list[str]:
+            return [w.id async for w in client.list_workflows(query)]
+
+        # Search attributes reach visibility a moment after the scan upserts them.
+        found = await eventually(listed, what="the scan in a ScanPhase query", interval=0.1)
         await client.get_workflow_handle(started.workflow_id).signal("cancel")
         await finish(client, started)
     assert found == [started.workflow_id]

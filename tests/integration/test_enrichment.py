@@ -16,7 +16,7 @@ from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
-from tests.integration.scanning import finish, running_workers, scan, start
+from tests.integration.scanning import children_started, finish, running_workers, scan, scan_runs, start
 from tests.library_builder import build_bulk_library, build_library
 
 ENRICH = ScanOptions(enable_enrichment=True)
@@ -246,10 +246,11 @@ async def test_the_api_key_never_reaches_workflow_history(
     fake.set_mode("401", count=1, path_prefix="/3/search/")
     message = await scan(client, settings, tmp_path / "Movies", ENRICH)
 
-    histories = []
-    async for execution in client.list_workflows(f"WorkflowId STARTS_WITH '{message['workflowId']}'"):
-        history = await client.get_workflow_handle(execution.id, run_id=execution.run_id).fetch_history()
-        histories.append(history.to_json())
+    # The scan's runs and every child, from the histories (list_workflows may not list the latest children yet).
+    runs = await scan_runs(client, message["workflowId"])
+    histories = [run.to_json() for run in runs]
+    for child_id, run_id in children_started(runs):
+        histories.append((await client.get_workflow_handle(child_id, run_id=run_id).fetch_history()).to_json())
     text = "\n".join(histories)
     assert len(histories) >= 3 and "fetch_provider_details" in text
     assert API_KEY not in text and API_KEY not in caplog.text

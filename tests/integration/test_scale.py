@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 
@@ -14,18 +13,27 @@ from reelscan.db.models import Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
-from tests.integration.scanning import finish, reconfigure, running_workers, scan, start
+from tests.integration.scanning import (
+    children_started,
+    eventually,
+    finish,
+    reconfigure,
+    running_workers,
+    scan,
+    scan_runs,
+    start,
+)
 from tests.library_builder import build_bulk_library
 
 PAYLOAD_LIMIT = 256 * 1024
 
 
-async def runs_of(client: Client, workflow_id: str) -> list:
-    return [w async for w in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
+# Runs and children are read from the scans' histories, which are current; list_workflows may lag behind.
 
 
-async def children_started(client: Client, workflow_id: str) -> list:
-    return [w async for w in client.list_workflows(f"WorkflowId STARTS_WITH '{workflow_id}/dir-'")]
+async def directory_children(client: Client, workflow_id: str, prefix: str = "/dir-") -> list[str]:
+    """Ids of the directory children the scan started, in the order it started them."""
+    return [child_id for child_id, _ in children_started(await scan_runs(client, workflow_id), workflow_id + prefix)]
 
 
 def largest_payload(events: list) -> int:
@@ -65,13 +73,12 @@ async def test_continue_as_new_keeps_counts_exact_and_payloads_small(
         0,
     )
     assert message["progress"]["scanning"]["scanned"] == total
-    runs = await runs_of(client, message["workflowId"])
+    runs = await scan_runs(client, message["workflowId"])
     assert len(runs) >= 5, "the scan should have continued as new several times"
-    assert max(run.history_length for run in runs) < 1000
+    assert max(len(run.events) for run in runs) < 1000
     largest = 0
     for run in runs:
-        history = await client.get_workflow_handle(run.id, run_id=run.run_id).fetch_history()
-        largest = max(largest, largest_payload(list(history.events)))
+        largest = max(largest, largest_payload(list(run.events)))
     assert 0 < largest < PAYLOAD_LIMIT
     with session_scope(settings.resolved_database_url) as session:
         assert session.query(Movie).count() == total
@@ -84,14 +91,17 @@ async def test_cancel_lands_across_continue_as_new(
     build_bulk_library(tmp_path / "Movies", 1000, with_assets=False)
     async with running_workers(client, settings):
         started = await start(client, settings, tmp_path / "Movies")
-        for _ in range(600):
-            if len(await runs_of(client, started.workflow_id)) >= 3:
-                break
-            await asyncio.sleep(0.1)
+        await eventually(
+            lambda: scan_runs(client, started.workflow_id),
+            lambda runs: len(runs) >= 3,
+            what="three runs",
+            timeout=120,
+            interval=0.2,
+        )
         await client.get_workflow_handle(started.workflow_id).signal("cancel")
         message = await finish(client, started)
 
-    assert len(await runs_of(client, started.workflow_id)) >= 3
+    assert len(await scan_runs(client, started.workflow_id)) >= 3
     assert message["phase"] == "cancelled"
     scanned = message["progress"]["scanning"]["scanned"]
     assert 0 < scanned < 1000
@@ -117,7 +127,7 @@ async def test_rescan_skips_unchanged_and_notices_added_removed_and_modified(
     assert (stats["moviesFound"], stats["moviesNew"], stats["moviesUpdated"], stats["moviesMissing"]) == (31, 2, 1, 1)
     assert message["progress"]["scanning"] == {"scanned": 31, "total": 31, "percentage": 100, "unchanged": 28}
     assert message["progress"]["caching"]["cached"] == 1
-    assert len(await children_started(client, message["workflowId"])) == 3
+    assert len(await directory_children(client, message["workflowId"])) == 3
     with session_scope(sqlite_settings.resolved_database_url) as session:
         states = {m.directory: m.state for m in session.query(Movie)}
     assert states[names[0]] == "missing" and len(states) == 32
@@ -125,7 +135,7 @@ async def test_rescan_skips_unchanged_and_notices_added_removed_and_modified(
     forced = await scan(client, sqlite_settings, root, ScanOptions(force_full_rescan=True))
     assert forced["progress"]["scanning"]["unchanged"] == 0
     assert (forced["stats"]["moviesNew"], forced["stats"]["moviesUpdated"]) == (0, 0)
-    assert len(await children_started(client, forced["workflowId"])) == 31
+    assert len(await directory_children(client, forced["workflowId"])) == 31
 
 
 async def test_prioritized_directories_are_scanned_next(
@@ -140,8 +150,7 @@ async def test_prioritized_directories_are_scanned_next(
         message = await finish(client, started)
 
     assert message["stats"]["moviesFound"] == 300
-    children = sorted(await children_started(client, started.workflow_id), key=lambda w: w.start_time)
-    order = [w.id.rsplit("/dir-", 1)[1] for w in children]
+    order = [child_id.rsplit("/dir-", 1)[1] for child_id in await directory_children(client, started.workflow_id)]
     assert order.index("299") < 30 and order.index("298") < 30
     assert len(order) == len(set(order)) == 300
 
@@ -159,11 +168,7 @@ async def test_large_libraries_scan_runs_of_directories_per_child_and_still_hono
 
     stats = message["stats"]
     assert (stats["moviesFound"], stats["moviesNew"], stats["assetsCached"], stats["errorsCount"]) == (300, 300, 300, 0)
-    children = sorted(
-        [w async for w in client.list_workflows(f"WorkflowId STARTS_WITH '{started.workflow_id}/'")],
-        key=lambda w: w.start_time,
-    )
-    ids = [w.id.rsplit("/", 1)[1] for w in children]
+    ids = [child_id.rsplit("/", 1)[1] for child_id in await directory_children(client, started.workflow_id, "/")]
     # The prioritized folders get a child of their own near the front; the rest go seven at a time.
     assert ids.index("dir-299") < 10 and ids.index("dir-298") < 10
     covered: list[int] = []

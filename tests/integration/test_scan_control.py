@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -11,17 +10,20 @@ import sys
 from pathlib import Path
 
 import pytest
-from temporalio.client import Client, WorkflowFailureError
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError
 
 from reelscan.db.session import session_scope
 from reelscan.db.views import list_movies
 from reelscan.settings import Settings
 from tests.integration.scanning import (
+    children_started,
+    eventually,
     finish,
     movies_by_directory,
     reconfigure,
     running_workers,
     scan_job,
+    scan_runs,
     start,
     wait_for_scanned,
 )
@@ -61,18 +63,23 @@ async def test_temporal_cancel_request_ends_the_scan_as_cancelled(
         await handle.cancel()
         with pytest.raises(WorkflowFailureError):
             await handle.result()
-        # No directory child is left running after the scan ended (visibility may lag a moment).
-        query = f"WorkflowId STARTS_WITH '{started.workflow_id}/' AND ExecutionStatus = 'Running'"
-        for _ in range(50):
-            running = [w.id async for w in client.list_workflows(query)]
-            if not running:
-                break
-            await asyncio.sleep(0.1)
+        # No directory child is left running after the scan ended. Each child's own state is read (list_workflows
+        # by ExecutionStatus may lag behind), for a while: a parent-close policy would act a moment later.
+        children = children_started(await scan_runs(client, started.workflow_id))
+
+        async def still_running() -> list[str]:
+            handles = [client.get_workflow_handle(child_id, run_id=run_id) for child_id, run_id in children]
+            statuses = [(await handle.describe()).status for handle in handles]
+            return [
+                h.id for h, status in zip(handles, statuses, strict=True) if status == WorkflowExecutionStatus.RUNNING
+            ]
+
+        running = await eventually(still_running, lambda ids: not ids, what="no child running", timeout=30)
 
     job = scan_job(settings, started.scan_job_id)
     assert job.status == "cancelled"
     assert job.directories_scanned < 300
-    assert running == []
+    assert children and running == []
 
 
 async def test_second_start_returns_the_running_scan(

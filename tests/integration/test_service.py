@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from bench.scan_benchmark import with_children
 from reelscan.db.models import ScanJob
@@ -21,7 +23,7 @@ from reelscan.scan_options import ScanOptions
 from reelscan.service import scans, schedules
 from reelscan.settings import Settings
 from tests.integration.api_server import free_port
-from tests.integration.scanning import finish, reconfigure, running_workers, start
+from tests.integration.scanning import eventually, finish, reconfigure, running_workers, start
 from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
 
@@ -45,6 +47,16 @@ def worker_process(
     )
 
 
+async def workflow_exists(client: Client, workflow_id: str) -> bool:
+    try:
+        await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
 def scan_jobs(settings: Settings) -> list[ScanJob]:
     with session_scope(settings.resolved_database_url) as session:
         rows = list(session.scalars(select(ScanJob).order_by(ScanJob.id)))
@@ -64,19 +76,16 @@ async def test_schedule_triggers_skips_overlap_pauses_and_deletes(
             client, settings, library_id, every="12h", options=ScanOptions.profile("quick")
         )
         await schedules.change_schedule(client, settings, library_id, "trigger")
-        for _ in range(200):
-            if scan_jobs(settings):
-                break
-            await asyncio.sleep(0.05)
+
+        async def rows() -> list[ScanJob]:
+            return scan_jobs(settings)
+
+        first = (await eventually(rows, what="the scheduled scan's row"))[0]
         # A second trigger while the first scan runs is skipped by the overlap policy.
         await schedules.change_schedule(client, settings, library_id, "trigger")
-        first = scan_jobs(settings)[0]
-        for _ in range(100):  # the scheduled run starts the scan's workflow just after creating its row
-            if [w async for w in client.list_workflows(f"WorkflowId = '{first.workflow_id}'")]:
-                break
-            await asyncio.sleep(0.05)
+        # The scheduled run starts the scan's workflow just after creating its row.
+        await eventually(partial(workflow_exists, client, first.workflow_id or ""), what="the scan's workflow")
         await finish(client, scans.StartedScan(first.id, first.workflow_id or "", library_id, False))
-        await asyncio.sleep(0.5)
         await schedules.change_schedule(client, settings, library_id, "pause")
         listed = await schedules.list_schedules(client, settings)
         await schedules.change_schedule(client, settings, library_id, "delete")
@@ -93,13 +102,15 @@ async def test_cron_schedule_and_bad_intervals(client: Client, sqlite_settings: 
     (tmp_path / "lib").mkdir()
     library_id = scans.library_for_path(sqlite_settings, tmp_path / "lib")
     await schedules.add_schedule(client, sqlite_settings, library_id, cron="0 3 * * *")
+    # Listed at once: the server's schedule list may not show it yet, so the list reads each library's by id.
     listed = await schedules.list_schedules(client, sqlite_settings)
     with pytest.raises(scans.ScanRequestError, match="cannot read the interval"):
         schedules.parse_every("often")
     with pytest.raises(scans.ScanRequestError, match="already has a schedule"):
         await schedules.add_schedule(client, sqlite_settings, library_id, every="1h")
     await schedules.change_schedule(client, sqlite_settings, library_id, "delete")
-    assert listed[0].spec == "cron 0 3 * * *" and len(listed[0].next_runs) == 3
+    assert [(s.library_id, s.spec, len(s.next_runs)) for s in listed] == [(library_id, "cron 0 3 * * *", 3)]
+    assert await schedules.list_schedules(client, sqlite_settings) == []  # nor does it show the deleted one
 
 
 async def test_scan_all_queues_every_library(client: Client, sqlite_settings: Settings, tmp_path: Path) -> None:
