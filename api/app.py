@@ -199,10 +199,13 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         return {"scanJobId": scan_id, "result": await scans.cancel_scan(client(), settings, scan_id)}
 
     @app.get("/api/scans/{scan_id}/errors", dependencies=guarded)
-    def get_scan_errors(scan_id: int) -> list[dict[str, Any]]:
+    def get_scan_errors(
+        scan_id: int, offset: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=10_000)
+    ) -> list[dict[str, Any]]:
+        """Every error the scan counted, by where it happened; the entries' `errors` add up to its errorsCount."""
         scans.scan_row(settings, scan_id)
         with session_scope(url) as session:
-            return scan_errors(session, scan_id)
+            return scan_errors(session, scan_id, offset=offset, limit=limit)
 
     # --- live progress, the page and cached images -------------------------------------------------------------
 
