@@ -1,4 +1,4 @@
-"""FastAPI application: `starter.py serve` runs it with uvicorn; OpenAPI docs at /docs."""
+"""FastAPI application: `reelscan serve` runs it with uvicorn; OpenAPI docs at /docs."""
 
 from __future__ import annotations
 
