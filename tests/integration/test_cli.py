@@ -119,7 +119,7 @@ async def test_series_json_lists_series_with_seasons_and_episode_counts(
         assert (series[directory]["title"], series[directory]["episodes"]) == (expected.title, expected.episodes)
     assert series["Breaking Code (2019)"]["tvdbId"] == 424242
     assert table.returncode == 0 and "Breaking" in table.stdout and "Harbor" in table.stdout
-    assert json.loads(other.stdout) == []
+    assert other.returncode == 2 and f"there is no library with id {library_id + 1}" in other.stderr
 
 
 async def test_scan_type_tv_of_a_movie_library_path_is_one_line_and_exit_2(
