@@ -75,7 +75,7 @@ def unchecked_notice(unchecked: dict[str, str], *, tv: bool) -> str | None:
     reasons: dict[str, int] = {}
     for reason in unchecked.values():
         reasons[reason] = reasons.get(reason, 0) + 1
-    why = ", ".join(f"{count:,} {reason}" if len(reasons) > 1 else reason for reason, count in reasons.items())
+    why = ", ".join(f"{reason}: {count:,}" if len(reasons) > 1 else reason for reason, count in reasons.items())
     folders = "1 folder" if len(unchecked) == 1 else f"{len(unchecked):,} folders"
     items = "series" if tv else "movies"
     return f"{folders} could not be checked ({why}); {items} under them were not marked missing"
