@@ -36,7 +36,7 @@ def test_request_urls_of_http_libraries_are_not_logged_at_info(logged: io.String
 
 def test_secrets_in_any_record_are_redacted_by_the_handler(logged: io.StringIO) -> None:
     logging.getLogger("httpx").warning("GET http://tmdb/3/movie/1?language=en&api_key=%s failed", "k-123")
-    logging.getLogger("uvicorn.error").warning("closing /ws?token=s3cret-token")
+    logging.getLogger("reelscan.api").warning("closing /ws?token=s3cret-token")
     logging.getLogger("anything").error("sent Authorization: Bearer eyJ.abc-def")
     try:
         raise RuntimeError("GET http://tmdb/3/x?api_key=k-123")
