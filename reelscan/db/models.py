@@ -122,6 +122,20 @@ class ScanDirectory(Base):
     unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
 
 
+class ScanError(Base):
+    """An error a scan counted outside any one directory's row (discovery: the root, unreadable folders, names),
+    so every counted error can be listed."""
+
+    __tablename__ = "scan_errors"
+    __table_args__ = (Index("idx_scan_errors_scan", "scan_job_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_job_id: Mapped[int] = mapped_column(ForeignKey("scan_jobs.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(16))  # discovering
+    path: Mapped[str] = mapped_column(Text)  # relative to the library root, "" for the root
+    message: Mapped[str] = mapped_column(Text)
+
+
 # Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.
 LOCKABLE_FIELDS = (
     "title", "original_title", "sort_title", "year", "premiered", "plot", "outline", "tagline", "runtime", "mpaa",

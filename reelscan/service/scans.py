@@ -49,20 +49,27 @@ class StartedScan:
     already_running: bool
 
 
+MAX_NAME_LENGTH = 255  # libraries.name
+
+
 def workflow_id_for(settings: Settings, library_id: int, scan_job_id: int) -> str:
     return f"{settings.resolved_workflow_id_prefix}-{library_id}-{scan_job_id}"
 
 
 def check_library_path(path: Path) -> Path:
-    if not path.exists():
-        raise ScanRequestError(f"library path {path} does not exist")
-    if not path.is_dir():
-        raise ScanRequestError(f"library path {path} is not a directory")
+    if "\x00" in str(path):
+        raise ScanRequestError("a library path cannot contain a NUL character")
     try:
+        if not path.exists():
+            raise ScanRequestError(f"library path {path} does not exist")
+        if not path.is_dir():
+            raise ScanRequestError(f"library path {path} is not a directory")
         next(path.iterdir(), None)
+        return path.resolve()
     except PermissionError:
         raise ScanRequestError(f"library path {path} cannot be read: permission denied") from None
-    return path.resolve()
+    except OSError as exc:  # a name too long, a link loop, a share that stopped answering
+        raise ScanRequestError(f"library path {path} cannot be used: {exc.strerror or exc}") from None
 
 
 def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str | None = None) -> int:
@@ -71,6 +78,8 @@ def library_for_path(settings: Settings, path: Path, name: str | None = None, li
     A library_type that is not one of LIBRARY_TYPES, or that differs from the existing library's, is refused."""
     if library_type is not None and library_type not in LIBRARY_TYPES:
         raise ScanRequestError(f"unknown library type {library_type!r}: use one of {', '.join(LIBRARY_TYPES)}")
+    if name is not None and len(name) > MAX_NAME_LENGTH:
+        raise ScanRequestError(f"a library name has at most {MAX_NAME_LENGTH} characters")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
         library = repository.get_or_create_library(session, root, name, library_type or "movie")
