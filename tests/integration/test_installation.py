@@ -149,7 +149,7 @@ def test_two_data_dirs_scanned_one_after_the_other_each_hold_exactly_their_own_m
     restarted = installations.run(second, "up")
     assert restarted.returncode == 0, restarted.stderr
     assert embedded.ports(installations.settings(second)) == second_ports
-    assert f"progress page: http://127.0.0.1:{second_ports.api}" in restarted.stdout
+    assert f"progress page: http://127.0.0.1:{second_ports.api}" in restarted.stderr
 
 
 def test_the_installation_id_is_made_once_and_names_workflows_and_task_queues(any_settings: Settings) -> None:
