@@ -28,7 +28,7 @@ async def test_the_error_lists_hold_every_counted_error_the_root_level_one_too(
 
     async with (
         api_server(client, any_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         entries = (await http.get(f"/api/scans/{scan_id}/errors")).json()
         paged = (await http.get(f"/api/scans/{scan_id}/errors", params={"offset": 1, "limit": 2})).json()

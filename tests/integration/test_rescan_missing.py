@@ -50,7 +50,7 @@ def states(settings: Settings) -> dict[str, str]:
 async def missing_through_the_api(client: Client, settings: Settings, library_id: int) -> list[str]:
     async with (
         api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         found = await http.get(f"/api/libraries/{library_id}/movies", params={"state": "missing"})
     return [m["directory"] for m in found.json()]
