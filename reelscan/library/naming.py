@@ -1,15 +1,24 @@
-"""Title, year and ids from a movie folder's name.
+"""Title, year and ids from movie and series folder names and from movie file names.
 
-Handles tidy names ("The Matrix (1999) [tmdbid-603]") and release names ("The.Matrix.1999.1080p.BluRay.x264-GROUP").
-The year is the last plausible year (1900..2099) that has title text before it and is either in brackets or followed
-by release junk or the end of the name, so "Blade Runner 2049 (2017)" and "2001 A Space Odyssey (1968)" keep their
-numbers in the title.
+Handles tidy names ("The Matrix (1999) [tmdbid-603]") and release names ("The.Matrix.1999.1080p.BluRay.x264-GROUP",
+"[Group] Title.EXTENDED.2013.German.DL.1080p", "www.site.tld - Title 2010 720p"). The year is the last plausible
+year (1900..2099) that has title text before it and is either in brackets or followed by release words or the end
+of the name, so "Blade Runner 2049 (2017)" and "2001 A Space Odyssey (1968)" keep their numbers in the title.
+Edition and language words between the title and the year ("Title.IMAX.2018") are release words, not title words.
+The words come from rules.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from reelscan.library.rules import (
+    RELEASE_EDITION_WORDS,
+    RELEASE_LANGUAGE_WORDS,
+    RELEASE_STRONG_WORDS,
+    RELEASE_WEAK_WORDS,
+)
 
 
 @dataclass(frozen=True)
@@ -25,32 +34,39 @@ _TMDB_RE = re.compile(r"[\[{(]\s*tmdb(?:id)?\s*[-=:_ ]\s*(\d+)\s*[\]})]", re.IGN
 _IMDB_TAGGED_RE = re.compile(r"[\[{(]\s*imdb(?:id)?\s*[-=:_ ]\s*(tt\d{7,9})\s*[\]})]", re.IGNORECASE)
 _IMDB_BRACKETED_RE = re.compile(r"[\[{(]\s*(tt\d{7,9})\s*[\]})]", re.IGNORECASE)
 _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGNORECASE)
+# Other provider tags ("[tvdbid-81189]", "{tvdb-81189}") are removed from the title.
+_OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
-# Release junk that never appears in a title: cuts a name that has no year ("Alien.1080p.BluRay").
-_STRONG_JUNK = (
-    r"480p|576p|720p|1080[pi]|2160p|4320p|4k|8k|uhd|blu-?ray|bdrip|brrip|bdremux|remux|web-?dl|web-?rip|hdtv|hdrip|"
-    r"dvdrip|dvdscr|x26[45]|h[ .]?26[45]|hevc|xvid|divx|aac(?:[ .]?\d(?:[ .]\d)?)?|e?ac3|dts(?:-hd(?:[ .]?ma)?)?|"
-    r"truehd|atmos|ddp?[ .+]?\d[ .]\d|flac|10bit|8bit|hdr(?:10)?(?:\+|plus)?|dolby[ .]?vision"
-)
-# Words that are release junk right after a year but may be title words elsewhere ("Old DVD", "Charlotte's Web").
-_WEAK_JUNK = (
-    r"dvd(?:r|5|9)?|web|proper|repack|rerip|extended(?:[ .]cut|[ .]edition)?|unrated|uncut|remastered|imax|limited|"
-    r"internal|multi|dual|subbed|dubbed|directors?[ .]?cut|director'?s[ .]?cut|theatrical(?:[ .]cut)?|final[ .]cut|"
-    r"criterion|special[ .]edition|anniversary[ .]edition|complete|german|french|truefrench|vostfr|italian|ita|"
-    r"spanish|castellano|latino|english|nordic|swedish|danish|dutch|russian|hindi|japanese|korean|dl|avc|sdr|dv|"
-    r"hdcam|cam|hdts|ts|tc|r5|readnfo|nfofix|sample"
-)
 _BOUNDARY_AFTER = r"(?![\w'])"
-_STRONG_JUNK_RE = re.compile(rf"(?<![\w'])(?:{_STRONG_JUNK}){_BOUNDARY_AFTER}", re.IGNORECASE)
-_ANY_JUNK_RE = re.compile(rf"(?:{_STRONG_JUNK}|{_WEAK_JUNK}){_BOUNDARY_AFTER}", re.IGNORECASE)
+_STRONG_JUNK_RE = re.compile(rf"(?<![\w'])(?:{RELEASE_STRONG_WORDS}){_BOUNDARY_AFTER}", re.IGNORECASE)
+_ANY_JUNK_RE = re.compile(rf"(?:{RELEASE_STRONG_WORDS}|{RELEASE_WEAK_WORDS}){_BOUNDARY_AFTER}", re.IGNORECASE)
+# Edition and language words at the end of the title part: "Title EXTENDED", "Title German DL".
+_TAIL_WORD_RE = re.compile(
+    rf"[\s.\-_]+(?:{RELEASE_EDITION_WORDS}|{RELEASE_LANGUAGE_WORDS})[\s.\-_\])]*$", re.IGNORECASE
+)
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # "-GROUP" at the very end of a release name.
 _RELEASE_GROUP_RE = re.compile(r"-[^\s.\-]+$")
+# "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
+_LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
+_SITE_RE = re.compile(
+    r"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[\w-]+\.(?:com|org|net|to|cd|tv|me|info|ws|cc|io|ru|se|"
+    r"nl|lol|xyz|club|tld))\s*[\])]?\s*(?:[-_.]\s*|\s+)",
+    re.IGNORECASE,
+)
 
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
 _SPACES_RE = re.compile(r"\s+")
 _SEPARATORS = " .-_"
 _TITLE_TAIL = " -_,:;([{"
+
+# Series folder words that end the title: season packs ("Show.S01.COMPLETE", "Show S01-S03", "Show Season 1-3").
+_SERIES_MARKER_RE = re.compile(
+    r"(?<![\w'])(?:s\d{1,2}(?:[-_ ]?(?:s|e)?\d{1,3})*|seasons?[\s._]*\d{1,2}(?:[\s._]*-[\s._]*\d{1,2})?|"
+    r"complete(?:[\s._]+(?:series|seasons?))?)(?![\w'])",
+    re.IGNORECASE,
+)
 
 
 def _has_title_before(text: str, start: int) -> bool:
@@ -90,6 +106,36 @@ def _clean_title(text: str) -> str:
     return text.strip().rstrip(_TITLE_TAIL).lstrip(" -_,:;").strip()
 
 
+def _strip_release_tail(head: str, release_style: bool) -> str:
+    """The title part without edition and language words at its end ("Title EXTENDED" -> "Title").
+
+    Only in release names or for words in capitals, and never down to nothing or to a lone article, so "The Final
+    Cut" and "Uncut Gems" stay whole.
+    """
+    while True:
+        match = _TAIL_WORD_RE.search(head)
+        if match is None:
+            return head
+        word = match.group(0).strip(" .-_])")
+        rest = head[: match.start()]
+        remaining = _clean_title(rest)
+        if not remaining or remaining.lower() in _ARTICLES or not (release_style or word.isupper()):
+            return head
+        head = rest
+
+
+def _strip_leading_tags(text: str) -> str:
+    """Without "[Group]" and site prefixes, when title text is left after them."""
+    while True:
+        match = _SITE_RE.match(text) or _LEADING_TAG_RE.match(text)
+        if match is None:
+            return text
+        rest = text[match.end() :]
+        if not _clean_title(_YEAR_RE.sub("", rest, count=1)) or _YEAR_RE.fullmatch(match.group(0).strip(" []-_.")):
+            return text
+        text = rest
+
+
 def parse_folder_name(name: str) -> ParsedName:
     """Title, year, IMDb and TMDB ids of a movie folder name; the title falls back to the raw name."""
     tmdb = _TMDB_RE.search(name)
@@ -99,8 +145,11 @@ def parse_folder_name(name: str) -> ParsedName:
         text = _TMDB_RE.sub("", text)
     if imdb is not None:
         text = _IMDB_BARE_RE.sub("", _IMDB_BRACKETED_RE.sub("", _IMDB_TAGGED_RE.sub("", text)))
+    text = _OTHER_ID_RE.sub("", text)
+    text = _strip_leading_tags(text)
     text = text.replace("_", " ")
-    if " " not in text.strip():
+    release_style = " " not in text.strip()
+    if release_style:
         text = text.replace(".", " ")
 
     year_match = _find_year(text)
@@ -109,10 +158,59 @@ def parse_folder_name(name: str) -> ParsedName:
     else:
         junk = _first_strong_junk(text)
         head = text if junk is None else text[:junk]
-    title = _clean_title(head) or name.strip()
+        release_style = release_style or junk is not None
+    title = _clean_title(_strip_release_tail(head, release_style)) or _clean_title(head) or name.strip()
     return ParsedName(
         title=title,
         year=int(year_match.group(1)) if year_match is not None else None,
         imdb_id=imdb.group(1).lower() if imdb is not None else None,
         tmdb_id=int(tmdb.group(1)) if tmdb is not None else None,
     )
+
+
+def _comparable(title: str) -> str:
+    return "".join(ch for ch in title.casefold() if ch.isalnum())
+
+
+def parse_movie_name(folder_name: str, file_stem: str | None = None) -> ParsedName:
+    """The folder name's title, year and ids, completed from the main video's file name.
+
+    The folder names the movie; the file name adds what the folder leaves out: a year ("City of God/City.of.God.2002.
+    2160p.mkv") and ids, and the title when the folder's name says nothing ("Disc 1", "movie").
+    """
+    folder = parse_folder_name(folder_name)
+    if not file_stem:
+        return folder
+    file = parse_folder_name(file_stem)
+    same_title = _comparable(file.title) == _comparable(folder.title)
+    year = folder.year
+    if year is None and file.year is not None and (same_title or not _comparable(folder.title)):
+        year = file.year
+    return ParsedName(
+        title=folder.title,
+        year=year,
+        imdb_id=folder.imdb_id or file.imdb_id,
+        tmdb_id=folder.tmdb_id or file.tmdb_id,
+    )
+
+
+def version_key(stem: str) -> str:
+    """What two files of one movie share when they are versions of it ("Dune (2021) - 1080p", "Dune (2021) -
+    2160p", "Dune.2021.720p.WEB"): the comparable title and year of the name."""
+    parsed = parse_folder_name(stem)
+    return f"{_comparable(parsed.title)}\0{parsed.year or ''}"
+
+
+def parse_series_folder_name(name: str) -> ParsedName:
+    """Title, year and ids of a series folder: a movie folder's rules, with season-pack words ending the title
+    ("The.Show.S01.COMPLETE" -> "The Show", "Show (2019) Season 1-3 1080p" -> "Show", 2019)."""
+    full = parse_folder_name(name)
+    text = _strip_leading_tags(name)
+    marker = next((m for m in _SERIES_MARKER_RE.finditer(text) if _has_title_before(text, m.start())), None)
+    if marker is None:
+        return full
+    head = parse_folder_name(text[: marker.start()])
+    year = head.year if head.year is not None else full.year
+    if year is not None and head.year is None and str(year) in head.title.split():
+        year = None
+    return ParsedName(title=head.title, year=year, imdb_id=full.imdb_id, tmdb_id=full.tmdb_id)

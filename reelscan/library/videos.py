@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.rules import DISC_FOLDERS, is_sample_name, is_video_name
+from reelscan.library.rules import DISC_FOLDERS, STACK_WORDS, extra_type, is_video_name
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,7 @@ class MainVideo:
 # Multi-part files: "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv",
 # "Moviecd1.avi", "Movie-cd1-GROUP.avi". The base is greedy so the last marker counts ("Script 2 cd1").
 _STACK_RE = re.compile(
-    r"^(?P<base>.*)(?:cd|dvd|part|pt|disc|disk)[\s._-]*(?P<n>\d{1,3})(?P<rest>[\s._-].*)?$",
-    re.IGNORECASE,
-)
-# Extras kept next to the movie (Jellyfin/Kodi suffixes): "Movie-trailer.mkv", "Movie.trailer.mkv", "trailer.mp4",
-# "Movie-behindthescenes.mkv". Only a dash introduces the other suffixes, so "The Big Short.mkv" stays a movie.
-_EXTRA_STEM_RE = re.compile(
-    r"(?:^trailer|[._-]trailer|-(?:behindthescenes|deleted|deletedscene|featurette|interview|scene|short|other|extra|"
-    r"clip|teaser))$",
+    rf"^(?P<base>.*)(?:{'|'.join(STACK_WORDS)})[\s._-]*(?P<n>\d{{1,3}})(?P<rest>[\s._-].*)?$",
     re.IGNORECASE,
 )
 _STACK_SEPARATORS = " ._-"
@@ -78,8 +71,8 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def is_extra_video(stem: str) -> bool:
-    """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette")."""
-    return is_sample_name(stem) or _EXTRA_STEM_RE.search(stem) is not None
+    """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette"); rules.extra_type."""
+    return extra_type(stem) is not None
 
 
 def _stack_part(stem: str) -> tuple[str, str, int] | None:
