@@ -37,7 +37,7 @@ _MORE_SXXEXX_RE = re.compile(
 )
 _SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
 # "1x02"; the digits around it keep resolutions ("1920x1080") out.
-_CROSS_RE = re.compile(r"(?<![\d.])(\d{1,2})x(\d{1,3})(?![\dp])", re.IGNORECASE)
+_CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2})x(\d{1,3})(?![\dp])", re.IGNORECASE)
 _MORE_CROSS_RE = re.compile(
     r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,2})x|(?P<e>x))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
 )

@@ -121,7 +121,9 @@ def _strip_release_tail(head: str, release_style: bool) -> str:
         remaining = _clean_title(rest)
         if not remaining or remaining.lower() in _ARTICLES or not (release_style or word.isupper()):
             return head
-        head = rest
+        last = remaining.rsplit(" ", 1)
+        # "Blade.Runner.The.Final.Cut": the article belongs to the edition.
+        head = last[0] if len(last) == 2 and last[1].lower() in _ARTICLES else rest
 
 
 def _strip_leading_tags(text: str) -> str:
