@@ -181,10 +181,13 @@ def _ids_in(text: str, path: Path) -> NfoData | None:
 
 
 def lower_tags(root: Element) -> Element:
-    """The tree with every tag name in lower case, so <tmdbId>, <TMDBID> and <Title> read as Kodi's names."""
+    """The tree with every tag and attribute name in lower case, so <tmdbId>, <TMDBID>, <Title> and Type="imdb" read
+    as Kodi's names."""
     for node in root.iter():
         if isinstance(node.tag, str):
             node.tag = node.tag.lower()
+        if node.attrib and any(not key.islower() for key in node.attrib):
+            node.attrib = {key.lower(): value for key, value in node.attrib.items()}
     return root
 
 
