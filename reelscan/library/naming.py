@@ -13,12 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import (
-    RELEASE_EDITION_WORDS,
-    RELEASE_LANGUAGE_WORDS,
-    RELEASE_STRONG_WORDS,
-    RELEASE_WEAK_WORDS,
-)
+from reelscan.library.rules import edition_length, is_release_word, is_strong_release_word
 
 
 @dataclass(frozen=True)
@@ -37,16 +32,7 @@ _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGN
 # Other provider tags ("[tvdbid-81189]", "{tvdb-81189}") are removed from the title.
 _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
-_BOUNDARY_AFTER = r"(?![\w'])"
-_STRONG_JUNK_RE = re.compile(rf"(?<![\w'])(?:{RELEASE_STRONG_WORDS}){_BOUNDARY_AFTER}", re.IGNORECASE)
-_ANY_JUNK_RE = re.compile(rf"(?:{RELEASE_STRONG_WORDS}|{RELEASE_WEAK_WORDS}){_BOUNDARY_AFTER}", re.IGNORECASE)
-# Edition and language words at the end of the title part: "Title EXTENDED", "Title German DL".
-_TAIL_WORD_RE = re.compile(
-    rf"[\s.\-_]+(?:{RELEASE_EDITION_WORDS}|{RELEASE_LANGUAGE_WORDS})[\s.\-_\])]*$", re.IGNORECASE
-)
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
-# "-GROUP" at the very end of a release name.
-_RELEASE_GROUP_RE = re.compile(r"-[^\s.\-]+$")
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
 _SITE_RE = re.compile(
@@ -54,12 +40,12 @@ _SITE_RE = re.compile(
     r"nl|lol|xyz|club|tld))\s*[\])]?\s*(?:[-_.]\s*|\s+)",
     re.IGNORECASE,
 )
-
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
-_SPACES_RE = re.compile(r"\s+")
 _SEPARATORS = " .-_"
 _TITLE_TAIL = " -_,:;([{"
+_OPENERS = "([{"
+_CLOSERS = ")]}"
 
 # Series folder words that end the title: season packs ("Show.S01.COMPLETE", "Show S01-S03", "Show Season 1-3").
 _SERIES_MARKER_RE = re.compile(
@@ -73,62 +59,84 @@ def _has_title_before(text: str, start: int) -> bool:
     return bool(text[:start].strip(_SEPARATORS + "([{"))
 
 
-def _find_year(text: str) -> re.Match[str] | None:
-    """The year match per the module rules, or None."""
-    matches = [m for m in _YEAR_RE.finditer(text) if _has_title_before(text, m.start())]
-    for match in reversed(matches):
-        before = text[: match.start()].rstrip()
-        after = text[match.end() :]
-        if before.endswith(("(", "[")) and after.lstrip().startswith((")", "]")):
-            return match
-        rest = after.lstrip(_SEPARATORS + "()[]{}")
-        if not rest or _ANY_JUNK_RE.match(rest) or _RELEASE_GROUP_RE.fullmatch(after.lstrip()):
-            return match
-    # A year followed by unknown words before the release junk: "Movie.2010.Something.1080p".
-    junk = _first_strong_junk(text)
-    if junk is not None:
-        before_junk = [m for m in matches if m.end() <= junk]
-        if before_junk:
-            return before_junk[-1]
-    return None
-
-
-def _first_strong_junk(text: str) -> int | None:
-    for match in _STRONG_JUNK_RE.finditer(text):
-        if _has_title_before(text, match.start()):
-            return match.start()
-    return None
-
-
 def _clean_title(text: str) -> str:
-    text = _EMPTY_BRACKETS_RE.sub(" ", text)
-    text = _SPACES_RE.sub(" ", text)
+    if "(" in text or "[" in text or "{" in text:
+        text = _EMPTY_BRACKETS_RE.sub(" ", text)
+    text = " ".join(text.split())
     return text.strip().rstrip(_TITLE_TAIL).lstrip(" -_,:;").strip()
 
 
-def _strip_release_tail(head: str, release_style: bool) -> str:
-    """The title part without edition and language words at its end ("Title EXTENDED" -> "Title").
+def _year_of(word: str) -> tuple[int, bool, bool] | None:
+    """(year, in brackets, a "-GROUP" or release words follow inside the word) of a word that is a year:
+    "1999", "(1999)", "[1999]", "1999-GRP", "1999.1080p"; else None."""
+    bracketed = word[:1] in "([" and word[-1:] in ")]"
+    core = word[1:-1].strip() if bracketed else word.lstrip(_OPENERS)
+    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20"):
+        return None
+    rest = core[4:]
+    if rest and (rest[0] not in "-.)]" or (len(core) > 4 and core[4:5].isdigit())):
+        return None
+    return int(core[:4]), bracketed or core.endswith((")", "]")), bool(rest.strip(")]"))
+
+
+def _title_and_year(words: list[str], lowered: list[str]) -> tuple[int, int | None, bool]:
+    """(how many words the title has, the year, whether release words end the title) per the module rules."""
+    count = len(words)
+    candidates = [(i, found) for i in range(1, count) if (found := _year_of(lowered[i])) is not None]
+    for index, (year, bracketed, tagged) in reversed(candidates):
+        following = lowered[index + 1] if index + 1 < count else ""
+        after = lowered[index + 2] if index + 2 < count else ""
+        if bracketed or tagged or not following or is_release_word(following, after):
+            return index, year, True
+        if following[:1] in _OPENERS and is_release_word(following.lstrip(_OPENERS), after):
+            return index, year, True
+    junk = _first_strong(lowered)
+    if junk is not None:
+        before = [(i, found) for i, found in candidates if i < junk]
+        if before:
+            return before[-1][0], before[-1][1][0], True
+        return junk, None, True
+    return count, None, False
+
+
+def _first_strong(lowered: list[str]) -> int | None:
+    for index in range(1, len(lowered)):
+        following = lowered[index + 1] if index + 1 < len(lowered) else ""
+        if is_strong_release_word(lowered[index], following):
+            return index
+    return None
+
+
+def _strip_release_tail(words: list[str], lowered: list[str], end: int, release_style: bool) -> int:
+    """The title's word count without edition and language words at its end ("Title EXTENDED" -> "Title").
 
     Only in release names or for words in capitals, and never down to nothing or to a lone article, so "The Final
-    Cut" and "Uncut Gems" stay whole.
+    Cut" and "Uncut Gems" stay whole; "Blade.Runner.The.Final.Cut": the article belongs to the edition.
     """
-    while True:
-        match = _TAIL_WORD_RE.search(head)
-        if match is None:
-            return head
-        word = match.group(0).strip(" .-_])")
-        rest = head[: match.start()]
-        remaining = _clean_title(rest)
-        if not remaining or remaining.lower() in _ARTICLES or not (release_style or word.isupper()):
-            return head
-        last = remaining.rsplit(" ", 1)
-        # "Blade.Runner.The.Final.Cut": the article belongs to the edition.
-        head = last[0] if len(last) == 2 and last[1].lower() in _ARTICLES else rest
+    while end > 1:
+        cut = 0
+        for length in (3, 2, 1):
+            start = end - length
+            if start >= 1 and edition_length(lowered, start) == length:
+                cut = length
+                break
+        if not cut:
+            return end
+        start = end - cut
+        phrase = " ".join(words[start:end]).strip(_OPENERS + _CLOSERS)
+        remaining = _clean_title(" ".join(words[:start]))
+        if not remaining or remaining.lower() in _ARTICLES or not (release_style or phrase.isupper()):
+            return end
+        end = start - 1 if start >= 2 and lowered[start - 1] in _ARTICLES else start
+    return end
 
 
 def _strip_leading_tags(text: str) -> str:
     """Without "[Group]" and site prefixes, when title text is left after them."""
     while True:
+        first = text.lstrip()[:4].lower()
+        if not first or (first[0] not in "[(【" and first != "www." and "." not in text[:40]):
+            return text
         match = _SITE_RE.match(text) or _LEADING_TAG_RE.match(text)
         if match is None:
             return text
@@ -138,36 +146,38 @@ def _strip_leading_tags(text: str) -> str:
         text = rest
 
 
+def _ids(name: str) -> tuple[str, str | None, int | None]:
+    """The name without its id tags, and the IMDb and TMDB ids they give."""
+    lowered = name.lower()
+    text, imdb, tmdb = name, None, None
+    if "tmdb" in lowered:
+        found = _TMDB_RE.search(name)
+        if found is not None:
+            tmdb, text = int(found.group(1)), _TMDB_RE.sub("", text)
+    if "tt" in lowered:
+        match = _IMDB_TAGGED_RE.search(name) or _IMDB_BRACKETED_RE.search(name) or _IMDB_BARE_RE.search(name)
+        if match is not None:
+            imdb = match.group(1).lower()
+            text = _IMDB_BARE_RE.sub("", _IMDB_BRACKETED_RE.sub("", _IMDB_TAGGED_RE.sub("", text)))
+    if "tvdb" in lowered or "anidb" in lowered or "tvmaze" in lowered:
+        text = _OTHER_ID_RE.sub("", text)
+    return text, imdb, tmdb
+
+
 def parse_folder_name(name: str) -> ParsedName:
     """Title, year, IMDb and TMDB ids of a movie folder name; the title falls back to the raw name."""
-    tmdb = _TMDB_RE.search(name)
-    imdb = _IMDB_TAGGED_RE.search(name) or _IMDB_BRACKETED_RE.search(name) or _IMDB_BARE_RE.search(name)
-    text = name
-    if tmdb is not None:
-        text = _TMDB_RE.sub("", text)
-    if imdb is not None:
-        text = _IMDB_BARE_RE.sub("", _IMDB_BRACKETED_RE.sub("", _IMDB_TAGGED_RE.sub("", text)))
-    text = _OTHER_ID_RE.sub("", text)
-    text = _strip_leading_tags(text)
-    text = text.replace("_", " ")
+    text, imdb, tmdb = _ids(name)
+    text = _strip_leading_tags(text).replace("_", " ")
     release_style = " " not in text.strip()
     if release_style:
         text = text.replace(".", " ")
-
-    year_match = _find_year(text)
-    if year_match is not None:
-        head = text[: year_match.start()]
-    else:
-        junk = _first_strong_junk(text)
-        head = text if junk is None else text[:junk]
-        release_style = release_style or junk is not None
-    title = _clean_title(_strip_release_tail(head, release_style)) or _clean_title(head) or name.strip()
-    return ParsedName(
-        title=title,
-        year=int(year_match.group(1)) if year_match is not None else None,
-        imdb_id=imdb.group(1).lower() if imdb is not None else None,
-        tmdb_id=int(tmdb.group(1)) if tmdb is not None else None,
-    )
+    words = text.split()
+    lowered = [word.lower() for word in words]
+    end, year, junk = _title_and_year(words, lowered)
+    release_style = release_style or junk
+    head = " ".join(words[:end])
+    title = _clean_title(" ".join(words[: _strip_release_tail(words, lowered, end, release_style)]))
+    return ParsedName(title=title or _clean_title(head) or name.strip(), year=year, imdb_id=imdb, tmdb_id=tmdb)
 
 
 def _comparable(title: str) -> str:
@@ -206,13 +216,14 @@ def version_key(stem: str) -> str:
 def parse_series_folder_name(name: str) -> ParsedName:
     """Title, year and ids of a series folder: a movie folder's rules, with season-pack words ending the title
     ("The.Show.S01.COMPLETE" -> "The Show", "Show (2019) Season 1-3 1080p" -> "Show", 2019)."""
-    full = parse_folder_name(name)
-    text = _strip_leading_tags(name)
+    text, imdb, tmdb = _ids(name)
+    text = _strip_leading_tags(text)
     marker = next((m for m in _SERIES_MARKER_RE.finditer(text) if _has_title_before(text, m.start())), None)
     if marker is None:
-        return full
+        return parse_folder_name(name)
     head = parse_folder_name(text[: marker.start()])
-    year = head.year if head.year is not None else full.year
-    if year is not None and head.year is None and str(year) in head.title.split():
-        year = None
-    return ParsedName(title=head.title, year=year, imdb_id=full.imdb_id, tmdb_id=full.tmdb_id)
+    year = head.year
+    if year is None:
+        after = parse_folder_name(text[: marker.start()] + " " + text[marker.end() :]).year
+        year = after if after is not None and str(after) not in head.title.split() else None
+    return ParsedName(title=head.title, year=year, imdb_id=imdb, tmdb_id=tmdb)

@@ -141,37 +141,103 @@ SPECIALS_FOLDER_NAMES: frozenset[str] = frozenset(
     {"specials", "special", "season specials", "extras specials", "speciale", "especiales", "specials season"}
 )
 
-# Release-name words. Strong: never part of a title, they end it wherever they stand ("Alien.1080p.BluRay").
-RELEASE_STRONG_WORDS = (
-    r"480p|576p|720p|1080[pi]|2160p|4320p|4k|8k|uhd|blu-?ray|bdrip|brrip|bdremux|bd25|bd50|remux|web-?dl|web-?rip|"
-    r"webhd|hdtv|hdrip|dvdrip|dvdscr|hddvd|x26[45]|h[ .]?26[45]|hevc|xvid|divx|aac(?:[ .]?\d(?:[ .]\d)?)?|e?ac3|"
-    r"dts(?:-?hd(?:[ .]?ma)?|-?x)?|truehd|atmos|ddp?[ .+]?\d[ .]\d|dd\+?|flac|10bit|8bit|hdr(?:10)?(?:\+|plus)?|"
-    r"dolby[ .]?vision|amzn|nf|dsnp|hmax|atvp|pcok"
+# Release-name words, one word each as they stand between separators (lower case). Strong: never part of a title,
+# they end it wherever they stand ("Alien.1080p.BluRay").
+RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
+    {
+        *("480p", "576p", "720p", "1080p", "1080i", "2160p", "4320p", "4k", "8k", "uhd", "fhd"),
+        *("bluray", "blu-ray", "bdrip", "brrip", "bdremux", "bd25", "bd50", "remux", "hddvd", "dvdrip", "dvdscr"),
+        *("web-dl", "webdl", "webrip", "web-rip", "webhd", "hdtv", "hdrip", "pdtv", "sdtv", "tvrip", "hdtvrip"),
+        *("x264", "x265", "h264", "h265", "h.264", "h.265", "hevc", "xvid", "divx", "avc1", "vc-1", "av1", "vp9"),
+        *("aac", "ac3", "eac3", "e-ac3", "dts", "dts-hd", "dtshd", "dts-x", "dtsx", "dts-ma", "truehd", "atmos"),
+        *("flac", "mp3", "opus", "lpcm", "dd", "dd+", "ddp", "10bit", "8bit", "12bit", "hdr", "hdr10", "hdr10+"),
+        *("hdr10plus", "dovi", "dolbyvision", "amzn", "nf", "dsnp", "hmax", "atvp", "pcok", "hulu", "itunes"),
+    }
 )
-# Edition words: part of the release, not of the title, when they stand between the title and the year or at the
-# end of a release name ("Title.EXTENDED.2013", "Title.IMAX.2018").
-RELEASE_EDITION_WORDS = (
-    r"extended(?:[ .]cut|[ .]edition)?|unrated|uncut|uncensored|remastered|imax(?:[ .]edition)?|"
-    r"directors?[ .]?cut|director'?s[ .]?cut|theatrical(?:[ .]cut)?|final[ .]cut|criterion(?:[ .]collection)?|"
-    r"special[ .]edition|collectors?[ .]edition|anniversary[ .]edition|\d{2,3}th[ .]anniversary(?:[ .]edition)?|"
-    r"ultimate[ .]edition|limited|open[ .]matte|restored|proper|repack|rerip|internal|readnfo|nfofix"
+# Word shapes of strong words with numbers in them ("ddp5.1", "aac2.0", "dd5.1", "h.264").
+RELEASE_STRONG_SHAPES = r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]"
+# Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
+RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
+    {"h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
+)
+# Edition words: release words, not title words, between the title and the year or at the end of a release name
+# ("Title.EXTENDED.2013", "Title.IMAX.2018").
+RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
+    {
+        *("extended", "unrated", "uncut", "uncensored", "remastered", "imax", "limited", "restored", "proper"),
+        *("repack", "rerip", "internal", "readnfo", "nfofix", "criterion", "directorscut", "directorcut", "dc"),
+        *("theatrical", "remaster", "dubbed", "subbed"),
+    }
+)
+# Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
+RELEASE_EDITION_PHRASES: frozenset[str] = frozenset(
+    {
+        *("directors cut", "director's cut", "director cut", "extended cut", "extended edition", "final cut"),
+        *("theatrical cut", "special edition", "collectors edition", "collector's edition", "anniversary edition"),
+        *("ultimate edition", "imax edition", "open matte", "criterion collection", "ultimate cut", "uncut version"),
+        *("remastered edition", "limited edition", "extended version", "unrated version", "dual audio"),
+    }
 )
 # Audio and subtitle language words of release names.
-RELEASE_LANGUAGE_WORDS = (
-    r"german|deutsch|french|truefrench|vostfr|vff|vf|italian|ita|spanish|castellano|latino|english|eng|nordic|"
-    r"swedish|danish|norwegian|finnish|dutch|flemish|russian|rus|ukr|polish|pl|czech|hungarian|hindi|tamil|telugu|"
-    r"japanese|jap|korean|kor|chinese|chs|cht|portuguese|brazilian|turkish|multi|multi-?subs?|dual(?:[ .]audio)?|"
-    r"dl|subbed|dubbed|ml|md|ld"
+RELEASE_LANGUAGE_TOKENS: frozenset[str] = frozenset(
+    {
+        *("german", "deutsch", "french", "truefrench", "vostfr", "vff", "vf", "italian", "ita", "spanish"),
+        *("castellano", "latino", "english", "eng", "nordic", "swedish", "danish", "norwegian", "finnish"),
+        *("dutch", "flemish", "russian", "rus", "ukr", "polish", "pl", "czech", "hungarian", "hindi", "tamil"),
+        *("telugu", "japanese", "jap", "korean", "kor", "chinese", "chs", "cht", "portuguese", "brazilian"),
+        *("turkish", "multi", "multisubs", "multi-subs", "multisub", "dual", "dl", "ml", "md", "ld", "subs"),
+    }
 )
 # Weak: release words right after a year or an edition word, title words elsewhere ("Old DVD", "Charlotte's Web").
-RELEASE_WEAK_WORDS = (
-    rf"dvd(?:r|5|9)?|web|complete|avc|sdr|dv|hdcam|cam|hdts|ts|tc|r5|sample|3d|h-?sbs|half-sbs|sbs|h-?ou|"
-    rf"{RELEASE_EDITION_WORDS}|"
-    rf"{RELEASE_LANGUAGE_WORDS}"
+RELEASE_WEAK_TOKENS: frozenset[str] = (
+    frozenset(
+        {
+            *("dvd", "dvdr", "dvd5", "dvd9", "web", "complete", "avc", "sdr", "dv", "hdcam", "cam", "hdts", "ts"),
+            *("tc", "r5", "sample", "3d", "hsbs", "h-sbs", "half-sbs", "sbs", "hou", "h-ou", "hdr", "rarbg"),
+        }
+    )
+    | RELEASE_EDITION_TOKENS
+    | RELEASE_LANGUAGE_TOKENS
 )
+_STRONG_SHAPE_RE = re.compile(RELEASE_STRONG_SHAPES)
+_ANNIVERSARY_RE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+_BRACKET_CHARS = "()[]{}"
 
-_BEFORE = r"(?<![\w'])"
-_AFTER = r"(?![\w'])"
+
+def is_strong_release_word(word: str, following: str = "") -> bool:
+    """True when a lower-case word (or it and the next) is a strong release word: "1080p", "x264-grp", "ddp5.1"."""
+    word = word.strip(_BRACKET_CHARS)
+    if word in RELEASE_STRONG_TOKENS:
+        return True
+    if "-" in word and word.rsplit("-", 1)[0] in RELEASE_STRONG_TOKENS:
+        return True  # "x264-GRP", "BluRay-GRP"
+    if following and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:
+        return True
+    return word[:1] in "adefhlotx" and _STRONG_SHAPE_RE.fullmatch(word) is not None
+
+
+def edition_length(words: list[str], start: int) -> int:
+    """How many lower-case words from start form an edition or language phrase ("directors cut", "german"); 0 for
+    none. "25th Anniversary Edition" is three."""
+    first = words[start].strip(_BRACKET_CHARS)
+    if start + 2 < len(words) and _ANNIVERSARY_RE.fullmatch(first):
+        phrase = f"{words[start + 1]} {words[start + 2]}".strip(_BRACKET_CHARS)
+        if phrase == "anniversary edition":
+            return 3
+    if start + 1 < len(words) and f"{first} {words[start + 1].strip(_BRACKET_CHARS)}" in RELEASE_EDITION_PHRASES:
+        return 2
+    return 1 if first in RELEASE_EDITION_TOKENS or first in RELEASE_LANGUAGE_TOKENS else 0
+
+
+def is_release_word(word: str, following: str = "") -> bool:
+    """True for strong and weak release words, and edition phrases starting here."""
+    bare = word.strip(_BRACKET_CHARS)
+    if bare in RELEASE_WEAK_TOKENS or is_strong_release_word(bare, following):
+        return True
+    pair = f"{bare} {following.strip(_BRACKET_CHARS)}"
+    return bool(following) and pair in RELEASE_EDITION_PHRASES
+
+
 _EXTRA_SUFFIX_RE = re.compile(
     rf"(?:{_TRAILER_SEPARATORS}(?P<trailer>trailer|teaser)(?:[\s._-]?\d{{1,2}})?"
     rf"|(?:{_SAMPLE_SEPARATORS}|\s*[\[(]\s*)(?P<sample>sample)(?:\s*[\])])?"
@@ -182,9 +248,14 @@ _EXTRA_SUFFIX_RE = re.compile(
 # A sample inside a release name: "Movie.2010.1080p.sample-GRP", "grp-movie-sample".
 _RELEASE_SAMPLE_RE = re.compile(r"[._-]sample[._-]", re.IGNORECASE)
 # The word before an extras suffix that makes the suffix a release group: "Show.S01E01.1080p.WEB-SCENE".
-_RELEASE_TAIL_RE = re.compile(
-    rf"{_BEFORE}(?:{RELEASE_STRONG_WORDS}|{RELEASE_WEAK_WORDS}|s\d{{1,4}}e\d{{1,4}})$", re.IGNORECASE
-)
+_EPISODE_TAG_RE = re.compile(r"s\d{1,4}e\d{1,4}")
+_WORD_SPLIT_RE = re.compile(r"[\s._]+")
+
+
+def _ends_with_release_word(head: str) -> bool:
+    words = _WORD_SPLIT_RE.split(head.lower())
+    last = words[-1] if words else ""
+    return is_release_word(last) or _EPISODE_TAG_RE.fullmatch(last) is not None
 
 
 def is_video_name(name: str) -> bool:
@@ -208,7 +279,7 @@ def extra_type(stem: str) -> str | None:
         head = stem[: match.start()].rstrip(" ._-[(")
         if not head:
             return EXTRA_SUFFIXES[word]
-        if kind == "word" and stem[match.start() :].lstrip(" -").isupper() and _RELEASE_TAIL_RE.search(head):
+        if kind == "word" and stem[match.start() :].lstrip(" -").isupper() and _ends_with_release_word(head):
             return None  # "-SCENE" after release words is the group that made the release
         return EXTRA_SUFFIXES[word]
     if _RELEASE_SAMPLE_RE.search(stem):

@@ -24,7 +24,8 @@ def title_year(name: str) -> tuple[str, int | None]:
         ("Avatar.EXTENDED.CUT.2009.720p.BluRay.x264", "Avatar", 2009),
         ("Aliens.Directors.Cut.1986.1080p.BluRay", "Aliens", 1986),
         ("Blade.Runner.The.Final.Cut.1982.2160p.UHD", "Blade Runner", 1982),
-        ("Amadeus.DC.1984.1080p", "Amadeus DC", 1984),
+        ("Amadeus.DC.1984.1080p", "Amadeus", 1984),  # DC: the scene word for a director's cut
+        ("Amadeus.Directors.Cut.1984", "Amadeus", 1984),
         ("Apocalypse.Now.REDUX.UNRATED.1979.1080p", "Apocalypse Now REDUX", 1979),
         ("Gladiator.REMASTERED.2000.2160p.UHD.BluRay", "Gladiator", 2000),
         ("Dune.IMAX.2021.2160p.WEB-DL", "Dune", 2021),
