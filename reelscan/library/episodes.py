@@ -28,7 +28,10 @@ from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES
 MAX_EPISODES_PER_FILE = 20
 
 _SEP = r"[\s._-]*"
-_SXXEXX_RE = re.compile(rf"(?<![a-z0-9])s(\d{{1,4}}){_SEP}e(?:p|pisode)?{_SEP}(\d{{1,4}})(?![\d])", re.IGNORECASE)
+_SXXEXX_RE = re.compile(
+    rf"(?<![a-z0-9])s(\d{{1,4}})(?:{_SEP}e(?:p|pisode)?{_SEP}|{_SEP}xe?(?!26[45](?!\d)))(\d{{1,4}})(?![\d])",
+    re.IGNORECASE,
+)
 # What may follow the first episode: another "E03" (listed), "-E03" / "-03" (a range end), "+02" / "&02"
 # (listed), "S03E02" / " - S03E02" (the same season, listed or a range end).
 _MORE_SXXEXX_RE = re.compile(
@@ -37,9 +40,9 @@ _MORE_SXXEXX_RE = re.compile(
 )
 _SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
 # "1x02"; the digits around it keep resolutions ("1920x1080") out.
-_CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2})x(\d{1,3})(?![\dp])", re.IGNORECASE)
+_CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2}|(?:19|20)\d{2})x(\d{1,3})(?![\dp])", re.IGNORECASE)
 _MORE_CROSS_RE = re.compile(
-    r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,2})x|(?P<e>x))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
+    r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,4})x|(?P<e>x|e))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
 )
 _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
@@ -72,9 +75,9 @@ _TITLED_SEASON_FOLDER_RE = re.compile(
 )
 _SHORT_SEASON_FOLDER_RE = re.compile(r"^s(\d{1,4})$", re.IGNORECASE)
 # Season packs: "Show.S02.1080p.BluRay-GRP", "Show S02 Complete"; never "Show S01E01" or "Show S01-S03".
-_PACK_SEASON_RE = re.compile(
-    r"(?<![a-z0-9-])(?<!- )s(\d{1,3})(?=$|[\s._\[(]|-[a-z])(?![\s._]*-[\s._]*s?\d)", re.IGNORECASE
-)
+_PACK_SEASON_RE = re.compile(r"(?<![a-z0-9])s(\d{1,3})(?=$|[\s._\[(]|-[a-z])(?![\s._]*-[\s._]*s?\d)", re.IGNORECASE)
+# The end of a season range before a pack marker: "S01-S03" is no season.
+_RANGE_BEFORE_RE = re.compile(r"s\d{1,3}[\s._]*-[\s._]*$", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 
 
@@ -107,7 +110,11 @@ def parse_season_folder(name: str) -> int | None:
         return int(match.group(1) if match.groups() else match.group(0))
     if _SXXEXX_RE.search(lowered) is not None:
         return None
-    titled = _TITLED_SEASON_FOLDER_RE.search(lowered) or _PACK_SEASON_RE.search(lowered)
+    titled = _TITLED_SEASON_FOLDER_RE.search(lowered)
+    if titled is None:
+        titled = next(
+            (m for m in _PACK_SEASON_RE.finditer(lowered) if not _RANGE_BEFORE_RE.search(lowered, 0, m.start())), None
+        )
     return int(titled.group(1)) if titled is not None and _has_title(lowered, titled.start()) else None
 
 
@@ -125,8 +132,12 @@ def _add(numbers: list[int], first: int, number: int, is_range: bool) -> bool:
 
 
 def _following(text: str, season: int, first: int, more: re.Pattern[str], season_marker: str) -> tuple[int, ...]:
-    """The episodes of a multi-episode name after its first one (text: what follows it)."""
-    numbers = [first]
+    """The episodes of a multi-episode name after its first one (text: what follows it).
+
+    One number after a dash ends a range ("E01-E03", "E01-03"); several following numbers are a list ("E23-E24-E26",
+    "02x03-04-15", "E01E02E03").
+    """
+    following: list[tuple[str | None, int]] = []
     while True:
         match = more.match(text)
         if match is None:
@@ -137,9 +148,13 @@ def _following(text: str, season: int, first: int, more: re.Pattern[str], season
                 break
         elif marker is None and op is None:
             break  # a bare number after a space is a title word or a resolution
-        if not _add(numbers, first, int(match.group("n")), is_range=op in ("-", "~")):
-            break
+        following.append((op, int(match.group("n"))))
         text = text[match.end() :]
+    numbers = [first]
+    is_range = len(following) == 1 and following[0][0] in ("-", "~")
+    for _, number in following:
+        if not _add(numbers, first, number, is_range):
+            break
     return tuple(numbers)
 
 
@@ -235,18 +250,41 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     match = _HASH_NUMBER_RE.search(stem)
     if match:
         return EpisodeMatch(folder_season, absolute=int(match.group(1)), rule="absolute")
-    absolute = _anime_number(stem)
-    if absolute is not None:
-        return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
-    if folder_season is not None:
+    if folder_season is not None:  # "16 - 12 Angry Men" in a season folder is its episode 16
         match = _LEADING_RE.match(stem)
         if match:
             return _leading(int(match.group(1)), folder_season)
-    for match in _THREE_DIGITS_RE.finditer(stem):
-        if match.group(0) not in _NOT_EPISODE_NUMBERS and _has_title(stem, match.start() - 1):
-            season = int(match.group(1))
-            if folder_season is None or folder_season == season:
-                return EpisodeMatch(season, (int(match.group(2)),), rule="number")
+    absolute = _anime_number(stem)
+    if absolute is not None:
+        return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
+    return _plain_number(stem, folder_season)
+
+
+def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
+    """A number with nothing to say what it is. "Show.Name.103.HDTV" (a release name) is season 1, episode 3; a
+    number ending a name written with spaces ("The Simpsons 112") or alone ("12") counts episodes: the folder
+    season's episode, else an absolute number."""
+    three = next(
+        (
+            m
+            for m in _THREE_DIGITS_RE.finditer(stem)
+            if m.group(0) not in _NOT_EPISODE_NUMBERS and _has_title(stem, m.start() - 1)
+        ),
+        None,
+    )
+    if three is not None and folder_season is not None and int(three.group(1)) == folder_season:
+        return EpisodeMatch(folder_season, (int(three.group(2)),), rule="number")
+    text = stem.replace("_", " ").strip()
+    trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
+    if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
+        number = int(trailing.group(1))
+        if folder_season is not None:
+            return EpisodeMatch(folder_season, (number,), rule="number")
+        return EpisodeMatch(None, absolute=number, rule="absolute")
+    if three is not None and folder_season is None:
+        return EpisodeMatch(int(three.group(1)), (int(three.group(2)),), rule="number")
+    if folder_season is None and text.isdigit() and len(text) <= 4:
+        return EpisodeMatch(None, absolute=int(text), rule="absolute")
     return None
 
 

@@ -46,6 +46,10 @@ def aired(stem: str, folder_season: int | None = None) -> str | None:
         ("Show Episode 6", 6),
         ("One Piece #957", 957),
         ("One Piece #1071 - The Title", 1071),
+        ("The Simpsons 112", 112),  # a number ending a name with spaces counts episodes
+        ("The Simpsons 12", 12),
+        ("Show_ep_02", 2),
+        ("12", 12),
     ],
 )
 def test_anime_absolute_numbers(stem: str, number: int) -> None:
@@ -91,10 +95,19 @@ def test_multi_episode_styles(stem: str, season: int, episodes: tuple[int, ...])
         ("Episode 12 - Title", 1, 1, (12,)),
         ("Show 2x4", None, 2, (4,)),
         ("Show.2x4.Title", None, 2, (4,)),
-        ("Show 103", None, 1, (3,)),
+        ("Show.103", None, 1, (3,)),
         ("Show.103.The.Title.HDTV", None, 1, (3,)),
         ("Show.Name.210.720p", None, 2, (10,)),
         ("Show 103", 1, 1, (3,)),
+        ("The Simpsons 12", 1, 1, (12,)),
+        ("16 - 12 Angry Men", 2, 2, (16,)),  # the leading number, not the title's
+        ("Show S01x02", None, 1, (2,)),
+        ("Show S01xE02", None, 1, (2,)),
+        ("Show 2009x02", None, 2009, (2,)),
+        ("Show S2017E368", None, 2017, (368,)),
+        ("Show - S01E23-E24-E26 - Title", None, 1, (23, 24, 26)),  # a list, not a range
+        ("Show - 02x03-04-15 - Title", None, 2, (3, 4, 15)),
+        ("Show - 02x03 - x04 - x15 - Title", None, 2, (3, 4, 15)),
         ("103 - Title", 1, 1, (3,)),
         ("05 - Title", 1, 1, (5,)),
         ("Show S01.Ep06", None, 1, (6,)),
