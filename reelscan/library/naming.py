@@ -41,6 +41,7 @@ _SITE_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
+_GLUED_BRACKET_RE = re.compile(r"(?<=[^\W_])(?=[(\[]\s*(?:19|20)\d{2}\s*[)\]])")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
 _SEPARATORS = " .-_"
 _TITLE_TAIL = " -_,:;([{"
@@ -83,6 +84,10 @@ def _title_and_year(words: list[str], lowered: list[str]) -> tuple[int, int | No
     """(how many words the title has, the year, whether release words end the title) per the module rules."""
     count = len(words)
     candidates = [(i, found) for i in range(1, count) if (found := _year_of(lowered[i])) is not None]
+    bracketed_years = [(i, found) for i, found in candidates if found[1]]
+    if bracketed_years:  # "My Movie (1997) - Group 2019": the year in brackets is the movie's
+        index, (year, _, _) = bracketed_years[-1]
+        return index, year, True
     for index, (year, bracketed, tagged) in reversed(candidates):
         following = lowered[index + 1] if index + 1 < count else ""
         after = lowered[index + 2] if index + 2 < count else ""
@@ -168,6 +173,8 @@ def parse_folder_name(name: str) -> ParsedName:
     """Title, year, IMDb and TMDB ids of a movie folder name; the title falls back to the raw name."""
     text, imdb, tmdb = _ids(name)
     text = _strip_leading_tags(text).replace("_", " ")
+    if "(" in text or "[" in text:
+        text = _GLUED_BRACKET_RE.sub(" ", text)  # "Super movie(2009)"
     release_style = " " not in text.strip()
     if release_style:
         text = text.replace(".", " ")

@@ -151,13 +151,36 @@ def choose_main_video(directory: Path, entries: Sequence[FolderEntry]) -> MainVi
     if best is None:
         return None
     taken = set(best.parts)
-    key = version_key(_base_stem(best))
+    main_stem = _base_stem(best)
+    key = version_key(main_stem)
+    folder = directory.name.lower()
     versions = tuple(
         directory / entry.name
         for entry, stem, _ in candidates
-        if directory / entry.name not in taken and version_key(_stack_base(stem)) == key
+        if directory / entry.name not in taken and _is_version(_stack_base(stem), key, main_stem, folder)
     )
     return replace(best, versions=versions) if versions else best
+
+
+_VERSION_SEPARATORS = (" - ", "-", "_", " [", "[", " (", "(", ".", " ")
+
+
+def _named_after_folder(stem: str, folder: str) -> bool:
+    """ "Iron Man - 720p", "Iron Man [3D]", "Iron Man_bluray" in the folder "Iron Man" (Jellyfin's version rule)."""
+    lowered = stem.lower()
+    return lowered == folder or (lowered.startswith(folder) and lowered[len(folder) :].startswith(_VERSION_SEPARATORS))
+
+
+def _is_version(stem: str, key: str, main_stem: str, folder: str) -> bool:
+    """Whether a video is another version of the movie whose main video is main_stem: both name the same title and
+    year ("Dune (2021) - 1080p", "Dune.2021.2160p"), or both are named after the folder with a label after it."""
+    own = version_key(stem)
+    if own == key:
+        return True
+    years = own.rsplit("\0", 1)[1], key.rsplit("\0", 1)[1]
+    if all(years) and years[0] != years[1]:
+        return False  # "Iron Man (2008)" and "Iron Man (2010)" are two movies
+    return _named_after_folder(stem, folder) and _named_after_folder(main_stem, folder)
 
 
 def _stack_base(stem: str) -> str:

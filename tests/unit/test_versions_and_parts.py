@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 
 from reelscan.cache_store import CacheStore
@@ -187,3 +188,31 @@ def test_a_rescan_with_a_changed_parse_updates_the_recorded_movie(sqlite_setting
         assert session.scalar(select(func.count()).select_from(Movie)) == 1
         movie = session.scalars(select(Movie)).one()
         assert (movie.directory, movie.title, movie.year) == ("City of God", "City of God", 2002)
+
+
+@pytest.mark.parametrize(
+    ("folder", "files", "main", "versions"),
+    [
+        ("Iron Man", ["Iron Man.mkv", "Iron Man - 720p.mkv", "Iron Man [3D].mkv"], "Iron Man.mkv", 2),
+        ("Iron Man", ["Iron Man.mkv", "Iron Man_bluray.mkv", "Iron Man-test.mkv"], "Iron Man.mkv", 2),
+        (
+            "Phantom (1925)",
+            ["Phantom (1925) - 1925 version.mkv", "Phantom (1925) - 1929 version.mkv"],
+            "Phantom (1925) - 1925 version.mkv",
+            1,
+        ),
+        (
+            "Blade Runner (1982)",
+            ["Blade Runner (1982) [Final Cut] [1080p].mkv", "Blade Runner (1982) [Workprint] [480p].mkv"],
+            "Blade Runner (1982) [Final Cut] [1080p].mkv",
+            1,
+        ),
+        ("Iron Man", ["Iron Man (2008).mkv", "Iron Man (2010).mkv"], "Iron Man (2008).mkv", 0),  # two movies
+        ("Collection", ["Alien.mkv", "Aliens.mkv"], "Alien.mkv", 0),
+    ],
+)
+def test_which_videos_are_versions(tmp_path: Path, folder: str, files: list[str], main: str, versions: int) -> None:
+    for position, name in enumerate(files):
+        put(tmp_path / folder / name, repeat=len(files) - position)  # the first is the largest
+    scan = scan_movie_directory(tmp_path, folder, read_media=False)
+    assert scan.main.path.name == main and len(scan.main.versions) == versions
