@@ -41,6 +41,8 @@ _SITE_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
+# Two single letters between dots: an acronym in a dotted name ("S.H.I.E.L.D", "L.A.Confidential").
+_ACRONYM_RE = re.compile(r"(?:^|\.)[^\W\d_]\.[^\W\d_](?:\.|$)")
 _GLUED_BRACKET_RE = re.compile(r"(?<=[^\W_])(?=[(\[]\s*(?:19|20)\d{2}\s*[)\]])")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
 _SEPARATORS = " .-_"
@@ -151,6 +153,31 @@ def _strip_leading_tags(text: str) -> str:
         text = rest
 
 
+def _undot(text: str) -> str:
+    """A dotted release name with spaces for its dots, keeping acronyms: "Marvel's.Agents.of.S.H.I.E.L.D." ->
+    "Marvel's Agents of S.H.I.E.L.D.", "The.Show.P.I.S01" -> "The Show P.I S01"."""
+    if _ACRONYM_RE.search(text) is None:
+        return text.replace(".", " ")
+    parts = text.split(".")
+    words: list[str] = []
+    run: list[str] = []
+    for index, part in enumerate(parts):
+        if len(part) == 1 and part.isalpha():
+            run.append(part)
+            continue
+        if len(run) >= 2:
+            words.append(".".join(run) + ("." if not part and index == len(parts) - 1 else ""))
+        else:
+            words.extend(run)
+        run = []
+        words.append(part)
+    if len(run) >= 2:
+        words.append(".".join(run))
+    else:
+        words.extend(run)
+    return " ".join(word for word in words if word)
+
+
 def _ids(name: str) -> tuple[str, str | None, int | None]:
     """The name without its id tags, and the IMDb and TMDB ids they give."""
     lowered = name.lower()
@@ -177,7 +204,7 @@ def parse_folder_name(name: str) -> ParsedName:
         text = _GLUED_BRACKET_RE.sub(" ", text)  # "Super movie(2009)"
     release_style = " " not in text.strip()
     if release_style:
-        text = text.replace(".", " ")
+        text = _undot(text)
     words = text.split()
     lowered = [word.lower() for word in words]
     end, year, junk = _title_and_year(words, lowered)
@@ -224,11 +251,11 @@ def parse_series_folder_name(name: str) -> ParsedName:
     """Title, year and ids of a series folder: a movie folder's rules, with season-pack words ending the title
     ("The.Show.S01.COMPLETE" -> "The Show", "Show (2019) Season 1-3 1080p" -> "Show", 2019)."""
     text, imdb, tmdb = _ids(name)
-    text = _strip_leading_tags(text)
+    text = _strip_leading_tags(text).replace("_", " ")
     marker = next((m for m in _SERIES_MARKER_RE.finditer(text) if _has_title_before(text, m.start())), None)
     if marker is None:
         return parse_folder_name(name)
-    head = parse_folder_name(text[: marker.start()])
+    head = parse_folder_name(text[: marker.start()].rstrip(" ._-"))
     year = head.year
     if year is None:
         after = parse_folder_name(text[: marker.start()] + " " + text[marker.end() :]).year

@@ -147,3 +147,37 @@ def test_year_and_ids_from_the_file_name(folder: str, stem: str | None, expected
 def test_series_folder_names(name: str, title: str, year: int | None) -> None:
     parsed = parse_series_folder_name(name)
     assert (parsed.title, parsed.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("Marvel's.Agents.of.S.H.I.E.L.D.", "Marvel's Agents of S.H.I.E.L.D."),
+        ("Marvel's Agents of S.H.I.E.L.D.", "Marvel's Agents of S.H.I.E.L.D."),
+        ("S.W.A.T.S01.1080p.WEB", "S.W.A.T"),
+        ("The.Agency.U.K.S02", "The Agency U.K"),
+        ("The_Show_Season_1", "The Show"),
+        ("The Show s02e10 720p hdtv", "The Show"),
+        ("Show.Name.S03.1080p.WEB-DL.DDP5.1.Atmos.H.264-GRP", "Show Name"),
+        ("1923 (2022)", "1923"),
+    ],
+)
+def test_series_folders_with_acronyms_and_packs(name: str, title: str) -> None:
+    assert parse_series_folder_name(name).title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("U.S.Marshals.1998.720p.BluRay", "U.S Marshals", 1998),
+        ("A.I.Artificial.Intelligence.2001.1080p", "A.I Artificial Intelligence", 2001),
+        ("Super movie(2009)", "Super movie", 2009),
+        ("My Movie (1997) - Group Name 2019", "My Movie", 1997),
+        ("Maximum Ride - 2016 - WEBDL-1080p - x264 AC3", "Maximum Ride", 2016),
+        ("Robin Hood [Multi-Subs] [2018]", "Robin Hood", 2018),
+        ("3.Days.to.Kill.2014.720p.BluRay.x264.YIFY", "3 Days to Kill", 2014),
+        ("Wonder.Woman.1984.2020.1080p", "Wonder Woman 1984", 2020),
+    ],
+)
+def test_acronyms_glued_years_and_group_words(name: str, title: str, year: int) -> None:
+    assert title_year(name) == (title, year)
