@@ -35,7 +35,7 @@ _SXXEXX_RE = re.compile(
 # What may follow the first episode: another "E03" (listed), "-E03" / "-03" (a range end), "+02" / "&02"
 # (listed), "S03E02" / " - S03E02" (the same season, listed or a range end).
 _MORE_SXXEXX_RE = re.compile(
-    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>e(?:p)?)?(?P<n>\d{1,4})(?![\dp])",
+    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
     re.IGNORECASE,
 )
 _SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
@@ -62,7 +62,7 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
 _THREE_DIGITS_RE = re.compile(r"(?<=[\s._-])([1-9])(\d{2})(?=$|[\s._-])")
 _NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
-_LEADING_RE = re.compile(r"^(\d{1,4})(?=$|[\s._-])")
+_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
 
 _SEASON_WORDS = "|".join(SEASON_WORDS)
 _SEASON_FOLDER_RE = re.compile(rf"^(?:{_SEASON_WORDS})[\s._-]*(\d{{1,4}})(?:[\s._-]+\D.*|\s*\(.*)?$", re.IGNORECASE)
@@ -146,8 +146,8 @@ def _following(text: str, season: int, first: int, more: re.Pattern[str], season
         if season_text is not None:
             if int(season_text.lower().lstrip(season_marker).rstrip("x")) != season:
                 break
-        elif marker is None and op is None:
-            break  # a bare number after a space is a title word or a resolution
+        elif marker is None and (op is None or " " in match.group("sep")):
+            break  # a bare number after a space ("02x03 - 04 Title") is a title word or a resolution
         following.append((op, int(match.group("n"))))
         text = text[match.end() :]
     numbers = [first]
@@ -253,7 +253,12 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     if folder_season is not None:  # "16 - 12 Angry Men" in a season folder is its episode 16
         match = _LEADING_RE.match(stem)
         if match:
-            return _leading(int(match.group(1)), folder_season)
+            found = _leading(int(match.group(1)), folder_season)
+            if match.group(2) is not None and len(found.episodes) == 1:  # "02-04 - Title": a range
+                numbers = list(found.episodes)
+                _add(numbers, numbers[0], int(match.group(2)), is_range=True)
+                found = EpisodeMatch(folder_season, tuple(numbers), rule="leading")
+            return found
     absolute = _anime_number(stem)
     if absolute is not None:
         return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")

@@ -108,6 +108,12 @@ def test_multi_episode_styles(stem: str, season: int, episodes: tuple[int, ...])
         ("Show - S01E23-E24-E26 - Title", None, 1, (23, 24, 26)),  # a list, not a range
         ("Show - 02x03-04-15 - Title", None, 2, (3, 4, 15)),
         ("Show - 02x03 - x04 - x15 - Title", None, 2, (3, 4, 15)),
+        ("Show 02x03 - 04 Title", None, 2, (3,)),  # "04 Title" after a spaced dash is the episode's title
+        ("02-04 - Title", 2, 2, (2, 3, 4)),
+        ("02-03", 1, 1, (2, 3)),
+        ("show-s09e14-1080p", None, 9, (14,)),
+        ("show-s09e14-720i", None, 9, (14,)),
+        ("SHOW_s01e01-e04", None, 1, (1, 2, 3, 4)),
         ("103 - Title", 1, 1, (3,)),
         ("05 - Title", 1, 1, (5,)),
         ("Show S01.Ep06", None, 1, (6,)),
