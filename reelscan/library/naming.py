@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import edition_length, is_release_word, is_strong_release_word
+from reelscan.library.rules import (
+    RELEASE_STRONG_PAIRS,
+    RELEASE_STRONG_TOKENS,
+    TAIL_WORDS,
+    edition_length,
+    is_release_word,
+    is_strong_release_word,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGN
 # Other provider tags ("[tvdbid-81189]", "{tvdb-81189}") are removed from the title.
 _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
+_PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
@@ -43,6 +51,10 @@ _SITE_RE = re.compile(
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 # Two single letters between dots: an acronym in a dotted name ("S.H.I.E.L.D", "L.A.Confidential").
 _ACRONYM_RE = re.compile(r"(?:^|\.)[^\W\d_]\.[^\W\d_](?:\.|$)")
+# "Title (Year)" with a title of words and no brackets, dashes at its ends or release separators.
+_TIDY_RE = re.compile(r"([^\s\[\](){}_\-.【][^\[\](){}_]*?[^\s\[\](){}_\-]) \(((?:19|20)\d{2})\)")
+_GLUED_GROUPS_RE = re.compile(r"(?<=[\])])(?=[\[(])")
+_COMPOUND_SPLIT_RE = re.compile(r"(?<=[^\W_])[.-](?=[^\W_])")
 _GLUED_BRACKET_RE = re.compile(r"(?<=[^\W_])(?=[(\[]\s*(?:19|20)\d{2}\s*[)\]])")
 _EMPTY_BRACKETS_RE = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
 _SEPARATORS = " .-_"
@@ -65,6 +77,9 @@ def _has_title_before(text: str, start: int) -> bool:
 def _clean_title(text: str) -> str:
     if "(" in text or "[" in text or "{" in text:
         text = _EMPTY_BRACKETS_RE.sub(" ", text)
+        for opener, closer in ("()", "[]"):
+            if text.count(opener) > text.count(closer):  # "REDLINE (BD" once the release words are cut
+                text = text[: text.rindex(opener)]
     text = " ".join(text.split())
     return text.strip().rstrip(_TITLE_TAIL).lstrip(" -_,:;").strip()
 
@@ -82,10 +97,14 @@ def _year_of(word: str) -> tuple[int, bool, bool] | None:
     return int(core[:4]), bracketed or core.endswith((")", "]")), bool(rest.strip(")]"))
 
 
-def _title_and_year(words: list[str], lowered: list[str]) -> tuple[int, int | None, bool]:
+def _title_and_year(lowered: list[str], strong: list[bool]) -> tuple[int, int | None, bool]:
     """(how many words the title has, the year, whether release words end the title) per the module rules."""
-    count = len(words)
-    candidates = [(i, found) for i in range(1, count) if (found := _year_of(lowered[i])) is not None]
+    count = len(lowered)
+    candidates = [
+        (i, found)
+        for i in range(1, count)
+        if ("19" in lowered[i] or "20" in lowered[i]) and (found := _year_of(lowered[i])) is not None
+    ]
     bracketed_years = [(i, found) for i, found in candidates if found[1]]
     if bracketed_years:  # "My Movie (1997) - Group 2019": the year in brackets is the movie's
         index, (year, _, _) = bracketed_years[-1]
@@ -97,7 +116,7 @@ def _title_and_year(words: list[str], lowered: list[str]) -> tuple[int, int | No
             return index, year, True
         if following[:1] in _OPENERS and is_release_word(following.lstrip(_OPENERS), after):
             return index, year, True
-    junk = _first_strong(lowered)
+    junk = _first_strong(strong, count)
     if junk is not None:
         before = [(i, found) for i, found in candidates if i < junk]
         if before:
@@ -106,10 +125,23 @@ def _title_and_year(words: list[str], lowered: list[str]) -> tuple[int, int | No
     return count, None, False
 
 
-def _first_strong(lowered: list[str]) -> int | None:
-    for index in range(1, len(lowered)):
-        following = lowered[index + 1] if index + 1 < len(lowered) else ""
-        if is_strong_release_word(lowered[index], following):
+def _strong_flags(lowered: list[str]) -> list[bool]:
+    """Which words are strong release words (with the word after them for pairs: "H 264")."""
+    last = len(lowered) - 1
+    return [
+        word in RELEASE_STRONG_TOKENS
+        or (
+            (not word.isalpha() or word in _PAIR_FIRST)
+            and is_strong_release_word(word, lowered[i + 1] if i < last else "")
+        )
+        for i, word in enumerate(lowered)
+    ]
+
+
+def _first_strong(strong: list[bool], end: int) -> int | None:
+    """The first strong release word after the first word and before end."""
+    for index in range(1, min(end, len(strong))):
+        if strong[index]:
             return index
     return None
 
@@ -121,6 +153,8 @@ def _strip_release_tail(words: list[str], lowered: list[str], end: int, release_
     Cut" and "Uncut Gems" stay whole; "Blade.Runner.The.Final.Cut": the article belongs to the edition.
     """
     while end > 1:
+        if lowered[end - 1].strip(_OPENERS + _CLOSERS) not in TAIL_WORDS:
+            return end
         cut = 0
         for length in (3, 2, 1):
             start = end - length
@@ -142,7 +176,7 @@ def _strip_leading_tags(text: str) -> str:
     """Without "[Group]" and site prefixes, when title text is left after them."""
     while True:
         first = text.lstrip()[:4].lower()
-        if not first or (first[0] not in "[(【" and first != "www." and "." not in text[:40]):
+        if not first or (first[0] not in "[(【" and first != "www." and " - " not in text[:50]):
             return text
         match = _SITE_RE.match(text) or _LEADING_TAG_RE.match(text)
         if match is None:
@@ -196,21 +230,103 @@ def _ids(name: str) -> tuple[str, str | None, int | None]:
     return text, imdb, tmdb
 
 
+def _is_year_word(part: str) -> bool:
+    return len(part) == 4 and part.isdigit() and part[:2] in ("19", "20")
+
+
+def _split_compounds(words: list[str]) -> list[str]:
+    """Words glued by dots or dashes around a year or a release word are split ("Child-2007-TRUEFRENCH-TVRip",
+    "langkasuka.2008.FRENCH", "DVDRip.XviD-GRP"); the "-GROUP" at the end stays on the word before it, and
+    hyphenated titles ("Spider-Man") and acronyms ("S.H.I.E.L.D.") stay whole."""
+    out: list[str] = []
+    for word in words:
+        if "." not in word and "-" not in word and "]" not in word and ")" not in word:
+            out.append(word)
+        elif ("]" in word or ")" in word) and _GLUED_GROUPS_RE.search(word):  # "[DVDRIP][Vostfr]"
+            for part in _GLUED_GROUPS_RE.sub(" ", word).split():
+                _split_compound(part, out)
+        else:
+            _split_compound(word, out)
+    return out
+
+
+def _split_compound(word: str, out: list[str]) -> None:
+    inner = word.strip(".-")
+    if "." not in inner and "-" not in inner:
+        out.append(word)
+        return
+    parts = [part for part in _COMPOUND_SPLIT_RE.split(word) if part]
+    lowered = [part.lower().strip(_OPENERS + _CLOSERS) for part in parts]
+    if len(parts) < 2 or not any(_is_year_word(p) or is_strong_release_word(p) for p in lowered[:-1]):
+        out.append(word)
+        return
+    if "-" in word and word.rsplit("-", 1)[1] == parts[-1]:
+        parts = [*parts[:-2], f"{parts[-2]}-{parts[-1]}"]  # "XviD-GRP", "1979-GROUP"
+    out.extend(parts)
+
+
+def _leading_release_words(lowered: list[str], strong: list[bool]) -> int:
+    """How many release words (and dashes) open the name before its title ("h265 - HEVC Riddick ...")."""
+    start = 0
+    while start < len(lowered) - 1 and (strong[start] or lowered[start] in ("-", "\u2013")):
+        start += 1
+    return start if start < len(lowered) and not strong[start] else 0
+
+
+def _without_alternative_title(words: list[str], end: int) -> int:
+    """The title without a last bracketed group of several words after it, an alternative title ("Le Prestige (The
+    Prestige)", "Battle Royale (Batoru Rowaiaru)"); one bracketed word stays ("The Office (US)")."""
+    if end < 3 or not words[end - 1].endswith((")", "]")):
+        return end
+    start = end - 1
+    while start > 0 and not words[start].startswith(("(", "[")):
+        start -= 1
+    if start == 0 or start == end - 1 or not words[start].startswith(("(", "[")):
+        return end
+    return start
+
+
+def _tidy(name: str) -> ParsedName | None:
+    """The tidy shape media servers name folders in, "Title (Year)", read at once; None for any other name."""
+    match = _TIDY_RE.fullmatch(name)
+    if match is None:
+        return None
+    title = match.group(1)
+    first, _, _ = title.partition(" ")
+    last = title.rsplit(" ", 1)[-1].lower()
+    if last in TAIL_WORDS or is_strong_release_word(first.lower()) or title[:4].lower() == "www.":
+        return None
+    return ParsedName(title=title, year=int(match.group(2)))
+
+
 def parse_folder_name(name: str) -> ParsedName:
     """Title, year, IMDb and TMDB ids of a movie folder name; the title falls back to the raw name."""
+    tidy = _tidy(name)
+    if tidy is not None:
+        return tidy
     text, imdb, tmdb = _ids(name)
     text = _strip_leading_tags(text).replace("_", " ")
-    if "(" in text or "[" in text:
-        text = _GLUED_BRACKET_RE.sub(" ", text)  # "Super movie(2009)"
     release_style = " " not in text.strip()
     if release_style:
         text = _undot(text)
-    words = text.split()
+    if "(" in text or "[" in text:
+        text = _GLUED_BRACKET_RE.sub(" ", text)  # "Super movie(2009)"
+    words = _split_compounds(text.split())
     lowered = [word.lower() for word in words]
-    end, year, junk = _title_and_year(words, lowered)
+    strong = _strong_flags(lowered)
+    if strong[0] if strong else False:
+        skip = _leading_release_words(lowered, strong)
+        words, lowered, strong = words[skip:], lowered[skip:], strong[skip:]
+    end, year, junk = _title_and_year(lowered, strong)
+    first = _first_strong(strong, end)
+    if first is not None:  # "Sin City (BluRay) (2005)": release words before the year end the title too
+        end = first
     release_style = release_style or junk
     head = " ".join(words[:end])
-    title = _clean_title(" ".join(words[: _strip_release_tail(words, lowered, end, release_style)]))
+    end = _strip_release_tail(words, lowered, end, release_style)
+    if year is not None or junk:
+        end = _without_alternative_title(words, end)
+    title = _clean_title(" ".join(words[:end]))
     return ParsedName(title=title or _clean_title(head) or name.strip(), year=year, imdb_id=imdb, tmdb_id=tmdb)
 
 

@@ -152,10 +152,13 @@ RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
         *("aac", "ac3", "eac3", "e-ac3", "dts", "dts-hd", "dtshd", "dts-x", "dtsx", "dts-ma", "truehd", "atmos"),
         *("flac", "mp3", "opus", "lpcm", "dd", "dd+", "ddp", "10bit", "8bit", "12bit", "hdr", "hdr10", "hdr10+"),
         *("hdr10plus", "dovi", "dolbyvision", "amzn", "nf", "dsnp", "hmax", "atvp", "pcok", "hulu", "itunes"),
+        *("bdmux", "brmux", "bdripmux", "brripmux", "webmux", "dvdmux", "dvdivx", "vhsrip", "tvriphd", "hdlight"),
     }
 )
 # Word shapes of strong words with numbers in them ("ddp5.1", "aac2.0", "dd5.1", "h.264").
-RELEASE_STRONG_SHAPES = r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]"
+RELEASE_STRONG_SHAPES = (
+    r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]|\d{3,4}x\d{3,4}|\d{3,4}[pi]"
+)
 # Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
 RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
     {"h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
@@ -166,7 +169,7 @@ RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
     {
         *("extended", "unrated", "uncut", "uncensored", "remastered", "imax", "limited", "restored", "proper"),
         *("repack", "rerip", "internal", "readnfo", "nfofix", "criterion", "directorscut", "directorcut", "dc"),
-        *("theatrical", "remaster", "dubbed", "subbed"),
+        *("theatrical", "remaster", "dubbed", "subbed", "convert", "stv", "colorized", "festival", "docu"),
     }
 )
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
@@ -176,6 +179,7 @@ RELEASE_EDITION_PHRASES: frozenset[str] = frozenset(
         *("theatrical cut", "special edition", "collectors edition", "collector's edition", "anniversary edition"),
         *("ultimate edition", "imax edition", "open matte", "criterion collection", "ultimate cut", "uncut version"),
         *("remastered edition", "limited edition", "extended version", "unrated version", "dual audio"),
+        *("theatrical edition", "alternative cut", "collector edition", "criterion edition", "director cut"),
     }
 )
 # Audio and subtitle language words of release names.
@@ -199,21 +203,37 @@ RELEASE_WEAK_TOKENS: frozenset[str] = (
     | RELEASE_EDITION_TOKENS
     | RELEASE_LANGUAGE_TOKENS
 )
+# The words an edition or language phrase can end with: the cheap first test of a title's last word.
+TAIL_WORDS: frozenset[str] = (
+    RELEASE_EDITION_TOKENS
+    | RELEASE_LANGUAGE_TOKENS
+    | frozenset(phrase.rsplit(" ", 1)[-1] for phrase in RELEASE_EDITION_PHRASES)
+    | {"edition"}
+)
 _STRONG_SHAPE_RE = re.compile(RELEASE_STRONG_SHAPES)
+_PAIR_FIRST_WORDS = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
 _ANNIVERSARY_RE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _BRACKET_CHARS = "()[]{}"
 
 
 def is_strong_release_word(word: str, following: str = "") -> bool:
     """True when a lower-case word (or it and the next) is a strong release word: "1080p", "x264-grp", "ddp5.1"."""
+    if word in RELEASE_STRONG_TOKENS:
+        return True
+    if word.isalpha():  # most title words: only a pair can make them release words ("dolby vision")
+        return (
+            bool(following)
+            and word in _PAIR_FIRST_WORDS
+            and f"{word} {following.strip(_BRACKET_CHARS)}" in (RELEASE_STRONG_PAIRS)
+        )
     word = word.strip(_BRACKET_CHARS)
     if word in RELEASE_STRONG_TOKENS:
         return True
-    if "-" in word and word.rsplit("-", 1)[0] in RELEASE_STRONG_TOKENS:
-        return True  # "x264-GRP", "BluRay-GRP"
-    if following and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:
+    if "-" in word and any(part in RELEASE_STRONG_TOKENS for part in word.split("-")):
+        return True  # "x264-GRP", "Dual-DVDRip", "WEBDL-1080p"
+    if following and word in _PAIR_FIRST_WORDS and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:
         return True
-    return word[:1] in "adefhlotx" and _STRONG_SHAPE_RE.fullmatch(word) is not None
+    return word[:1] in "0123456789adefhlotx" and _STRONG_SHAPE_RE.fullmatch(word) is not None
 
 
 def edition_length(words: list[str], start: int) -> int:

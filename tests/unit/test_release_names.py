@@ -181,3 +181,32 @@ def test_series_folders_with_acronyms_and_packs(name: str, title: str) -> None:
 )
 def test_acronyms_glued_years_and_group_words(name: str, title: str, year: int) -> None:
     assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Big.Fish.(Gran.Pez).(2003).(Special.Edition).CD1.DVDRip.XviD-GRP", "Big Fish", 2003),  # alternative title
+        ("El Orfanato (The Orphanage) 2007 [BDRIP][Castellano]", "El Orfanato", 2007),
+        ("Heat (BluRay) (1995)", "Heat", 1995),  # release words in brackets before the year
+        ("Heat [HDTV 720p English-Spanish]", "Heat", None),
+        ("Heat.[Dual-DVDRip].[Spanish-English].[XviD-AC3]", "Heat", None),
+        ("Heat DVDRip.XviD-GRP", "Heat", None),  # dots inside a spaced name
+        ("Heat 1995.1080p.BluRay", "Heat", 1995),
+        ("Heat-1995-TRUEFRENCH-TVRip.Xvid-GRP", "Heat", 1995),
+        ("Heat-1995-French-1080p", "Heat", 1995),
+        ("HEAT (BD 1080p H264 10bit FLAC) [GRP]", "HEAT", None),  # release words inside brackets
+        ("x265 - HEVC Heat Unrated Directors Cut French 1080p DTS", "Heat", None),  # release words first
+        ("Heat 1920x1080 Extras", "Heat", None),
+        ("Heat.BDMux.720p", "Heat", None),
+        ("Heat.CONVERT.720p.HDTV.x264-GRP", "Heat", None),
+        ("Heat.STV.NFOFiX.FRENCH.DVDRiP.XviD-GRP", "Heat", None),
+        ("Heat THEATRICAL EDITION (1995) [1080p]", "Heat", 1995),
+        ("Heat.Colorized.1995.720p", "Heat", 1995),
+        ("Spider-Man (2002)", "Spider-Man", 2002),
+        ("Ant-Man.and.the.Wasp.2018.1080p", "Ant-Man and the Wasp", 2018),
+        ("The Office (US)", "The Office (US)", None),
+    ],
+)
+def test_alternative_titles_bracketed_and_glued_release_words(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
