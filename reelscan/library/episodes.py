@@ -57,10 +57,10 @@ _BRACKETS_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
 # "Show - 112", "Show - 07v2", "Show - 11 - Title": a number alone after " - ".
 _ABSOLUTE_RE = re.compile(r"\S\s+-\s+(\d{1,4})(?:v\d)?(?=$|[\s.\[(_-])", re.IGNORECASE)
 # "[Group] Show 11" (the number ends the name once the tags are off).
-_TRAILING_NUMBER_RE = re.compile(r"\S\s+(\d{1,4})(?:v\d)?\s*$", re.IGNORECASE)
+_TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
-_THREE_DIGITS_RE = re.compile(r"(?<=[\s._-])([1-9])(\d{2})(?=$|[\s._-])")
+_THREE_DIGITS_RE = re.compile(r"(?<=[\s._\-\[(])([1-9])(\d{2})(?=$|[\s._\-\])])")
 _NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
 _LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
 
@@ -245,7 +245,7 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
             if match.group("end") is not None:
                 _add(numbers, first, int(match.group("end")), is_range=True)
             return EpisodeMatch(folder_season, tuple(numbers), rule="episode")
-        if match.group("word").lower() != "e":
+        if match.group("word").lower() != "e" or _has_title(stem, match.start() - 1):  # "EP06", "Show.E576"
             return EpisodeMatch(None, absolute=first, rule="absolute")
     match = _HASH_NUMBER_RE.search(stem)
     if match:
@@ -269,14 +269,12 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     """A number with nothing to say what it is. "Show.Name.103.HDTV" (a release name) is season 1, episode 3; a
     number ending a name written with spaces ("The Simpsons 112") or alone ("12") counts episodes: the folder
     season's episode, else an absolute number."""
-    three = next(
-        (
-            m
-            for m in _THREE_DIGITS_RE.finditer(stem)
-            if m.group(0) not in _NOT_EPISODE_NUMBERS and _has_title(stem, m.start() - 1)
-        ),
-        None,
-    )
+    numbers = [
+        m
+        for m in _THREE_DIGITS_RE.finditer(stem)
+        if m.group(0) not in _NOT_EPISODE_NUMBERS and _has_title(stem, m.start() - 1)
+    ]
+    three = numbers[-1] if numbers else None  # "the.100.109.hdtv": the title may hold a number too
     if three is not None and folder_season is not None and int(three.group(1)) == folder_season:
         return EpisodeMatch(folder_season, (int(three.group(2)),), rule="number")
     text = stem.replace("_", " ").strip()

@@ -50,6 +50,10 @@ def aired(stem: str, folder_season: int | None = None) -> str | None:
         ("The Simpsons 12", 12),
         ("Show_ep_02", 2),
         ("12", 12),
+        ("Show.E576.VOSTFR.720p", 576),  # "E" after a title, no season anywhere
+        ("Show_Name-e01-The_Title", 1),
+        ("[Group].Show.Name.27.[1280x720].[DC91581A]", 27),
+        ("[Group]_Show_Name_14_[DVD][1C98686A]", 14),
     ],
 )
 def test_anime_absolute_numbers(stem: str, number: int) -> None:
@@ -112,6 +116,11 @@ def test_multi_episode_styles(stem: str, season: int, episodes: tuple[int, ...])
         ("02-04 - Title", 2, 2, (2, 3, 4)),
         ("02-03", 1, 1, (2, 3)),
         ("show-s09e14-1080p", None, 9, (14,)),
+        ("Show [401] The Title", 4, 4, (1,)),
+        ("the.100.109.hdtv-grp", None, 1, (9,)),  # the title's number is not the episode
+        ("Show - [05x07] - Title", None, 5, (7,)),
+        ("Show S16 - E29 - 1280x720", None, 16, (29,)),
+        ("Show_Name-s03-e01", None, 3, (1,)),
         ("show-s09e14-720i", None, 9, (14,)),
         ("SHOW_s01e01-e04", None, 1, (1, 2, 3, 4)),
         ("103 - Title", 1, 1, (3,)),
