@@ -60,6 +60,8 @@ class SeasonScan:
     unchanged: bool = False  # the folder's fingerprint is the known one: its episodes were not read
     assets: list[LocalAsset] = field(default_factory=list)  # seasonNN-*.jpg of the series folder, then the folder's
     nfo: SeasonNfo | None = None  # the season folder's season.nfo (title, plot)
+    title: str | None = None  # season.nfo's title, else tvshow.nfo's <namedseason>
+    plot: str | None = None  # season.nfo's plot
 
 
 @dataclass
@@ -328,4 +330,8 @@ def scan_series_directory(
         scan.season(number).assets.extend(images)
     for folder in [_Folder(directory, entries, None), *_subfolders(scan, directory, entries)]:
         _scan_folder(scan, folder, read_media, known)
+    names = scan.nfo.season_names if scan.nfo else {}
+    for season in scan.seasons:
+        season.title = (season.nfo.title if season.nfo else None) or names.get(season.number)
+        season.plot = season.nfo.plot if season.nfo else None
     return scan

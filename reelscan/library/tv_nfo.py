@@ -8,6 +8,7 @@ only a TVDB, TMDB or IMDb URL gives the series' ids; a plain-text file without o
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,7 @@ class SeriesNfo:
     actors: list[Actor] = field(default_factory=list)
     ids: ProviderIds = field(default_factory=ProviderIds)
     url_only: bool = False  # the file held only provider URLs
+    season_names: dict[int, str] = field(default_factory=dict)  # Kodi's <namedseason number="1">
 
 
 @dataclass
@@ -163,8 +165,38 @@ def parse_tvshow_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeriesNfo
         studios=node_texts(root, "studio", split=True),
         genres=node_texts(root, "genre", split=True),
         actors=read_actors(root),
-        ids=_merged(_ids(root), url_ids(text[len(xml) :])),
+        ids=_merged(_merged(_ids(root), _episode_guide_ids(root)), url_ids(text[len(xml) :])),
+        season_names=_season_names(root),
     )
+
+
+def _episode_guide_ids(root: Element) -> ProviderIds | None:
+    """Ids in <episodeguide>: Kodi 20's JSON ({"tvdb": "81189", "tmdb": "1396"}) or an older scraper URL."""
+    guide = root.find("episodeguide")
+    if guide is None:
+        return None
+    texts = [text for text in (node_text(guide), *(node_text(url) for url in guide.iter("url"))) if text]
+    for text in texts:
+        if text.startswith("{"):
+            try:
+                decoded = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(decoded, dict):
+                unique = {str(k).lower(): str(v) for k, v in decoded.items() if isinstance(v, (str, int))}
+                return ProviderIds(
+                    imdb_id(unique), numeric_id(unique.get("tmdb")), numeric_id(unique.get("tvdb")), unique
+                )
+    return url_ids(" ".join(texts))
+
+
+def _season_names(root: Element) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for node in root.findall("namedseason"):
+        number, name = leading_int(node.get("number")), node_text(node)
+        if number is not None and name:
+            names.setdefault(number, name)
+    return names
 
 
 def parse_season_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeasonNfo:

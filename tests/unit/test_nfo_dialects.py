@@ -343,3 +343,28 @@ def test_episode_nfo_dialects(tmp_path: Path, body: str, aired: str, tvdb: int |
 def test_season_nfo(tmp_path: Path, text: str, season: int | None, title: str, plot: str) -> None:
     nfo = parse_season_nfo(write(tmp_path, text, "season.nfo"))
     assert (nfo.season, nfo.title, nfo.plot) == (season, title, plot)
+
+
+@pytest.mark.parametrize(
+    ("guide", "tvdb", "tmdb"),
+    [
+        ('<episodeguide>{"tvdb": "81189", "tmdb": "1396"}</episodeguide>', 81189, 1396),  # Kodi 20
+        (
+            '<episodeguide><url cache="81189-en.xml">http://thetvdb.com/api/1D62F2F90030C444/series/81189/all/en.zip'
+            "</url></episodeguide>",
+            81189,
+            None,
+        ),  # Kodi 16 and older
+        ("<episodeguide>not json</episodeguide>", None, None),
+    ],
+)
+def test_episode_guide_ids(tmp_path: Path, guide: str, tvdb: int | None, tmdb: int | None) -> None:
+    ids = parse_tvshow_nfo(tvshow(tmp_path, f"<tvshow><title>BB</title>{guide}</tvshow>")).ids
+    assert (ids.tvdb_id, ids.tmdb_id) == (tvdb, tmdb)
+
+
+def test_named_seasons(tmp_path: Path) -> None:
+    text = (
+        '<tvshow><namedseason number="1">The Beginning</namedseason><namedseason number="2">End</namedseason></tvshow>'
+    )
+    assert parse_tvshow_nfo(tvshow(tmp_path, text)).season_names == {1: "The Beginning", 2: "End"}
