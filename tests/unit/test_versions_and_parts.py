@@ -146,15 +146,20 @@ def test_series_title_from_a_season_pack_folder_and_season_nfo(tmp_path: Path) -
     scan = scan_series_directory(tmp_path, show.name, read_media=False)
     assert scan.title == "The Show"
     [season] = scan.seasons
-    assert (
-        season.number == 1
-        and season.nfo is not None
-        and (season.nfo.title, season.nfo.plot)
-        == (
-            "First",
-            "It starts.",
-        )
+    assert (season.number, season.title, season.plot) == (1, "First", "It starts.")
+
+
+def test_season_titles_from_tvshow_nfo(tmp_path: Path) -> None:
+    show = tmp_path / "Show (2020)"
+    put(show / "Season 1" / "Show S01E01.mp4")
+    put(show / "Season 2" / "Show S02E01.mp4")
+    (show / "Season 2" / "season.nfo").write_text("<season><title>Own Title</title></season>")
+    (show / "tvshow.nfo").write_text(
+        '<tvshow><title>Show</title><namedseason number="1">One</namedseason>'
+        '<namedseason number="2">Two</namedseason></tvshow>'
     )
+    scan = scan_series_directory(tmp_path, show.name, read_media=False)
+    assert [(s.number, s.title) for s in scan.seasons] == [(1, "One"), (2, "Own Title")]
 
 
 def record(settings: Settings, root: Path, directory: str) -> str:
