@@ -79,6 +79,26 @@ _PACK_SEASON_RE = re.compile(r"(?<![a-z0-9])s(\d{1,3})(?=$|[\s._\[(]|-[a-z])(?![
 # The end of a season range before a pack marker: "S01-S03" is no season.
 _RANGE_BEFORE_RE = re.compile(r"s\d{1,3}[\s._]*-[\s._]*$", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
+_ROMAN_SEASON_RE = re.compile(
+    rf"^(?:.*\S[\s._-]+)?(?:{_SEASON_WORDS})[\s._-]+([ivx]{{1,6}})(?=$|[\s._\-(\[])", re.IGNORECASE
+)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a Roman numeral up to 39 ("iv" -> 4), None when it is not one written the usual way."""
+    total, previous = 0, 0
+    for char in reversed(numeral.lower()):
+        value = _ROMAN_VALUES[char]
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return total if total > 0 and _to_roman(total) == numeral.lower() else None
+
+
+def _to_roman(number: int) -> str:
+    tens, rest = divmod(number, 10)
+    ones = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
+    return "x" * tens + ones[rest]
 
 
 @dataclass(frozen=True)
@@ -94,8 +114,8 @@ def parse_season_folder(name: str) -> int | None:
     """The season a folder holds, else None.
 
     0 for "Specials"; N for "Season N", "Season 0N", "S0N", "Season 1 (2019)", "Temporada 1", "Stagione 1",
-    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", a bare "2", and season packs ("Show.S02.1080p.BluRay-GRP",
-    "Show - Season 2").
+    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", a bare "2", and season packs
+    ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
     """
     lowered = name.strip().lower()
     if lowered in SPECIALS_FOLDER_NAMES:
@@ -108,6 +128,9 @@ def parse_season_folder(name: str) -> int | None:
     )
     if match is not None:
         return int(match.group(1) if match.groups() else match.group(0))
+    roman = _ROMAN_SEASON_RE.match(lowered)
+    if roman is not None:  # "Season IV", "Saison VII"
+        return _roman(roman.group(1))
     if _SXXEXX_RE.search(lowered) is not None:
         return None
     titled = _TITLED_SEASON_FOLDER_RE.search(lowered)

@@ -13,7 +13,7 @@ from reelscan.library.assets import LocalAsset, discover_local_assets
 from reelscan.library.media_info import MediaInfo, MediaInfoError, read_parts_media_info
 from reelscan.library.naming import ParsedName, parse_movie_name
 from reelscan.library.nfo import NfoData, NfoError, NotAnNfo, find_nfo, parse_nfo
-from reelscan.library.rules import is_valid_utf8, is_video_name
+from reelscan.library.rules import disc_part_folder, is_valid_utf8, is_video_name
 from reelscan.library.videos import FolderEntry, MainVideo, choose_main_video, list_folder, video_stem
 
 
@@ -109,7 +109,9 @@ def scan_movie_directory(
         raise DirectoryError(f"{directory} holds no usable video file")
 
     stem = video_stem(main)
-    parsed = parse_movie_name(directory.name, None if main.disc else stem)
+    # A movie found in its "Disc 1" folder is named by the folder above it.
+    folder_name = directory.parent.name if disc_part_folder(directory.name) is not None else directory.name
+    parsed = parse_movie_name(folder_name, None if main.disc else stem)
     scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parsed)
     scan.errors.extend(unreadable)
 

@@ -202,6 +202,10 @@ def test_daily_show_dates(stem: str, folder_season: int | None, date: str) -> No
         ("Season 1 (2019)", 1),
         ("Specials", 0),
         ("Special", 0),
+        ("Season IV", 4),
+        ("Saison VII", 7),
+        ("Show Saison IX FRENCH", 9),
+        ("Season X (2012)", 10),
     ],
 )
 def test_season_folders(name: str, season: int) -> None:
@@ -210,7 +214,18 @@ def test_season_folders(name: str, season: int) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["Extras", "Arc 1", "Season", "Season 1 2", "Show S01E01", "Show S01-S03", "Show Season 1-3", "Featurettes"],
+    [
+        "Extras",
+        "Arc 1",
+        "Season",
+        "Season 1 2",
+        "Show S01E01",
+        "Show S01-S03",
+        "Show Season 1-3",
+        "Featurettes",
+        "Season Xmas",
+        "Season IIII",
+    ],
 )
 def test_folders_that_are_no_season(name: str) -> None:
     assert parse_season_folder(name) is None

@@ -221,3 +221,9 @@ def test_which_videos_are_versions(tmp_path: Path, folder: str, files: list[str]
         put(tmp_path / folder / name, repeat=len(files) - position)  # the first is the largest
     scan = scan_movie_directory(tmp_path, folder, read_media=False)
     assert scan.main.path.name == main and len(scan.main.versions) == versions
+
+
+def test_a_movie_read_in_its_disc_folder_is_named_by_the_folder_above(tmp_path: Path) -> None:
+    put(tmp_path / "Heat (1995)" / "Disc 1" / "heat.mp4")
+    scan = scan_movie_directory(tmp_path, "Heat (1995)/Disc 1", read_media=False)
+    assert (scan.title, scan.year) == ("Heat", 1995)
