@@ -67,6 +67,11 @@ _MOVIE_LEGACY_IDS = (
     ("id", "tmdb"),
 )
 _ANY_RE = re.compile(r".+", re.DOTALL)
+_FLOAT_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/\s*\d+(?:[.,]\d+)?)?\s*$")
+_HOURS_MINUTES_RE = re.compile(
+    r"^\s*(?:pt)?\s*(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?)?)?)?\s*$", re.I
+)
+_CLOCK_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*$")
 _DIGITS_RE = re.compile(r"\d+")
 _LEGACY_ID_SHAPES = {"imdb": _IMDB_RE, "tvdb": _DIGITS_RE, "tmdb": _DIGITS_RE}
 # Lists written in one tag: "Action / Drama", "Action, Drama", "Action/Drama", "Action | Drama".
@@ -206,10 +211,22 @@ def leading_int(value: str | None) -> int | None:
 
 
 def _float(value: str | None) -> float | None:
-    try:
-        return float(value.replace(",", ".")) if value else None
-    except ValueError:
+    """A number as NFOs write one: "8.7", "8,7", "8.7/10", " 8.7 "; None otherwise."""
+    match = _FLOAT_RE.match(value) if value else None
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
+def runtime_minutes(value: str | None) -> int | None:
+    """Minutes from the runtime shapes NFOs hold: "136", "136 min", "2h 16min", "2:16:00", "PT2H16M"."""
+    if not value:
         return None
+    match = _HOURS_MINUTES_RE.match(value)
+    if match and (match.group(1) or match.group(2)):
+        return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+    match = _CLOCK_RE.match(value)
+    if match:
+        return int(match.group(1)) * 60 + int(match.group(2))
+    return leading_int(value)
 
 
 def _split_names(text: str) -> list[str]:
@@ -374,7 +391,7 @@ def _movie(root: Element, path: Path) -> NfoData:
     data.plot = node_text(root.find("plot"))
     data.outline = node_text(root.find("outline"))
     data.tagline = node_text(root.find("tagline"))
-    data.runtime = leading_int(node_text(root.find("runtime")))
+    data.runtime = runtime_minutes(node_text(root.find("runtime")))
     data.mpaa = node_text(root.find("mpaa"))
     data.premiered, data.year = read_premiered(root, "premiered", "releasedate", "release_date", "aired")
 

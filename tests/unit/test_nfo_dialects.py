@@ -368,3 +368,16 @@ def test_named_seasons(tmp_path: Path) -> None:
         '<tvshow><namedseason number="1">The Beginning</namedseason><namedseason number="2">End</namedseason></tvshow>'
     )
     assert parse_tvshow_nfo(tvshow(tmp_path, text)).season_names == {1: "The Beginning", 2: "End"}
+
+
+@pytest.mark.parametrize(
+    ("runtime", "minutes"),
+    [("136", 136), ("136 min", 136), ("2h 16min", 136), ("2:16:00", 136), ("PT2H16M", 136), ("45 minutes", 45)],
+)
+def test_runtime_shapes(tmp_path: Path, runtime: str, minutes: int) -> None:
+    assert parse_nfo(movie(tmp_path, f"<runtime>{runtime}</runtime>")).runtime == minutes
+
+
+@pytest.mark.parametrize(("rating", "value"), [("8.7", 8.7), ("8,7", 8.7), ("8.7/10", 8.7), (" 7.9 / 10 ", 7.9)])
+def test_rating_shapes(tmp_path: Path, rating: str, value: float) -> None:
+    assert [r.value for r in parse_nfo(movie(tmp_path, f"<rating>{rating}</rating>")).ratings] == [value]
