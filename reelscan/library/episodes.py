@@ -22,7 +22,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES
+from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
 
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
@@ -62,6 +62,10 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
 _THREE_DIGITS_RE = re.compile(r"(?<=[\s._\-\[(])([1-9])(\d{2})(?=$|[\s._\-\])])")
 _NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
+_LEADING_NUMBER_RE = re.compile(r"^(\d{1,4})(?:v\d)?(?=$|[\s._-])")
+_EPISODE_OF_RE = re.compile(r"(?<![\da-z])(\d{1,3})[\s._]*of[\s._]*\d{1,3}(?!\d)", re.IGNORECASE)
+_WORDS_RE = re.compile(r"[._]+")
+_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3})(?:v\d)?")
 _LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
 
 _SEASON_WORDS = "|".join(SEASON_WORDS)
@@ -234,9 +238,9 @@ def _anime_number(stem: str) -> int | None:
     if not text.lstrip().startswith(("[", "【")):
         return None
     bare = _BRACKETS_RE.sub(" ", text).strip(" .-")
-    match = _ABSOLUTE_RE.search(bare) or _TRAILING_NUMBER_RE.search(bare)
+    match = _ABSOLUTE_RE.search(bare) or _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
-        return int(match.group(1))
+        return int(match.group(1))  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
     return None
 
 
@@ -311,6 +315,38 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
         return EpisodeMatch(int(three.group(1)), (int(three.group(2)),), rule="number")
     if folder_season is None and text.isdigit() and len(text) <= 4:
         return EpisodeMatch(None, absolute=int(text), rule="absolute")
+    return _release_number(stem, folder_season)
+
+
+def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
+    """A number standing between the title and the release words of a dotted name: "Show.07.PDTV-GRP",
+    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.14.of.21.Title" (episode 14)."""
+    of = _EPISODE_OF_RE.search(stem)
+    if of is not None and _has_title(stem, of.start()):
+        number = int(of.group(1))
+        return (
+            EpisodeMatch(folder_season, (number,), rule="number")
+            if folder_season is not None
+            else (EpisodeMatch(None, absolute=number, rule="absolute"))
+        )
+    if " " in stem.strip():
+        return None
+    words = _WORDS_RE.split(stem.lower())
+    for index in range(1, len(words)):
+        match = _RELEASE_NUMBER_RE.fullmatch(words[index])
+        if match is None:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following and not is_release_word(following.split("-", 1)[0]) and not is_release_word(following):
+            continue
+        digits = match.group(1)
+        if len(digits) == 4 and digits.startswith("0"):  # "0307"
+            return EpisodeMatch(int(digits[:2]), (int(digits[2:]),), rule="number")
+        if len(digits) <= 2:
+            number = int(digits)
+            if folder_season is not None:
+                return EpisodeMatch(folder_season, (number,), rule="number")
+            return EpisodeMatch(None, absolute=number, rule="absolute")
     return None
 
 

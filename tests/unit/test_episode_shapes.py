@@ -54,6 +54,12 @@ def aired(stem: str, folder_season: int | None = None) -> str | None:
         ("Show_Name-e01-The_Title", 1),
         ("[Group].Show.Name.27.[1280x720].[DC91581A]", 27),
         ("[Group]_Show_Name_14_[DVD][1C98686A]", 14),
+        ("[Group] 01 - Show Name [BD][720p][AAC]", 1),  # the number before the title
+        ("[Group] 06 Show Name II (720p 8bit AAC)", 6),
+        ("Show.Name.07.PDTV-GRP", 7),  # a number between the title and the release words
+        ("Show.Name.07v4.PDTV-GRP", 7),
+        ("Show.Name.02.FRENCH.LD.DVDRip.XviD-GRP", 2),
+        ("Show.Name.14.of.21.The.Title.720p.HDTV", 14),
     ],
 )
 def test_anime_absolute_numbers(stem: str, number: int) -> None:
@@ -117,6 +123,7 @@ def test_multi_episode_styles(stem: str, season: int, episodes: tuple[int, ...])
         ("02-03", 1, 1, (2, 3)),
         ("show-s09e14-1080p", None, 9, (14,)),
         ("Show [401] The Title", 4, 4, (1,)),
+        ("Show.Name.0307.PDTV-GRP", None, 3, (7,)),
         ("the.100.109.hdtv-grp", None, 1, (9,)),  # the title's number is not the episode
         ("Show - [05x07] - Title", None, 5, (7,)),
         ("Show S16 - E29 - 1280x720", None, 16, (29,)),
