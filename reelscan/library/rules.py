@@ -229,6 +229,8 @@ def is_strong_release_word(word: str, following: str = "") -> bool:
     word = word.strip(_BRACKET_CHARS)
     if word in RELEASE_STRONG_TOKENS:
         return True
+    if word.isdigit():  # years, episode numbers, title numbers
+        return False
     if "-" in word and any(part in RELEASE_STRONG_TOKENS for part in word.split("-")):
         return True  # "x264-GRP", "Dual-DVDRip", "WEBDL-1080p"
     if following and word in _PAIR_FIRST_WORDS and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:
