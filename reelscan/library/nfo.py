@@ -364,7 +364,7 @@ def numeric_id(value: str | None) -> int | None:
 
 
 def _clean(value: str | None) -> str | None:
-    """A name without the trailing commas and spaces some tools leave."""
+    """A name without the trailing commas and spaces some media managers leave."""
     cleaned = value.strip(_VALUE_STRIP) if value else None
     return cleaned or None
 

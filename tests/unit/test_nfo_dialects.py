@@ -1,6 +1,7 @@
 """NFO fields as Kodi 14-16 and 17+, Emby/Jellyfin, MediaPortal and tinyMediaManager write them, movie and TV.
 
-Each row is an NFO fragment written by hand after the tool's documented format and the values a person reads in it.
+Each row is an NFO fragment written by hand after each media manager's documented format and the values a person
+reads in it.
 """
 
 from __future__ import annotations
