@@ -18,6 +18,7 @@ from reelscan.library.rules import (
     ASSET_FOLDER_NAMES,
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
+    disc_part_folder,
     is_extras_folder_name,
     is_ignored_folder_name,
     is_valid_utf8,
@@ -255,6 +256,17 @@ class FolderWalker:
 
 
 class LibraryWalker(FolderWalker):
+    def _disc_parts(self, listing: FolderListing) -> list[FolderListing]:
+        """The "Disc 1", "Disc 2" (or "CD1", "DVD 2") folders of a folder without videos of its own that hold a video or
+        a disc folder: the folder is one movie in parts. [] when it has none."""
+        if listing.has_video or not listing.relative:
+            return []
+        names = [
+            relative for relative in listing.subfolders if disc_part_folder(relative.rsplit("/", 1)[-1]) is not None
+        ]
+        parts = [part for part in (self._read(relative) for relative in names) if part is not None]
+        return parts if any(part.has_video for part in parts) else []
+
     def walk(self) -> Iterator[DiscoveredDirectory]:
         """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
         self._begin()
@@ -262,6 +274,23 @@ class LibraryWalker(FolderWalker):
         while stack:
             listing = self._read(stack.pop())
             if listing is None:
+                continue
+            parts = self._disc_parts(listing)
+            if parts:
+                self.stats.found += 1
+                digest = hashlib.blake2b(digest_size=16)
+                digest.update(fingerprint(listing.absolute, listing.entries).encode())
+                for part in parts:
+                    digest.update(
+                        f"\n{part.relative}\0{fingerprint(part.absolute, part.entries)}".encode(
+                            "utf-8", "surrogateescape"
+                        )
+                    )
+                yield DiscoveredDirectory(listing.relative, digest.hexdigest())
+                if self._full():
+                    return
+                taken = {part.relative for part in parts}
+                stack.extend(reversed([s for s in listing.subfolders if s not in taken]))
                 continue
             if listing.has_video:
                 if not listing.relative:
