@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from reelscan.db.models import Image, Movie, ScanDirectory, ScanJob, Subtitle, Trailer
+from reelscan.db.models import AssetCandidate, Image, Movie, ScanDirectory, ScanJob, Subtitle, Trailer
 from reelscan.db.session import session_scope
 from reelscan.settings import Settings
 
@@ -43,7 +43,8 @@ def read_scan(settings: Settings, scan_job_id: int) -> ScanRecord:
         movie_ids = {m.id for m in movies}
         cached = failed = unsettled = 0
         found_ids = {d.movie_id for d in directories if d.outcome in FOUND and d.movie_id is not None}
-        for model in (Image, Trailer, Subtitle):
+        # Local assets, and the provider artwork enrichment downloaded for caching.
+        for model in (Image, Trailer, Subtitle, AssetCandidate):
             for movie_id, cache_path, cache_error, cache_scan in session.execute(
                 select(model.movie_id, model.cache_path, model.cache_error, model.cache_scan_job_id).where(
                     model.movie_id.in_(movie_ids)
@@ -53,7 +54,7 @@ def read_scan(settings: Settings, scan_job_id: int) -> ScanRecord:
                     cached += 1
                 elif cache_path is None and cache_error and cache_scan == scan_job_id:
                     failed += 1
-                elif cache_path is None and movie_id in found_ids:
+                elif cache_path is None and movie_id in found_ids and model is not AssetCandidate:
                     unsettled += 1
         return ScanRecord(
             outcomes=Counter(d.outcome for d in directories),

@@ -7,6 +7,7 @@ scan, which is what puts back-pressure on the directory window.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,11 +27,13 @@ class CacheDelay:
 
     def __init__(self, seconds: float = 0.0) -> None:
         self.seconds = seconds
+        self.started = threading.Event()  # set when a batch begins
 
 
 def slow_cache_worker(client: Client, settings: Settings, delay: CacheDelay) -> Worker:
     @activity.defn(name="cache_assets")
     def slow_cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
+        delay.started.set()
         time.sleep(delay.seconds)
         return cache_assets(job)
 
