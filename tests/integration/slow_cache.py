@@ -30,7 +30,7 @@ class CacheDelay:
         self.started = threading.Event()  # set when a batch begins
 
 
-def slow_cache_worker(client: Client, settings: Settings, delay: CacheDelay) -> Worker:
+def slow_cache_worker(client: Client, settings: Settings, delay: CacheDelay, executor: ThreadPoolExecutor) -> Worker:
     @activity.defn(name="cache_assets")
     def slow_cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
         delay.started.set()
@@ -41,7 +41,7 @@ def slow_cache_worker(client: Client, settings: Settings, delay: CacheDelay) -> 
         client,
         task_queue=settings.cache_task_queue,
         activities=[slow_cache_assets],
-        activity_executor=ThreadPoolExecutor(max_workers=settings.cache_concurrency),
+        activity_executor=executor,
         max_concurrent_activities=settings.cache_concurrency,
     )
 
@@ -49,8 +49,10 @@ def slow_cache_worker(client: Client, settings: Settings, delay: CacheDelay) -> 
 @contextlib.asynccontextmanager
 async def workers_with_slow_cache(client: Client, settings: Settings, delay: CacheDelay) -> AsyncIterator[None]:
     """The real scan and enrich workers, and a cache worker running the real activity after the delay."""
-    async with contextlib.AsyncExitStack() as stack:
-        workers = [*build_workers(client, settings, ("scan", "enrich")), slow_cache_worker(client, settings, delay)]
-        for worker in workers:
-            await stack.enter_async_context(worker)
-        yield
+    with ThreadPoolExecutor(max_workers=settings.cache_concurrency) as executor:
+        async with contextlib.AsyncExitStack() as stack:
+            workers = [*build_workers(client, settings, ("scan", "enrich"))]
+            workers.append(slow_cache_worker(client, settings, delay, executor))
+            for worker in workers:
+                await stack.enter_async_context(worker)
+            yield
