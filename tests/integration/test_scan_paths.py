@@ -156,7 +156,8 @@ async def test_child_ended_without_result_counts_only_what_the_database_says(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A child holding three folders ends without a result after recording the first one (its worker hangs, the
-    child is terminated): the folder it recorded is no error, and the scan's counts equal the database."""
+    child is terminated, the worker is killed): the folder it recorded is no error, and the scan's counts equal the
+    database."""
     settings = reconfigure(monkeypatch, children_window="1", directories_per_child="3")
     root = tmp_path / "Movies"
     names = build_bulk_library(root, 6, with_assets=False)
@@ -168,6 +169,7 @@ async def test_child_ended_without_result_counts_only_what_the_database_says(
         hung.send_signal(signal.SIGSTOP)  # the worker hangs in the middle of the second folder
         child = client.get_workflow_handle(f"{started.workflow_id}/dirs-0-2")
         await child.terminate("the child's worker hangs")
+        stop_process(hung)  # and is killed: it writes nothing more, and its task polls end with it
         async with running_workers(client, settings):
             message = await finish(client, started)
     finally:
