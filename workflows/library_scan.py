@@ -314,7 +314,11 @@ class LibraryScanWorkflow:
         """A short database activity; when the database stays unreachable through the retries, the scan fails."""
         try:
             return await workflow.execute_activity(
-                step, argument, start_to_close_timeout=timedelta(minutes=2), retry_policy=DB_RETRY
+                step,
+                argument,
+                # Short reads (a page, the outcomes): a worker killed during one is noticed within a minute.
+                start_to_close_timeout=timedelta(seconds=60),
+                retry_policy=DB_RETRY,
             )
         except ActivityError as exc:
             raise ScanFailed(failure_message(exc)) from None
