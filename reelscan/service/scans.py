@@ -302,19 +302,21 @@ async def scan_progress(client: Client | None, settings: Settings, scan_job_id: 
     result: dict[str, Any]
     job = scan_row(settings, scan_job_id)
     if client is None or not job.workflow_id or job.status not in ACTIVE_SCAN_STATUSES:
+        if job.workflow_id:
+            _shown.forget(job.workflow_id)
         return _recorded_message(job)
     ended = None if settings.temporal_address else embedded.ended_worker(settings)
     if ended is not None:  # no worker could answer the query: say so without waiting for one
         result = dict(_recorded_message(job), estimatedTimeRemaining=None)
         result["health"] = _without_worker(settings, result, ended)
-        return _shown.not_behind(scan_job_id, result)
+        return _shown.not_behind(job.workflow_id, result)
     try:
         result = await client.get_workflow_handle(job.workflow_id).query("progress", rpc_timeout=timedelta(seconds=5))
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
         # No worker answers: say what was last recorded, and why it waits; no time estimate while nothing runs.
         result = dict(_recorded_message(job), estimatedTimeRemaining=None)
     result["health"] = await scan_health(client, settings, result)
-    return _shown.not_behind(scan_job_id, result)
+    return _shown.not_behind(job.workflow_id, result)
 
 
 async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:

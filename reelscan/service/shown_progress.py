@@ -37,12 +37,12 @@ def progress_rank(message: dict[str, Any]) -> tuple[int, ...]:
 class ShownProgress:
     def __init__(self, kept: int = KEPT_SCANS) -> None:
         self._kept = kept
-        self._shown: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._shown: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
-    def not_behind(self, scan_job_id: int, message: dict[str, Any]) -> dict[str, Any]:
-        """The message to show: this one, unless an earlier one shown from here was further along (then that
-        one, without a time estimate that would only be frozen)."""
-        last = self._shown.get(scan_job_id)
+    def not_behind(self, scan: str, message: dict[str, Any]) -> dict[str, Any]:
+        """The message to show for a scan (by its workflow id, unique across databases): this one, unless an earlier
+        one shown from here was further along (then that one, without a time estimate that would only be frozen)."""
+        last = self._shown.get(scan)
         if last is not None and progress_rank(last) > progress_rank(message):
             if progress_rank(message)[0] == FINAL_RANK:
                 return message  # a final message settles the scan, whatever was shown before
@@ -50,8 +50,12 @@ class ShownProgress:
             if "health" in message:
                 kept["health"] = message["health"]
             return kept
-        self._shown[scan_job_id] = message
-        self._shown.move_to_end(scan_job_id)
+        self._shown[scan] = message
+        self._shown.move_to_end(scan)
         while len(self._shown) > self._kept:
             self._shown.popitem(last=False)
         return message
+
+    def forget(self, scan: str) -> None:
+        """A scan that ended shows its final message from the database."""
+        self._shown.pop(scan, None)
