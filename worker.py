@@ -30,6 +30,7 @@ from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIV
 from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
 from activities.scan import load_recorded_directories, scan_directories
 from activities.schedule import prepare_scheduled_scan
+from reelscan.cache_store import CacheStore
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
@@ -171,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # The schema is brought current once, before any sibling starts.
         migrate(get_settings().resolved_database_url)
+        if args.parent_pid is None:
+            # Temp files of workers killed mid-copy: swept once, in the background (the cache may be large).
+            cache = CacheStore(get_settings().resolved_cache_dir)
+            threading.Thread(target=cache.remove_stale_temp_files, daemon=True).start()
         siblings = start_siblings(queues, max(args.processes, 1) - 1)
         try:
             asyncio.run(run(queues, args.parent_pid))

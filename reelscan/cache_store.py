@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -18,6 +19,9 @@ from pathlib import Path
 
 CHUNK = 1024 * 1024
 TEMP_PREFIX = ".tmp-"
+# Temp files are named .tmp-<host>-<pid>-<random>: one left by a process of this host that no longer runs (a killed
+# worker) is removed as soon as a file is cached into its folder again.
+_HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 _EXT_RE = re.compile(r"^[a-z0-9]{1,8}$")
@@ -98,7 +102,8 @@ class CacheStore:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
-        temp = folder / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
+        _remove_dead_temps(folder)
+        temp = folder / f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-{uuid.uuid4().hex}"
         digest = hashlib.sha256()
         size = 0
         try:
@@ -145,17 +150,41 @@ class CacheStore:
             _fsync_dir(folder)
 
     def remove_stale_temp_files(self, older_than_seconds: float = 3600) -> int:
-        """Temp files left by a killed worker; never visible as cached assets, removed on the next start."""
+        """Temp files left by killed workers (of this host, or older than the cutoff from any host); never visible
+        as cached assets. The worker sweeps the cache once at start."""
         cutoff = time.time() - older_than_seconds
         removed = 0
         for temp in self.root.glob(f"*/*/{TEMP_PREFIX}*"):
             try:
-                if temp.stat().st_mtime < cutoff:
+                if _left_by_dead_process(temp.name) or temp.stat().st_mtime < cutoff:
                     temp.unlink()
                     removed += 1
             except OSError:
                 continue
         return removed
+
+
+def _left_by_dead_process(name: str) -> bool:
+    host, _, rest = name.removeprefix(TEMP_PREFIX).rpartition("-")[0].rpartition("-")
+    if host != _HOST or not rest.isdigit():
+        return False
+    try:
+        os.kill(int(rest), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _remove_dead_temps(folder: Path) -> None:
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(TEMP_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        if _left_by_dead_process(name):
+            (folder / name).unlink(missing_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:

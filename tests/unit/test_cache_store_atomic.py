@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from reelscan.cache_store import CacheError, CacheStore, sha256_file
+from reelscan import cache_store
+from reelscan.cache_store import TEMP_PREFIX, CacheError, CacheStore, sha256_file
 
 
 def source(tmp_path: Path, name: str = "poster.jpg", data: bytes = b"image-bytes") -> Path:
@@ -76,3 +79,18 @@ def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
     (folder / ".tmp-abc").write_bytes(b"partial")
     assert CacheStore(tmp_path / "cache").remove_stale_temp_files(older_than_seconds=-1) == 1
     assert not (folder / ".tmp-abc").exists()
+
+
+def test_a_temp_file_of_a_killed_worker_goes_when_its_folder_is_written_again(tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    folder = tmp_path / "cache" / "movie" / "1"
+    folder.mkdir(parents=True)
+    left = folder / f"{TEMP_PREFIX}{cache_store._HOST}-{dead.pid}-abc"
+    alive = folder / f"{TEMP_PREFIX}{cache_store._HOST}-{os.getpid()}-def"
+    left.write_bytes(b"partial")
+    alive.write_bytes(b"being written")
+    CacheStore(tmp_path / "cache").store(source(tmp_path), entity_type="movie", entity_id=1, asset_type="poster")
+    assert not left.exists()
+    assert alive.exists()  # a running process's copy is never touched
+    assert CacheStore(tmp_path / "cache").remove_stale_temp_files() == 0
