@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -57,8 +58,12 @@ def _options(args: argparse.Namespace) -> ScanOptions:
         overrides["enrichment_mode"] = args.enrichment_mode
     if args.force_full_rescan:
         overrides["force_full_rescan"] = True
+    if getattr(args, "paths", None):
+        overrides["paths"] = args.paths
     try:
         return ScanOptions.profile(args.profile, **overrides)
+    except ValidationError as exc:
+        raise UsageError("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -361,6 +366,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-enrich", action="store_true", help="no metadata enrichment")
     scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"])
     scan.add_argument("--force-full-rescan", action="store_true", help="scan unchanged directories too")
+    scan.add_argument(
+        "--path",
+        dest="paths",
+        action="append",
+        metavar="FOLDER",
+        help="scan only this folder (relative to the library root); repeat for several",
+    )
     scan.add_argument("--wait", action="store_true", help="with --json: wait and print the final progress message")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
     scan.set_defaults(func=cmd_scan)

@@ -102,6 +102,7 @@ class DiscoverInput(BaseModel):
     library_type: str = "movie"
     max_directories: int | None = None
     force_full_rescan: bool = False
+    paths: list[str] = Field(default_factory=list)  # a targeted scan's folders (ScanOptions.paths); empty = all
 
 
 class DiscoverResult(BaseModel):

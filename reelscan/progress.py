@@ -91,6 +91,7 @@ class ScanState(BaseModel):
     last_updated_at: datetime | None = None
     provider_requests_per_second: float | None = None
     paused_until: datetime | None = None
+    targeted_folders: int = 0  # a targeted scan of this many folders (ScanOptions.paths); 0 = the whole library
 
 
 class _Camel(BaseModel):
@@ -224,6 +225,12 @@ def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
     c = state.counters
     items = "series" if state.library_type == "tv" else "movies"
+    if state.targeted_folders and state.phase in ("discovering", "scanning"):
+        updating = f"Updating {_plural(state.targeted_folders, 'folder')}..."
+        if state.phase == "discovering":
+            return f"{updating} Reading them"
+        done, total = phase_done_and_total(state)
+        return f"{updating} {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     if state.phase == "discovering":
         return f"Discovering directories... Found {_n(c.directories_total)} {items}"
     if state.phase == "scanning":

@@ -119,10 +119,12 @@ def plan_rescan(
     complete: bool,
     force: bool,
     model: type[Movie] | type[Series] = Movie,
+    scope: Sequence[str] = (),
 ) -> tuple[int, int]:
     """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
     child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
-    (unchanged, newly missing)."""
+    (unchanged, newly missing). A targeted scan gives its folders as scope: only the movies in them (the folder
+    itself or below it) can become missing; every other movie is left as it is."""
     known = {
         directory: (movie_id, fingerprint)
         for movie_id, directory, fingerprint in session.execute(
@@ -130,6 +132,7 @@ def plan_rescan(
                 model.library_id == library_id, model.state != "missing"
             )
         )
+        if not scope or in_scope(directory, scope)
     }
     found: set[str] = set()
     unchanged: list[dict[str, Any]] = []
@@ -158,6 +161,11 @@ def plan_rescan(
             .values(state="missing", updated_at=utcnow())
         )
     return len(unchanged), len(missing)
+
+
+def in_scope(directory: str, folders: Sequence[str]) -> bool:
+    """Whether a directory (relative to the root) is one of these folders or below one of them."""
+    return any(directory == folder or directory.startswith(folder + "/") for folder in folders)
 
 
 def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: int) -> list[tuple[int, str]]:
