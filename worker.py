@@ -30,6 +30,7 @@ from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIV
 from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
 from activities.scan import load_recorded_directories, scan_directories
 from activities.schedule import prepare_scheduled_scan
+from activities.watch import poll_library_changes, snapshot_folders
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
@@ -38,6 +39,7 @@ from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
+from workflows.library_watch import LibraryWatchWorkflow
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
 QUEUES = ("scan", "cache", "enrich")
@@ -61,6 +63,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     EnrichMovieWorkflow,
                     EnrichSeriesWorkflow,
                     ScheduledScanWorkflow,
+                    LibraryWatchWorkflow,
                 ],
                 activities=[
                     discover_directories,
@@ -74,6 +77,8 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     *SCAN_QUEUE_ACTIVITIES,
                     *TV_SCAN_QUEUE_ACTIVITIES,
                     prepare_scheduled_scan,
+                    snapshot_folders,
+                    poll_library_changes,
                 ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,

@@ -31,6 +31,9 @@ class Library(Base):
     auto_enrich: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_select_assets: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Watching: off | auto (events on local file systems, polling on network ones) | events | poll.
+    watch_mode: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
+    poll_interval_seconds: Mapped[float] = mapped_column(Float, default=300.0, server_default="300")
 
 
 class ScanJob(Base):

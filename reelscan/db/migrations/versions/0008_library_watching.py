@@ -1,0 +1,28 @@
+"""library watching: each library's watch mode and polling interval
+
+Revision ID: 0008
+Revises: 0006
+Create Date: 2026-12-01 09:40:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("libraries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("watch_mode", sa.String(length=16), nullable=False, server_default="off"))
+        batch_op.add_column(sa.Column("poll_interval_seconds", sa.Float(), nullable=False, server_default="300"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("libraries", schema=None) as batch_op:
+        batch_op.drop_column("poll_interval_seconds")
+        batch_op.drop_column("watch_mode")
