@@ -16,7 +16,15 @@ from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.service import scans, watch
 from reelscan.settings import Settings
-from tests.integration.scanning import eventually, movies_by_directory, reconfigure, running_workers, scan
+from tests.integration.scanning import (
+    eventually,
+    finish,
+    movies_by_directory,
+    reconfigure,
+    running_workers,
+    scan,
+    start,
+)
 from tests.library_builder import MEDIA, build_bulk_library
 
 
@@ -230,3 +238,61 @@ async def test_the_watcher_of_one_library_never_scans_another(
 
         libraries = {m.library_id for m in session.scalars(select(Movie))}
     assert libraries == {first_id}
+
+
+async def test_polling_finds_changes_made_while_no_watcher_ran(
+    client: Client, any_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, watch_quiet_seconds="1")
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, 4)
+    await scan(client, settings, root)
+    library_id = scans.library_for_path(settings, root)
+    # While nothing watches: one folder deleted, one added, one changed; one untouched.
+    shutil.rmtree(root / names[0])
+    (root / "Heat (1995)").mkdir()
+    shutil.copyfile(MEDIA / "h264_aac.mp4", root / "Heat (1995)" / "Heat.mp4")
+    shutil.copyfile(MEDIA / "fanart.jpg", root / names[1] / "fanart.jpg")
+    watch.set_watch_mode(settings, library_id, "poll", 300)
+    plan = watch.library_plan(settings, library_id)
+    assert (plan.mode, plan.reason) == ("poll", "set to polling")
+    async with running_workers(client, settings):
+        await watch.start_watch(client, settings, plan)
+        final = await eventually(
+            lambda: state(client, settings, library_id),
+            lambda s: s["polls"] >= 1 and s["scansStarted"] >= 1 and not s["pending"] and not s["scanning"],
+            what="the polled changes scanned",
+        )
+        await stop_watch(client, settings, library_id)
+    jobs = scan_jobs(settings, library_id)
+    assert len(jobs) == 2 and final["scansStarted"] == 1 and final["pollIntervalSeconds"] == 300
+    targeted = jobs[-1]
+    assert targeted.status == "completed"
+    assert sorted(targeted.options["paths"]) == sorted([names[0], names[1], "Heat (1995)"])
+    assert (targeted.movies_new, targeted.movies_updated, targeted.movies_missing) == (1, 1, 1)
+    movies = movies_by_directory(settings)
+    assert movies[names[0]]["state"] == "missing" and movies["Heat (1995)"]["state"] == "discovered"
+
+
+async def test_a_change_during_a_running_scan_is_scanned_after_it(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 150)
+    async with running_workers(client, settings):
+        full = await start(client, settings, root)
+        library_id = full.library_id
+        (root / "Heat (1995)").mkdir()
+        shutil.copyfile(MEDIA / "h264_aac.mp4", root / "Heat (1995)" / "Heat.mp4")
+        await watch.signal_changes(client, settings, watch.library_plan(settings, library_id), ["Heat (1995)"])
+        await finish(client, full)
+        await eventually(
+            lambda: asyncio.to_thread(scan_jobs, settings, library_id),
+            lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
+            what="the targeted scan after the full one",
+        )
+        await stop_watch(client, settings, library_id)
+    jobs = scan_jobs(settings, library_id)
+    assert jobs[0].status == "completed" and jobs[0].options["paths"] == []
+    assert jobs[1].options["paths"] == ["Heat (1995)"]
+    assert "Heat (1995)" in movies_by_directory(settings)
