@@ -4,14 +4,17 @@ python starter.py scan ~/Movies            # scan (creating the library), live p
 python starter.py scan --library 1 --json  # start and print the scan id as JSON
 python starter.py scan ~/TV --type tv      # a TV library (series, seasons, episodes)
 python starter.py status 3 | watch 3 | cancel 3 | list | movies --library 1 --json | series --library 2 | down
+python starter.py watch-library --library 1   # scan changed folders as they change; `libraries` shows how
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,16 +26,19 @@ from rich.live import Live
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from reelscan.db.session import migrate, session_scope
 from reelscan.db.views import list_libraries, list_movies, list_series
 from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded, scans, schedules
+from reelscan.service import embedded, scans, schedules, watch
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.service.display import render
+from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
+from reelscan.watching import WATCH_MODES
 
 console = Console()
 err_console = Console(stderr=True)
@@ -309,6 +315,75 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
+    """Libraries with how each is watched: the setting, what it resolves to on the library's mount, and why."""
+    with session_scope(settings.resolved_database_url) as session:
+        rows = list_libraries(session)
+    plans = {plan.library_id: plan for plan in (watch.library_plan(settings, row["id"]) for row in rows)}
+    if args.json:
+        for row in rows:
+            plan = plans[row["id"]]
+            row["watch"] = {
+                "setting": plan.setting,
+                "mode": plan.mode,
+                "reason": plan.reason,
+                "pollIntervalSeconds": plan.poll_interval_seconds,
+            }
+        print(json.dumps(rows, default=str))
+        return 0
+    table = Table("id", "name", "type", "path", "watch", "why")
+    for row in rows:
+        plan = plans[row["id"]]
+        shown = plan.mode if plan.setting == plan.mode else f"{plan.setting}: {plan.mode}"
+        if plan.mode == "poll":
+            shown += f" every {plan.poll_interval_seconds:g} s"
+        table.add_row(str(row["id"]), row["name"], row["type"], row["path"], shown, plan.reason)
+    console.print(table)
+    return 0
+
+
+async def cmd_watch_library(args: argparse.Namespace, settings: Settings) -> int:
+    """Watch a library: store its watch mode, start its watcher workflow and, for file-system events, run the
+    observer here until Ctrl-C (the worker runs it too from its next start)."""
+    plan = watch.library_plan(settings, args.library)
+    if args.status or args.pause or args.resume:
+        client = await connect(settings, start_embedded=False)
+        if args.pause or args.resume:
+            await watch.pause_watch(client, settings, args.library, paused=bool(args.pause))
+        state = await watch.watch_state(client, settings, args.library)
+        if state is None:
+            raise UsageError(f"library {args.library} is not being watched: starter.py watch-library --library N")
+        if args.json:
+            print(json.dumps(state))
+        else:
+            console.print(state["summary"], highlight=False)
+        return 0
+    interval = schedules.parse_every(args.poll_every).total_seconds() if args.poll_every else None
+    mode = args.mode or (plan.setting if plan.setting != "off" else "auto")
+    watch.set_watch_mode(settings, args.library, mode, interval)
+    plan = watch.library_plan(settings, args.library)
+    client = await _client(settings)
+    if plan.mode == "off":
+        with contextlib.suppress(RPCError):
+            await client.get_workflow_handle(watch.watch_workflow_id(settings, args.library)).terminate("watching off")
+        console.print(f"library {args.library} is no longer watched")
+        return 0
+    runner = WatchRunner(client, settings, [plan])
+    what = f"polled every {plan.poll_interval_seconds:g} s" if plan.mode == "poll" else "file-system events"
+    console.print(f"Watching {plan.path}: {what} ({plan.reason})", highlight=False)
+    if args.detach or plan.mode == "poll":
+        await watch.start_watch(client, settings, plan)
+        console.print(f"watcher workflow {watch.watch_workflow_id(settings, args.library)} is running", highlight=False)
+        return 0
+    console.print(f"changes are scanned {settings.watch_quiet_seconds:g} s after they stop; Ctrl-C stops watching here")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runner.run(stop)
+    return 0
+
+
 async def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
     stopped = embedded.stop_embedded(settings)
     console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
@@ -420,6 +495,25 @@ def build_parser() -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=f"{name} a library's schedule")
         action.add_argument("--library", type=int, required=True)
     schedule.set_defaults(func=cmd_schedule)
+
+    libraries = sub.add_parser("libraries", help="libraries and how each is watched")
+    libraries.add_argument("--json", action="store_true")
+    libraries.set_defaults(func=cmd_libraries)
+
+    watching = sub.add_parser("watch-library", help="scan a library's changed folders as they change")
+    watching.add_argument("--library", type=int, required=True)
+    watching.add_argument(
+        "--mode",
+        choices=list(WATCH_MODES),
+        help="auto (default): file-system events on local disks, polling on network and FUSE mounts; off stops it",
+    )
+    watching.add_argument("--poll-every", help="polling interval, e.g. 5m (default 5 minutes)")
+    watching.add_argument("--detach", action="store_true", help="start the watcher and return (the worker observes)")
+    watching.add_argument("--status", action="store_true", help="show the watcher's pending folders")
+    watching.add_argument("--pause", action="store_true", help="keep collecting changes but start no scan")
+    watching.add_argument("--resume", action="store_true", help="start scans again")
+    watching.add_argument("--json", action="store_true")
+    watching.set_defaults(func=cmd_watch_library)
 
     sub.add_parser("up", help="start the embedded Temporal server, worker and API").set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop the embedded Temporal server and worker").set_defaults(func=cmd_down)

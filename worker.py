@@ -34,6 +34,8 @@ from activities.watch import poll_library_changes, snapshot_folders
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
+from reelscan.service.watch import watched_libraries
+from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
@@ -130,8 +132,16 @@ async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:
     if parent_pid is not None:
         threading.Thread(target=_stop_when_orphaned, args=(parent_pid, loop, stop), daemon=True).start()
     log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    watcher = None
+    if "scan" in queues and parent_pid is None and settings.watch_in_worker:
+        # Libraries set to be watched (starter.py watch-library): one process runs their file-system observers.
+        plans = watched_libraries(settings)
+        if plans:
+            watcher = loop.create_task(WatchRunner(client, settings, plans).run(stop))
     await stop.wait()
     log.info("worker shutting down")
+    if watcher is not None:
+        await watcher
     await asyncio.gather(*(worker.shutdown() for worker in workers))
 
 

@@ -15,6 +15,7 @@ from temporalio.client import Client
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.service import scans, watch
+from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings
 from tests.integration.scanning import (
     eventually,
@@ -296,3 +297,48 @@ async def test_a_change_during_a_running_scan_is_scanned_after_it(
     assert jobs[0].status == "completed" and jobs[0].options["paths"] == []
     assert jobs[1].options["paths"] == ["Heat (1995)"]
     assert "Heat (1995)" in movies_by_directory(settings)
+
+
+async def test_file_system_events_bring_a_copied_movie_in(client: Client, settings: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, 2)
+    await scan(client, settings, root)
+    library_id = scans.library_for_path(settings, root)
+    watch.set_watch_mode(settings, library_id, "events")
+    plan = watch.library_plan(settings, library_id)
+    assert plan.mode == "events"
+    stop = asyncio.Event()
+    async with running_workers(client, settings):
+        runner = WatchRunner(client, settings, [plan])
+        running = asyncio.create_task(runner.run(stop))
+        await eventually(
+            lambda: watch.watch_state(client, settings, library_id), lambda s: s is not None, what="the watcher"
+        )
+        await eventually(lambda: _observing(runner), what="the observer started")
+        folder = root / "Heat (1995)"
+        await copy_slowly(MEDIA / "h264_aac.mp4", folder / "Heat.mp4", steps=6, pause=0.2)
+        shutil.copyfile(MEDIA / "poster.jpg", folder / "poster.jpg")
+        (root / ".hidden").mkdir()  # ignored, as discovery ignores it
+        shutil.rmtree(root / names[0])
+        movies = await eventually(
+            lambda: asyncio.to_thread(movies_by_directory, settings),
+            lambda movies: "Heat (1995)" in movies and movies[names[0]]["state"] == "missing",
+            what="the copied movie in and the deleted one missing",
+        )
+        await eventually(
+            lambda: state(client, settings, library_id),
+            lambda s: not s["pending"] and not s["scanning"],
+            what="nothing pending",
+        )
+        stop.set()
+        await running
+        await stop_watch(client, settings, library_id)
+    jobs = scan_jobs(settings, library_id)[1:]
+    assert sorted(p for job in jobs for p in job.options["paths"]) == sorted(["Heat (1995)", names[0]])
+    assert [a["type"] for a in movies["Heat (1995)"]["assets"]] == ["poster"]
+    assert movies["Heat (1995)"]["fileSize"] == (MEDIA / "h264_aac.mp4").stat().st_size
+    assert runner.signals_sent >= 1
+
+
+async def _observing(runner: WatchRunner) -> bool:
+    return bool(runner.observers) and all(observer.is_alive() for observer in runner.observers)
