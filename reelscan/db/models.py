@@ -213,12 +213,17 @@ class _ScannedFolder:
 
 class Movie(_Locks, _Titled, _Enriched, _MediaFile, _ScannedFolder, Base):
     __tablename__ = "movies"
-    __table_args__ = (Index("uq_movies_library_directory", "library_id", "directory", unique=True),)
+    __table_args__ = (
+        Index("uq_movies_library_directory", "library_id", "directory", unique=True),
+        Index("idx_movies_video_signature", "library_id", "video_signature"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
     directory: Mapped[str] = mapped_column(Text)  # relative to the library root
     main_video: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+    # Size and a hash of the main video's first and last megabyte: a renamed or moved folder keeps its movie.
+    video_signature: Mapped[str | None] = mapped_column(String(80))
     video_parts: Mapped[list[Any]] = mapped_column(JSON, default=list)
     disc_type: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32), default="discovered")

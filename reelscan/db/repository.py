@@ -38,6 +38,7 @@ from reelscan.library.nfo import Actor
 from reelscan.library.scanner import DirectoryScan
 from reelscan.library.series_scanner import EpisodeScan, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
+from reelscan.library.videos import video_signature
 
 AssetRow = Image | Trailer | Subtitle | AssetCandidate | TvAsset
 # Whether a cached file is still in place: (relative cache path, expected size) -> bool; CacheStore.exists fits.
@@ -480,12 +481,25 @@ def record_directory_scan(
     found = session.scalars(
         select(Movie).where(Movie.library_id == library_id, Movie.directory == scan.relative_dir)
     ).one_or_none()
+    signature = video_signature(scan.main)
+    moved_from = None
+    if found is None and signature is not None:
+        found, moved_from = _claim_moved_movie(session, library_id, signature, scan)
     keys = {"library_id": library_id, "directory": scan.relative_dir}
-    # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
-    movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
+    only_moved = found is not None and moved_from is not None and _only_moved(found, moved_from, scan, values, streams)
+    if found is not None and only_moved:
+        # The same folder under another name: only its paths changed (done by the claim); all else stays.
+        movie, outcome = found, "updated"
+        movie.content_hash, movie.updated_at = content_hash, utcnow()
+        if movie.state == "missing":
+            movie.state = "enriched" if movie.enriched_at is not None else "discovered"
+    else:
+        # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
+        movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
+    movie.video_signature = signature
     session.flush()
 
-    if outcome != "unchanged":
+    if outcome != "unchanged" and not only_moved:
         if outcome == "updated":
             session.execute(delete(Stream).where(Stream.movie_id == movie.id))
         if streams:
@@ -503,6 +517,63 @@ def record_directory_scan(
     row.assets_queued = to_cache
     row.errors = list(scan.errors) or None
     return RecordedDirectory(outcome, movie.id, to_cache, list(scan.errors))
+
+
+def _rebased(path: str | None, old: str, new: str) -> str | None:
+    """A path (relative to the root) under folder old, moved under folder new."""
+    if path is None:
+        return None
+    if path == old or path.startswith(old + "/"):
+        return new + path[len(old) :]
+    return path
+
+
+def _claim_moved_movie(
+    session: Session, library_id: int, signature: str, scan: DirectoryScan
+) -> tuple[Movie | None, str | None]:
+    """The movie of a folder that was renamed or moved to this one: same main video (size and end hashes), and
+    its old folder is gone. Its paths (directory, videos, NFO, assets) move here; returns it and the old folder."""
+    new = scan.relative_dir
+    candidates = session.scalars(
+        select(Movie)
+        .where(Movie.library_id == library_id, Movie.video_signature == signature, Movie.directory != new)
+        .order_by(Movie.id)
+    )
+    for movie in list(candidates):
+        old = movie.directory
+        if (scan.root / old).is_dir():
+            continue  # still there: a copy, not a move
+        # Claimed only if no other folder took it first (two copies of one video appearing at once).
+        claimed = session.execute(
+            update(Movie).where(Movie.id == movie.id, Movie.directory == old).values(directory=new)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            continue
+        movie.directory = new
+        movie.main_video = _rebased(movie.main_video, old, new)
+        movie.nfo_path = _rebased(movie.nfo_path, old, new)
+        movie.video_parts = [_rebased(part, old, new) for part in movie.video_parts or []]
+        for model in ASSET_MODELS:
+            for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
+                row.source_path = _rebased(row.source_path, old, new) or row.source_path
+        return movie, old
+    return None, None
+
+
+def _only_moved(
+    movie: Movie, old: str, scan: DirectoryScan, values: dict[str, Any], streams: list[dict[str, Any]]
+) -> bool:
+    """Whether what the scan read is what was recorded for the old folder, paths aside."""
+    new = scan.relative_dir
+    back = dict(values)
+    for key in ("main_video", "nfo_path"):
+        back[key] = _rebased(values[key], new, old)
+    back["video_parts"] = [_rebased(part, new, old) for part in values["video_parts"]]
+    assets = sorted(
+        ({**_asset_key(scan, a), "path": _rebased(scan.relative(a.path), new, old)} for a in scan.assets),
+        key=lambda a: (a["type"], a["path"]),
+    )
+    return movie.content_hash == _content_hash(back, streams, assets)
 
 
 # --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------

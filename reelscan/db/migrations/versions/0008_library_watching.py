@@ -1,4 +1,4 @@
-"""library watching: each library's watch mode and polling interval
+"""library watching: each library's watch mode and polling interval; movies' video signatures (renames)
 
 Revision ID: 0008
 Revises: 0006
@@ -20,9 +20,15 @@ def upgrade() -> None:
     with op.batch_alter_table("libraries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("watch_mode", sa.String(length=16), nullable=False, server_default="off"))
         batch_op.add_column(sa.Column("poll_interval_seconds", sa.Float(), nullable=False, server_default="300"))
+    with op.batch_alter_table("movies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("video_signature", sa.String(length=80), nullable=True))
+        batch_op.create_index("idx_movies_video_signature", ["library_id", "video_signature"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("movies", schema=None) as batch_op:
+        batch_op.drop_index("idx_movies_video_signature")
+        batch_op.drop_column("video_signature")
     with op.batch_alter_table("libraries", schema=None) as batch_op:
         batch_op.drop_column("poll_interval_seconds")
         batch_op.drop_column("watch_mode")
