@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from temporalio.client import Client
 
 from reelscan.db.models import Image, Movie, utcnow
+from reelscan.db.repository import is_locked
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
@@ -80,7 +81,7 @@ async def test_a_renamed_folder_keeps_its_movie_in_a_full_scan(
     assert heat.directory == "Heat (1995) [1080p]"
     assert heat.main_video == "Heat (1995) [1080p]/Heat.mp4"
     assert heat.nfo_path == "Heat (1995) [1080p]/movie.nfo"
-    assert (heat.title, heat.title_locked, heat.tagline, heat.tmdb_id) == (
+    assert (heat.title, is_locked(heat, "title"), heat.tagline, heat.tmdb_id) == (
         "Heat (Director's Cut)",
         True,
         "A Los Angeles crime saga",
