@@ -10,10 +10,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db.models import Movie, Series
-from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
-from reelscan.library.tv_discovery import SeriesWalker
+from reelscan.library.discovery import DiscoveryStats, LibraryRootError
 from reelscan.watch_jobs import PollInput, PollResult, SnapshotInput, SnapshotResult
-from reelscan.watching import changed_folders, folder_snapshot
+from reelscan.watching import folder_snapshot, poll_pass
 
 
 @activity.defn
@@ -36,9 +35,6 @@ def poll_library_changes(job: PollInput) -> PollResult:
         activity.heartbeat(stats.found)
 
     model = Series if job.library_type == "tv" else Movie
-    walker = (SeriesWalker if job.library_type == "tv" else LibraryWalker)(
-        Path(job.library_path), on_progress=heartbeat, progress_every=500
-    )
     with database() as session:
         rows = session.execute(
             select(model.directory, model.fingerprint).where(
@@ -47,9 +43,9 @@ def poll_library_changes(job: PollInput) -> PollResult:
         )
         known: dict[str, str | None] = {str(directory): fingerprint for directory, fingerprint in rows}
     try:
-        found = list(walker.walk())
+        # A folder that could not be read is not gone: vanished ones count only after a complete walk.
+        found = poll_pass(Path(job.library_path), known, tv=job.library_type == "tv", on_progress=heartbeat)
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
-    # A folder that could not be read is not gone: vanished ones count only after a complete walk.
-    changed = sorted(changed_folders(found, known, vanished_too=not walker.stats.errors))
-    return PollResult(folders=changed[: job.limit], more=len(changed) > job.limit, directories=len(found))
+    changed = found.changed
+    return PollResult(folders=changed[: job.limit], more=len(changed) > job.limit, directories=found.directories)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.discovery import DiscoveredDirectory
+from reelscan.library.discovery import DiscoveredDirectory, DiscoveryStats, LibraryWalker
 from reelscan.library.rules import IGNORE_MARKER_FILES, is_extras_folder_name, is_ignored_folder_name, is_valid_utf8
+from reelscan.library.tv_discovery import SeriesWalker
 
 GONE = "gone"
 WATCH_MODES = ("off", "auto", "events", "poll")
@@ -80,6 +81,28 @@ def changed_folders(
     if vanished_too:
         changed.update(top_of(path) for path in known if path not in seen)
     return changed
+
+
+@dataclass(frozen=True)
+class PollPass:
+    changed: list[str]  # top-level folders, sorted
+    directories: int  # movie or series directories walked
+    complete: bool  # no folder failed to read (only then do vanished folders count)
+
+
+def poll_pass(
+    root: Path,
+    known: Mapping[str, str | None],
+    *,
+    tv: bool = False,
+    on_progress: Callable[[DiscoveryStats], None] | None = None,
+) -> PollPass:
+    """One polling pass: walk the library as discovery does (fingerprints only: names, sizes, mtimes; no media
+    info, no NFOs) and compare with the recorded fingerprints (known: directory -> fingerprint)."""
+    walker = (SeriesWalker if tv else LibraryWalker)(root, on_progress=on_progress, progress_every=500)
+    found = list(walker.walk())
+    complete = not walker.stats.errors
+    return PollPass(sorted(changed_folders(found, known, vanished_too=complete)), len(found), complete)
 
 
 # --- which kind of watching fits the mount ----------------------------------------------------------------------
