@@ -69,6 +69,8 @@ def set_watch_mode(settings: Settings, library_id: int, mode: str, poll_interval
         library = session.get(Library, library_id)
         if library is None:
             raise ScanRequestError(f"there is no library with id {library_id}")
+        if poll_interval_seconds is None and library.watch_mode == "off":
+            poll_interval_seconds = settings.watch_poll_seconds  # first watched: the configured default
         library.watch_mode = mode
         if poll_interval_seconds is not None:
             library.poll_interval_seconds = poll_interval_seconds
