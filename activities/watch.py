@@ -9,7 +9,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
-from reelscan.db.models import Movie, Series
+from reelscan.db.models import Movie, ScanDirectory, ScanJob, Series
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError
 from reelscan.watch_jobs import PollInput, PollResult, SnapshotInput, SnapshotResult
 from reelscan.watching import folder_snapshot, poll_pass
@@ -42,9 +42,19 @@ def poll_library_changes(job: PollInput) -> PollResult:
             )
         )
         known: dict[str, str | None] = {str(directory): fingerprint for directory, fingerprint in rows}
+        # Folders whose last scan ended in error, with their fingerprint then (the latest scan wins).
+        errors = session.execute(
+            select(ScanDirectory.path, ScanDirectory.fingerprint)
+            .join(ScanJob, ScanJob.id == ScanDirectory.scan_job_id)
+            .where(ScanJob.library_id == job.library_id, ScanDirectory.outcome == "error")
+            .order_by(ScanDirectory.scan_job_id)
+        )
+        failed: dict[str, str | None] = {str(path): fingerprint for path, fingerprint in errors}
     try:
         # A folder that could not be read is not gone: vanished ones count only after a complete walk.
-        found = poll_pass(Path(job.library_path), known, tv=job.library_type == "tv", on_progress=heartbeat)
+        found = poll_pass(
+            Path(job.library_path), known, tv=job.library_type == "tv", failed=failed, on_progress=heartbeat
+        )
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
     changed = found.changed

@@ -68,15 +68,22 @@ def top_of(directory: str) -> str:
 
 
 def changed_folders(
-    found: Iterable[DiscoveredDirectory], known: Mapping[str, str | None], *, vanished_too: bool
+    found: Iterable[DiscoveredDirectory],
+    known: Mapping[str, str | None],
+    *,
+    vanished_too: bool,
+    failed: Mapping[str, str | None] | None = None,
 ) -> set[str]:
     """Top-level folders holding a directory whose fingerprint differs from the recorded one, a new directory, or
-    (when the walk was complete) a recorded directory that is gone."""
+    (when the walk was complete) a recorded directory that is gone. A directory whose last scan failed (failed:
+    path -> fingerprint then) counts only once it changes, so a broken folder is not scanned at every pass."""
     changed: set[str] = set()
     seen: set[str] = set()
+    failed = failed or {}
     for directory in found:
         seen.add(directory.path)
-        if known.get(directory.path) != directory.fingerprint:
+        recorded = known.get(directory.path, failed.get(directory.path))
+        if recorded != directory.fingerprint:
             changed.add(top_of(directory.path))
     if vanished_too:
         changed.update(top_of(path) for path in known if path not in seen)
@@ -95,6 +102,7 @@ def poll_pass(
     known: Mapping[str, str | None],
     *,
     tv: bool = False,
+    failed: Mapping[str, str | None] | None = None,
     on_progress: Callable[[DiscoveryStats], None] | None = None,
 ) -> PollPass:
     """One polling pass: walk the library as discovery does (fingerprints only: names, sizes, mtimes; no media
@@ -102,7 +110,8 @@ def poll_pass(
     walker = (SeriesWalker if tv else LibraryWalker)(root, on_progress=on_progress, progress_every=500)
     found = list(walker.walk())
     complete = not walker.stats.errors
-    return PollPass(sorted(changed_folders(found, known, vanished_too=complete)), len(found), complete)
+    changed = changed_folders(found, known, vanished_too=complete, failed=failed)
+    return PollPass(sorted(changed), len(found), complete)
 
 
 # --- which kind of watching fits the mount ----------------------------------------------------------------------

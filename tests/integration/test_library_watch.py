@@ -342,3 +342,38 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
 
 async def _observing(runner: WatchRunner) -> bool:
     return bool(runner.observers) and all(observer.is_alive() for observer in runner.observers)
+
+
+async def test_pending_folders_are_carried_across_continue_as_new(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, watch_quiet_seconds="1", continue_as_new_events="100")
+    root = tmp_path / "Movies"
+    root.mkdir()
+    library_id = scans.library_for_path(settings, root)
+    plan = watch.library_plan(settings, library_id)
+    names = build_bulk_library(tmp_path / "staging", 30)
+    async with running_workers(client, settings):
+        workflow_id = await watch.signal_changes(client, settings, plan, [])
+        handle = client.get_workflow_handle(workflow_id)
+        await handle.signal("pause")
+        first_run = (await handle.describe()).run_id
+        for name in names:  # one signal each: many workflow tasks and snapshots, a long history
+            (tmp_path / "staging" / name).rename(root / name)
+            await watch.signal_changes(client, settings, plan, [name])
+        paused = await eventually(
+            lambda: state(client, settings, library_id),
+            lambda s: len(s["pending"]) == len(names) and all(p["ready"] for p in s["pending"].values()),
+            what="every folder pending and ready while paused",
+        )
+        assert paused["paused"]
+        assert (await handle.describe()).run_id != first_run, "the watcher did not continue as new"
+        await handle.signal("resume")
+        await eventually(
+            lambda: asyncio.to_thread(movies_by_directory, settings),
+            lambda movies: len(movies) == len(names),
+            what="every folder scanned",
+        )
+        await stop_watch(client, settings, library_id)
+    jobs = scan_jobs(settings, library_id)
+    assert len(jobs) == 1 and sorted(jobs[0].options["paths"]) == names

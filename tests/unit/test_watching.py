@@ -104,3 +104,9 @@ def test_polling_finds_changed_new_and_vanished_folders() -> None:
     ]
     assert changed_folders(found, known, vanished_too=True) == {"B", "Set", "Fresh", "Gone"}
     assert changed_folders(found, known, vanished_too=False) == {"B", "Set", "Fresh"}
+
+
+def test_a_folder_whose_scan_failed_is_polled_again_only_once_it_changes() -> None:
+    found = [DiscoveredDirectory("Broken", "fb"), DiscoveredDirectory("Fixed", "new")]
+    failed = {"Broken": "fb", "Fixed": "old"}
+    assert changed_folders(found, {}, vanished_too=True, failed=failed) == {"Fixed"}
