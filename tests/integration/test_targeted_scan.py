@@ -16,7 +16,7 @@ from reelscan.service import scans
 from reelscan.settings import Settings
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, movies_by_directory, running_workers, scan, scan_job
-from tests.library_builder import MEDIA, build_bulk_library
+from tests.library_builder import MEDIA, build_bulk_library, build_tv_library
 
 
 def _last_scans(settings: Settings) -> dict[str, int | None]:
@@ -102,3 +102,26 @@ async def test_api_starts_a_targeted_scan_and_refuses_paths_outside_the_root(
     assert message["phase"] == "completed"
     assert message["stats"]["moviesNew"] == 2
     assert sorted(movies_by_directory(sqlite_settings)) == names[:2]
+
+
+async def test_targeted_scan_of_a_tv_library_reads_one_series(
+    client: Client, any_settings: Settings, tmp_path: Path
+) -> None:
+    library = build_tv_library(tmp_path / "TV")
+    library_id = scans.library_for_path(any_settings, library.root, library_type="tv")
+    options = ScanOptions(enable_enrichment=False)
+    async with running_workers(client, any_settings):
+        first = await finish(client, await scans.start_scan(client, any_settings, library_id, options))
+        assert first["phase"] == "completed"
+        target = next(s for s in library.series.values() if not s.unmatched)
+        gone = next(s for s in library.series.values() if s is not target)
+        shutil.rmtree(library.root / gone.directory)
+        targeted = options.model_copy(update={"paths": [target.directory, gone.directory], "force_full_rescan": True})
+        message = await finish(client, await scans.start_scan(client, any_settings, library_id, targeted))
+
+    assert message["phase"] == "completed", message.get("lastError")
+    stats = message["stats"]
+    assert (stats["seriesFound"], stats["seriesNew"], stats["seriesMissing"]) == (1, 0, 1)
+    assert stats["episodesFound"] == target.episodes
+    job = scan_job(any_settings, message["scanJobId"])
+    assert (job.directories_total, job.directories_scanned) == (1, 1)
