@@ -134,10 +134,10 @@ async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:
     log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
     watcher = None
     if "scan" in queues and parent_pid is None and settings.watch_in_worker:
-        # Libraries set to be watched (starter.py watch-library): one process runs their file-system observers.
-        plans = watched_libraries(settings)
-        if plans:
-            watcher = loop.create_task(WatchRunner(client, settings, plans).run(stop))
+        # Libraries set to be watched (starter.py watch-library): one process runs their file-system observers,
+        # and picks up libraries set to be watched later within half a minute.
+        runner = WatchRunner(client, settings, watched_libraries(settings), refresh=lambda: watched_libraries(settings))
+        watcher = loop.create_task(runner.run(stop))
     await stop.wait()
     log.info("worker shutting down")
     if watcher is not None:

@@ -481,7 +481,7 @@ def record_directory_scan(
     found = session.scalars(
         select(Movie).where(Movie.library_id == library_id, Movie.directory == scan.relative_dir)
     ).one_or_none()
-    signature = video_signature(scan.main)
+    signature = _main_video_signature(found, scan)
     moved_from = None
     if found is None and signature is not None:
         found, moved_from = _claim_moved_movie(session, library_id, signature, scan)
@@ -526,6 +526,19 @@ def _rebased(path: str | None, old: str, new: str) -> str | None:
     if path == old or path.startswith(old + "/"):
         return new + path[len(old) :]
     return path
+
+
+def _main_video_signature(found: Movie | None, scan: DirectoryScan) -> str | None:
+    """The main video's signature: the recorded one while the same file keeps its size, else read from the file
+    (two megabytes, once per new or changed main video)."""
+    if (
+        found is not None
+        and found.video_signature
+        and found.main_video == scan.relative(scan.main.path)
+        and found.video_signature.startswith(f"{scan.main.size}:")
+    ):
+        return found.video_signature
+    return video_signature(scan.main)
 
 
 def _claim_moved_movie(

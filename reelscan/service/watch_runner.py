@@ -11,7 +11,8 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -86,36 +87,84 @@ def start_observer(plan: WatchPlan, batch: FolderBatch) -> BaseObserver:
 
 
 class WatchRunner:
-    """Observers for the given libraries and the loop that sends their batches."""
+    """Observers for the watched libraries and the loop that sends their batches. With refresh, the libraries are
+    read again from the database every refresh_seconds: one set to be watched later is picked up, one turned off
+    is dropped."""
 
-    def __init__(self, client: Client, settings: Settings, plans: Sequence[WatchPlan]) -> None:
+    def __init__(
+        self,
+        client: Client,
+        settings: Settings,
+        plans: Sequence[WatchPlan],
+        *,
+        refresh: Callable[[], list[WatchPlan]] | None = None,
+        refresh_seconds: float = 30.0,
+    ) -> None:
         self.client = client
         self.settings = settings
-        self.plans = [plan for plan in plans if plan.mode != "off"]
-        self.batches = {plan.library_id: FolderBatch() for plan in self.plans}
-        self.observers: list[BaseObserver] = []
+        self.initial = [plan for plan in plans if plan.mode != "off"]
+        self.refresh = refresh
+        self.refresh_seconds = refresh_seconds
+        self.plans: dict[int, WatchPlan] = {}
+        self.batches: dict[int, FolderBatch] = {}
+        self.observing: dict[int, BaseObserver] = {}
         self.signals_sent = 0
 
+    @property
+    def observers(self) -> list[BaseObserver]:
+        return list(self.observing.values())
+
     async def run(self, stop: asyncio.Event) -> None:
-        for plan in self.plans:
-            await start_watch(self.client, self.settings, plan)
-            if plan.mode == "events":
-                self.observers.append(start_observer(plan, self.batches[plan.library_id]))
-            log.info("watching library %s (%s): %s, %s", plan.library_id, plan.path, plan.mode, plan.reason)
+        await self._apply(self.initial)
+        refreshed = time.monotonic()
         try:
             while not stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.watch_batch_seconds)
                 await self.flush()
+                if self.refresh is not None and time.monotonic() - refreshed >= self.refresh_seconds:
+                    refreshed = time.monotonic()
+                    try:
+                        plans = await asyncio.to_thread(self.refresh)
+                    except Exception as exc:  # the database is away for a moment: keep watching as before
+                        log.warning("could not read the watched libraries: %s", exc)
+                    else:
+                        await self._apply(plans)
         finally:
-            for observer in self.observers:
-                observer.stop()
-            for observer in self.observers:
-                await asyncio.to_thread(observer.join, 5)
+            for library_id in list(self.observing):
+                await self._stop_observer(library_id)
+
+    async def _apply(self, plans: Sequence[WatchPlan]) -> None:
+        """Start watching what is new or changed in plans, stop what is no longer in them."""
+        wanted = {plan.library_id: plan for plan in plans if plan.mode != "off"}
+        for library_id in [known for known in self.plans if known not in wanted]:
+            await self._stop_observer(library_id)
+            del self.plans[library_id]
+            log.info("no longer watching library %s", library_id)
+        for library_id, plan in wanted.items():
+            if self.plans.get(library_id) == plan:
+                continue
+            try:
+                await start_watch(self.client, self.settings, plan)
+            except RPCError as exc:
+                log.warning("could not start the watcher of library %s: %s; retrying", library_id, exc)
+                continue
+            await self._stop_observer(library_id)
+            self.plans[library_id] = plan
+            self.batches.setdefault(library_id, FolderBatch())
+            if plan.mode == "events":
+                self.observing[library_id] = start_observer(plan, self.batches[library_id])
+            log.info("watching library %s (%s): %s, %s", library_id, plan.path, plan.mode, plan.reason)
+
+    async def _stop_observer(self, library_id: int) -> None:
+        observer = self.observing.pop(library_id, None)
+        if observer is not None:
+            observer.stop()
+            await asyncio.to_thread(observer.join, 5)
 
     async def flush(self) -> None:
-        for plan in self.plans:
-            batch = self.batches[plan.library_id]
+        for library_id, plan in self.plans.items():
+            batch = self.batches[library_id]
             folders = batch.take()
             for start in range(0, len(folders), MAX_FOLDERS_PER_SIGNAL):
                 part = folders[start : start + MAX_FOLDERS_PER_SIGNAL]
@@ -123,6 +172,6 @@ class WatchRunner:
                     await signal_changes(self.client, self.settings, plan, part)
                     self.signals_sent += 1
                 except RPCError as exc:
-                    log.warning("could not report changes in library %s: %s; retrying", plan.library_id, exc)
+                    log.warning("could not report changes in library %s: %s; retrying", library_id, exc)
                     batch.give_back(folders[start:])
                     break

@@ -252,7 +252,8 @@ async def test_polling_finds_changes_made_while_no_watcher_ran(
     # While nothing watches: one folder deleted, one added, one changed; one untouched.
     shutil.rmtree(root / names[0])
     (root / "Heat (1995)").mkdir()
-    shutil.copyfile(MEDIA / "h264_aac.mp4", root / "Heat (1995)" / "Heat.mp4")
+    # Another video than the deleted folder's (the same one would be a move of that movie).
+    shutil.copyfile(MEDIA / "vp9_opus.webm", root / "Heat (1995)" / "Heat.webm")
     shutil.copyfile(MEDIA / "fanart.jpg", root / names[1] / "fanart.jpg")
     watch.set_watch_mode(settings, library_id, "poll", 300)
     plan = watch.library_plan(settings, library_id)
@@ -316,7 +317,8 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
         )
         await eventually(lambda: _observing(runner), what="the observer started")
         folder = root / "Heat (1995)"
-        await copy_slowly(MEDIA / "h264_aac.mp4", folder / "Heat.mp4", steps=6, pause=0.2)
+        # Another video than the deleted folder's: the same one would make it a move of that movie.
+        await copy_slowly(MEDIA / "vp9_opus.webm", folder / "Heat.webm", steps=6, pause=0.2)
         shutil.copyfile(MEDIA / "poster.jpg", folder / "poster.jpg")
         (root / ".hidden").mkdir()  # ignored, as discovery ignores it
         shutil.rmtree(root / names[0])
@@ -336,7 +338,7 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
     jobs = scan_jobs(settings, library_id)[1:]
     assert sorted(p for job in jobs for p in job.options["paths"]) == sorted(["Heat (1995)", names[0]])
     assert [a["type"] for a in movies["Heat (1995)"]["assets"]] == ["poster"]
-    assert movies["Heat (1995)"]["fileSize"] == (MEDIA / "h264_aac.mp4").stat().st_size
+    assert movies["Heat (1995)"]["fileSize"] == (MEDIA / "vp9_opus.webm").stat().st_size
     assert runner.signals_sent >= 1
 
 
@@ -377,3 +379,35 @@ async def test_pending_folders_are_carried_across_continue_as_new(
         await stop_watch(client, settings, library_id)
     jobs = scan_jobs(settings, library_id)
     assert len(jobs) == 1 and sorted(jobs[0].options["paths"]) == names
+
+
+async def test_the_runner_picks_up_a_library_watched_after_it_started(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    root.mkdir()
+    library_id = scans.library_for_path(settings, root)
+    stop = asyncio.Event()
+    async with running_workers(client, settings):
+        runner = WatchRunner(
+            client, settings, [], refresh=lambda: watch.watched_libraries(settings), refresh_seconds=0.5
+        )
+        running = asyncio.create_task(runner.run(stop))
+        watch.set_watch_mode(settings, library_id, "events")
+        await eventually(lambda: _observing(runner), what="the observer of the newly watched library")
+        folder = root / "Heat (1995)"
+        await copy_slowly(MEDIA / "h264_aac.mp4", folder / "Heat.mp4", steps=3, pause=0.1)
+        await eventually(
+            lambda: asyncio.to_thread(movies_by_directory, settings),
+            lambda movies: "Heat (1995)" in movies,
+            what="the copied movie",
+        )
+        watch.set_watch_mode(settings, library_id, "off")
+        await eventually(lambda: _stopped(runner), what="the observer dropped")
+        stop.set()
+        await running
+        await stop_watch(client, settings, library_id)
+
+
+async def _stopped(runner: WatchRunner) -> bool:
+    return not runner.observers and not runner.plans

@@ -37,7 +37,7 @@ async def test_targeted_scan_reads_only_its_folders(client: Client, any_settings
     shutil.rmtree(root / untouched_deleted)  # gone too, but not asked for: a targeted scan leaves it alone
     added = root / "Heat (1995)"
     added.mkdir()
-    shutil.copyfile(MEDIA / "h264_aac.mp4", added / "Heat.mp4")
+    shutil.copyfile(MEDIA / "vp9_opus.webm", added / "Heat.webm")  # not the deleted folders' video: no move
 
     paths = [changed, deleted, "Heat (1995)"]
     message = await scan(client, any_settings, root, ScanOptions(paths=paths))
