@@ -411,3 +411,40 @@ async def test_the_runner_picks_up_a_library_watched_after_it_started(
 
 async def _stopped(runner: WatchRunner) -> bool:
     return not runner.observers and not runner.plans
+
+
+async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 1)
+    heat = root / "Heat (1995)"
+    heat.mkdir()
+    shutil.copyfile(MEDIA / "vp9_opus.webm", heat / "Heat.webm")
+    shutil.copyfile(MEDIA / "poster.jpg", heat / "poster.jpg")
+    await scan(client, settings, root)
+    before = movies_by_directory(settings)["Heat (1995)"]
+    library_id = scans.library_for_path(settings, root)
+    watch.set_watch_mode(settings, library_id, "events")
+    stop = asyncio.Event()
+    async with running_workers(client, settings):
+        runner = WatchRunner(client, settings, [watch.library_plan(settings, library_id)])
+        running = asyncio.create_task(runner.run(stop))
+        await eventually(lambda: _observing(runner), what="the observer started")
+        heat.rename(root / "Heat (1995) [Director's Cut]")
+        movies = await eventually(
+            lambda: asyncio.to_thread(movies_by_directory, settings),
+            lambda movies: "Heat (1995) [Director's Cut]" in movies,
+            what="the renamed folder recorded",
+        )
+        stop.set()
+        await running
+        await stop_watch(client, settings, library_id)
+    after = movies["Heat (1995) [Director's Cut]"]
+    assert "Heat (1995)" not in movies
+    assert after["id"] == before["id"]
+    assert [a["cachePath"] for a in after["assets"]] == [a["cachePath"] for a in before["assets"]]
+    assert after["assets"][0]["cachePath"] is not None
+    [job] = scan_jobs(settings, library_id)[1:]
+    assert sorted(job.options["paths"]) == ["Heat (1995)", "Heat (1995) [Director's Cut]"]
+    assert (job.movies_new, job.movies_updated) == (0, 1)
