@@ -413,6 +413,8 @@ class Series(_SeriesColumns, _Titled, _Enriched, _ScannedFolder, Base):
     tvdb_id: Mapped[int | None] = mapped_column(Integer)
     unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+    # Its episode files (names inside the series folder, sizes) hashed: a renamed or moved folder keeps its series.
+    video_signature: Mapped[str | None] = mapped_column(String(80))
 
     seasons: Mapped[list[Season]] = relationship(cascade="all, delete-orphan", order_by="Season.number")
     episodes: Mapped[list[Episode]] = relationship(

@@ -589,6 +589,53 @@ def _only_moved(
     return movie.content_hash == _content_hash(back, streams, assets)
 
 
+def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) -> str | None:
+    """What identifies a series folder wherever it goes: its episode files' names inside it and their sizes."""
+    inside = sorted(
+        {(path[len(directory) + 1 :], size or 0) for path, size in files if path.startswith(directory + "/")}
+    )
+    if not inside:
+        return None
+    return f"{len(inside)}:" + _content_hash(inside)[:64]
+
+
+def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> Series | None:
+    """The series of a folder renamed or moved to this one: the same episode files (names and sizes) and its old
+    folder gone. Its paths (folder, NFO, seasons, episodes, assets) move here; the scan then updates it as usual,
+    keeping its id, locked fields, episodes and cached artwork."""
+    new = scan.relative_dir
+    files = [(e.relative_path, _media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
+    signature = episodes_signature(new, files)
+    if signature is None:
+        return None
+    candidates = session.scalars(
+        select(Series)
+        .where(Series.library_id == library_id, Series.video_signature == signature, Series.directory != new)
+        .order_by(Series.id)
+    )
+    for series in list(candidates):
+        old = series.directory
+        if (scan.root / old).is_dir():
+            continue  # still there: a copy, not a move
+        claimed = session.execute(
+            update(Series).where(Series.id == series.id, Series.directory == old).values(directory=new)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            continue
+        series.directory = new
+        series.nfo_path = _rebased(series.nfo_path, old, new)
+        for season in session.scalars(select(Season).where(Season.series_id == series.id)):
+            season.folder = _rebased(season.folder, old, new)
+        for episode in session.scalars(select(Episode).where(Episode.series_id == series.id)):
+            episode.file_path = _rebased(episode.file_path, old, new) or episode.file_path
+            episode.nfo_path = _rebased(episode.nfo_path, old, new)
+        for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
+            asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
+        session.flush()
+        return series
+    return None
+
+
 # --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------
 
 
@@ -825,6 +872,8 @@ def record_series_scan(
     found = session.scalars(
         select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
     ).one_or_none()
+    if found is None:
+        found = _claim_moved_series(session, library_id, scan)
     skipped = scan.unchanged_folders
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
@@ -863,6 +912,11 @@ def record_series_scan(
     series.scan_errors = [*errors, *kept_errors]
     series.last_scan_job_id = scan_job_id
     series.fingerprint = row.fingerprint
+    series.video_signature = episodes_signature(
+        scan.relative_dir,
+        [(e.values["file_path"], e.values["file_size"]) for e in episodes]
+        + [(e.file_path, e.file_size) for e in untouched.values()],
+    )
 
     row.outcome = outcome
     row.series_id = series.id

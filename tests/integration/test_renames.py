@@ -8,13 +8,14 @@ from pathlib import Path
 from sqlalchemy import select, update
 from temporalio.client import Client
 
-from reelscan.db.models import Image, Movie, utcnow
+from reelscan.db.models import Episode, Image, Movie, Series, TvAsset, utcnow
 from reelscan.db.repository import is_locked
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
+from reelscan.service import scans
 from reelscan.settings import Settings
-from tests.integration.scanning import scan
-from tests.library_builder import MEDIA
+from tests.integration.scanning import finish, running_workers, scan
+from tests.library_builder import MEDIA, build_tv_library
 
 NFO = "<movie><title>Heat</title><year>1995</year><plot>From the NFO.</plot></movie>"
 
@@ -128,3 +129,48 @@ async def test_a_copy_is_a_new_movie_not_a_move(client: Client, sqlite_settings:
     assert message["stats"]["moviesNew"] == 1
     movies, _ = heat_now(sqlite_settings)
     assert sorted(m.directory for m in movies) == ["Heat (1995)", "Heat (1995) copy"]
+
+
+async def test_a_renamed_series_folder_keeps_its_series_episodes_and_artwork(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    library = build_tv_library(tmp_path / "TV")
+    library_id = scans.library_for_path(sqlite_settings, library.root, library_type="tv")
+    options = ScanOptions(enable_enrichment=False)
+    async with running_workers(client, sqlite_settings):
+        first = await finish(client, await scans.start_scan(client, sqlite_settings, library_id, options))
+        assert first["phase"] == "completed"
+        target = next(s for s in library.series.values() if s.assets)
+        before = series_rows(sqlite_settings, target.directory)
+        with session_scope(sqlite_settings.resolved_database_url) as session:
+            session.execute(
+                update(Series).where(Series.id == before[0]).values(title="Renamed by me", title_locked=True)
+            )
+        renamed = f"{target.directory} (renamed)"
+        (library.root / target.directory).rename(library.root / renamed)
+        message = await finish(client, await scans.start_scan(client, sqlite_settings, library_id, options))
+
+    assert message["phase"] == "completed", message.get("lastError")
+    assert message["stats"]["seriesNew"] == 0
+    after = series_rows(sqlite_settings, renamed)
+    assert after[0] == before[0]  # the series id
+    assert after[1] == before[1]  # episode ids by episode
+    assert after[2] == before[2] and "None" not in before[2]  # cached artwork, not copied again
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        series = session.get(Series, after[0])
+        assert series is not None and (series.title, series.directory) == ("Renamed by me", renamed)
+
+
+def series_rows(
+    settings: Settings, directory: str
+) -> tuple[int, dict[tuple[int | None, int | None, str], int], list[str]]:
+    with session_scope(settings.resolved_database_url) as session:
+        series = session.scalars(select(Series).where(Series.directory == directory)).one()
+        episodes = {
+            (e.season_number, e.episode_number, e.file_path.rsplit("/", 1)[-1]): e.id
+            for e in session.scalars(select(Episode).where(Episode.series_id == series.id))
+        }
+        cached = sorted(
+            str(a.cache_path) for a in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id))
+        )
+        return series.id, episodes, cached

@@ -1,4 +1,4 @@
-"""library watching: each library's watch mode and polling interval; movies' video signatures (renames)
+"""library watching: each library's watch mode and polling interval; movies' and series' video signatures (renames)
 
 Revision ID: 0008
 Revises: 0006
@@ -23,9 +23,13 @@ def upgrade() -> None:
     with op.batch_alter_table("movies", schema=None) as batch_op:
         batch_op.add_column(sa.Column("video_signature", sa.String(length=80), nullable=True))
         batch_op.create_index("idx_movies_video_signature", ["library_id", "video_signature"], unique=False)
+    with op.batch_alter_table("series", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("video_signature", sa.String(length=80), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("series", schema=None) as batch_op:
+        batch_op.drop_column("video_signature")
     with op.batch_alter_table("movies", schema=None) as batch_op:
         batch_op.drop_index("idx_movies_video_signature")
         batch_op.drop_column("video_signature")
