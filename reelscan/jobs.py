@@ -205,6 +205,7 @@ class OutcomeCounts(BaseModel):
     episodes_updated: int = 0
     episodes_missing: int = 0
     unmatched: int = 0
+    moved: int = 0  # folders whose movie or series was renamed or moved there (its old folder counted missing)
 
 
 class SettleInput(BaseModel):

@@ -53,6 +53,7 @@ class ScanCounters(BaseModel):
     episodes_missing: int = 0
     episodes_unmatched: int = 0
     episodes_unchanged: int = 0  # of the series settled as unchanged at discovery (included in episodes_found)
+    folders_moved: int = 0  # movies or series found again in another folder (not missing after all)
     assets_queued: int = 0
     assets_cached: int = 0
     assets_failed: int = 0

@@ -112,6 +112,8 @@ class ScanDirectory(Base):
     episodes_updated: Mapped[int] = mapped_column(Integer, default=0)
     episodes_missing: Mapped[int] = mapped_column(Integer, default=0)
     unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
+    # The folder this scan counted missing whose movie or series turned up here (renamed or moved).
+    moved_from: Mapped[str | None] = mapped_column(Text)
 
 
 # Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.

@@ -159,7 +159,7 @@ def plan_rescan(
         session.execute(
             update(model)
             .where(model.id.in_(missing[start : start + 1000]))
-            .values(state="missing", updated_at=utcnow())
+            .values(state="missing", updated_at=utcnow(), last_scan_job_id=scan_job_id)
         )
     return len(unchanged), len(missing)
 
@@ -199,6 +199,7 @@ def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
     # Few folders carry errors: their lists are read, not counted in SQL (JSON functions differ per database).
     messages = session.scalars(select(ScanDirectory.errors).where(*recorded, ScanDirectory.errors.is_not(None)))
     counts["error_messages"] = sum(len(errors or []) for errors in messages)
+    counts["moved"] = session.scalar(select(func.count()).where(*recorded, ScanDirectory.moved_from.is_not(None))) or 0
     return counts
 
 
@@ -485,6 +486,8 @@ def record_directory_scan(
     moved_from = None
     if found is None and signature is not None:
         found, moved_from = _claim_moved_movie(session, library_id, signature, scan)
+    # This scan counted the old folder's movie missing: found here, it is not (see count_outcomes).
+    counted_missing = found is not None and found.state == "missing" and found.last_scan_job_id == scan_job_id
     keys = {"library_id": library_id, "directory": scan.relative_dir}
     only_moved = found is not None and moved_from is not None and _only_moved(found, moved_from, scan, values, streams)
     if found is not None and only_moved:
@@ -514,6 +517,7 @@ def record_directory_scan(
 
     row.outcome = outcome
     row.movie_id = movie.id
+    row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
     row.errors = list(scan.errors) or None
     return RecordedDirectory(outcome, movie.id, to_cache, list(scan.errors))
@@ -599,7 +603,7 @@ def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) 
     return f"{len(inside)}:" + _content_hash(inside)[:64]
 
 
-def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> Series | None:
+def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> tuple[Series | None, str | None]:
     """The series of a folder renamed or moved to this one: the same episode files (names and sizes) and its old
     folder gone. Its paths (folder, NFO, seasons, episodes, assets) move here; the scan then updates it as usual,
     keeping its id, locked fields, episodes and cached artwork."""
@@ -607,7 +611,7 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
     files = [(e.relative_path, _media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
     signature = episodes_signature(new, files)
     if signature is None:
-        return None
+        return None, None
     candidates = session.scalars(
         select(Series)
         .where(Series.library_id == library_id, Series.video_signature == signature, Series.directory != new)
@@ -632,8 +636,8 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
         for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
             asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
         session.flush()
-        return series
-    return None
+        return series, old
+    return None, None
 
 
 # --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------
@@ -872,8 +876,10 @@ def record_series_scan(
     found = session.scalars(
         select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
     ).one_or_none()
+    moved_from = None
     if found is None:
-        found = _claim_moved_series(session, library_id, scan)
+        found, moved_from = _claim_moved_series(session, library_id, scan)
+    counted_missing = found is not None and found.state == "missing" and found.last_scan_job_id == scan_job_id
     skipped = scan.unchanged_folders
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
@@ -920,6 +926,7 @@ def record_series_scan(
 
     row.outcome = outcome
     row.series_id = series.id
+    row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
     row.errors = errors or None
     row.episodes_found = len(episodes) + len(untouched)
@@ -1070,7 +1077,7 @@ def count_episodes_settled_by(session: Session, scan_job_id: int) -> int:
         select(func.count())
         .select_from(Episode)
         .join(Series, Series.id == Episode.series_id)
-        .where(Series.last_scan_job_id == scan_job_id, Episode.state != "missing")
+        .where(Series.last_scan_job_id == scan_job_id, Series.state != "missing", Episode.state != "missing")
     )
     return session.scalar(query) or 0
 

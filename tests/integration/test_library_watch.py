@@ -125,6 +125,11 @@ async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings
             lambda movies: movies[names[1]]["state"] == "missing",
             what="the deleted movie marked missing",
         )
+        await eventually(
+            lambda: asyncio.to_thread(scan_jobs, settings, library_id),
+            lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
+            what="the targeted scan completed",
+        )
         await stop_watch(client, settings, library_id)
     assert [movies[name]["state"] for name in names] == ["discovered", "missing", "discovered"]
     last = scan_jobs(settings, library_id)[-1]
@@ -437,6 +442,11 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
             lambda movies: "Heat (1995) [Director's Cut]" in movies,
             what="the renamed folder recorded",
         )
+        await eventually(
+            lambda: asyncio.to_thread(scan_jobs, settings, library_id),
+            lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
+            what="the targeted scan completed",
+        )
         stop.set()
         await running
         await stop_watch(client, settings, library_id)
@@ -447,4 +457,4 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
     assert after["assets"][0]["cachePath"] is not None
     [job] = scan_jobs(settings, library_id)[1:]
     assert sorted(job.options["paths"]) == ["Heat (1995)", "Heat (1995) [Director's Cut]"]
-    assert (job.movies_new, job.movies_updated) == (0, 1)
+    assert (job.movies_new, job.movies_updated, job.movies_missing) == (0, 1, 0)

@@ -76,6 +76,7 @@ async def test_a_renamed_folder_keeps_its_movie_in_a_full_scan(
     assert message["phase"] == "completed", message.get("lastError")
     stats = message["stats"]
     assert (stats["moviesFound"], stats["moviesNew"], stats["moviesUpdated"]) == (2, 0, 1)
+    assert stats["moviesMissing"] == 0  # moved, not gone
     assert message["progress"]["caching"]["queued"] == 0  # the artwork stays cached: nothing to copy again
     [heat], [image] = heat_now(any_settings)
     assert heat.id == heat_id
@@ -107,7 +108,11 @@ async def test_a_folder_moved_into_another_keeps_its_movie_in_a_targeted_scan(
     message = await scan(client, sqlite_settings, root, ScanOptions(paths=["Heat (1995)", "Crime"]))
 
     assert message["phase"] == "completed", message.get("lastError")
-    assert (message["stats"]["moviesNew"], message["stats"]["moviesUpdated"]) == (0, 1)
+    assert (message["stats"]["moviesNew"], message["stats"]["moviesUpdated"], message["stats"]["moviesMissing"]) == (
+        0,
+        1,
+        0,
+    )
     [heat], [image] = heat_now(sqlite_settings)
     assert (heat.id, heat.directory, heat.title, heat.state) == (
         heat_id,
@@ -151,7 +156,7 @@ async def test_a_renamed_series_folder_keeps_its_series_episodes_and_artwork(
         message = await finish(client, await scans.start_scan(client, sqlite_settings, library_id, options))
 
     assert message["phase"] == "completed", message.get("lastError")
-    assert message["stats"]["seriesNew"] == 0
+    assert (message["stats"]["seriesNew"], message["stats"]["seriesMissing"]) == (0, 0)
     after = series_rows(sqlite_settings, renamed)
     assert after[0] == before[0]  # the series id
     assert after[1] == before[1]  # episode ids by episode

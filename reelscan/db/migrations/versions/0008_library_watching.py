@@ -25,9 +25,13 @@ def upgrade() -> None:
         batch_op.create_index("idx_movies_video_signature", ["library_id", "video_signature"], unique=False)
     with op.batch_alter_table("series", schema=None) as batch_op:
         batch_op.add_column(sa.Column("video_signature", sa.String(length=80), nullable=True))
+    with op.batch_alter_table("scan_directories", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("moved_from", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("scan_directories", schema=None) as batch_op:
+        batch_op.drop_column("moved_from")
     with op.batch_alter_table("series", schema=None) as batch_op:
         batch_op.drop_column("video_signature")
     with op.batch_alter_table("movies", schema=None) as batch_op:
