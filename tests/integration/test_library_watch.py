@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,30 +50,37 @@ async def state(client: Client, settings: Settings, library_id: int) -> dict[str
     return found
 
 
+def pending_count(count: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda s: len(s["pending"]) == count
+
+
 async def stop_watch(client: Client, settings: Settings, library_id: int) -> None:
     await client.get_workflow_handle(watch.watch_workflow_id(settings, library_id)).terminate("test over")
 
 
-def write_slowly(source: Path, target: Path, steps: int) -> list[bytes]:
+def write_slowly(source: Path, target: Path, steps: int, pause: float) -> None:
+    """Write a file in several steps, as a copy over a network does (in a thread of its own, so a busy event loop
+    running the workers cannot stretch the pauses)."""
     data = source.read_bytes()
     size = -(-len(data) // steps)
-    return [data[i : i + size] for i in range(0, len(data), size)]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        for i in range(0, len(data), size):
+            out.write(data[i : i + size])
+            out.flush()
+            os.fsync(out.fileno())
+            time.sleep(pause)
 
 
 async def copy_slowly(source: Path, target: Path, steps: int = 8, pause: float = 0.25) -> None:
-    """Write a file in several steps, as a copy over a network does."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
-        for chunk in write_slowly(source, target, steps):
-            out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-            await asyncio.sleep(pause)
+    await asyncio.to_thread(write_slowly, source, target, steps, pause)
 
 
 async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
-    client: Client, settings: Settings, tmp_path: Path
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Writes 0.3 s apart against a quiet period of 2 s: two snapshots a quiet period apart always differ.
+    settings = reconfigure(monkeypatch, watch_quiet_seconds="2")
     root = tmp_path / "Movies"
     build_bulk_library(root, 2)
     library_id = scans.library_for_path(settings, root)
@@ -365,9 +374,14 @@ async def test_pending_folders_are_carried_across_continue_as_new(
         handle = client.get_workflow_handle(workflow_id)
         await handle.signal("pause")
         first_run = (await handle.describe()).run_id
-        for name in names:  # one signal each: many workflow tasks and snapshots, a long history
+        for count, name in enumerate(names, start=1):  # one signal at a time: a task and a snapshot each
             (tmp_path / "staging" / name).rename(root / name)
             await watch.signal_changes(client, settings, plan, [name])
+            await eventually(
+                lambda: state(client, settings, library_id),
+                pending_count(count),
+                what=f"{count} folders pending",
+            )
         paused = await eventually(
             lambda: state(client, settings, library_id),
             lambda s: len(s["pending"]) == len(names) and all(p["ready"] for p in s["pending"].values()),
