@@ -50,6 +50,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=time
 BUSY_RETRY_SECONDS = (2.0, 30.0)  # wait for the library's running scan: first and longest pause
 FAILURES_BEFORE_DROPPING = 3
 MIN_SLEEP_SECONDS = 0.2
+STATE_FOLDERS = 1000
 
 
 @workflow.defn
@@ -97,9 +98,12 @@ class LibraryWatchWorkflow:
             "paused": c.paused,
             "quietSeconds": self._job.quiet_seconds,
             "pollIntervalSeconds": c.poll_interval_seconds,
+            # The first STATE_FOLDERS by name (a bulk copy can leave thousands pending), and how many in all.
             "pending": {
-                folder: {"lastSeen": entry.last_seen, "ready": entry.ready} for folder, entry in c.pending.items()
+                folder: {"lastSeen": c.pending[folder].last_seen, "ready": c.pending[folder].ready}
+                for folder in sorted(c.pending)[:STATE_FOLDERS]
             },
+            "pendingCount": len(c.pending),
             "scanning": list(self._scanning),
             "fullScanWanted": c.full_scan_wanted,
             "scansStarted": c.scans_started,
@@ -208,13 +212,17 @@ class LibraryWatchWorkflow:
         folders = to_snapshot(self._carry, self._now(), self._job.quiet_seconds)
         for start in range(0, len(folders), SNAPSHOT_BATCH):
             batch = folders[start : start + SNAPSHOT_BATCH]
-            result = await workflow.execute_activity(
-                snapshot_folders,
-                SnapshotInput(library_path=self._job.library_path, folders=batch),
-                start_to_close_timeout=timedelta(minutes=10),
-                heartbeat_timeout=timedelta(minutes=1),
-                retry_policy=RETRY,
-            )
+            try:
+                result = await workflow.execute_activity(
+                    snapshot_folders,
+                    SnapshotInput(library_path=self._job.library_path, folders=batch),
+                    start_to_close_timeout=timedelta(minutes=10),
+                    heartbeat_timeout=timedelta(minutes=1),
+                    retry_policy=RETRY,
+                )
+            except ActivityError as exc:
+                self._carry.last_error = f"cannot read the changed folders: {exc.cause or exc}"
+                return  # the folders stay pending; the next wake tries again
             apply_snapshots(self._carry, result.snapshots, self._now(), self._job.quiet_seconds)
 
     # --- scanning -----------------------------------------------------------------------------------------------
@@ -233,12 +241,19 @@ class LibraryWatchWorkflow:
         """One targeted scan of these folders (all of the library when empty); False when it must wait."""
         c = self._carry
         started_at = self._now()
-        prepared = await workflow.execute_activity(
-            prepare_scheduled_scan,
-            ScheduledScanInput(library_id=self._job.library_id, options=ScanOptions(paths=folders)),
-            start_to_close_timeout=timedelta(minutes=2),
-            retry_policy=RETRY,
-        )
+        try:
+            prepared = await workflow.execute_activity(
+                prepare_scheduled_scan,
+                ScheduledScanInput(library_id=self._job.library_id, options=ScanOptions(paths=folders)),
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=RETRY,
+            )
+        except ActivityError as exc:
+            # The library cannot be scanned now (its share unmounted, the database away): keep the folders, try later.
+            c.failures += 1
+            c.last_error = f"cannot start a scan: {exc.cause or exc}"
+            self._back_off(c.last_error, c.failures)
+            return False
         if prepared.already_running or prepared.scan_input is None:
             # The library's other scan read the folders before they changed, or may have: scan them after it.
             c.busy_waits += 1
