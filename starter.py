@@ -356,7 +356,7 @@ async def cmd_watch_library(args: argparse.Namespace, settings: Settings) -> int
         if args.json:
             print(json.dumps(state))
         else:
-            console.print(state["summary"], highlight=False)
+            console.print(state["summary"], highlight=False, soft_wrap=True)
         return 0
     interval = schedules.parse_every(args.poll_every).total_seconds() if args.poll_every else None
     mode = args.mode or (plan.setting if plan.setting != "off" else "auto")
@@ -370,12 +370,17 @@ async def cmd_watch_library(args: argparse.Namespace, settings: Settings) -> int
         return 0
     runner = WatchRunner(client, settings, [plan])
     what = f"polled every {plan.poll_interval_seconds:g} s" if plan.mode == "poll" else "file-system events"
-    console.print(f"Watching {plan.path}: {what} ({plan.reason})", highlight=False)
+    console.print(f"Watching {plan.path}: {what} ({plan.reason})", highlight=False, soft_wrap=True)
     if args.detach or plan.mode == "poll":
         await watch.start_watch(client, settings, plan)
-        console.print(f"watcher workflow {watch.watch_workflow_id(settings, args.library)} is running", highlight=False)
+        workflow_id = watch.watch_workflow_id(settings, args.library)
+        console.print(f"watcher workflow {workflow_id} is running", highlight=False, soft_wrap=True)
         return 0
-    console.print(f"changes are scanned {settings.watch_quiet_seconds:g} s after they stop; Ctrl-C stops watching here")
+    console.print(
+        f"changes are scanned {settings.watch_quiet_seconds:g} s after they stop; Ctrl-C stops watching here",
+        highlight=False,
+        soft_wrap=True,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import shutil
+import signal
+import sys
 from pathlib import Path
 
 from temporalio.client import Client
 
 from reelscan.settings import Settings
-from tests.integration.scanning import eventually, running_workers
-from tests.integration.test_cli import starter
-from tests.library_builder import build_bulk_library
+from tests.integration.scanning import eventually, movies_by_directory, running_workers
+from tests.integration.test_cli import PROJECT, starter
+from tests.library_builder import MEDIA, build_bulk_library
 
 
 async def test_scan_with_paths_updates_only_those_folders(
@@ -60,3 +65,44 @@ async def test_watch_library_stores_the_mode_and_controls_the_watcher(
     assert json.loads(paused.stdout)["paused"] is True
     assert stopped.returncode == 0 and "no longer watched" in stopped.stdout
     assert gone.returncode == 2 and "is not being watched" in gone.stderr
+
+
+async def test_watch_library_in_the_foreground_scans_what_is_copied_in_until_interrupted(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 1)
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
+    async with running_workers(client, sqlite_settings):
+        created = await starter(client, "scan", str(root), "--wait", "--json")
+        assert created.returncode == 0, created.stderr
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(PROJECT / "starter.py"),
+            "watch-library",
+            "--library",
+            "1",
+            "--mode",
+            "events",
+            cwd=PROJECT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        first = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
+        assert first.startswith(f"Watching {root.resolve()}: file-system events")
+        await asyncio.wait_for(process.stdout.readline(), 60)  # "changes are scanned ... Ctrl-C stops watching here"
+        await asyncio.sleep(1.0)  # the observer is started before that line; let it settle
+        heat = root / "Heat (1995)"
+        heat.mkdir()
+        shutil.copyfile(MEDIA / "vp9_opus.webm", heat / "Heat.webm")
+        await eventually(
+            lambda: asyncio.to_thread(movies_by_directory, sqlite_settings),
+            lambda movies: "Heat (1995)" in movies,
+            what="the movie copied in while watch-library ran",
+        )
+        process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(process.wait(), 60)
+        await client.get_workflow_handle(f"{sqlite_settings.workflow_id_prefix}-watch-1").terminate("test over")
+    assert code == 0
