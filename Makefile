@@ -20,17 +20,22 @@ scan: setup ## make scan LIBRARY=/path/to/movies
 	@test -n "$(LIBRARY)" || { echo "usage: make scan LIBRARY=/path/to/movies"; exit 2; }
 	$(BIN)/python starter.py scan "$(LIBRARY)"
 
+# The data dir every command uses: REELSCAN_DATA_DIR, else the user's data directory (~/.local/share/reelscan
+# on Linux), whatever folder make runs in. Asked of the settings once, the first time a target needs it.
+DATA_DIR = $(eval DATA_DIR := $(shell $(BIN)/python -c "from reelscan.settings import get_settings; print(get_settings().data_dir)"))$(DATA_DIR)
+
 DEMO_TMDB_PORT ?= 8790
 
 DEMO_TMDB := REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3
 
-demo: setup ## generate a small movie and TV library under data/ and scan both, phase 4 against a local fake TMDB
-	$(BIN)/python -m tests.library_builder data/demo-library --tv data/demo-tv
+demo: setup ## generate a small movie and TV library in the data dir and scan both, phase 4 against a local fake TMDB
+	$(BIN)/python -m tests.library_builder "$(DATA_DIR)/demo-library" --tv "$(DATA_DIR)/demo-tv"
+	@mkdir -p "$(DATA_DIR)/run"
 	@$(BIN)/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(DEMO_TMDB_PORT))) == 0)" \
-		&& $(BIN)/python -m tests.fake_tmdb --port $(DEMO_TMDB_PORT) --library data/demo-library \
-			--tv-library data/demo-tv --detach data/run/fake-tmdb.json && sleep 2 || true
-	$(DEMO_TMDB) $(BIN)/python starter.py scan data/demo-library --name "Demo movies"
-	$(DEMO_TMDB) $(BIN)/python starter.py scan data/demo-tv --type tv --name "Demo series"
+		&& $(BIN)/python -m tests.fake_tmdb --port $(DEMO_TMDB_PORT) --library "$(DATA_DIR)/demo-library" \
+			--tv-library "$(DATA_DIR)/demo-tv" --detach "$(DATA_DIR)/run/fake-tmdb.json" && sleep 2 || true
+	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-library" --name "Demo movies"
+	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-tv" --type tv --name "Demo series"
 
 test: setup ## the whole suite except the long variants (what CI runs)
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
@@ -56,9 +61,10 @@ format: setup
 bench: setup ## make bench DIRS=10000 (the default)
 	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),10000)
 
-stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB)
+stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB) of the data dir
 	$(BIN)/python starter.py down
-	@test -f data/run/fake-tmdb.json && kill $$($(BIN)/python -c "import json; print(json.load(open('data/run/fake-tmdb.json'))['pid'])") 2>/dev/null; rm -f data/run/fake-tmdb.json
+	@test -f "$(DATA_DIR)/run/fake-tmdb.json" && kill $$($(BIN)/python -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$(DATA_DIR)/run/fake-tmdb.json") 2>/dev/null; rm -f "$(DATA_DIR)/run/fake-tmdb.json"
 
-clean: stop
-	rm -rf data
+clean: stop ## delete the data dir: database, cache, logs, Temporal history and the demo libraries
+	@test -n "$(DATA_DIR)" && test "$(DATA_DIR)" != "/"
+	rm -rf "$(DATA_DIR)"

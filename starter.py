@@ -1,10 +1,12 @@
-"""The reelscan command line: start, follow, cancel and inspect library scans.
+"""The reelscan command line (the `reelscan` console script): start, follow, cancel and inspect library scans.
 
-python starter.py scan ~/Movies            # scan (creating the library), live progress until done
-python starter.py scan --library 1 --json  # start and print the scan id as JSON
-python starter.py scan ~/TV --type tv      # a TV library (series, seasons, episodes)
-python starter.py status 3 | watch 3 | cancel 3 | list | movies --library 1 --json | series --library 2 | down
-python starter.py watch-library --library 1   # scan changed folders as they change; `libraries` shows how
+reelscan scan ~/Movies            # scan (creating the library), live progress until done
+reelscan scan --library 1 --json  # start and print the scan id as JSON
+reelscan scan ~/TV --type tv      # a TV library (series, seasons, episodes)
+reelscan status 3 | watch 3 | cancel 3 | errors 3 | list | libraries | movies --library 1 --json | series | down
+reelscan watch-library --library 1   # scan changed folders as they change; `libraries` shows how each is watched
+
+With --json, stdout holds exactly one JSON document; everything said for people goes to stderr.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from reelscan.db.session import migrate, session_scope
-from reelscan.db.views import list_libraries, list_movies, list_series
+from reelscan.db.views import list_libraries, list_movies, list_series, scan_errors
 from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
@@ -40,7 +42,9 @@ from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from reelscan.watching import WATCH_MODES
 
-console = Console()
+# Piped output is not cut at 80 columns: a table keeps its natural width (a terminal still wraps at its own).
+WIDE = 1000
+console = Console() if sys.stdout.isatty() else Console(width=WIDE)
 err_console = Console(stderr=True)
 
 
@@ -75,12 +79,15 @@ def _options(args: argparse.Namespace) -> ScanOptions:
 
 
 async def _client(settings: Settings) -> Client:
+    ended = None if settings.temporal_address else embedded.ended_worker(settings)
     client = await connect(settings)
     if not settings.temporal_address:
+        if ended is not None:
+            err_console.print(f"The worker (pid {ended}) had stopped: started it again", highlight=False)
         embedded.ensure_api(settings)
-        console.print(
+        err_console.print(
             f"[dim]Temporal Web UI: {embedded.web_ui_url(settings)}   "
-            f"progress page: http://127.0.0.1:{settings.api_port}[/dim]",
+            f"progress page: {embedded.api_url(settings)}[/dim]",
             highlight=False,
         )
     return client
@@ -112,7 +119,7 @@ async def cmd_scan_all(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.resolved_database_url) as session:
         libraries = list_libraries(session)
     if not libraries:
-        raise UsageError("there are no libraries yet: scan a folder first (starter.py scan PATH)")
+        raise UsageError("there are no libraries yet: scan a folder first (reelscan scan PATH)")
     client = await _client(settings)
     started = [await scans.start_scan(client, settings, lib["id"], options) for lib in libraries]
     if args.wait:
@@ -148,13 +155,14 @@ async def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
     if args.type is not None and args.path is None:
         raise UsageError("--type applies to a library PATH (an existing library keeps its type)")
     options = _options(args)
+    _require_library(settings, args.library)
     library_id = args.library
     if library_id is None:
         library_id = scans.library_for_path(settings, Path(args.path).expanduser(), args.name, args.type)
     client = await _client(settings)
     started = await scans.start_scan(client, settings, library_id, options)
-    if started.already_running and not args.json:
-        console.print(f"Library {library_id} is already being scanned: following scan {started.scan_job_id}")
+    if started.already_running:
+        err_console.print(f"Library {library_id} is already being scanned: following scan {started.scan_job_id}")
     if args.json and not args.wait:
         print(
             json.dumps(
@@ -274,13 +282,74 @@ def _series_cells(s: dict[str, Any]) -> list[str]:
     return [str(s["id"]), s["title"], str(s["year"] or ""), _ids(s), seasons, f"{s['episodes']:,}", missing, s["state"]]
 
 
+def _require_library(settings: Settings, library_id: int | None) -> None:
+    """An unknown library id is a mistake, not an empty result."""
+    if library_id is None:
+        return
+    with session_scope(settings.resolved_database_url) as session:
+        known = {lib["id"] for lib in list_libraries(session)}
+    if library_id not in known:
+        raise UsageError(f"there is no library with id {library_id} (`reelscan libraries` lists them)")
+
+
+async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
+    """The libraries, each with how it is watched: its setting, what that resolves to on its mount, and why."""
+    with session_scope(settings.resolved_database_url) as session:
+        libraries = list_libraries(session)
+    for lib in libraries:
+        plan = watch.library_plan(settings, lib["id"])
+        lib["watch"] = {
+            "setting": plan.setting,
+            "mode": plan.mode,
+            "reason": plan.reason,
+            "pollIntervalSeconds": plan.poll_interval_seconds,
+        }
+    table = Table("id", "name", "type", "movies", "series", "path", "watch", "why")
+
+    def cells(lib: dict[str, Any]) -> list[str]:
+        shown = lib["watch"]["mode"]
+        if lib["watch"]["setting"] != shown:
+            shown = f"{lib['watch']['setting']}: {shown}"
+        if lib["watch"]["mode"] == "poll":
+            shown += f" every {lib['watch']['pollIntervalSeconds']:g} s"
+        counts = [f"{lib['movies']:,}", f"{lib['series']:,}"]
+        return [str(lib["id"]), lib["name"], lib["type"], *counts, lib["path"], shown, lib["watch"]["reason"]]
+
+    return _show_rows(libraries, args.json, table, cells)
+
+
+async def cmd_errors(args: argparse.Namespace, settings: Settings) -> int:
+    """Every error the scan counted, one line each: as many as its errorsCount."""
+    scans.scan_row(settings, args.scan_id)
+    with session_scope(settings.resolved_database_url) as session:
+        entries = scan_errors(session, args.scan_id, limit=args.limit)
+    lines = [
+        {"phase": e["phase"], "directory": e["directory"], "outcome": e["outcome"], "message": message}
+        for e in entries
+        for message in e["errors"]
+    ]
+    if args.json:
+        print(json.dumps(lines))
+        return 0
+    if not lines:
+        console.print(f"scan {args.scan_id} has no errors")
+        return 0
+    table = Table("phase", "directory", "error")
+    for line in lines:
+        table.add_row(line["phase"], line["directory"] or "(library root)", line["message"])
+    console.print(table, highlight=False)
+    return 0
+
+
 async def cmd_movies(args: argparse.Namespace, settings: Settings) -> int:
+    _require_library(settings, args.library)
     with session_scope(settings.resolved_database_url) as session:
         movies = list_movies(session, args.library)
     return _show_rows(movies, args.json, Table("id", "title", "year", "ids", "video", "assets", "state"), _movie_cells)
 
 
 async def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
+    _require_library(settings, args.library)
     with session_scope(settings.resolved_database_url) as session:
         series = list_series(session, args.library)
     table = Table("id", "title", "year", "ids", "seasons", "episodes", "missing", "state")
@@ -288,11 +357,9 @@ async def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    _require_library(settings, getattr(args, "library", None))
     client = await _client(settings)
     if args.action == "add":
-        with session_scope(settings.resolved_database_url) as session:
-            if args.library not in {lib["id"] for lib in list_libraries(session)}:
-                raise UsageError(f"there is no library with id {args.library}")
         options = ScanOptions.profile(args.profile)
         schedule_id = await schedules.add_schedule(
             client, settings, args.library, every=args.every, cron=args.cron, options=options
@@ -312,33 +379,6 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
         console.print(table)
         return 0
     console.print(await schedules.change_schedule(client, settings, args.library, args.action))
-    return 0
-
-
-async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
-    """Libraries with how each is watched: the setting, what it resolves to on the library's mount, and why."""
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list_libraries(session)
-    plans = {plan.library_id: plan for plan in (watch.library_plan(settings, row["id"]) for row in rows)}
-    if args.json:
-        for row in rows:
-            plan = plans[row["id"]]
-            row["watch"] = {
-                "setting": plan.setting,
-                "mode": plan.mode,
-                "reason": plan.reason,
-                "pollIntervalSeconds": plan.poll_interval_seconds,
-            }
-        print(json.dumps(rows, default=str))
-        return 0
-    table = Table("id", "name", "type", "path", "watch", "why")
-    for row in rows:
-        plan = plans[row["id"]]
-        shown = plan.mode if plan.setting == plan.mode else f"{plan.setting}: {plan.mode}"
-        if plan.mode == "poll":
-            shown += f" every {plan.poll_interval_seconds:g} s"
-        table.add_row(str(row["id"]), row["name"], row["type"], row["path"], shown, plan.reason)
-    console.print(table)
     return 0
 
 
@@ -407,8 +447,10 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         address = embedded.ensure_dev_server(settings)
         embedded.ensure_worker(settings, address)
     configure_logging()
-    console.print(f"reelscan API and page on http://{host}:{port} (OpenAPI docs at /docs)", highlight=False)
-    server = uvicorn.Server(uvicorn.Config(app_for(settings), host=host, port=port, log_level="warning"))
+    err_console.print(f"reelscan API and page on http://{host}:{port} (OpenAPI docs at /docs)", highlight=False)
+    # log_config=None: uvicorn's loggers go through our handler, whose filter redacts secrets in URLs (?token=).
+    config = uvicorn.Config(app_for(settings), host=host, port=port, log_level="warning", log_config=None)
+    server = uvicorn.Server(config)
     await server.serve()
     return 0
 
@@ -420,7 +462,7 @@ async def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="starter.py", description="reelscan: scan media libraries on Temporal.")
+    parser = argparse.ArgumentParser(prog="reelscan", description="reelscan: scan media libraries on Temporal.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     scan = sub.add_parser("scan", help="scan a library (created on first use) and follow its progress")
@@ -468,6 +510,16 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true")
         p.set_defaults(func=func)
 
+    errors = sub.add_parser("errors", help="every error a scan counted, one per line")
+    errors.add_argument("scan_id", type=int)
+    errors.add_argument("--limit", type=int, default=10_000)
+    errors.add_argument("--json", action="store_true")
+    errors.set_defaults(func=cmd_errors)
+
+    libraries = sub.add_parser("libraries", help="the libraries, with their ids, types and how each is watched")
+    libraries.add_argument("--json", action="store_true")
+    libraries.set_defaults(func=cmd_libraries)
+
     lst = sub.add_parser("list", help="recent scans")
     lst.add_argument("--limit", type=int, default=20)
     lst.add_argument("--json", action="store_true")
@@ -500,10 +552,6 @@ def build_parser() -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=f"{name} a library's schedule")
         action.add_argument("--library", type=int, required=True)
     schedule.set_defaults(func=cmd_schedule)
-
-    libraries = sub.add_parser("libraries", help="libraries and how each is watched")
-    libraries.add_argument("--json", action="store_true")
-    libraries.set_defaults(func=cmd_libraries)
 
     watching = sub.add_parser("watch-library", help="scan a library's changed folders as they change")
     watching.add_argument("--library", type=int, required=True)
@@ -544,12 +592,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     except KeyboardInterrupt:
-        err_console.print("interrupted (the scan goes on; `starter.py cancel ID` stops it)")
+        err_console.print("interrupted (the scan goes on; `reelscan cancel ID` stops it)")
         return 130
 
 
-if __name__ == "__main__":
+def entry() -> None:
+    """The `reelscan` console script."""
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # temporalio/sdk-python#300: avoid the abort at interpreter shutdown
+
+
+if __name__ == "__main__":
+    entry()

@@ -34,6 +34,7 @@ from activities.watch import poll_library_changes, snapshot_folders
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
+from reelscan.service.installation_guard import InstallationGuard
 from reelscan.service.watch import watched_libraries
 from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
@@ -53,12 +54,15 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
     """The Worker objects for the chosen queues (tests run these in-process)."""
     # Activities are blocking I/O (filesystem, database, media parsing): threads, sized per queue.
     executor = ThreadPoolExecutor(max_workers=settings.scan_concurrency + settings.cache_concurrency + 4)
+    # Work that reaches these queues from another database is refused rather than written into this one.
+    guard = [InstallationGuard(settings.resolved_workflow_id_prefix)]
     workers = []
     if "scan" in queues:
         workers.append(
             Worker(
                 client,
                 task_queue=settings.scan_task_queue,
+                interceptors=guard,
                 workflows=[
                     LibraryScanWorkflow,
                     DirectoryScanWorkflow,
@@ -93,6 +97,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.cache_task_queue,
+                interceptors=guard,
                 activities=[cache_assets],
                 activity_executor=executor,
                 max_concurrent_activities=settings.cache_concurrency,
@@ -103,6 +108,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             Worker(
                 client,
                 task_queue=settings.enrich_task_queue,
+                interceptors=guard,
                 activities=[*ENRICH_QUEUE_ACTIVITIES, *TV_ENRICH_QUEUE_ACTIVITIES],
                 max_concurrent_activities=8,
                 # Enforced by the server for the whole queue, so the provider limit holds across every worker.
@@ -131,7 +137,11 @@ async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:
         asyncio.get_running_loop().create_task(worker.run())
     if parent_pid is not None:
         threading.Thread(target=_stop_when_orphaned, args=(parent_pid, loop, stop), daemon=True).start()
-    log.info("worker polling %s", ", ".join(w.task_queue for w in workers))
+    log.info(
+        "worker polling %s for workflows %s-*",
+        ", ".join(w.task_queue for w in workers),
+        settings.resolved_workflow_id_prefix,
+    )
     watcher = None
     if "scan" in queues and parent_pid is None and settings.watch_in_worker:
         # Libraries set to be watched (starter.py watch-library): one process runs their file-system observers,

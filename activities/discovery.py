@@ -41,16 +41,22 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         )
         with database() as session:
             total = repository.replace_scan_directories(session, job.scan_job_id, walker.walk())
+            # Errors elsewhere (a video loose in the root, an odd name) say nothing about whether a folder is gone;
+            # only what could not be read is kept as it was.
             unchanged, missing = repository.plan_rescan(
                 session,
                 job.scan_job_id,
                 job.library_id,
-                complete=not walker.stats.truncated and not walker.stats.errors,
+                complete=not walker.stats.truncated,
                 force=job.force_full_rescan,
                 model=Series if tv else Movie,
+                unchecked=walker.stats.unchecked.keys(),
                 scope=job.paths,
             )
             episodes_unchanged = repository.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
+            repository.replace_scan_errors(
+                session, job.scan_job_id, "discovering", ((e.path, e.message) for e in walker.stats.error_list)
+            )
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
     stats = walker.stats
@@ -62,7 +68,22 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         episodes_unchanged=episodes_unchanged,
         errors_count=stats.errors,
         first_errors=stats.error_messages[:5],
+        folders_unchecked=len(stats.unchecked),
+        unchecked_notice=unchecked_notice(stats.unchecked, tv=tv),
     )
+
+
+def unchecked_notice(unchecked: dict[str, str], *, tv: bool) -> str | None:
+    """One line for people: how many folders could not be checked, why, and what that means for the rescan."""
+    if not unchecked:
+        return None
+    reasons: dict[str, int] = {}
+    for reason in unchecked.values():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    why = ", ".join(f"{reason}: {count:,}" if len(reasons) > 1 else reason for reason, count in reasons.items())
+    folders = "1 folder" if len(unchecked) == 1 else f"{len(unchecked):,} folders"
+    items = "series" if tv else "movies"
+    return f"{folders} could not be checked ({why}); {items} under them were not marked missing"
 
 
 @activity.defn

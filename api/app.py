@@ -1,4 +1,4 @@
-"""FastAPI application: `starter.py serve` runs it with uvicorn; OpenAPI docs at /docs."""
+"""FastAPI application: `reelscan serve` runs it with uvicorn; OpenAPI docs at /docs."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -32,6 +33,9 @@ from reelscan.service import scans
 from reelscan.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
+# Ids and offsets are database integers: one out of their range is a clear 422, not an overflow in the driver.
+MAX_INT = 2**31 - 1
+Id = Annotated[int, PathParam(ge=0, le=MAX_INT)]
 
 
 class MovieEdit(BaseModel):
@@ -98,7 +102,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         return get_library(library_id)
 
     @app.get("/api/libraries/{library_id}", dependencies=guarded)
-    def get_library(library_id: int) -> dict[str, Any]:
+    def get_library(library_id: Id) -> dict[str, Any]:
         with session_scope(url) as session:
             found = [lib for lib in list_libraries(session) if lib["id"] == library_id]
         if not found:
@@ -107,11 +111,11 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
 
     @app.get("/api/libraries/{library_id}/movies", dependencies=guarded)
     def get_movies(
-        library_id: int,
+        library_id: Id,
         state_filter: str | None = Query(None, alias="state"),
         has_errors: bool | None = Query(None, alias="hasErrors"),
         missing_poster: bool | None = Query(None, alias="missingPoster"),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
         get_library(library_id)
@@ -128,9 +132,9 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
 
     @app.get("/api/libraries/{library_id}/series", dependencies=guarded)
     def get_series_list(
-        library_id: int,
+        library_id: Id,
         state_filter: str | None = Query(None, alias="state"),
-        offset: int = Query(0, ge=0),
+        offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
         get_library(library_id)
@@ -138,7 +142,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
             return list_series(session, library_id, state=state_filter, offset=offset, limit=limit)
 
     @app.get("/api/series/{series_id}", dependencies=guarded)
-    def get_series(series_id: int) -> dict[str, Any]:
+    def get_series(series_id: Id) -> dict[str, Any]:
         with session_scope(url) as session:
             series = series_detail(session, series_id)
         if series is None:
@@ -146,7 +150,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         return series
 
     @app.get("/api/movies/{movie_id}", dependencies=guarded)
-    def get_movie(movie_id: int) -> dict[str, Any]:
+    def get_movie(movie_id: Id) -> dict[str, Any]:
         with session_scope(url) as session:
             movie = movie_detail(session, movie_id)
         if movie is None:
@@ -154,7 +158,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         return movie
 
     @app.patch("/api/movies/{movie_id}", dependencies=guarded)
-    def edit_movie(movie_id: int, body: MovieEdit) -> dict[str, Any]:
+    def edit_movie(movie_id: Id, body: MovieEdit) -> dict[str, Any]:
         try:
             with session_scope(url) as session:
                 movie = enrichment.edit_movie(session, movie_id, body.values, body.unlock)
@@ -167,7 +171,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
     # --- scans -------------------------------------------------------------------------------------------------
 
     @app.post("/api/libraries/{library_id}/scans", status_code=202, dependencies=guarded)
-    async def start_scan(library_id: int, options: ScanOptions | None = None) -> dict[str, Any]:
+    async def start_scan(library_id: Id, options: ScanOptions | None = None) -> dict[str, Any]:
         started = await scans.start_scan(client(), settings, library_id, options or ScanOptions())
         return {
             "scanJobId": started.scan_job_id,
@@ -178,7 +182,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
 
     @app.get("/api/scans", dependencies=guarded)
     def get_scans(
-        library_id: int | None = Query(None, alias="libraryId"),
+        library_id: int | None = Query(None, alias="libraryId", ge=0, le=MAX_INT),
         status: str | None = None,
         limit: int = Query(50, ge=1, le=500),
     ) -> list[dict[str, Any]]:
@@ -191,18 +195,21 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
             return [scan_summary(job) for job in query.limit(limit)]
 
     @app.get("/api/scans/{scan_id}", dependencies=guarded)
-    async def get_scan(scan_id: int) -> dict[str, Any]:
+    async def get_scan(scan_id: Id) -> dict[str, Any]:
         return await scans.scan_progress(client(), settings, scan_id)
 
     @app.post("/api/scans/{scan_id}/cancel", status_code=202, dependencies=guarded)
-    async def cancel_scan(scan_id: int) -> dict[str, Any]:
+    async def cancel_scan(scan_id: Id) -> dict[str, Any]:
         return {"scanJobId": scan_id, "result": await scans.cancel_scan(client(), settings, scan_id)}
 
     @app.get("/api/scans/{scan_id}/errors", dependencies=guarded)
-    def get_scan_errors(scan_id: int) -> list[dict[str, Any]]:
+    def get_scan_errors(
+        scan_id: Id, offset: int = Query(0, ge=0, le=MAX_INT), limit: int = Query(500, ge=1, le=10_000)
+    ) -> list[dict[str, Any]]:
+        """Every error the scan counted, by where it happened; the entries' `errors` add up to its errorsCount."""
         scans.scan_row(settings, scan_id)
         with session_scope(url) as session:
-            return scan_errors(session, scan_id)
+            return scan_errors(session, scan_id, offset=offset, limit=limit)
 
     # --- live progress, the page and cached images -------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import repository
 from reelscan.db.session import dispose_engines, migrate, session_scope
+from reelscan.library import naming_cost
 from reelscan.library.discovery import LibraryWalker
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 
@@ -39,6 +40,7 @@ MEDIA = PROJECT / "tests" / "fixtures" / "media"
 NFO = '<movie><title>Benchmark Movie {i}</title><year>{year}</year><uniqueid type="tmdb">{i}</uniqueid></movie>\n'
 
 
+NAMES_PER_FOLDER = 6
 LINKS_PER_FILE = 50_000  # ext4 allows 65,000 hard links to one file
 
 
@@ -277,7 +279,9 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
         server_pid = json.loads((data / "run" / "temporal.json").read_text())["pid"]
         worker_rss = [peak_rss_mb(pid) for pid in worker_pids]
         server_rss = peak_rss_mb(server_pid)
-        events = history_events(f"127.0.0.1:{port}", full["workflowId"])
+        # The data dir's own server: on the preferred port unless something else held it.
+        server_port = json.loads((data / "run" / "temporal.json").read_text())["port"]
+        events = history_events(f"127.0.0.1:{server_port}", full["workflowId"])
         first_movie = first_movie_seconds(data, full)
     finally:
         subprocess.run(
@@ -318,6 +322,14 @@ def run(count: int, keep: bool, bare: bool, skip_ffprobe: bool, library: Path | 
     )
     print(f"  RSS during the full scan, worker processes together / server (MB): {sampler.summary()}")
     print(f"  scan workflow runs {len(events)}, history events per run: max {max(events, default=0):,}")
+    naming = naming_cost.measure()
+    # Each generated folder has a folder name and five file names the rules read (video, NFO, two images, subtitle).
+    naming_seconds = count * NAMES_PER_FOLDER * naming["all"] / 1e6
+    print(
+        f"  naming: {naming['all']:.1f} µs per name (movie folder {naming['movie folder']:.1f}, episode file "
+        f"{naming['episode file']:.1f}); {NAMES_PER_FOLDER} names per folder = {naming_seconds:.2f} s, "
+        f"{naming_seconds / full_t['total'] * 100:.2f}% of the full scan"
+    )
     if keep:
         print(f"  kept {work}")
     else:

@@ -113,6 +113,8 @@ class DiscoverResult(BaseModel):
     episodes_unchanged: int = 0  # episodes of the unchanged series of a TV library
     errors_count: int
     first_errors: list[str] = Field(default_factory=list)
+    folders_unchecked: int = 0  # folders that could not be read: their movies (or series) were not marked missing
+    unchecked_notice: str | None = None  # the line saying so and why, for the scan's notice
 
 
 class DirectoryPageInput(BaseModel):

@@ -222,6 +222,12 @@ def _items_line(state: ScanState) -> str:
     )
 
 
+def found_line(directories: int, *, tv: bool) -> str:
+    """What discovery found, in words: "1 movie directory", "12 series directories"."""
+    kind = "series" if tv else "movie"
+    return f"{_n(directories)} {kind} director{'y' if directories == 1 else 'ies'}"
+
+
 def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
     c = state.counters
@@ -233,7 +239,10 @@ def summary_line(state: ScanState) -> str:
         done, total = phase_done_and_total(state)
         return f"{updating} {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     if state.phase == "discovering":
-        return f"Discovering directories... Found {_n(c.directories_total)} {items}"
+        found = (
+            _n(c.directories_total) + " series" if state.library_type == "tv" else _plural(c.directories_total, "movie")
+        )
+        return f"Discovering directories... Found {found}"
     if state.phase == "scanning":
         done, total = phase_done_and_total(state)
         episodes = f", {_plural(c.episodes_found, 'episode')}" if state.library_type == "tv" else ""

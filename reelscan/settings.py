@@ -6,15 +6,25 @@ import os
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from reelscan import installation
+
+
+def default_data_dir() -> Path:
+    """The user's data directory (~/.local/share/reelscan on Linux): the same from whatever folder a command
+    runs, so every command of one user finds the one database and the one set of background services."""
+    return platformdirs.user_data_path("reelscan")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REELSCAN_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(
-        Path("./data"), description="Where the embedded database, cache, logs and Temporal history live."
+        default_factory=default_data_dir,
+        description="Where the embedded database, cache, logs and Temporal history live.",
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default a SQLite file in the data dir.")
     cache_dir: Path | None = Field(
@@ -24,11 +34,15 @@ class Settings(BaseSettings):
         None, description="host:port of a Temporal server; unset = embedded dev server."
     )
     temporal_namespace: str = "default"
-    task_queue_prefix: str = Field(
-        "reelscan", description="Task queues are <prefix>-scan, <prefix>-cache and <prefix>-enrich."
+    task_queue_prefix: str | None = Field(
+        None,
+        description="Task queues are <prefix>-scan, <prefix>-cache and <prefix>-enrich; "
+        "default reelscan-<installation id>.",
     )
-    workflow_id_prefix: str = Field(
-        "scan", description="Scan workflows are <prefix>-<library>-<scan>; set one per database sharing a server."
+    workflow_id_prefix: str | None = Field(
+        None,
+        description="Scan workflows are <prefix>-<library>-<scan>; default scan-<installation id>. Workers refuse "
+        "workflows whose id does not start with it.",
     )
 
     # Worker concurrency: threads for blocking I/O inside a process; processes to use every core.
@@ -111,6 +125,19 @@ class Settings(BaseSettings):
     def resolved_cache_dir(self) -> Path:
         return (self.cache_dir or self.data_dir / "cache").resolve()
 
+    @cached_property
+    def installation_id(self) -> str:
+        """This database's installation id (read from the database once per process)."""
+        return installation.installation_id(self.resolved_database_url)
+
+    @property
+    def resolved_task_queue_prefix(self) -> str:
+        return self.task_queue_prefix or f"reelscan-{installation.short_id(self.installation_id)}"
+
+    @property
+    def resolved_workflow_id_prefix(self) -> str:
+        return self.workflow_id_prefix or f"scan-{installation.short_id(self.installation_id)}"
+
     @property
     def resolved_children_window(self) -> int:
         if self.children_window:
@@ -120,7 +147,7 @@ class Settings(BaseSettings):
 
     @property
     def enrich_task_queue(self) -> str:
-        return f"{self.task_queue_prefix}-enrich"
+        return f"{self.resolved_task_queue_prefix}-enrich"
 
     @property
     def asset_keep_counts(self) -> dict[str, int]:
@@ -133,11 +160,11 @@ class Settings(BaseSettings):
 
     @property
     def scan_task_queue(self) -> str:
-        return f"{self.task_queue_prefix}-scan"
+        return f"{self.resolved_task_queue_prefix}-scan"
 
     @property
     def cache_task_queue(self) -> str:
-        return f"{self.task_queue_prefix}-cache"
+        return f"{self.resolved_task_queue_prefix}-cache"
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +63,11 @@ def folder_snapshot(root: str, folder: str) -> str:
     return digest.hexdigest()
 
 
+def _under_any(directory: str, folders: Collection[str]) -> bool:
+    parts = directory.split("/")
+    return bool(folders) and any("/".join(parts[:n]) in folders for n in range(len(parts) + 1))
+
+
 def top_of(directory: str) -> str:
     return directory.split("/", 1)[0]
 
@@ -73,6 +78,7 @@ def changed_folders(
     *,
     vanished_too: bool,
     failed: Mapping[str, str | None] | None = None,
+    unchecked: Collection[str] = (),
 ) -> set[str]:
     """Top-level folders holding a directory whose fingerprint differs from the recorded one, a new directory, or
     (when the walk was complete) a recorded directory that is gone. A directory whose last scan failed (failed:
@@ -86,7 +92,8 @@ def changed_folders(
         if recorded != directory.fingerprint:
             changed.add(top_of(directory.path))
     if vanished_too:
-        changed.update(top_of(path) for path in known if path not in seen)
+        # A directory under a folder the walk could not read is not known to be gone.
+        changed.update(top_of(path) for path in known if path not in seen and not _under_any(path, unchecked))
     return changed
 
 
@@ -94,7 +101,7 @@ def changed_folders(
 class PollPass:
     changed: list[str]  # top-level folders, sorted
     directories: int  # movie or series directories walked
-    complete: bool  # no folder failed to read (only then do vanished folders count)
+    complete: bool  # every folder could be read
 
 
 def poll_pass(
@@ -110,7 +117,8 @@ def poll_pass(
     walker = (SeriesWalker if tv else LibraryWalker)(root, on_progress=on_progress, progress_every=500)
     found = list(walker.walk())
     complete = not walker.stats.errors
-    changed = changed_folders(found, known, vanished_too=complete, failed=failed)
+    unchecked = walker.stats.unchecked.keys()
+    changed = changed_folders(found, known, vanished_too=not walker.stats.truncated, failed=failed, unchecked=unchecked)
     return PollPass(sorted(changed), len(found), complete)
 
 

@@ -2,7 +2,7 @@
 
 Used by the tests and by `make demo` (so a newcomer sees phase 4 work without a key).
 
-    python -m tests.fake_tmdb --port 8790 --library data/demo-library [--tv-library data/demo-tv]
+    python -m tests.fake_tmdb --port 8790 --library DIR/demo-library [--tv-library DIR/demo-tv]
 
 Movies are served at /3/movie/{id}, /3/search/movie and /3/find; series at /3/tv/{id}, /3/tv/{id}/season/{n},
 /3/search/tv and /3/find (tv_results, by imdb_id or tvdb_id).

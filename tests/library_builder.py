@@ -1,7 +1,7 @@
 """Builds realistic movie and TV libraries on disk from the committed tiny media fixtures, with what a scan must find.
 
-    python -m tests.library_builder data/demo-library     # the `make demo` movie library
-    python -m tests.library_builder --tv data/demo-tv     # the `make demo` TV library
+    python -m tests.library_builder DIR/demo-library      # the `make demo` movie library (DIR: the data dir)
+    python -m tests.library_builder --tv DIR/demo-tv      # the `make demo` TV library
 
 Every case the scanner must handle has a folder here; `build_library` and `build_tv_library` return the expectations
 the tests assert.

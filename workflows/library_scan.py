@@ -42,7 +42,15 @@ with workflow.unsafe.imports_passed_through():
         SettleInput,
         directories_per_child,
     )
-    from reelscan.progress import FINAL_PHASES, Phase, ScanState, build_message, enter_phase, summary_line
+    from reelscan.progress import (
+        FINAL_PHASES,
+        Phase,
+        ScanState,
+        build_message,
+        enter_phase,
+        found_line,
+        summary_line,
+    )
     from reelscan.scan_rules import SCAN_PASSES, fold_directory, settle_from_database
     from workflows.library_scan_errors import ScanFailed, failure_message, failure_type
     from workflows.scan_cache import CacheWindow
@@ -197,7 +205,9 @@ class LibraryScanWorkflow:
         if result.errors_count:
             c.errors_count += result.errors_count
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
-        self._enter("scanning", f"Found {c.directories_total:,} {'series' if self._tv else 'movie'} directories")
+        if result.unchecked_notice:
+            self._add_notice(result.unchecked_notice)
+        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv)}")
         await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
@@ -342,10 +352,10 @@ class LibraryScanWorkflow:
                 ),
             )
         except ActivityError as exc:
-            self._state.notice = f"Metadata enrichment skipped: {failure_message(exc)}"
+            self._add_notice(f"Metadata enrichment skipped: {failure_message(exc)}")
             return
         if not config.configured:
-            self._state.notice = f"Metadata enrichment skipped: {config.reason}"
+            self._add_notice(f"Metadata enrichment skipped: {config.reason}")
             return
         self._carry.image_base_url = config.image_base_url
         self._state.provider_requests_per_second = self._job.provider_requests_per_second
@@ -413,6 +423,10 @@ class LibraryScanWorkflow:
         if self._job.search_attributes:
             # `temporal workflow list --query "ScanPhase='scanning'"` and the Web UI's filters find the scan.
             workflow.upsert_search_attributes([SCAN_PHASE.value_set(phase)])
+
+    def _add_notice(self, notice: str) -> None:
+        """Notices add up (folders that could not be checked, then enrichment skipped), none replaces another."""
+        self._state.notice = "; ".join(filter(None, [self._state.notice, notice]))
 
     def _set_operation(self, operation: str) -> None:
         self._state.current_operation = operation

@@ -106,7 +106,8 @@ function showDrilldown(title, html) {
 
 const ids = (x) => esc([x.imdbId, x.tmdbId && `tmdb:${x.tmdbId}`, x.tvdbId && `tvdb:${x.tvdbId}`].filter(Boolean).join(" "));
 const cacheUrl = (a) => `/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}`;
-const errorCount = (errors) => `<td class="error">${errors.length ? esc(errors.length + " error(s)") : ""}</td>`;
+const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
+const errorCount = (errors) => `<td class="error">${errors.length ? esc(plural(errors.length, "error")) : ""}</td>`;
 const errorList = (errors) => errors.length
   ? `<h3>Errors</h3><ul class="error">${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : "";
 
@@ -203,8 +204,11 @@ async function showSeries(seriesId) {
 
 async function showErrors(scanId) {
   const errors = await api(`/api/scans/${scanId}/errors`);
-  showDrilldown(`Errors of scan ${scanId}`, `<table><tr><th>Directory</th><th>Outcome</th><th>Errors</th></tr>${errors.map((e) =>
-    `<tr><td>${esc(e.directory)}</td><td>${esc(e.outcome)}</td><td class="error">${e.errors.map(esc).join("<br>")}</td></tr>`).join("")}</table>`);
+  const total = errors.reduce((sum, e) => sum + e.errors.length, 0);
+  showDrilldown(`Errors of scan ${scanId} (${plural(total, "error")})`,
+    `<table><tr><th>Phase</th><th>Directory</th><th>Outcome</th><th>Errors</th></tr>${errors.map((e) =>
+    `<tr><td>${esc(e.phase)}</td><td>${esc(e.directory || "(library root)")}</td><td>${esc(e.outcome)}</td>` +
+    `<td class="error">${e.errors.map(esc).join("<br>")}</td></tr>`).join("")}</table>`);
 }
 
 document.addEventListener("click", async (event) => {

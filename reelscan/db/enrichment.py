@@ -343,6 +343,39 @@ def apply_selection(
     )
 
 
+_KINDS = {int: "a whole number", float: "a number", str: "text", list: "a list", dict: "an object"}
+
+
+def _check_edit(session: Session, movie: Movie, name: str, value: Any) -> None:
+    """A value of the column's kind (and length), or a candidate of this movie for artwork; ValueError otherwise,
+    so a person's edit never reaches the database as something it would refuse or store as nonsense."""
+    if name in ARTWORK_TYPES:
+        if value is None:
+            return
+        found = session.get(AssetCandidate, value) if isinstance(value, int) and not isinstance(value, bool) else None
+        wanted = "trailer" if name == "trailer" else name
+        if found is None or found.movie_id != movie.id or found.asset_type != wanted:
+            raise ValueError(f"{name} must be the id of one of this movie's {name} candidates")
+        return
+    column = Movie.__table__.c[name]
+    if value is None:
+        if not column.nullable:
+            raise ValueError(f"{name} cannot be empty")
+        return
+    expected: type = column.type.python_type
+    if expected is object:  # a JSON column: a list (genres, actors, ...) or an object (certifications), as stored
+        current = getattr(movie, name)
+        expected = type(current) if isinstance(current, list | dict) else list
+    accepted: tuple[type, ...] = (int, float) if expected is float else (expected,)
+    if (isinstance(value, bool) and bool not in accepted) or not isinstance(value, accepted):
+        raise ValueError(f"{name} must be {_KINDS.get(expected, expected.__name__)}, not {type(value).__name__}")
+    length = getattr(column.type, "length", None)
+    if isinstance(value, str) and length is not None and len(value) > length:
+        raise ValueError(f"{name} is at most {length} characters long")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**31 - 1:
+        raise ValueError(f"{name} is out of range")
+
+
 def edit_movie(session: Session, movie_id: int, values: dict[str, Any], unlock: list[str]) -> Movie | None:
     """A person's edit: the new values are stored and locked, so enrichment never overwrites them."""
     from reelscan.db.models import LOCKABLE_FIELDS
@@ -353,6 +386,8 @@ def edit_movie(session: Session, movie_id: int, values: dict[str, Any], unlock: 
     unknown = [name for name in [*values, *unlock] if name not in LOCKABLE_FIELDS and name not in ARTWORK_TYPES]
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        _check_edit(session, movie, name, value)
     for name, value in values.items():
         if name in ARTWORK_TYPES:
             setattr(movie, f"{name}_id", value)

@@ -36,6 +36,17 @@ class Library(Base):
     poll_interval_seconds: Mapped[float] = mapped_column(Float, default=300.0, server_default="300")
 
 
+class Installation(Base):
+    """The one row naming this database's installation: its id marks the workflow ids and task queues
+    of this database's scans, so databases sharing one Temporal server never run each other's work."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    installation_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ScanJob(Base):
     """One scan of a library: the spec's scan_jobs row, a projection of the workflow's state."""
 
@@ -114,6 +125,20 @@ class ScanDirectory(Base):
     unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
     # The folder this scan counted missing whose movie or series turned up here (renamed or moved).
     moved_from: Mapped[str | None] = mapped_column(Text)
+
+
+class ScanError(Base):
+    """An error a scan counted outside any one directory's row (discovery: the root, unreadable folders, names),
+    so every counted error can be listed."""
+
+    __tablename__ = "scan_errors"
+    __table_args__ = (Index("idx_scan_errors_scan", "scan_job_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_job_id: Mapped[int] = mapped_column(ForeignKey("scan_jobs.id", ondelete="CASCADE"))
+    phase: Mapped[str] = mapped_column(String(16))  # discovering
+    path: Mapped[str] = mapped_column(Text)  # relative to the library root, "" for the root
+    message: Mapped[str] = mapped_column(Text)
 
 
 # Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.

@@ -22,6 +22,7 @@ from reelscan.db.models import (
     Library,
     Movie,
     ScanDirectory,
+    ScanError,
     ScanJob,
     Season,
     Series,
@@ -120,12 +121,17 @@ def plan_rescan(
     complete: bool,
     force: bool,
     model: type[Movie] | type[Series] = Movie,
+    unchecked: Collection[str] = (),
     scope: Sequence[str] = (),
 ) -> tuple[int, int]:
     """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
     child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
-    (unchanged, newly missing). A targeted scan gives its folders as scope: only the movies in them (the folder
-    itself or below it) can become missing; every other movie is left as it is."""
+    (unchanged, newly missing).
+
+    complete=False (a walk cut short by max_directories) marks nothing missing; a movie at or under an
+    `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
+    A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
+    missing; every other movie is left as it is."""
     known = {
         directory: (movie_id, fingerprint)
         for movie_id, directory, fingerprint in session.execute(
@@ -154,7 +160,15 @@ def plan_rescan(
         session.execute(
             update(model).where(model.id.in_([c["movie_id"] for c in chunk])).values(last_scan_job_id=scan_job_id)
         )
-    missing = [movie_id for directory, (movie_id, _) in known.items() if directory not in found] if complete else []
+    missing = (
+        [
+            movie_id
+            for directory, (movie_id, _) in known.items()
+            if directory not in found and not _under_any(directory, unchecked)
+        ]
+        if complete
+        else []
+    )
     for start in range(0, len(missing), 1000):
         session.execute(
             update(model)
@@ -167,6 +181,30 @@ def plan_rescan(
 def in_scope(directory: str, folders: Sequence[str]) -> bool:
     """Whether a directory (relative to the root) is one of these folders or below one of them."""
     return any(directory == folder or directory.startswith(folder + "/") for folder in folders)
+
+
+def _under_any(directory: str, folders: Collection[str]) -> bool:
+    """Whether a relative path is one of these folders or lies below one ("" is the root: everything is)."""
+    if not folders:
+        return False
+    parts = directory.split("/")
+    return any("/".join(parts[:n]) in folders for n in range(len(parts) + 1))
+
+
+def replace_scan_errors(session: Session, scan_job_id: int, phase: str, errors: Iterable[tuple[str, str]]) -> None:
+    """Store a phase's errors ((path, message) pairs) as the only ones of that phase for the scan: safe to run
+    again. Paths and messages are made storable text (a name may not be valid UTF-8)."""
+    session.execute(delete(ScanError).where(ScanError.scan_job_id == scan_job_id, ScanError.phase == phase))
+    rows = [
+        {"scan_job_id": scan_job_id, "phase": phase, "path": _text(path), "message": _text(message)}
+        for path, message in errors
+    ]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(ScanError), rows[start : start + 1000])
+
+
+def _text(value: str) -> str:
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "\ufffd")
 
 
 def directory_page(session: Session, scan_job_id: int, start_seq: int, limit: int) -> list[tuple[int, str]]:

@@ -8,12 +8,14 @@ from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from reelscan.db.models import (
+    AssetCandidate,
     Episode,
     EpisodeStream,
     Image,
     Library,
     Movie,
     ScanDirectory,
+    ScanError,
     ScanJob,
     Series,
     Stream,
@@ -173,21 +175,71 @@ def scan_summary(job: ScanJob) -> dict[str, Any]:
     }
 
 
-def scan_errors(session: Session, scan_job_id: int, limit: int = 500) -> list[dict[str, Any]]:
-    """Directories of a scan that failed or were recorded with problems, and why."""
+def scan_errors(session: Session, scan_job_id: int, offset: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+    """Every error a scan counted, by where it happened: discovery (the root, folders that could not be read),
+    folders that failed or were recorded with problems, assets that could not be cached, movies or series whose
+    enrichment failed. Each entry's `errors` are its messages; together they add up to the scan's errorsCount."""
+    entries: list[dict[str, Any]] = [
+        _error_entry("discovering", path, [message])
+        for path, message in session.execute(
+            select(ScanError.path, ScanError.message).where(ScanError.scan_job_id == scan_job_id).order_by(ScanError.id)
+        )
+    ]
     rows = session.execute(
         select(
             ScanDirectory.seq, ScanDirectory.path, ScanDirectory.outcome, ScanDirectory.movie_id, ScanDirectory.errors
         )
         .where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.errors.is_not(None))
         .order_by(ScanDirectory.seq)
-        .limit(limit)
     ).all()
-    return [
-        {"seq": seq, "directory": path, "outcome": outcome, "movieId": movie_id, "errors": errors}
+    entries += [
+        _error_entry("scanning", path, list(errors), seq=seq, outcome=outcome, movie_id=movie_id)
         for seq, path, outcome, movie_id, errors in rows
         if errors
     ]
+    for model, source in (
+        (Image, Image.source_path),
+        (Trailer, Trailer.source_path),
+        (Subtitle, Subtitle.source_path),
+        (TvAsset, TvAsset.source_path),
+        (AssetCandidate, AssetCandidate.provider_path),
+    ):
+        uncached = session.execute(
+            select(source, model.cache_error)
+            .where(model.cache_scan_job_id == scan_job_id, model.cache_error.is_not(None), model.cache_path.is_(None))
+            .order_by(model.id)
+        )
+        entries += [_error_entry("caching", path, [error or "not cached"]) for path, error in uncached]
+    for kind in (Movie, Series):
+        not_enriched = session.execute(
+            select(kind.id, kind.directory, kind.enrichment_error)
+            .where(kind.last_scan_job_id == scan_job_id, kind.state == "enrichment_failed")
+            .order_by(kind.id)
+        )
+        entries += [
+            _error_entry("enriching", path, [error or "enrichment failed"], movie_id=row_id if kind is Movie else None)
+            for row_id, path, error in not_enriched
+        ]
+    return entries[offset : offset + limit]
+
+
+def _error_entry(
+    phase: str,
+    directory: str,
+    errors: list[str],
+    *,
+    seq: int | None = None,
+    outcome: str = "error",
+    movie_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "phase": phase,
+        "seq": seq,
+        "directory": directory,
+        "outcome": outcome,
+        "movieId": movie_id,
+        "errors": errors,
+    }
 
 
 # --- TV libraries -----------------------------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.rules import IMAGE_EXTENSIONS, SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS
+from reelscan.library.rules import (
+    ASSET_FOLDER_NAMES,
+    EXTRAFANART_FOLDERS,
+    IMAGE_EXTENSIONS,
+    SUBTITLE_EXTENSIONS,
+    TRAILER_FOLDERS,
+    VIDEO_EXTENSIONS,
+    is_trailer_name,
+)
 from reelscan.library.videos import FolderEntry, MainVideo, split_name, video_stem
 
 ASSET_TYPES = (
@@ -81,12 +89,7 @@ VIDEO_IMAGE_SUFFIXES: dict[str, str] = {
 }
 _NUMBERED_FANART_RE = re.compile(r"(?:fanart|backdrop|background)[-_ ]?\d{1,3}")
 _VIDEO_SUFFIX_SEPARATORS = "-._"
-_BARE_TRAILERS = frozenset({"trailer", "movie-trailer"})
-
-_EXTRAFANART_FOLDERS = frozenset({"extrafanart"})
-_TRAILER_FOLDERS = frozenset({"trailers", "trailer"})
-SUBTITLE_FOLDERS = frozenset({"subs", "subtitles"})
-ASSET_SUBFOLDERS = _EXTRAFANART_FOLDERS | _TRAILER_FOLDERS | SUBTITLE_FOLDERS
+ASSET_SUBFOLDERS = ASSET_FOLDER_NAMES
 
 # Subtitle name tokens.
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[a-z]{2}|[a-z]{4}|\d{3}))?")
@@ -149,10 +152,9 @@ def _image_type(lowered: str, stems: Sequence[str]) -> str | None:
     return kind
 
 
-def _is_trailer(lowered: str, stems: Sequence[str]) -> bool:
-    if lowered in _BARE_TRAILERS:
-        return True
-    return any(lowered in (f"{stem}-trailer", f"{stem}.trailer") for stem in stems)
+def _is_trailer(stem: str) -> bool:
+    """A trailer by the rules table: "trailer", "<anything>-trailer", "Movie - trailer 2", "Movie.teaser"."""
+    return is_trailer_name(stem)
 
 
 def _is_tag(word: str) -> bool:
@@ -248,7 +250,7 @@ def discover_assets(
             if kind is not None:
                 found.append(LocalAsset(kind, path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in VIDEO_EXTENSIONS:
-            if name not in skip and _is_trailer(lowered, stems):
+            if name not in skip and _is_trailer(stem):
                 found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in SUBTITLE_EXTENSIONS:
             for video in stems:
@@ -264,10 +266,10 @@ def _subfolder_assets(folder: Path, kind: str, stems: Sequence[str]) -> list[Loc
     for entry in list_asset_files(folder):
         stem, ext = split_name(entry.name)
         path = folder / entry.name
-        if kind in _EXTRAFANART_FOLDERS:
+        if kind in EXTRAFANART_FOLDERS:
             if ext in IMAGE_EXTENSIONS:
                 found.append(LocalAsset("fanart", path, entry.size, entry.mtime_ns, format=_format(ext)))
-        elif kind in _TRAILER_FOLDERS:
+        elif kind in TRAILER_FOLDERS:
             if ext in VIDEO_EXTENSIONS:
                 found.append(LocalAsset("trailer", path, entry.size, entry.mtime_ns, format=_format(ext)))
         elif ext in SUBTITLE_EXTENSIONS:

@@ -18,13 +18,13 @@ from reelscan.library.rules import (
     ASSET_FOLDER_NAMES,
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
+    disc_part_folder,
     is_extras_folder_name,
     is_ignored_folder_name,
     is_valid_utf8,
     is_video_name,
 )
 
-MAX_ERROR_MESSAGES = 100
 _NATURAL_RE = re.compile(r"(\d+)")
 
 
@@ -38,21 +38,41 @@ class LibraryRootError(Exception):
     """The library root is missing, not a directory or unreadable."""
 
 
+@dataclass(frozen=True)
+class DiscoveryError:
+    message: str
+    path: str  # relative to the root, "" for the root itself
+
+
 @dataclass
 class DiscoveryStats:
     found: int = 0
     ignored: int = 0
     skipped_symlinks: int = 0
-    errors: int = 0
-    error_messages: list[str] = field(default_factory=list)
+    # Every error, kept so each one counted can be listed (one short entry per problem folder or file).
+    error_list: list[DiscoveryError] = field(default_factory=list)
+    # Folders whose contents could not be read (relative path -> why): what was under them is not known to be
+    # gone, so a rescan must not mark their movies missing.
+    unchecked: dict[str, str] = field(default_factory=dict)
     truncated: bool = False
     visited: int = 0
     gone: list[str] = field(default_factory=list)  # targeted folders that no longer exist (relative)
 
-    def error(self, message: str) -> None:
-        self.errors += 1
-        if len(self.error_messages) < MAX_ERROR_MESSAGES:
-            self.error_messages.append(message)
+    @property
+    def errors(self) -> int:
+        return len(self.error_list)
+
+    @property
+    def error_messages(self) -> list[str]:
+        return [e.message for e in self.error_list]
+
+    def error(self, message: str, path: str = "") -> None:
+        self.error_list.append(DiscoveryError(message, path))
+
+    def cannot_check(self, relative: str, reason: str, message: str) -> None:
+        """A folder that could not be read: a counted error, and a subtree whose movies are kept as they are."""
+        self.unchecked[relative] = reason
+        self.error(message, relative)
 
 
 def _natural_key(name: str) -> list[object]:
@@ -201,14 +221,14 @@ class FolderWalker:
             self.on_progress(stats)
         try:
             entries = sorted_entries(absolute)
-        except PermissionError:
-            stats.error(f"cannot read directory {absolute}: permission denied")
-            return None
-        except FileNotFoundError:
-            stats.error(f"cannot read directory {absolute}: it vanished during the walk")
-            return None
         except OSError as exc:
-            stats.error(f"cannot read directory {absolute}: {exc.strerror or exc}")
+            if isinstance(exc, PermissionError):
+                reason = "permission denied"
+            elif isinstance(exc, FileNotFoundError):
+                reason = "it vanished during the walk"
+            else:
+                reason = str(exc.strerror or exc)
+            stats.cannot_check(relative, reason, f"cannot read directory {absolute}: {reason}")
             return None
 
         names = {e.name.lower() for e in entries}
@@ -223,7 +243,11 @@ class FolderWalker:
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir()  # follows links
-            except OSError:
+            except OSError as exc:
+                # A link loop or an entry that cannot be looked at: whatever it held cannot be checked.
+                child = f"{relative}/{name}" if relative else name
+                reason = str(exc.strerror or exc)
+                stats.cannot_check(child, reason, f"cannot read {os.path.join(absolute, name)!r}: {reason}")
                 continue
             if not is_dir:
                 if is_video_name(name) and (not is_link or self._inside(real_root, entry.path)):
@@ -236,14 +260,18 @@ class FolderWalker:
                 stats.ignored += 1
                 continue
             if not is_valid_utf8(name):
-                stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8")
+                child = f"{relative}/{name}" if relative else name
+                stats.error(f"skipped {os.path.join(absolute, name)!r}: name is not valid UTF-8", child)
                 continue
             if is_link and not self._inside(real_root, entry.path):
                 stats.skipped_symlinks += 1
                 continue
             try:
                 st = entry.stat()
-            except OSError:
+            except OSError as exc:
+                child = f"{relative}/{name}" if relative else name
+                reason = str(exc.strerror or exc)
+                stats.cannot_check(child, reason, f"cannot read {os.path.join(absolute, name)!r}: {reason}")
                 continue
             key = (st.st_dev, st.st_ino)
             if key in self._seen:
@@ -266,6 +294,17 @@ class FolderWalker:
 
 
 class LibraryWalker(FolderWalker):
+    def _disc_parts(self, listing: FolderListing) -> list[FolderListing]:
+        """The "Disc 1", "Disc 2" (or "CD1", "DVD 2") folders of a folder without videos of its own that hold a video or
+        a disc folder: the folder is one movie in parts. [] when it has none."""
+        if listing.has_video or not listing.relative:
+            return []
+        names = [
+            relative for relative in listing.subfolders if disc_part_folder(relative.rsplit("/", 1)[-1]) is not None
+        ]
+        parts = [part for part in (self._read(relative) for relative in names) if part is not None]
+        return parts if any(part.has_video for part in parts) else []
+
     def walk(self) -> Iterator[DiscoveredDirectory]:
         """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
         self._begin()
@@ -274,6 +313,23 @@ class LibraryWalker(FolderWalker):
         while stack:
             listing = self._read(stack.pop())
             if listing is None:
+                continue
+            parts = self._disc_parts(listing)
+            if parts:
+                self.stats.found += 1
+                digest = hashlib.blake2b(digest_size=16)
+                digest.update(fingerprint(listing.absolute, listing.entries).encode())
+                for part in parts:
+                    digest.update(
+                        f"\n{part.relative}\0{fingerprint(part.absolute, part.entries)}".encode(
+                            "utf-8", "surrogateescape"
+                        )
+                    )
+                yield DiscoveredDirectory(listing.relative, digest.hexdigest())
+                if self._full():
+                    return
+                taken = {part.relative for part in parts}
+                stack.extend(reversed([s for s in listing.subfolders if s not in taken]))
                 continue
             if listing.has_video:
                 if not listing.relative:

@@ -1,8 +1,19 @@
-"""Season and episode numbers from TV file and folder names (Kodi/Jellyfin/Sonarr naming).
+"""Season and episode numbers from TV file and folder names (Kodi, Jellyfin, Sonarr and scene naming).
 
-Rules, first match wins: "S01E02" (with "e03"/"-e03" for more episodes, "E01-E03" for a range), "Season 1 Episode
-2", "1x02", an air date "2024-03-01", "E05"/"Episode 5" in a season folder, an absolute number "Show - 112"
-(anime), a leading number "05 - Title" in a season folder. A name matching none is unmatched (None).
+Rules, first match wins:
+- "S01E02", "S01EP02", "S01.Ep06", "S1 E2"; more episodes as "S01E02E03", "S01E01-E03" / "E01-03" (a range),
+  "S01E01+02", "S03E01.S03E02", "S07E22 - S07E23";
+- "Season 1 Episode 2";
+- "1x02", "2x4", "3x04x05", "2x09-2x10";
+- an air date: "2024-03-01", "2024.03.01", day-first "01.03.2024", month-first "03-21-2024" (when the day tells),
+  two-digit years "24.03.01" (year first) and "01.03.24";
+- in a season folder "E05", "EP06", "Episode 5", "E05-06"; without one, "EP06", "Episode 6" and "#957" are
+  absolute numbers;
+- anime absolute numbers: "[Group] Show - 11 [1080p][ABCD1234]", "Show - 07v2", "[Group] Show 11 [720p]", also
+  when the title holds numbers ("Mob Psycho 100 - 05");
+- "103" after the title (season 1, episode 3);
+- a leading number "05 - Title" in a season folder.
+A name matching none is unmatched (None).
 """
 
 from __future__ import annotations
@@ -11,28 +22,87 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
+
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
 
 _SEP = r"[\s._-]*"
 _SXXEXX_RE = re.compile(
-    rf"(?<![a-z0-9])s(\d{{1,4}}){_SEP}e(\d{{1,4}})(?P<more>(?:(?:-?e|[-_ ]?e|-)\d{{1,4}}(?![\dp]))*)",
+    rf"(?<![a-z0-9])s(\d{{1,4}})(?:{_SEP}e(?:p|pisode)?{_SEP}|{_SEP}xe?(?!26[45](?!\d)))(\d{{1,4}})(?![\d])",
     re.IGNORECASE,
 )
-_MORE_RE = re.compile(r"(-?)e?(\d{1,4})", re.IGNORECASE)
-_SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}episode{_SEP}(\d{{1,4}})", re.IGNORECASE)
+# What may follow the first episode: another "E03" (listed), "-E03" / "-03" (a range end), "+02" / "&02"
+# (listed), "S03E02" / " - S03E02" (the same season, listed or a range end).
+_MORE_SXXEXX_RE = re.compile(
+    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
+    re.IGNORECASE,
+)
+_SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
 # "1x02"; the digits around it keep resolutions ("1920x1080") out.
-_CROSS_RE = re.compile(r"(?<!\d)(\d{1,2})x(\d{2,3})(?P<more>(?:[x-]\d{2,3})*)(?![\dp])", re.IGNORECASE)
-_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-._ ](\d{2})[-._ ](\d{2})(?!\d)")
-_EPISODE_ONLY_RE = re.compile(rf"(?<![a-z0-9])(?:episode|ep|e){_SEP}(\d{{1,4}})(?![\dp])", re.IGNORECASE)
-# "[Group] Show - 112 [1080p]", "Show - 07v2": a number alone after " - ".
+_CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2}|(?:19|20)\d{2})x(\d{1,3})(?![\dp])", re.IGNORECASE)
+_MORE_CROSS_RE = re.compile(
+    r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,4})x|(?P<e>x|e))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
+)
+_DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
+_DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
+_DATE_SHORT_RE = re.compile(r"(?<![\d.])(\d{2})([-._])(\d{2})\2(\d{2})(?![\d.])")
+_EPISODE_ONLY_RE = re.compile(
+    rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
+    re.IGNORECASE,
+)
+_HASH_NUMBER_RE = re.compile(r"(?:^|\s)#(\d{1,4})(?!\d)")
+# Anime names: bracketed tags ("[Group]", "[1080p]", "[ABCD1234]", "(BD 1080p)") come off before the number is read.
+_BRACKETS_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
+# "Show - 112", "Show - 07v2", "Show - 11 - Title": a number alone after " - ".
 _ABSOLUTE_RE = re.compile(r"\S\s+-\s+(\d{1,4})(?:v\d)?(?=$|[\s.\[(_-])", re.IGNORECASE)
+# "[Group] Show 11" (the number ends the name once the tags are off).
+_TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
-_LEADING_RE = re.compile(r"^(\d{1,3})(?=$|[\s._-])")
+# "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
+_THREE_DIGITS_RE = re.compile(r"(?<=[\s._\-\[(])([1-9])(\d{2})(?=$|[\s._\-\])])")
+_NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
+_LEADING_NUMBER_RE = re.compile(r"^(\d{1,4})(?:v\d)?(?=$|[\s._-])")
+_EPISODE_OF_RE = re.compile(r"(?<![\da-z])(\d{1,3})[\s._]*of[\s._]*\d{1,3}(?!\d)", re.IGNORECASE)
+_WORDS_RE = re.compile(r"[._]+")
+_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3})(?:v\d)?")
+_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
 
-_SEASON_FOLDER_RE = re.compile(r"^(?:season|series|staffel|saison)[\s._-]*(\d{1,4})(?:[\s._-]+\D.*)?$", re.IGNORECASE)
+_SEASON_WORDS = "|".join(SEASON_WORDS)
+_SEASON_FOLDER_RE = re.compile(rf"^(?:{_SEASON_WORDS})[\s._-]*(\d{{1,4}})(?:[\s._-]+\D.*|\s*\(.*)?$", re.IGNORECASE)
+# "3.Staffel", "2nd Season", "Season 3" after a title ("Show - Season 2", "Show Season 02 1080p").
+_NUMBER_FIRST_FOLDER_RE = re.compile(
+    rf"^(\d{{1,3}})(?:\.|st|nd|rd|th|ª|a|º)?[\s._-]*(?:{_SEASON_WORDS})$", re.IGNORECASE
+)
+_TITLED_SEASON_FOLDER_RE = re.compile(
+    rf"\S[\s._-]+(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?=$|[\s._\-\[(])(?![\s._-]*[-&][\s._-]*\d)", re.IGNORECASE
+)
 _SHORT_SEASON_FOLDER_RE = re.compile(r"^s(\d{1,4})$", re.IGNORECASE)
-_SPECIALS_FOLDER_NAMES = frozenset({"specials", "special", "season specials", "extras specials"})
+# Season packs: "Show.S02.1080p.BluRay-GRP", "Show S02 Complete"; never "Show S01E01" or "Show S01-S03".
+_PACK_SEASON_RE = re.compile(r"(?<![a-z0-9])s(\d{1,3})(?=$|[\s._\[(]|-[a-z])(?![\s._]*-[\s._]*s?\d)", re.IGNORECASE)
+# The end of a season range before a pack marker: "S01-S03" is no season.
+_RANGE_BEFORE_RE = re.compile(r"s\d{1,3}[\s._]*-[\s._]*$", re.IGNORECASE)
+_BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
+_ROMAN_SEASON_RE = re.compile(
+    rf"^(?:.*\S[\s._-]+)?(?:{_SEASON_WORDS})[\s._-]+([ivx]{{1,6}})(?=$|[\s._\-(\[])", re.IGNORECASE
+)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a Roman numeral up to 39 ("iv" -> 4), None when it is not one written the usual way."""
+    total, previous = 0, 0
+    for char in reversed(numeral.lower()):
+        value = _ROMAN_VALUES[char]
+        total = total - value if value < previous else total + value
+        previous = max(previous, value)
+    return total if total > 0 and _to_roman(total) == numeral.lower() else None
+
+
+def _to_roman(number: int) -> str:
+    tens, rest = divmod(number, 10)
+    ones = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
+    return "x" * tens + ones[rest]
 
 
 @dataclass(frozen=True)
@@ -45,32 +115,132 @@ class EpisodeMatch:
 
 
 def parse_season_folder(name: str) -> int | None:
-    """0 for "Specials", N for "Season N", "Season 0N", "S0N" (and "Season 1 (2019)"); None for any other name."""
+    """The season a folder holds, else None.
+
+    0 for "Specials"; N for "Season N", "Season 0N", "S0N", "Season 1 (2019)", "Temporada 1", "Stagione 1",
+    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", a bare "2", and season packs
+    ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
+    """
     lowered = name.strip().lower()
-    if lowered in _SPECIALS_FOLDER_NAMES:
+    if lowered in SPECIALS_FOLDER_NAMES:
         return 0
-    match = _SEASON_FOLDER_RE.match(lowered) or _SHORT_SEASON_FOLDER_RE.match(lowered)
-    return int(match.group(1)) if match else None
+    match = (
+        _SEASON_FOLDER_RE.match(lowered)
+        or _SHORT_SEASON_FOLDER_RE.match(lowered)
+        or _NUMBER_FIRST_FOLDER_RE.match(lowered)
+        or _BARE_NUMBER_RE.match(lowered)
+    )
+    if match is not None:
+        return int(match.group(1) if match.groups() else match.group(0))
+    roman = _ROMAN_SEASON_RE.match(lowered)
+    if roman is not None:  # "Season IV", "Saison VII"
+        return _roman(roman.group(1))
+    if _SXXEXX_RE.search(lowered) is not None:
+        return None
+    titled = _TITLED_SEASON_FOLDER_RE.search(lowered)
+    if titled is None:
+        titled = next(
+            (m for m in _PACK_SEASON_RE.finditer(lowered) if not _RANGE_BEFORE_RE.search(lowered, 0, m.start())), None
+        )
+    return int(titled.group(1)) if titled is not None and _has_title(lowered, titled.start()) else None
 
 
-def _following(first: int, more: str) -> tuple[int, ...]:
-    """Episode numbers after the first: "e03" / "-e03" list one more, "-03" / "-e03" after a dash end a range."""
+def _has_title(text: str, start: int) -> bool:
+    return bool(text[: start + 1].strip(" ._-[]()"))
+
+
+def _add(numbers: list[int], first: int, number: int, is_range: bool) -> bool:
+    """Adds a following episode; False when it cannot follow (lower, or too far: "S01E05-2019" is a year)."""
+    previous = numbers[-1]
+    if number <= previous or number - first >= MAX_EPISODES_PER_FILE:
+        return False
+    numbers.extend(range(previous + 1, number + 1) if is_range else (number,))
+    return True
+
+
+def _following(text: str, season: int, first: int, more: re.Pattern[str], season_marker: str) -> tuple[int, ...]:
+    """The episodes of a multi-episode name after its first one (text: what follows it).
+
+    One number after a dash ends a range ("E01-E03", "E01-03"); several following numbers are a list ("E23-E24-E26",
+    "02x03-04-15", "E01E02E03").
+    """
+    following: list[tuple[str | None, int]] = []
+    while True:
+        match = more.match(text)
+        if match is None:
+            break
+        op, marker, season_text = match.group("op"), match.group("e"), match.group("s")
+        if season_text is not None:
+            if int(season_text.lower().lstrip(season_marker).rstrip("x")) != season:
+                break
+        elif marker is None and (op is None or " " in match.group("sep")):
+            break  # a bare number after a space ("02x03 - 04 Title") is a title word or a resolution
+        following.append((op, int(match.group("n"))))
+        text = text[match.end() :]
     numbers = [first]
-    for dash, digits in _MORE_RE.findall(more):
-        number = int(digits)
-        previous = numbers[-1]
-        if number <= previous or number - first >= MAX_EPISODES_PER_FILE:
-            break  # "S01E05-2019" is a year, not 2,015 episodes
-        numbers.extend(range(previous + 1, number + 1) if dash else (number,))
+    is_range = len(following) == 1 and following[0][0] in ("-", "~")
+    for _, number in following:
+        if not _add(numbers, first, number, is_range):
+            break
     return tuple(numbers)
 
 
-def _air_date(text: str) -> str | None:
-    for match in _DATE_RE.finditer(text):
-        try:
-            return datetime.date(*(int(part) for part in match.groups())).isoformat()
-        except ValueError:
-            continue
+def _date(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _air_date(text: str, folder_season: int | None) -> str | None:
+    for match in _DATE_YMD_RE.finditer(text):
+        aired = _date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+        if aired:
+            return aired
+    for match in _DATE_DMY_RE.finditer(text):
+        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        # Month first when the day says so ("03-21-2024") or with slashes and dashes (US style); else day first.
+        month_first = second > 12 or (match.group(2) in "/-" and first <= 12)
+        aired = _date(year, first, second) if month_first else _date(year, second, first)
+        if aired:
+            return aired
+    for match in _DATE_SHORT_RE.finditer(text):
+        aired = _short_date(int(match.group(1)), int(match.group(3)), int(match.group(4)), folder_season)
+        if aired:
+            return aired
+    return None
+
+
+def _century(year: int) -> int:
+    return 2000 + year if year < 70 else 1900 + year
+
+
+def _short_date(first: int, second: int, third: int, folder_year: int | None) -> str | None:
+    """A date with a two-digit year: year first ("24.03.01", the scene order) unless only the last number can be a
+    year ("01.03.24" as day first, or month first when the day says so); a year folder ("2024/") decides."""
+    year_first = _date(_century(first), second, third)
+    year_last = _date(_century(third), first, second) if second > 12 else _date(_century(third), second, first)
+    if folder_year is not None and folder_year >= 1900:
+        for aired in (year_first, year_last):
+            if aired is not None and int(aired[:4]) == folder_year:
+                return aired
+    if first > 31 or third <= 31:
+        return year_first or year_last
+    return year_last or year_first
+
+
+def _anime_number(stem: str) -> int | None:
+    """The absolute number of an anime-style name, or None."""
+    text = stem.replace("_", " ")
+    match = _ABSOLUTE_RE.search(text)
+    if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
+        return int(match.group(1))
+    if not text.lstrip().startswith(("[", "【")):
+        return None
+    bare = _BRACKETS_RE.sub(" ", text).strip(" .-")
+    match = _ABSOLUTE_RE.search(bare) or _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
+    if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
+        return int(match.group(1))  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
     return None
 
 
@@ -81,25 +251,107 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     """
     match = _SXXEXX_RE.search(stem)
     if match:
-        first = int(match.group(2))
-        return EpisodeMatch(int(match.group(1)), _following(first, match.group("more")), rule="sxxexx")
+        season, first = int(match.group(1)), int(match.group(2))
+        episodes = _following(stem[match.end() :], season, first, _MORE_SXXEXX_RE, "s")
+        return EpisodeMatch(season, episodes, rule="sxxexx")
     match = _SEASON_EPISODE_RE.search(stem)
     if match:
         return EpisodeMatch(int(match.group(1)), (int(match.group(2)),), rule="season-episode")
     match = _CROSS_RE.search(stem)
     if match:
-        first = int(match.group(2))
-        return EpisodeMatch(int(match.group(1)), _following(first, match.group("more").replace("x", "e")), rule="cross")
-    aired = _air_date(stem)
+        season, first = int(match.group(1)), int(match.group(2))
+        return EpisodeMatch(season, _following(stem[match.end() :], season, first, _MORE_CROSS_RE, ""), rule="cross")
+    aired = _air_date(stem, folder_season)
     if aired:
         return EpisodeMatch(folder_season, air_date=aired, rule="date")
     match = _EPISODE_ONLY_RE.search(stem)
-    if match and folder_season is not None:
-        return EpisodeMatch(folder_season, (int(match.group(1)),), rule="episode")
-    match = _ABSOLUTE_RE.search(stem)
-    if match and not _YEAR_RE.fullmatch(match.group(1)):
+    if match:
+        first = int(match.group("n"))
+        if folder_season is not None:
+            numbers = [first]
+            if match.group("end") is not None:
+                _add(numbers, first, int(match.group("end")), is_range=True)
+            return EpisodeMatch(folder_season, tuple(numbers), rule="episode")
+        if match.group("word").lower() != "e" or _has_title(stem, match.start() - 1):  # "EP06", "Show.E576"
+            return EpisodeMatch(None, absolute=first, rule="absolute")
+    match = _HASH_NUMBER_RE.search(stem)
+    if match:
         return EpisodeMatch(folder_season, absolute=int(match.group(1)), rule="absolute")
-    match = _LEADING_RE.match(stem)
-    if match and folder_season is not None:
-        return EpisodeMatch(folder_season, (int(match.group(1)),), rule="leading")
+    if folder_season is not None:  # "16 - 12 Angry Men" in a season folder is its episode 16
+        match = _LEADING_RE.match(stem)
+        if match:
+            found = _leading(int(match.group(1)), folder_season)
+            if match.group(2) is not None and len(found.episodes) == 1:  # "02-04 - Title": a range
+                numbers = list(found.episodes)
+                _add(numbers, numbers[0], int(match.group(2)), is_range=True)
+                found = EpisodeMatch(folder_season, tuple(numbers), rule="leading")
+            return found
+    absolute = _anime_number(stem)
+    if absolute is not None:
+        return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
+    return _plain_number(stem, folder_season)
+
+
+def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
+    """A number with nothing to say what it is. "Show.Name.103.HDTV" (a release name) is season 1, episode 3; a
+    number ending a name written with spaces ("The Simpsons 112") or alone ("12") counts episodes: the folder
+    season's episode, else an absolute number."""
+    numbers = [
+        m
+        for m in _THREE_DIGITS_RE.finditer(stem)
+        if m.group(0) not in _NOT_EPISODE_NUMBERS and _has_title(stem, m.start() - 1)
+    ]
+    three = numbers[-1] if numbers else None  # "the.100.109.hdtv": the title may hold a number too
+    if three is not None and folder_season is not None and int(three.group(1)) == folder_season:
+        return EpisodeMatch(folder_season, (int(three.group(2)),), rule="number")
+    text = stem.replace("_", " ").strip()
+    trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
+    if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
+        number = int(trailing.group(1))
+        if folder_season is not None:
+            return EpisodeMatch(folder_season, (number,), rule="number")
+        return EpisodeMatch(None, absolute=number, rule="absolute")
+    if three is not None and folder_season is None:
+        return EpisodeMatch(int(three.group(1)), (int(three.group(2)),), rule="number")
+    if folder_season is None and text.isdigit() and len(text) <= 4:
+        return EpisodeMatch(None, absolute=int(text), rule="absolute")
+    return _release_number(stem, folder_season)
+
+
+def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
+    """A number standing between the title and the release words of a dotted name: "Show.07.PDTV-GRP",
+    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.14.of.21.Title" (episode 14)."""
+    of = _EPISODE_OF_RE.search(stem)
+    if of is not None and _has_title(stem, of.start()):
+        number = int(of.group(1))
+        return (
+            EpisodeMatch(folder_season, (number,), rule="number")
+            if folder_season is not None
+            else (EpisodeMatch(None, absolute=number, rule="absolute"))
+        )
+    if " " in stem.strip():
+        return None
+    words = _WORDS_RE.split(stem.lower())
+    for index in range(1, len(words)):
+        match = _RELEASE_NUMBER_RE.fullmatch(words[index])
+        if match is None:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following and not is_release_word(following.split("-", 1)[0]) and not is_release_word(following):
+            continue
+        digits = match.group(1)
+        if len(digits) == 4 and digits.startswith("0"):  # "0307"
+            return EpisodeMatch(int(digits[:2]), (int(digits[2:]),), rule="number")
+        if len(digits) <= 2:
+            number = int(digits)
+            if folder_season is not None:
+                return EpisodeMatch(folder_season, (number,), rule="number")
+            return EpisodeMatch(None, absolute=number, rule="absolute")
     return None
+
+
+def _leading(number: int, folder_season: int) -> EpisodeMatch:
+    """ "05 - Title" is episode 5 of the folder's season; "103 - Title" in season 1 is its episode 3."""
+    if number >= 100 and number // 100 == folder_season:
+        return EpisodeMatch(folder_season, (number % 100,), rule="leading")
+    return EpisodeMatch(folder_season, (number,), rule="leading")

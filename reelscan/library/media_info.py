@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -241,4 +242,20 @@ def read_media_info(path: Path) -> MediaInfo:
         video=tuple(video),
         audio=tuple(audio),
         subtitles=tuple(subtitles),
+    )
+
+
+def read_parts_media_info(parts: Sequence[Path]) -> MediaInfo:
+    """The media info of a video in parts (cd1, cd2, or one disc folder per disc): the first part's streams, with
+    the duration and size of all parts together. MediaInfoError when any part cannot be read."""
+    infos = [read_media_info(part) for part in parts]
+    first = infos[0]
+    if len(infos) == 1:
+        return first
+    durations = [info.duration_seconds for info in infos]
+    sizes = [info.file_size for info in infos]
+    return replace(
+        first,
+        duration_seconds=round(sum(d for d in durations if d), 3) if all(durations) else first.duration_seconds,
+        file_size=sum(s for s in sizes if s) if all(sizes) else first.file_size,
     )

@@ -1,7 +1,11 @@
-"""Naming rules shared by discovery, main-video choice and asset discovery.
+"""The naming rules table: every part of the library code that needs to know what a name means reads it here.
 
-Kept in one place so the walker and the directory scanner never disagree about
-what a video, an extras folder or an ignored folder is.
+Discovery (what a movie folder, an extras folder, an ignored folder is and which subfolders enter a fingerprint),
+the main-video choice (samples, trailers, extras, stacks, discs), assets (artwork folders, trailers, subtitles),
+episodes and seasons (season folder words, specials) and the release-name parser (words that are never titles)
+all take their words from these tables, so they cannot drift apart. The model is Jellyfin's NamingOptions: data
+first, small parsers that read it. Sources: the Kodi wiki (naming video files, NFO files), Jellyfin's naming
+documentation and the scene naming rules.
 """
 
 from __future__ import annotations
@@ -48,13 +52,19 @@ IGNORED_FOLDER_NAMES: frozenset[str] = frozenset(
 # A folder containing one of these files is skipped with everything below it.
 IGNORE_MARKER_FILES: frozenset[str] = frozenset({".ignore", ".nomedia", ".plexignore"})
 
-# Extras folders belong to the movie above them; they are never movies themselves.
-EXTRAS_FOLDER_NAMES: frozenset[str] = frozenset(
+# Asset subfolders of a movie, series or season folder, by the kind of asset they hold.
+EXTRAFANART_FOLDERS: frozenset[str] = frozenset({"extrafanart"})
+TRAILER_FOLDERS: frozenset[str] = frozenset({"trailers", "trailer"})
+SUBTITLE_FOLDERS: frozenset[str] = frozenset({"subs", "subtitles"})
+# Their contents belong to the folder above them (and to its fingerprint).
+ASSET_FOLDER_NAMES: frozenset[str] = EXTRAFANART_FOLDERS | TRAILER_FOLDERS | SUBTITLE_FOLDERS
+
+# Extras folders belong to the movie or series above them; they are never movies or seasons themselves
+# (Jellyfin's extras folders, Kodi's extrathumbs, and the asset folders).
+EXTRAS_FOLDER_NAMES: frozenset[str] = ASSET_FOLDER_NAMES | frozenset(
     {
         "extras",
         "extra",
-        "trailers",
-        "trailer",
         "featurettes",
         "featurette",
         "behind the scenes",
@@ -64,21 +74,210 @@ EXTRAS_FOLDER_NAMES: frozenset[str] = frozenset(
         "shorts",
         "sample",
         "samples",
-        "subs",
-        "subtitles",
-        "extrafanart",
         "extrathumbs",
         "other",
         "others",
         "clips",
         "bonus",
+        "backdrops",
+        "theme-music",
     }
 )
 
-# Asset subfolders of a movie folder: their contents belong to the movie (and to its fingerprint).
-ASSET_FOLDER_NAMES: frozenset[str] = frozenset({"extrafanart", "trailers", "trailer", "subs", "subtitles"})
+# Extras kept next to the video, by the word after the video name (Jellyfin's suffix rules), and the separators
+# that may introduce that word. A trailer may be numbered ("-trailer2", " - trailer 2").
+EXTRA_SUFFIXES: dict[str, str] = {
+    "trailer": "trailer",
+    "teaser": "trailer",
+    "sample": "sample",
+    "behindthescenes": "behindthescenes",
+    "deleted": "deleted",
+    "deletedscene": "deleted",
+    "featurette": "featurette",
+    "interview": "interview",
+    "scene": "scene",
+    "short": "short",
+    "other": "other",
+    "extra": "extra",
+    "clip": "clip",
+}
+# Names that are extras on their own ("trailer.mp4", "sample.mkv").
+EXTRA_FILE_NAMES: dict[str, str] = {"trailer": "trailer", "movie-trailer": "trailer", "sample": "sample"}
+# Which separators introduce which suffix: "Movie.trailer", "Movie_trailer" and "Movie - trailer" name trailers;
+# "Movie.sample", "Movie-sample", "Movie [Sample]" samples, never "The DNA Sample"; the other words only after a
+# dash ("The Big Short.mkv" is a movie).
+_TRAILER_SEPARATORS = r"(?:\s*-\s*|[._])"
+_SAMPLE_SEPARATORS = r"(?:\s*-\s*|[._])"
+_DASH = r"\s*-\s*"
 
-_SAMPLE_RE = re.compile(r"(?:^|[\s._\-\[\(])sample(?:$|[\s._\-\]\)])", re.IGNORECASE)
+# Multi-part markers (Kodi's stacking words): "cd1", "part 2", "disc3", "pt1".
+STACK_WORDS: tuple[str, ...] = ("cd", "dvd", "part", "pt", "disc", "disk")
+# A movie split into disc folders: "Disc 1", "CD2", "DVD 1", "Disk-2", "Part 1".
+_DISC_PART_FOLDER_RE = re.compile(rf"^(?:{'|'.join(STACK_WORDS)})[\s._-]*(\d{{1,2}})$", re.IGNORECASE)
+
+# Season folder words (Kodi, Jellyfin, and the usual translations) and the names of the specials folder.
+SEASON_WORDS: tuple[str, ...] = (
+    "season",
+    "series",
+    "staffel",
+    "saison",
+    "temporada",
+    "stagione",
+    "säsong",
+    "sæson",
+    "sesong",
+    "seizoen",
+    "sezon",
+    "sezona",
+    "kausi",
+    "évad",
+    "série",
+    "serie",
+    "сезон",
+    "сезона",
+    "temp",
+)
+SPECIALS_FOLDER_NAMES: frozenset[str] = frozenset(
+    {"specials", "special", "season specials", "extras specials", "speciale", "especiales", "specials season"}
+)
+
+# Release-name words, one word each as they stand between separators (lower case). Strong: never part of a title,
+# they end it wherever they stand ("Alien.1080p.BluRay").
+RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
+    {
+        *("480p", "576p", "720p", "1080p", "1080i", "2160p", "4320p", "4k", "8k", "uhd", "fhd"),
+        *("bluray", "blu-ray", "bdrip", "brrip", "bdremux", "bd25", "bd50", "remux", "hddvd", "dvdrip", "dvdscr"),
+        *("web-dl", "webdl", "webrip", "web-rip", "webhd", "hdtv", "hdrip", "pdtv", "sdtv", "tvrip", "hdtvrip"),
+        *("x264", "x265", "h264", "h265", "h.264", "h.265", "hevc", "xvid", "divx", "avc1", "vc-1", "av1", "vp9"),
+        *("aac", "ac3", "eac3", "e-ac3", "dts", "dts-hd", "dtshd", "dts-x", "dtsx", "dts-ma", "truehd", "atmos"),
+        *("flac", "mp3", "opus", "lpcm", "dd", "dd+", "ddp", "10bit", "8bit", "12bit", "hdr", "hdr10", "hdr10+"),
+        *("hdr10plus", "dovi", "dolbyvision", "amzn", "nf", "dsnp", "hmax", "atvp", "pcok", "hulu", "itunes"),
+        *("bdmux", "brmux", "bdripmux", "brripmux", "webmux", "dvdmux", "dvdivx", "vhsrip", "tvriphd", "hdlight"),
+    }
+)
+# Word shapes of strong words with numbers in them ("ddp5.1", "aac2.0", "dd5.1", "h.264").
+RELEASE_STRONG_SHAPES = (
+    r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]|\d{3,4}x\d{3,4}|\d{3,4}[pi]"
+)
+# Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
+RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
+    {"h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
+)
+# Edition words: release words, not title words, between the title and the year or at the end of a release name
+# ("Title.EXTENDED.2013", "Title.IMAX.2018").
+RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
+    {
+        *("extended", "unrated", "uncut", "uncensored", "remastered", "imax", "limited", "restored", "proper"),
+        *("repack", "rerip", "internal", "readnfo", "nfofix", "criterion", "directorscut", "directorcut", "dc"),
+        *("theatrical", "remaster", "dubbed", "subbed", "convert", "stv", "colorized", "festival", "docu"),
+    }
+)
+# Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
+RELEASE_EDITION_PHRASES: frozenset[str] = frozenset(
+    {
+        *("directors cut", "director's cut", "director cut", "extended cut", "extended edition", "final cut"),
+        *("theatrical cut", "special edition", "collectors edition", "collector's edition", "anniversary edition"),
+        *("ultimate edition", "imax edition", "open matte", "criterion collection", "ultimate cut", "uncut version"),
+        *("remastered edition", "limited edition", "extended version", "unrated version", "dual audio"),
+        *("theatrical edition", "alternative cut", "collector edition", "criterion edition", "director cut"),
+    }
+)
+# Audio and subtitle language words of release names.
+RELEASE_LANGUAGE_TOKENS: frozenset[str] = frozenset(
+    {
+        *("german", "deutsch", "french", "truefrench", "vostfr", "vff", "vf", "italian", "ita", "spanish"),
+        *("castellano", "latino", "english", "eng", "nordic", "swedish", "danish", "norwegian", "finnish"),
+        *("dutch", "flemish", "russian", "rus", "ukr", "polish", "pl", "czech", "hungarian", "hindi", "tamil"),
+        *("telugu", "japanese", "jap", "korean", "kor", "chinese", "chs", "cht", "portuguese", "brazilian"),
+        *("turkish", "multi", "multisubs", "multi-subs", "multisub", "dual", "dl", "ml", "md", "ld", "subs"),
+    }
+)
+# Weak: release words right after a year or an edition word, title words elsewhere ("Old DVD", "Charlotte's Web").
+RELEASE_WEAK_TOKENS: frozenset[str] = (
+    frozenset(
+        {
+            *("dvd", "dvdr", "dvd5", "dvd9", "web", "complete", "avc", "sdr", "dv", "hdcam", "cam", "hdts", "ts"),
+            *("tc", "r5", "sample", "3d", "hsbs", "h-sbs", "half-sbs", "sbs", "hou", "h-ou", "hdr", "rarbg"),
+        }
+    )
+    | RELEASE_EDITION_TOKENS
+    | RELEASE_LANGUAGE_TOKENS
+)
+# The words an edition or language phrase can end with: the cheap first test of a title's last word.
+TAIL_WORDS: frozenset[str] = (
+    RELEASE_EDITION_TOKENS
+    | RELEASE_LANGUAGE_TOKENS
+    | frozenset(phrase.rsplit(" ", 1)[-1] for phrase in RELEASE_EDITION_PHRASES)
+    | {"edition"}
+)
+_STRONG_SHAPE_RE = re.compile(RELEASE_STRONG_SHAPES)
+_PAIR_FIRST_WORDS = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
+_ANNIVERSARY_RE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+_BRACKET_CHARS = "()[]{}"
+
+
+def is_strong_release_word(word: str, following: str = "") -> bool:
+    """True when a lower-case word (or it and the next) is a strong release word: "1080p", "x264-grp", "ddp5.1"."""
+    if word in RELEASE_STRONG_TOKENS:
+        return True
+    if word.isalpha():  # most title words: only a pair can make them release words ("dolby vision")
+        return (
+            bool(following)
+            and word in _PAIR_FIRST_WORDS
+            and f"{word} {following.strip(_BRACKET_CHARS)}" in (RELEASE_STRONG_PAIRS)
+        )
+    word = word.strip(_BRACKET_CHARS)
+    if word in RELEASE_STRONG_TOKENS:
+        return True
+    if word.isdigit():  # years, episode numbers, title numbers
+        return False
+    if "-" in word and any(part in RELEASE_STRONG_TOKENS for part in word.split("-")):
+        return True  # "x264-GRP", "Dual-DVDRip", "WEBDL-1080p"
+    if following and word in _PAIR_FIRST_WORDS and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:
+        return True
+    return word[:1] in "0123456789adefhlotx" and _STRONG_SHAPE_RE.fullmatch(word) is not None
+
+
+def edition_length(words: list[str], start: int) -> int:
+    """How many lower-case words from start form an edition or language phrase ("directors cut", "german"); 0 for
+    none. "25th Anniversary Edition" is three."""
+    first = words[start].strip(_BRACKET_CHARS)
+    if start + 2 < len(words) and _ANNIVERSARY_RE.fullmatch(first):
+        phrase = f"{words[start + 1]} {words[start + 2]}".strip(_BRACKET_CHARS)
+        if phrase == "anniversary edition":
+            return 3
+    if start + 1 < len(words) and f"{first} {words[start + 1].strip(_BRACKET_CHARS)}" in RELEASE_EDITION_PHRASES:
+        return 2
+    return 1 if first in RELEASE_EDITION_TOKENS or first in RELEASE_LANGUAGE_TOKENS else 0
+
+
+def is_release_word(word: str, following: str = "") -> bool:
+    """True for strong and weak release words, and edition phrases starting here."""
+    bare = word.strip(_BRACKET_CHARS)
+    if bare in RELEASE_WEAK_TOKENS or is_strong_release_word(bare, following):
+        return True
+    pair = f"{bare} {following.strip(_BRACKET_CHARS)}"
+    return bool(following) and pair in RELEASE_EDITION_PHRASES
+
+
+_EXTRA_SUFFIX_RE = re.compile(
+    rf"(?:{_TRAILER_SEPARATORS}(?P<trailer>trailer|teaser)(?:[\s._-]?\d{{1,2}})?"
+    rf"|(?:{_SAMPLE_SEPARATORS}|\s*[\[(]\s*)(?P<sample>sample)(?:\s*[\])])?"
+    rf"|{_DASH}(?P<word>{'|'.join(w for w in EXTRA_SUFFIXES if w not in ('trailer', 'teaser', 'sample'))})"
+    rf"(?:[\s._-]?\d{{1,2}})?)$",
+    re.IGNORECASE,
+)
+# A sample inside a release name: "Movie.2010.1080p.sample-GRP", "grp-movie-sample".
+_RELEASE_SAMPLE_RE = re.compile(r"[._-]sample[._-]", re.IGNORECASE)
+# The word before an extras suffix that makes the suffix a release group: "Show.S01E01.1080p.WEB-SCENE".
+_EPISODE_TAG_RE = re.compile(r"s\d{1,4}e\d{1,4}")
+_WORD_SPLIT_RE = re.compile(r"[\s._]+")
+
+
+def _ends_with_release_word(head: str) -> bool:
+    words = _WORD_SPLIT_RE.split(head.lower())
+    last = words[-1] if words else ""
+    return is_release_word(last) or _EPISODE_TAG_RE.fullmatch(last) is not None
 
 
 def is_video_name(name: str) -> bool:
@@ -87,9 +286,37 @@ def is_video_name(name: str) -> bool:
     return dot > 0 and name[dot:].lower() in VIDEO_EXTENSIONS
 
 
+def extra_type(stem: str) -> str | None:
+    """The extras kind of a video by its stem ("trailer", "sample", "featurette", ...), or None for a movie or an
+    episode. "Movie-trailer", "Movie - trailer 2", "Movie.sample", "Movie [Sample]", "Movie-featurette" are extras;
+    "The DNA Sample", "The Big Short" and "Show.S01E01.1080p.WEB-SCENE" (a release group) are not."""
+    lowered = stem.strip().lower()
+    named = EXTRA_FILE_NAMES.get(lowered)
+    if named is not None:
+        return named
+    match = _EXTRA_SUFFIX_RE.search(stem)
+    if match is not None:
+        kind = match.lastgroup or ""
+        word = match.group(kind).lower()
+        head = stem[: match.start()].rstrip(" ._-[(")
+        if not head:
+            return EXTRA_SUFFIXES[word]
+        if kind == "word" and stem[match.start() :].lstrip(" -").isupper() and _ends_with_release_word(head):
+            return None  # "-SCENE" after release words is the group that made the release
+        return EXTRA_SUFFIXES[word]
+    if _RELEASE_SAMPLE_RE.search(stem):
+        return "sample"
+    return None
+
+
 def is_sample_name(stem: str) -> bool:
     """True when a file stem marks a sample clip ("movie-sample", "sample.mkv", "Movie [Sample]")."""
-    return bool(_SAMPLE_RE.search(stem))
+    return extra_type(stem) == "sample"
+
+
+def is_trailer_name(stem: str) -> bool:
+    """True for "trailer", "movie-trailer", "Movie.trailer", "Movie - trailer", "Movie-trailer2", "Movie-teaser"."""
+    return extra_type(stem) == "trailer"
 
 
 def is_ignored_folder_name(name: str) -> bool:
@@ -99,6 +326,12 @@ def is_ignored_folder_name(name: str) -> bool:
 
 def is_extras_folder_name(name: str) -> bool:
     return name.lower() in EXTRAS_FOLDER_NAMES
+
+
+def disc_part_folder(name: str) -> int | None:
+    """The part number of a folder that holds one disc of a movie ("Disc 1", "CD2", "DVD 1"), else None."""
+    match = _DISC_PART_FOLDER_RE.match(name.strip())
+    return int(match.group(1)) if match else None
 
 
 def is_valid_utf8(name: str) -> bool:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reelscan.library.assets import LocalAsset, discover_local_assets
-from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
-from reelscan.library.naming import ParsedName, parse_folder_name
-from reelscan.library.nfo import NfoData, NfoError, find_nfo, parse_nfo
-from reelscan.library.rules import is_valid_utf8, is_video_name
+from reelscan.library.media_info import MediaInfo, MediaInfoError, read_parts_media_info
+from reelscan.library.naming import ParsedName, parse_movie_name
+from reelscan.library.nfo import NfoData, NfoError, NotAnNfo, find_nfo, parse_nfo
+from reelscan.library.rules import disc_part_folder, is_valid_utf8, is_video_name
 from reelscan.library.videos import FolderEntry, MainVideo, choose_main_video, list_folder, video_stem
 
 
@@ -32,6 +32,7 @@ class DirectoryScan:
     media: MediaInfo | None = None
     assets: list[LocalAsset] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # worth telling, not errors (a scene release's text .nfo)
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -107,21 +108,28 @@ def scan_movie_directory(
             raise DirectoryError(f"{directory} holds only zero-byte video files")
         raise DirectoryError(f"{directory} holds no usable video file")
 
-    scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parse_folder_name(directory.name))
+    stem = video_stem(main)
+    # A movie found in its "Disc 1" folder is named by the folder above it.
+    folder_name = directory.parent.name if disc_part_folder(directory.name) is not None else directory.name
+    parsed = parse_movie_name(folder_name, None if main.disc else stem)
+    scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parsed)
     scan.errors.extend(unreadable)
 
-    nfo_path = find_nfo(directory, [video_stem(main)])
+    nfo_path = find_nfo(directory, [stem])
     if nfo_path is not None:
         scan.nfo_path = nfo_path
         try:
             scan.nfo = parse_nfo(nfo_path)
+        except NotAnNfo as exc:
+            scan.notices.append(str(exc))
+            scan.nfo_path = None
         except NfoError as exc:
             scan.errors.append(str(exc))
             scan.nfo = exc.recovered
 
     if read_media:
         try:
-            scan.media = read_media_info(main.path)
+            scan.media = read_parts_media_info(main.parts)
         except MediaInfoError as exc:
             scan.errors.append(str(exc))
 

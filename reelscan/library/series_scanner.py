@@ -18,9 +18,9 @@ from pathlib import Path
 from reelscan.library.assets import LocalAsset
 from reelscan.library.discovery import folder_fingerprint
 from reelscan.library.episodes import EpisodeMatch, parse_episode_name, parse_season_folder
-from reelscan.library.media_info import MediaInfo, MediaInfoError, read_media_info
-from reelscan.library.naming import ParsedName, parse_folder_name
-from reelscan.library.nfo import NfoError
+from reelscan.library.media_info import MediaInfo, MediaInfoError, read_parts_media_info
+from reelscan.library.naming import ParsedName, parse_series_folder_name
+from reelscan.library.nfo import NfoError, NotAnNfo
 from reelscan.library.rules import (
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
@@ -37,8 +37,17 @@ from reelscan.library.tv_assets import (
     episode_asset_files,
 )
 from reelscan.library.tv_discovery import TVSHOW_NFO
-from reelscan.library.tv_nfo import EpisodeNfo, SeriesNfo, parse_episode_nfo, parse_tvshow_nfo
-from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder, split_name
+from reelscan.library.tv_nfo import (
+    EpisodeNfo,
+    SeasonNfo,
+    SeriesNfo,
+    parse_episode_nfo,
+    parse_season_nfo,
+    parse_tvshow_nfo,
+)
+from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder, split_name, stack_part
+
+SEASON_NFO = "season.nfo"
 
 __all__ = ["DirectoryError", "EpisodeScan", "SeasonScan", "SeriesScan", "scan_series_directory"]
 
@@ -50,6 +59,9 @@ class SeasonScan:
     fingerprint: str | None = None  # the folder's, as discovery takes it; None without a folder or when unreadable
     unchanged: bool = False  # the folder's fingerprint is the known one: its episodes were not read
     assets: list[LocalAsset] = field(default_factory=list)  # seasonNN-*.jpg of the series folder, then the folder's
+    nfo: SeasonNfo | None = None  # the season folder's season.nfo (title, plot)
+    title: str | None = None  # season.nfo's title, else tvshow.nfo's <namedseason>
+    plot: str | None = None  # season.nfo's plot
 
 
 @dataclass
@@ -59,7 +71,9 @@ class EpisodeScan:
     episodes: tuple[int, ...]  # several for multi-episode files; empty for air dates and absolute numbers
     air_date: str | None = None
     absolute: int | None = None
-    size: int = 0
+    size: int = 0  # all parts together
+    parts: tuple[str, ...] = ()  # every part in order when the episode is split ("cd1", "part2"), else ()
+    versions: tuple[str, ...] = ()  # other copies of the same episode in its folder ("720p" beside "1080p")
     nfo: list[EpisodeNfo] = field(default_factory=list)  # one per <episodedetails>
     nfo_path: Path | None = None
     media: MediaInfo | None = None
@@ -79,6 +93,7 @@ class SeriesScan:
     episodes: list[EpisodeScan] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # video files no episode rule matched, relative to the root
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # worth telling, not errors (a scene release's text .nfo)
 
     @property
     def title_source(self) -> str:
@@ -166,33 +181,93 @@ def _read_series_nfo(scan: SeriesScan, directory: Path, entries: list[FolderEntr
     scan.nfo_path = directory / name
     try:
         scan.nfo = parse_tvshow_nfo(scan.nfo_path)
+    except NotAnNfo as exc:
+        scan.notices.append(str(exc))
+        scan.nfo_path = None
     except NfoError as exc:
         scan.errors.append(str(exc))
+
+
+def _read_season_nfo(scan: SeriesScan, season: SeasonScan, folder: _Folder) -> None:
+    name = next((e.name for e in folder.entries if not e.is_dir and e.name.lower() == SEASON_NFO), None)
+    if name is None:
+        return
+    try:
+        season.nfo = parse_season_nfo(folder.path / name)
+    except NotAnNfo as exc:
+        scan.notices.append(str(exc))
+    except NfoError as exc:
+        scan.errors.append(str(exc))
+
+
+@dataclass(frozen=True)
+class _EpisodeFiles:
+    """The files of one episode in one folder: its parts in order, and other copies of it."""
+
+    match: EpisodeMatch
+    parts: tuple[FolderEntry, ...]
+    versions: tuple[FolderEntry, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+
+def _episode_files(matched: list[tuple[FolderEntry, EpisodeMatch]]) -> list[_EpisodeFiles]:
+    """Files naming the same episode in one folder become one episode: parts ("cd1", "cd2") of one name stack in part
+    order, and of several copies (a stack counts as one) the largest is the episode, the others its versions."""
+    groups: dict[tuple[object, ...], list[tuple[FolderEntry, EpisodeMatch]]] = {}
+    for entry, match in matched:
+        key = (match.season, match.episodes, match.air_date, match.absolute)
+        groups.setdefault(key, []).append((entry, match))
+    found: list[_EpisodeFiles] = []
+    for group in groups.values():
+        match = group[0][1]
+        if len(group) == 1:
+            found.append(_EpisodeFiles(match, (group[0][0],)))
+            continue
+        copies: dict[tuple[str, ...], list[tuple[int, FolderEntry]]] = {}
+        for position, (entry, _) in enumerate(group):
+            stem, ext = split_name(entry.name)
+            part = stack_part(stem)
+            copy = (part[0].lower(), part[1].lower(), ext) if part is not None else ("", entry.name)
+            copies.setdefault(copy, []).append((part[2] if part is not None else position, entry))
+        candidates = [tuple(entry for _, entry in sorted(parts, key=lambda p: p[0])) for parts in copies.values()]
+        candidates.sort(key=lambda parts: (-sum(p.size for p in parts), parts[0].name))
+        main, others = candidates[0], candidates[1:]
+        found.append(_EpisodeFiles(match, main, tuple(entry for other in others for entry in other)))
+    return found
 
 
 def _episode(
     scan: SeriesScan,
     folder: _Folder,
-    entry: FolderEntry,
-    match: EpisodeMatch,
+    found: _EpisodeFiles,
     files: list[FolderFile],
     read_media: bool,
 ) -> EpisodeScan:
+    entry, match = found.parts[0], found.match
     path = folder.path / entry.name
     stem = split_name(entry.name)[0]
     episode = EpisodeScan(
-        scan.relative(path), match.season, match.episodes, match.air_date, match.absolute, size=entry.size
+        scan.relative(path), match.season, match.episodes, match.air_date, match.absolute, size=found.size
     )
+    if len(found.parts) > 1:
+        episode.parts = tuple(scan.relative(folder.path / part.name) for part in found.parts)
+    episode.versions = tuple(scan.relative(folder.path / version.name) for version in found.versions)
     nfo_name = next((e.name for e in folder.entries if e.name.lower() == f"{stem.lower()}.nfo"), None)
     if nfo_name is not None:
         episode.nfo_path = folder.path / nfo_name
         try:
             episode.nfo = parse_episode_nfo(episode.nfo_path)
+        except NotAnNfo as exc:
+            scan.notices.append(str(exc))
+            episode.nfo_path = None
         except NfoError as exc:
             scan.errors.append(str(exc))
     if read_media:
         try:
-            episode.media = read_media_info(path)
+            episode.media = read_parts_media_info([folder.path / part.name for part in found.parts])
         except MediaInfoError as exc:
             scan.errors.append(str(exc))
     assets = discover_episode_assets(stem, files)
@@ -212,8 +287,10 @@ def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool, known: Map
             season.folder, season.fingerprint = relative, folder.fingerprint
             season.unchanged = folder.fingerprint is not None and known.get(relative) == folder.fingerprint
             skip = season.unchanged
+            _read_season_nfo(scan, season, folder)
         season.assets.extend(discover_season_folder_assets(folder.path, folder.entries))
     files = [] if skip else episode_asset_files(folder.path, folder.entries)
+    matched: list[tuple[FolderEntry, EpisodeMatch]] = []
     for entry in folder.entries:
         if not is_video_candidate(entry):
             if not entry.is_dir and entry.size == 0 and is_video_candidate(replace(entry, size=1)):
@@ -223,10 +300,12 @@ def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool, known: Map
         if match is None:
             scan.unmatched.append(scan.relative(folder.path / entry.name))
             continue
-        if not skip:
-            scan.episodes.append(_episode(scan, folder, entry, match, files, read_media))
+        matched.append((entry, match))
         if match.season is not None:
             scan.season(match.season)
+    if not skip:
+        for found in _episode_files(matched):
+            scan.episodes.append(_episode(scan, folder, found, files, read_media))
 
 
 def scan_series_directory(
@@ -243,7 +322,7 @@ def scan_series_directory(
     """
     known = known_season_fingerprints or {}
     directory, entries = open_directory(root, relative_dir)
-    scan = SeriesScan(root=root, relative_dir=relative_dir, parsed_name=parse_folder_name(directory.name))
+    scan = SeriesScan(root=root, relative_dir=relative_dir, parsed_name=parse_series_folder_name(directory.name))
     entries = readable_entries(directory, entries, scan.errors)
     _read_series_nfo(scan, directory, entries)
     scan.assets = discover_series_assets(directory, entries)
@@ -251,4 +330,8 @@ def scan_series_directory(
         scan.season(number).assets.extend(images)
     for folder in [_Folder(directory, entries, None), *_subfolders(scan, directory, entries)]:
         _scan_folder(scan, folder, read_media, known)
+    names = scan.nfo.season_names if scan.nfo else {}
+    for season in scan.seasons:
+        season.title = (season.nfo.title if season.nfo else None) or names.get(season.number)
+        season.plot = season.nfo.plot if season.nfo else None
     return scan

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reelscan.library.assets import (
-    SUBTITLE_FOLDERS,
     VIDEO_IMAGE_SUFFIXES,
     LocalAsset,
     discover_assets,
@@ -21,11 +20,17 @@ from reelscan.library.assets import (
     name_after_video,
     subtitle_asset,
 )
-from reelscan.library.rules import IMAGE_EXTENSIONS, SUBTITLE_EXTENSIONS
+from reelscan.library.rules import (
+    EXTRAFANART_FOLDERS,
+    IMAGE_EXTENSIONS,
+    SUBTITLE_EXTENSIONS,
+    SUBTITLE_FOLDERS,
+    TRAILER_FOLDERS,
+)
 from reelscan.library.videos import FolderEntry, split_name
 
 # A series folder's subfolders whose files are series assets; subs/ belongs to the episodes beside it.
-SERIES_ASSET_SUBFOLDERS = frozenset({"extrafanart", "trailers", "trailer"})
+SERIES_ASSET_SUBFOLDERS = EXTRAFANART_FOLDERS | TRAILER_FOLDERS
 _SEASON_IMAGE_RE = re.compile(r"season(?:(\d{1,4})|-specials)-([a-z]+)")
 
 

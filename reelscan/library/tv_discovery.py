@@ -37,7 +37,10 @@ def _has_tvshow_nfo(listing: FolderListing) -> bool:
 
 
 def _has_season_folders(listing: FolderListing) -> bool:
-    return any(parse_season_folder(path.rsplit("/", 1)[-1]) is not None for path in listing.subfolders)
+    """Whether a folder has subfolders named as seasons. A bare number ("2") does not decide it here: a grouping
+    folder may hold a series called "86"; below a series folder, "2" is its season 2."""
+    names = (path.rsplit("/", 1)[-1] for path in listing.subfolders)
+    return any(not name.isdigit() and parse_season_folder(name) is not None for name in names)
 
 
 class SeriesWalker(FolderWalker):

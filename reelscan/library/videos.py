@@ -6,10 +6,11 @@ import hashlib
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reelscan.library.rules import DISC_FOLDERS, is_sample_name, is_video_name
+from reelscan.library.naming import version_key
+from reelscan.library.rules import DISC_FOLDERS, STACK_WORDS, disc_part_folder, extra_type, is_video_name
 
 
 @dataclass(frozen=True)
@@ -25,22 +26,16 @@ class FolderEntry:
 @dataclass(frozen=True)
 class MainVideo:
     path: Path  # the main video file (first part when stacked); the VIDEO_TS/BDMV folder for discs
-    parts: tuple[Path, ...]  # all parts in order; (path,) when not stacked
+    parts: tuple[Path, ...]  # all parts in order; (path,) when not stacked; one per "Disc N" folder
     disc: str | None = None  # "dvd" | "bluray" | None
     size: int = 0  # total bytes of all parts; 0 for discs
+    versions: tuple[Path, ...] = ()  # other versions of the movie ("Dune (2021) - 1080p" beside "- 2160p")
 
 
 # Multi-part files: "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv",
 # "Moviecd1.avi", "Movie-cd1-GROUP.avi". The base is greedy so the last marker counts ("Script 2 cd1").
 _STACK_RE = re.compile(
-    r"^(?P<base>.*)(?:cd|dvd|part|pt|disc|disk)[\s._-]*(?P<n>\d{1,3})(?P<rest>[\s._-].*)?$",
-    re.IGNORECASE,
-)
-# Extras kept next to the movie (Jellyfin/Kodi suffixes): "Movie-trailer.mkv", "Movie.trailer.mkv", "trailer.mp4",
-# "Movie-behindthescenes.mkv". Only a dash introduces the other suffixes, so "The Big Short.mkv" stays a movie.
-_EXTRA_STEM_RE = re.compile(
-    r"(?:^trailer|[._-]trailer|-(?:behindthescenes|deleted|deletedscene|featurette|interview|scene|short|other|extra|"
-    r"clip|teaser))$",
+    rf"^(?P<base>.*)(?:{'|'.join(STACK_WORDS)})[\s._-]*(?P<n>\d{{1,3}})(?P<rest>[\s._-].*)?$",
     re.IGNORECASE,
 )
 _STACK_SEPARATORS = " ._-"
@@ -79,11 +74,11 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def is_extra_video(stem: str) -> bool:
-    """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette")."""
-    return is_sample_name(stem) or _EXTRA_STEM_RE.search(stem) is not None
+    """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette"); rules.extra_type."""
+    return extra_type(stem) is not None
 
 
-def _stack_part(stem: str) -> tuple[str, str, int] | None:
+def stack_part(stem: str) -> tuple[str, str, int] | None:
     """(base, text after the marker, part number) of a multi-part file stem, or None."""
     match = _STACK_RE.match(stem)
     if match is None:
@@ -119,19 +114,94 @@ def _disc(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
     return None
 
 
+def _disc_parts(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
+    """A movie split into "Disc 1", "Disc 2" (or "CD1", "DVD 2") folders, each holding a disc folder or the video."""
+    found: list[tuple[int, MainVideo]] = []
+    for entry in entries:
+        number = disc_part_folder(entry.name) if entry.is_dir else None
+        if number is None:
+            continue
+        folder = directory / entry.name
+        try:
+            inner = list_folder(folder)
+        except OSError:
+            continue
+        main = _disc(folder, inner) or _single_or_stack(folder, _candidate_videos(inner))
+        if main is not None:
+            found.append((number, main))
+    if not found:
+        return None
+    found.sort(key=lambda item: item[0])
+    parts = tuple(part for _, main in found for part in main.parts)
+    first = found[0][1]
+    return MainVideo(path=first.path, parts=parts, disc=first.disc, size=sum(main.size for _, main in found))
+
+
 def choose_main_video(directory: Path, entries: Sequence[FolderEntry]) -> MainVideo | None:
-    """The movie's video among the files directly in directory, or its disc folder; None when there is neither.
+    """The movie's video among the files directly in directory, or its disc folder, or its "Disc N" folders; None
+    when there is none.
 
     Zero-byte, hidden, sample, trailer and extra videos are never chosen. Parts with the same base name, trailing text
-    and extension stack in part order; the stack wins when its total size beats the largest single video.
+    and extension stack in part order; the stack wins when its total size beats the largest single video. Other
+    videos named as the same movie ("Dune (2021) - 1080p" beside "Dune (2021) - 2160p") are its versions.
     """
     candidates = _candidate_videos(entries)
     if not candidates:
-        return _disc(directory, entries)
+        return _disc(directory, entries) or _disc_parts(directory, entries)
+    best = _single_or_stack(directory, candidates)
+    if best is None:
+        return None
+    taken = set(best.parts)
+    main_stem = _base_stem(best)
+    key = version_key(main_stem)
+    folder = directory.name.lower()
+    versions = tuple(
+        directory / entry.name
+        for entry, stem, _ in candidates
+        if directory / entry.name not in taken and _is_version(_stack_base(stem), key, main_stem, folder)
+    )
+    return replace(best, versions=versions) if versions else best
+
+
+_VERSION_SEPARATORS = (" - ", "-", "_", " [", "[", " (", "(", ".", " ")
+
+
+def _named_after_folder(stem: str, folder: str) -> bool:
+    """ "Iron Man - 720p", "Iron Man [3D]", "Iron Man_bluray" in the folder "Iron Man" (Jellyfin's version rule)."""
+    lowered = stem.lower()
+    return lowered == folder or (lowered.startswith(folder) and lowered[len(folder) :].startswith(_VERSION_SEPARATORS))
+
+
+def _is_version(stem: str, key: str, main_stem: str, folder: str) -> bool:
+    """Whether a video is another version of the movie whose main video is main_stem: both name the same title and
+    year ("Dune (2021) - 1080p", "Dune.2021.2160p"), or both are named after the folder with a label after it."""
+    own = version_key(stem)
+    if own == key:
+        return True
+    years = own.rsplit("\0", 1)[1], key.rsplit("\0", 1)[1]
+    if all(years) and years[0] != years[1]:
+        return False  # "Iron Man (2008)" and "Iron Man (2010)" are two movies
+    return _named_after_folder(stem, folder) and _named_after_folder(main_stem, folder)
+
+
+def _stack_base(stem: str) -> str:
+    part = stack_part(stem)
+    return part[0] if part is not None else stem
+
+
+def _base_stem(main: MainVideo) -> str:
+    stem = split_name(main.path.name)[0]
+    return _stack_base(stem) if len(main.parts) > 1 else stem
+
+
+def _single_or_stack(directory: Path, candidates: list[tuple[FolderEntry, str, str]]) -> MainVideo | None:
+    """The largest stack or single video among the candidates."""
+    if not candidates:
+        return None
 
     stacks: dict[tuple[str, str, str], list[tuple[int, str, int]]] = {}
     for entry, stem, ext in candidates:
-        part = _stack_part(stem)
+        part = stack_part(stem)
         if part is not None:
             base, rest, number = part
             stacks.setdefault((base.lower(), rest.lower(), ext), []).append((number, entry.name, entry.size))
@@ -160,10 +230,11 @@ def video_stem(main: MainVideo) -> str:
     "Movie"); for discs the movie folder's name.
     """
     if main.disc is not None:
-        return main.path.parent.name
+        folder = main.path.parent
+        return folder.parent.name if disc_part_folder(folder.name) is not None else folder.name
     stem = split_name(main.path.name)[0]
     if len(main.parts) > 1:
-        part = _stack_part(stem)
+        part = stack_part(stem)
         if part is not None:
             return part[0]
     return stem

@@ -36,8 +36,8 @@ def _bar(done: int, total: int, pct: int) -> Table:
     return grid
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 def items_line(stats: dict[str, Any], tv: bool) -> str:
@@ -71,8 +71,9 @@ def render(message: dict[str, Any]) -> Panel:
     caching = progress.get("caching")
     enriching = progress.get("enriching")
     if phase == "discovering":
-        found = "series folders" if tv else "movie directories"
-        rows.append(Text(f"Found: {discovering.get('directoriesFound', 0):,} {found}"))
+        found = discovering.get("directoriesFound", 0)
+        found_line = _plural(found, "series folder") if tv else _plural(found, "movie directory", "movie directories")
+        rows.append(Text(f"Found: {found_line}"))
         rows.append(Text(f"Ignored: {discovering.get('directoriesIgnored', 0):,} (matching ignore patterns)"))
     if scanning and phase in ("scanning", "cancelled", "failed"):
         rows.append(Text(f"Progress: {scanning['scanned']:,} / {scanning['total']:,} ({scanning['percentage']}%)"))

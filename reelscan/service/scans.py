@@ -26,6 +26,7 @@ from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
 from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
+from reelscan.service import embedded
 from reelscan.service.shown_progress import ShownProgress
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
@@ -48,20 +49,27 @@ class StartedScan:
     already_running: bool
 
 
+MAX_NAME_LENGTH = 255  # libraries.name
+
+
 def workflow_id_for(settings: Settings, library_id: int, scan_job_id: int) -> str:
-    return f"{settings.workflow_id_prefix}-{library_id}-{scan_job_id}"
+    return f"{settings.resolved_workflow_id_prefix}-{library_id}-{scan_job_id}"
 
 
 def check_library_path(path: Path) -> Path:
-    if not path.exists():
-        raise ScanRequestError(f"library path {path} does not exist")
-    if not path.is_dir():
-        raise ScanRequestError(f"library path {path} is not a directory")
+    if "\x00" in str(path):
+        raise ScanRequestError("a library path cannot contain a NUL character")
     try:
+        if not path.exists():
+            raise ScanRequestError(f"library path {path} does not exist")
+        if not path.is_dir():
+            raise ScanRequestError(f"library path {path} is not a directory")
         next(path.iterdir(), None)
+        return path.resolve()
     except PermissionError:
         raise ScanRequestError(f"library path {path} cannot be read: permission denied") from None
-    return path.resolve()
+    except OSError as exc:  # a name too long, a link loop, a share that stopped answering
+        raise ScanRequestError(f"library path {path} cannot be used: {exc.strerror or exc}") from None
 
 
 def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str | None = None) -> int:
@@ -70,6 +78,8 @@ def library_for_path(settings: Settings, path: Path, name: str | None = None, li
     A library_type that is not one of LIBRARY_TYPES, or that differs from the existing library's, is refused."""
     if library_type is not None and library_type not in LIBRARY_TYPES:
         raise ScanRequestError(f"unknown library type {library_type!r}: use one of {', '.join(LIBRARY_TYPES)}")
+    if name is not None and len(name) > MAX_NAME_LENGTH:
+        raise ScanRequestError(f"a library name has at most {MAX_NAME_LENGTH} characters")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
         library = repository.get_or_create_library(session, root, name, library_type or "movie")
@@ -106,6 +116,9 @@ async def prepare_scan(
 ) -> tuple[StartedScan, LibraryScanInput | None]:
     """Create the scan's row and workflow input, or find the library's running scan (then no input)."""
     url = settings.resolved_database_url
+    # Read before the write transaction below (into the workflow id): on SQLite a second connection of this
+    # process would wait on that transaction.
+    _ = settings.installation_id
     with session_scope(url) as session:
         library = session.get(Library, library_id)
         if library is None:
@@ -225,13 +238,17 @@ async def _idle_queues(client: Client, settings: Settings) -> list[str]:
     return idle
 
 
-async def scan_health(client: Client, settings: Settings, message: dict[str, Any]) -> dict[str, Any]:
-    """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
-    says what it waits on (for example a task queue no worker polls)."""
+def _idle_seconds(message: dict[str, Any]) -> float:
     last = datetime.fromisoformat(str(message.get("lastUpdatedAt")))
     if last.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
         last = last.replace(tzinfo=UTC)
-    idle_seconds = (datetime.now(UTC) - last).total_seconds()
+    return (datetime.now(UTC) - last).total_seconds()
+
+
+async def scan_health(client: Client, settings: Settings, message: dict[str, Any]) -> dict[str, Any]:
+    """Scan health monitoring: a running scan whose progress has not moved for a while is stalled, and
+    says what it waits on (for example a task queue no worker polls)."""
+    idle_seconds = _idle_seconds(message)
     if idle_seconds < settings.stall_after_seconds:
         return {"stalled": False, "idleSeconds": round(idle_seconds, 1)}
     idle = await _idle_queues(client, settings)
@@ -243,6 +260,15 @@ async def scan_health(client: Client, settings: Settings, message: dict[str, Any
         else f"no progress for {idle_seconds:.0f} s (waiting on: {message.get('currentOperation')})"
     )
     return {"stalled": True, "idleSeconds": round(idle_seconds, 1), "waitingOn": reason}
+
+
+def _without_worker(settings: Settings, message: dict[str, Any], pid: int) -> dict[str, Any]:
+    """The health of a scan whose embedded worker has ended: known at once from its pid file."""
+    reason = (
+        f"no worker is running (the embedded worker, pid {pid}, has ended); "
+        f"restart it with `{embedded.restart_command(settings)}` or by scanning again"
+    )
+    return {"stalled": True, "idleSeconds": round(_idle_seconds(message), 1), "waitingOn": reason}
 
 
 def _recorded_message(job: ScanJob) -> dict[str, Any]:
@@ -273,13 +299,17 @@ def _recorded_message(job: ScanJob) -> dict[str, Any]:
 async def scan_progress(client: Client | None, settings: Settings, scan_job_id: int) -> dict[str, Any]:
     """The ScanProgressMessage: live from the workflow while it runs, else the last one recorded; a running
     scan also carries its health (stalled or not, and on what)."""
+    result: dict[str, Any]
     job = scan_row(settings, scan_job_id)
     if client is None or not job.workflow_id or job.status not in ACTIVE_SCAN_STATUSES:
         return _recorded_message(job)
+    ended = None if settings.temporal_address else embedded.ended_worker(settings)
+    if ended is not None:  # no worker could answer the query: say so without waiting for one
+        result = dict(_recorded_message(job), estimatedTimeRemaining=None)
+        result["health"] = _without_worker(settings, result, ended)
+        return _shown.not_behind(scan_job_id, result)
     try:
-        result: dict[str, Any] = await client.get_workflow_handle(job.workflow_id).query(
-            "progress", rpc_timeout=timedelta(seconds=5)
-        )
+        result = await client.get_workflow_handle(job.workflow_id).query("progress", rpc_timeout=timedelta(seconds=5))
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
         # No worker answers: say what was last recorded, and why it waits; no time estimate while nothing runs.
         result = dict(_recorded_message(job), estimatedTimeRemaining=None)

@@ -49,7 +49,7 @@ def parse_every(text: str) -> timedelta:
 
 
 def schedule_id_for(settings: Settings, library_id: int) -> str:
-    return f"{settings.workflow_id_prefix}-schedule-library-{library_id}"
+    return f"{settings.resolved_workflow_id_prefix}-schedule-library-{library_id}"
 
 
 async def add_schedule(
@@ -72,7 +72,7 @@ async def add_schedule(
     action = ScheduleActionStartWorkflow(
         ScheduledScanWorkflow.run,
         ScheduledScanInput(library_id=library_id, options=options or ScanOptions()),
-        id=f"{settings.workflow_id_prefix}-scheduled-library-{library_id}",
+        id=f"{settings.resolved_workflow_id_prefix}-scheduled-library-{library_id}",
         task_queue=settings.scan_task_queue,
     )
     schedule = Schedule(
@@ -99,7 +99,8 @@ async def list_schedules(client: Client, settings: Settings) -> list[ScheduleInf
     one just deleted. So the schedules of the libraries in the database are read by id (always current), and the
     list only adds those of libraries the database no longer has.
     """
-    prefix = f"{settings.workflow_id_prefix}-schedule-library-"
+    # The prefix (and so the installation id) is read before the session below opens.
+    prefix = f"{settings.resolved_workflow_id_prefix}-schedule-library-"
     with session_scope(settings.resolved_database_url) as session:
         candidates = {schedule_id_for(settings, library_id) for library_id in session.scalars(select(Library.id))}
     async for entry in await client.list_schedules():

@@ -21,7 +21,7 @@ from workflows.library_watch import LibraryWatchWorkflow
 
 
 def watch_workflow_id(settings: Settings, library_id: int) -> str:
-    return f"{settings.workflow_id_prefix}-watch-{library_id}"
+    return f"{settings.resolved_workflow_id_prefix}-watch-{library_id}"
 
 
 @dataclass(frozen=True)

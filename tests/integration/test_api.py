@@ -44,7 +44,7 @@ async def test_scan_through_the_api_with_live_websocket_events(
     async with (
         running_workers(client, settings),
         api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
         assert created.status_code == 201
@@ -104,7 +104,7 @@ async def test_scan_through_the_api_with_live_websocket_events(
 async def test_bad_input_gets_clear_404_and_422(client: Client, sqlite_settings: Settings, tmp_path: Path) -> None:
     async with (
         api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         missing_path = await http.post("/api/libraries", json={"path": str(tmp_path / "nowhere")})
         (tmp_path / "file").write_text("x")
@@ -138,7 +138,7 @@ async def test_token_is_required_off_loopback_and_checked_on_every_request(
     settings = get_settings()
     check_bind(settings, "0.0.0.0")
     async with api_server(client, settings) as address:
-        async with httpx.AsyncClient(base_url=f"http://{address}") as http:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http:
             anonymous = await http.get("/api/libraries")
             wrong = await http.get("/api/libraries", headers={"Authorization": "Bearer nope"})
             right = await http.get("/api/libraries", headers={"Authorization": "Bearer s3cret-token"})
@@ -182,7 +182,7 @@ async def test_editing_a_movie_locks_the_field(client: Client, sqlite_settings: 
     await scan(client, sqlite_settings, tmp_path / "Movies")
     async with (
         api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         edited = await http.patch("/api/movies/1", json={"values": {"title": "My Title", "genres": ["Noir"]}})
         wrong = await http.patch("/api/movies/1", json={"values": {"directory": "/etc"}})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,7 +119,7 @@ async def test_series_json_lists_series_with_seasons_and_episode_counts(
         assert (series[directory]["title"], series[directory]["episodes"]) == (expected.title, expected.episodes)
     assert series["Breaking Code (2019)"]["tvdbId"] == 424242
     assert table.returncode == 0 and "Breaking" in table.stdout and "Harbor" in table.stdout
-    assert json.loads(other.stdout) == []
+    assert other.returncode == 2 and f"there is no library with id {library_id + 1}" in other.stderr
 
 
 async def test_scan_type_tv_of_a_movie_library_path_is_one_line_and_exit_2(
@@ -161,3 +162,70 @@ async def test_temporal_cli_queries_progress_and_signals_cancel(
     assert message["phase"] == "cancelled"
     assert "Scan cancelled after" in metadata.stdout
     assert "Movie 00000 (1950)" in child.stdout
+
+
+async def test_every_json_command_prints_exactly_one_json_document(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 2, with_assets=False)
+    manifest = build_tv_library(tmp_path / "TV")
+    tv_library = record_tv_library(sqlite_settings, manifest.root)
+    async with running_workers(client, sqlite_settings):
+        waited = await starter(client, "scan", str(tmp_path / "Movies"), "--wait", "--json", "--no-enrich")
+        started = await starter(client, "scan", "--library", "1", "--json", "--no-enrich")
+        scan_id = json.loads(started.stdout)["scanJobId"]
+        handle = client.get_workflow_handle(json.loads(started.stdout)["workflowId"])
+        await handle.result()
+        every = await starter(client, "scan", "--all", "--json", "--no-enrich")
+        for row in json.loads(every.stdout):
+            await client.get_workflow_handle(row["workflowId"]).result()
+        every_waited = await starter(client, "scan", "--all", "--wait", "--json", "--no-enrich")
+    outputs = {
+        "scan --wait": waited,
+        "scan": started,
+        "scan --all": every,
+        "scan --all --wait": every_waited,
+        "status": await starter(client, "status", str(scan_id), "--json"),
+        "errors": await starter(client, "errors", str(scan_id), "--json"),
+        "list": await starter(client, "list", "--json"),
+        "libraries": await starter(client, "libraries", "--json"),
+        "movies": await starter(client, "movies", "--library", "1", "--json"),
+        "series": await starter(client, "series", "--library", str(tv_library), "--json"),
+        "schedule list": await starter(client, "schedule", "list", "--json"),
+    }
+    for name, result in outputs.items():
+        assert result.returncode == 0, (name, result.stderr)
+        json.loads(result.stdout)  # the whole of stdout, nothing before or after
+    assert json.loads(waited.stdout)["phase"] == "completed"
+    assert {lib["type"] for lib in json.loads(outputs["libraries"].stdout)} == {"movie", "tv"}
+
+
+async def test_unknown_library_ids_are_one_line_errors_with_exit_2(client: Client, sqlite_settings: Settings) -> None:
+    for args in (
+        ("movies", "--library", "999"),
+        ("series", "--library", "999", "--json"),
+        ("scan", "--library", "999", "--json"),
+        ("schedule", "pause", "--library", "999"),
+        ("schedule", "add", "--library", "999", "--every", "1h"),
+    ):
+        result = await starter(client, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert result.stderr.strip() == "error: there is no library with id 999 (`reelscan libraries` lists them)"
+        assert result.stdout == ""
+    for scan_args in (("errors", "999"), ("status", "999", "--json"), ("cancel", "999")):
+        result = await starter(client, *scan_args)
+        assert result.returncode == 2 and result.stderr.strip() == "error: there is no scan with id 999", scan_args
+
+
+async def test_piped_tables_are_not_cut_at_80_columns(
+    client: Client, sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    build_bulk_library(tmp_path / "Movies", 1)
+    async with running_workers(client, sqlite_settings):
+        await starter(client, "scan", str(tmp_path / "Movies"), "--wait", "--json", "--no-enrich")
+    listed = await starter(client, "list")
+    movies = await starter(client, "movies")
+    row = next(line for line in listed.stdout.splitlines() if "completed" in line)
+    assert re.search(r"│ 1 +│ 1 +│ completed │ 1 +│ 1 +│ 0 +│ 1/1 +│ 0 +│ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d │", row), row
+    assert max(len(line) for line in listed.stdout.splitlines()) > 80
+    assert "Movie 00000" in movies.stdout and "…" not in listed.stdout + movies.stdout

@@ -175,7 +175,7 @@ async def test_metrics_endpoint_serves_reelscan_counters(
     try:
         started = await start(client, sqlite_settings, tmp_path / "Movies")
         message = await finish(client, started)
-        async with httpx.AsyncClient() as http:
+        async with httpx.AsyncClient(timeout=60) as http:
             body = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
     finally:
         worker.terminate()

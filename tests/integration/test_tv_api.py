@@ -18,7 +18,7 @@ async def test_creating_a_tv_library_checks_its_type(client: Client, sqlite_sett
     movies = build_library(tmp_path / "Movies", hostile=False)
     async with (
         api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         created = await http.post("/api/libraries", json={"path": str(tv.root), "name": "Series", "type": "tv"})
         again = await http.post("/api/libraries", json={"path": str(tv.root)})
@@ -48,7 +48,7 @@ async def test_series_list_and_detail_of_a_recorded_tv_library(
     library_id = record_tv_library(sqlite_settings, manifest.root, "Demo series")
     async with (
         api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}") as http,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
         library = (await http.get(f"/api/libraries/{library_id}")).json()
         series = (await http.get(f"/api/libraries/{library_id}/series", params={"limit": 1000})).json()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 
+from reelscan.service import watch
 from reelscan.settings import Settings
 from tests.integration.scanning import eventually, movies_by_directory, running_workers
 from tests.integration.test_cli import PROJECT, starter
@@ -104,5 +105,5 @@ async def test_watch_library_in_the_foreground_scans_what_is_copied_in_until_int
         )
         process.send_signal(signal.SIGINT)
         code = await asyncio.wait_for(process.wait(), 60)
-        await client.get_workflow_handle(f"{sqlite_settings.workflow_id_prefix}-watch-1").terminate("test over")
+        await client.get_workflow_handle(watch.watch_workflow_id(sqlite_settings, 1)).terminate("test over")
     assert code == 0

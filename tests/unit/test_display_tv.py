@@ -41,3 +41,12 @@ def test_a_movie_scan_is_unchanged() -> None:
     movies["stats"] |= {"moviesFound": 5, "moviesNew": 2, "moviesUpdated": 1}
     shown = text_of(movies)
     assert "📊 Scanning movies..." in shown and "Movies: 5 found (2 new, 1 updated)" in shown
+
+
+def test_counts_of_one_are_singular_in_the_panel() -> None:
+    one = message(phase="discovering", progress={"discovering": {"directoriesFound": 1, "directoriesIgnored": 0}})
+    many = message(phase="discovering", progress={"discovering": {"directoriesFound": 2, "directoriesIgnored": 0}})
+    tv = message(phase="discovering", libraryType="tv", progress={"discovering": {"directoriesFound": 1}})
+    assert "Found: 1 movie directory" in text_of(one) and "directories" not in text_of(one).split("Found:")[1]
+    assert "Found: 2 movie directories" in text_of(many)
+    assert "Found: 1 series folder" in text_of(tv) and "folders" not in text_of(tv)

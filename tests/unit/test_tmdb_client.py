@@ -179,6 +179,13 @@ async def test_read_token_is_sent_as_a_bearer_token(fake: FakeTmdb) -> None:
     assert "api_key" not in fake.api_requests("/3/movie/949")[-1].query
 
 
+async def test_with_both_credentials_only_the_bearer_token_is_sent(fake: FakeTmdb) -> None:
+    credentials = TmdbCredentials(api_key="key-that-would-show-in-urls", read_token=API_KEY)
+    async with TmdbClient(credentials, base_url=fake.base_url) as tmdb:
+        assert (await tmdb.movie_details(949))["title"] == "Heat"
+    assert "api_key" not in fake.api_requests("/3/movie/949")[-1].query
+
+
 def test_credentials_report_configured_and_never_print_secrets() -> None:
     assert not TmdbCredentials().configured
     assert TmdbCredentials(api_key="k").configured and TmdbCredentials(read_token="t").configured

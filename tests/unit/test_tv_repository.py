@@ -211,7 +211,7 @@ def test_locked_fields_keep_their_values(any_settings: Settings, root: Path) -> 
 
 def test_unmatched_and_duplicate_files_are_the_directory_errors(any_settings: Settings, root: Path) -> None:
     put(root / SHOW / "Season 01" / "random clip.mp4")
-    put(root / SHOW / "Season 01" / "Show S01E02 720p.mp4")
+    put(root / SHOW / "Show S01E02 720p.mp4")  # another folder; a second copy beside the first is a version
     result = record(any_settings, root)
     unmatched = f"unmatched episode file: {SHOW}/Season 01/random clip.mp4"
     assert result.unmatched == 1 and unmatched in result.errors

@@ -161,7 +161,12 @@ def test_subtitle_of_episode_1_is_not_given_to_episode_10(tmp_path: Path) -> Non
     touch(tmp_path / "Show/Season 1/Episode 10.mkv")
     touch(tmp_path / "Show/Season 1/Episode 1.en.srt", b"sub")
     subtitles = {e.relative_path: len(e.subtitles) for e in scan(tmp_path).episodes}
-    assert subtitles == {"Show/Season 1/Episode 1.mkv": 1, "Show/Season 1/Episode 10.mkv": 0}
+    assert subtitles == {
+        "Show/Episode 1.mkv": 1,  # "Episode N" outside a season folder is an absolute number
+        "Show/Episode 10.mkv": 0,
+        "Show/Season 1/Episode 1.mkv": 1,
+        "Show/Season 1/Episode 10.mkv": 0,
+    }
 
 
 def test_media_info_per_episode(tmp_path: Path) -> None:

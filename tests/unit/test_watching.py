@@ -104,6 +104,8 @@ def test_polling_finds_changed_new_and_vanished_folders() -> None:
     ]
     assert changed_folders(found, known, vanished_too=True) == {"B", "Set", "Fresh", "Gone"}
     assert changed_folders(found, known, vanished_too=False) == {"B", "Set", "Fresh"}
+    # A folder the walk could not read hides nothing that is gone.
+    assert changed_folders(found, known, vanished_too=True, unchecked={"Gone"}) == {"B", "Set", "Fresh"}
 
 
 def test_a_folder_whose_scan_failed_is_polled_again_only_once_it_changes() -> None:
