@@ -4,6 +4,7 @@ reelscan scan ~/Movies            # scan (creating the library), live progress u
 reelscan scan --library 1 --json  # start and print the scan id as JSON
 reelscan scan ~/TV --type tv      # a TV library (series, seasons, episodes)
 reelscan status 3 | watch 3 | cancel 3 | errors 3 | list | libraries | movies --library 1 --json | series | down
+reelscan watch-library --library 1   # scan changed folders as they change; `libraries` shows how each is watched
 
 With --json, stdout holds exactly one JSON document; everything said for people goes to stderr.
 """
@@ -12,28 +13,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from reelscan.db.session import migrate, session_scope
 from reelscan.db.views import list_libraries, list_movies, list_series, scan_errors
 from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded, scans, schedules
+from reelscan.service import embedded, scans, schedules, watch
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.service.display import render
+from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
+from reelscan.watching import WATCH_MODES
 
 # Piped output is not cut at 80 columns: a table keeps its natural width (a terminal still wraps at its own).
 WIDE = 1000
@@ -61,8 +68,12 @@ def _options(args: argparse.Namespace) -> ScanOptions:
         overrides["enrichment_mode"] = args.enrichment_mode
     if args.force_full_rescan:
         overrides["force_full_rescan"] = True
+    if getattr(args, "paths", None):
+        overrides["paths"] = args.paths
     try:
         return ScanOptions.profile(args.profile, **overrides)
+    except ValidationError as exc:
+        raise UsageError("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())) from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -282,12 +293,27 @@ def _require_library(settings: Settings, library_id: int | None) -> None:
 
 
 async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
+    """The libraries, each with how it is watched: its setting, what that resolves to on its mount, and why."""
     with session_scope(settings.resolved_database_url) as session:
         libraries = list_libraries(session)
-    table = Table("id", "name", "type", "movies", "series", "path")
+    for lib in libraries:
+        plan = watch.library_plan(settings, lib["id"])
+        lib["watch"] = {
+            "setting": plan.setting,
+            "mode": plan.mode,
+            "reason": plan.reason,
+            "pollIntervalSeconds": plan.poll_interval_seconds,
+        }
+    table = Table("id", "name", "type", "movies", "series", "path", "watch", "why")
 
     def cells(lib: dict[str, Any]) -> list[str]:
-        return [str(lib["id"]), lib["name"], lib["type"], f"{lib['movies']:,}", f"{lib['series']:,}", lib["path"]]
+        shown = lib["watch"]["mode"]
+        if lib["watch"]["setting"] != shown:
+            shown = f"{lib['watch']['setting']}: {shown}"
+        if lib["watch"]["mode"] == "poll":
+            shown += f" every {lib['watch']['pollIntervalSeconds']:g} s"
+        counts = [f"{lib['movies']:,}", f"{lib['series']:,}"]
+        return [str(lib["id"]), lib["name"], lib["type"], *counts, lib["path"], shown, lib["watch"]["reason"]]
 
     return _show_rows(libraries, args.json, table, cells)
 
@@ -356,6 +382,53 @@ async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_watch_library(args: argparse.Namespace, settings: Settings) -> int:
+    """Watch a library: store its watch mode, start its watcher workflow and, for file-system events, run the
+    observer here until Ctrl-C (the worker runs it too from its next start)."""
+    plan = watch.library_plan(settings, args.library)
+    if args.status or args.pause or args.resume:
+        client = await connect(settings, start_embedded=False)
+        if args.pause or args.resume:
+            await watch.pause_watch(client, settings, args.library, paused=bool(args.pause))
+        state = await watch.watch_state(client, settings, args.library)
+        if state is None:
+            raise UsageError(f"library {args.library} is not being watched: starter.py watch-library --library N")
+        if args.json:
+            print(json.dumps(state))
+        else:
+            console.print(state["summary"], highlight=False, soft_wrap=True)
+        return 0
+    interval = schedules.parse_every(args.poll_every).total_seconds() if args.poll_every else None
+    mode = args.mode or (plan.setting if plan.setting != "off" else "auto")
+    watch.set_watch_mode(settings, args.library, mode, interval)
+    plan = watch.library_plan(settings, args.library)
+    client = await _client(settings)
+    if plan.mode == "off":
+        with contextlib.suppress(RPCError):
+            await client.get_workflow_handle(watch.watch_workflow_id(settings, args.library)).terminate("watching off")
+        console.print(f"library {args.library} is no longer watched")
+        return 0
+    runner = WatchRunner(client, settings, [plan])
+    what = f"polled every {plan.poll_interval_seconds:g} s" if plan.mode == "poll" else "file-system events"
+    console.print(f"Watching {plan.path}: {what} ({plan.reason})", highlight=False, soft_wrap=True)
+    if args.detach or plan.mode == "poll":
+        await watch.start_watch(client, settings, plan)
+        workflow_id = watch.watch_workflow_id(settings, args.library)
+        console.print(f"watcher workflow {workflow_id} is running", highlight=False, soft_wrap=True)
+        return 0
+    console.print(
+        f"changes are scanned {settings.watch_quiet_seconds:g} s after they stop; Ctrl-C stops watching here",
+        highlight=False,
+        soft_wrap=True,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runner.run(stop)
+    return 0
+
+
 async def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
     stopped = embedded.stop_embedded(settings)
     console.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
@@ -415,6 +488,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-enrich", action="store_true", help="no metadata enrichment")
     scan.add_argument("--enrichment-mode", choices=["none", "metadata-only", "full"])
     scan.add_argument("--force-full-rescan", action="store_true", help="scan unchanged directories too")
+    scan.add_argument(
+        "--path",
+        dest="paths",
+        action="append",
+        metavar="FOLDER",
+        help="scan only this folder (relative to the library root); repeat for several",
+    )
     scan.add_argument("--wait", action="store_true", help="with --json: wait and print the final progress message")
     scan.add_argument("--json", action="store_true", help="machine-readable output")
     scan.set_defaults(func=cmd_scan)
@@ -436,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     errors.add_argument("--json", action="store_true")
     errors.set_defaults(func=cmd_errors)
 
-    libraries = sub.add_parser("libraries", help="the libraries, with their ids and types")
+    libraries = sub.add_parser("libraries", help="the libraries, with their ids, types and how each is watched")
     libraries.add_argument("--json", action="store_true")
     libraries.set_defaults(func=cmd_libraries)
 
@@ -472,6 +552,21 @@ def build_parser() -> argparse.ArgumentParser:
         action = actions.add_parser(name, help=f"{name} a library's schedule")
         action.add_argument("--library", type=int, required=True)
     schedule.set_defaults(func=cmd_schedule)
+
+    watching = sub.add_parser("watch-library", help="scan a library's changed folders as they change")
+    watching.add_argument("--library", type=int, required=True)
+    watching.add_argument(
+        "--mode",
+        choices=list(WATCH_MODES),
+        help="auto (default): file-system events on local disks, polling on network and FUSE mounts; off stops it",
+    )
+    watching.add_argument("--poll-every", help="polling interval, e.g. 5m (default 5 minutes)")
+    watching.add_argument("--detach", action="store_true", help="start the watcher and return (the worker observes)")
+    watching.add_argument("--status", action="store_true", help="show the watcher's pending folders")
+    watching.add_argument("--pause", action="store_true", help="keep collecting changes but start no scan")
+    watching.add_argument("--resume", action="store_true", help="start scans again")
+    watching.add_argument("--json", action="store_true")
+    watching.set_defaults(func=cmd_watch_library)
 
     sub.add_parser("up", help="start the embedded Temporal server, worker and API").set_defaults(func=cmd_up)
     sub.add_parser("down", help="stop the embedded Temporal server and worker").set_defaults(func=cmd_down)

@@ -30,16 +30,20 @@ from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIV
 from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
 from activities.scan import load_recorded_directories, scan_directories
 from activities.schedule import prepare_scheduled_scan
+from activities.watch import poll_library_changes, snapshot_folders
 from reelscan.cache_store import CacheStore
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
 from reelscan.service.client import TemporalUnavailable, connect
 from reelscan.service.installation_guard import InstallationGuard
+from reelscan.service.watch import watched_libraries
+from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
+from workflows.library_watch import LibraryWatchWorkflow
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
 QUEUES = ("scan", "cache", "enrich")
@@ -66,6 +70,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     EnrichMovieWorkflow,
                     EnrichSeriesWorkflow,
                     ScheduledScanWorkflow,
+                    LibraryWatchWorkflow,
                 ],
                 activities=[
                     discover_directories,
@@ -79,6 +84,8 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     *SCAN_QUEUE_ACTIVITIES,
                     *TV_SCAN_QUEUE_ACTIVITIES,
                     prepare_scheduled_scan,
+                    snapshot_folders,
+                    poll_library_changes,
                 ],
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,
@@ -136,8 +143,16 @@ async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:
         ", ".join(w.task_queue for w in workers),
         settings.resolved_workflow_id_prefix,
     )
+    watcher = None
+    if "scan" in queues and parent_pid is None and settings.watch_in_worker:
+        # Libraries set to be watched (starter.py watch-library): one process runs their file-system observers,
+        # and picks up libraries set to be watched later within half a minute.
+        runner = WatchRunner(client, settings, watched_libraries(settings), refresh=lambda: watched_libraries(settings))
+        watcher = loop.create_task(runner.run(stop))
     await stop.wait()
     log.info("worker shutting down")
+    if watcher is not None:
+        await watcher
     await asyncio.gather(*(worker.shutdown() for worker in workers))
 
 

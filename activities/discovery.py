@@ -33,7 +33,11 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
     try:
         # A TV library's directories are series folders (each with its season folders).
         walker = (SeriesWalker if tv else LibraryWalker)(
-            Path(job.library_path), max_directories=job.max_directories, on_progress=heartbeat, progress_every=200
+            Path(job.library_path),
+            max_directories=job.max_directories,
+            on_progress=heartbeat,
+            progress_every=200,
+            only=job.paths,
         )
         with database() as session:
             total = repository.replace_scan_directories(session, job.scan_job_id, walker.walk())
@@ -47,6 +51,7 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 force=job.force_full_rescan,
                 model=Series if tv else Movie,
                 unchecked=walker.stats.unchecked.keys(),
+                scope=job.paths,
             )
             episodes_unchanged = repository.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
             repository.replace_scan_errors(

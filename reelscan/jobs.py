@@ -102,6 +102,7 @@ class DiscoverInput(BaseModel):
     library_type: str = "movie"
     max_directories: int | None = None
     force_full_rescan: bool = False
+    paths: list[str] = Field(default_factory=list)  # a targeted scan's folders (ScanOptions.paths); empty = all
 
 
 class DiscoverResult(BaseModel):
@@ -206,6 +207,7 @@ class OutcomeCounts(BaseModel):
     episodes_updated: int = 0
     episodes_missing: int = 0
     unmatched: int = 0
+    moved: int = 0  # folders whose movie or series was renamed or moved there (its old folder counted missing)
 
 
 class SettleInput(BaseModel):

@@ -53,6 +53,7 @@ class ScanCounters(BaseModel):
     episodes_missing: int = 0
     episodes_unmatched: int = 0
     episodes_unchanged: int = 0  # of the series settled as unchanged at discovery (included in episodes_found)
+    folders_moved: int = 0  # movies or series found again in another folder (not missing after all)
     assets_queued: int = 0
     assets_cached: int = 0
     assets_failed: int = 0
@@ -91,6 +92,7 @@ class ScanState(BaseModel):
     last_updated_at: datetime | None = None
     provider_requests_per_second: float | None = None
     paused_until: datetime | None = None
+    targeted_folders: int = 0  # a targeted scan of this many folders (ScanOptions.paths); 0 = the whole library
 
 
 class _Camel(BaseModel):
@@ -230,6 +232,12 @@ def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
     c = state.counters
     items = "series" if state.library_type == "tv" else "movies"
+    if state.targeted_folders and state.phase in ("discovering", "scanning"):
+        updating = f"Updating {_plural(state.targeted_folders, 'folder')}..."
+        if state.phase == "discovering":
+            return f"{updating} Reading them"
+        done, total = phase_done_and_total(state)
+        return f"{updating} {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     if state.phase == "discovering":
         found = (
             _n(c.directories_total) + " series" if state.library_type == "tv" else _plural(c.directories_total, "movie")

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+MAX_TARGETED_PATHS = 1000
+
+
+def normalize_library_path(path: str) -> str:
+    """A folder relative to the library root in POSIX form ("The Matrix (1999)", "Collections/Alien"); raises
+    ValueError for an absolute path, a path leaving the root (".."), or an empty one."""
+    text = path
+    if text.startswith("/"):
+        raise ValueError(f"{path!r} is an absolute path: give a folder relative to the library root")
+    parts = [part for part in text.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise ValueError(f"{path!r} leaves the library root ('..' is not allowed)")
+    if not parts or "\0" in text:
+        raise ValueError(f"{path!r} does not name a folder under the library root")
+    return "/".join(parts)
 
 
 class ScanOptions(BaseModel):
@@ -20,6 +36,17 @@ class ScanOptions(BaseModel):
     max_directories: int | None = Field(None, ge=1)
     enrichment_mode: Literal["none", "metadata-only", "full"] = "full"
     force_full_rescan: bool = Field(False, description="Scan every directory, even those unchanged since last time.")
+    paths: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_TARGETED_PATHS,
+        description="Scan only these folders (relative to the library root); empty = the whole library.",
+    )
+
+    @field_validator("paths")
+    @classmethod
+    def _relative_folders(cls, paths: list[str]) -> list[str]:
+        """Relative, inside the root, each once (in the order given)."""
+        return list(dict.fromkeys(normalize_library_path(path) for path in paths))
 
     def to_json_dict(self) -> dict[str, object]:
         return self.model_dump(by_alias=True)

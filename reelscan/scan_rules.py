@@ -115,11 +115,16 @@ def settle_from_database(counters: ScanCounters, outcomes: OutcomeCounts, *, tv:
     c.directories_failed = outcomes.error
     c.errors_count += outcomes.error_messages - c.directory_error_messages
     c.directory_error_messages = outcomes.error_messages
+    # Discovery counted a renamed folder's movie missing; found again under its new name, it is not.
+    moved = outcomes.moved - c.folders_moved
+    c.folders_moved = outcomes.moved
     if tv:
         c.series_found, c.series_new, c.series_updated = found, outcomes.new, outcomes.updated
+        c.series_missing = max(0, c.series_missing - moved)
         # Series settled at discovery recorded no episode counts of their own: their episodes are kept aside.
         c.episodes_found = outcomes.episodes_found + c.episodes_unchanged
         c.episodes_new, c.episodes_updated = outcomes.episodes_new, outcomes.episodes_updated
         c.episodes_missing, c.episodes_unmatched = outcomes.episodes_missing, outcomes.unmatched
     else:
         c.movies_found, c.movies_new, c.movies_updated = found, outcomes.new, outcomes.updated
+        c.movies_missing = max(0, c.movies_missing - moved)

@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         60.0, gt=0, description="A running scan whose progress has not moved this long is shown as stalled."
     )
 
+    # Watching libraries (LibraryWatchWorkflow and the file-system watcher).
+    watch_quiet_seconds: float = Field(
+        10.0, gt=0, description="A changed folder is scanned once quiet this long and its files stop changing."
+    )
+    watch_batch_seconds: float = Field(0.5, gt=0, description="File-system events are sent to the watcher this often.")
+    watch_poll_seconds: float = Field(300.0, gt=0, description="Polling interval of a new polled library.")
+    watch_in_worker: bool = Field(True, description="The worker runs the file-system watcher of watched libraries.")
+
     api_host: str = Field("127.0.0.1", description="Where `starter.py serve` listens; beyond loopback needs a token.")
     api_port: int = 8787
     api_token: SecretStr | None = Field(

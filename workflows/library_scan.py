@@ -87,6 +87,7 @@ class LibraryScanWorkflow:
                 started_at=now,
                 phase_started_at=now,
                 last_updated_at=now,
+                targeted_folders=len(job.options.paths),
             )
         )
         self._directories = DirectoryWindow(job, self._carry, self._read_database)
@@ -157,7 +158,12 @@ class LibraryScanWorkflow:
             raise ApplicationError(message, type="ScanFailed", non_retryable=True) from None
 
     async def _discover(self) -> None:
-        self._set_operation(f"Walking {self._job.library_path}")
+        targeted = len(self._job.options.paths)
+        self._set_operation(
+            f"Reading {targeted:,} folder{'s' if targeted != 1 else ''} of {self._job.library_path}"
+            if targeted
+            else f"Walking {self._job.library_path}"
+        )
         try:
             result = await workflow.execute_activity(
                 discover_directories,
@@ -168,6 +174,7 @@ class LibraryScanWorkflow:
                     library_type=self._job.library_type,
                     max_directories=self._job.options.max_directories,
                     force_full_rescan=self._job.options.force_full_rescan,
+                    paths=self._job.options.paths,
                 ),
                 start_to_close_timeout=timedelta(hours=6),
                 heartbeat_timeout=timedelta(seconds=60),

@@ -31,6 +31,9 @@ class Library(Base):
     auto_enrich: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_select_assets: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Watching: off | auto (events on local file systems, polling on network ones) | events | poll.
+    watch_mode: Mapped[str] = mapped_column(String(16), default="off", server_default="off")
+    poll_interval_seconds: Mapped[float] = mapped_column(Float, default=300.0, server_default="300")
 
 
 class Installation(Base):
@@ -120,6 +123,8 @@ class ScanDirectory(Base):
     episodes_updated: Mapped[int] = mapped_column(Integer, default=0)
     episodes_missing: Mapped[int] = mapped_column(Integer, default=0)
     unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
+    # The folder this scan counted missing whose movie or series turned up here (renamed or moved).
+    moved_from: Mapped[str | None] = mapped_column(Text)
 
 
 class ScanError(Base):
@@ -235,12 +240,17 @@ class _ScannedFolder:
 
 class Movie(_Locks, _Titled, _Enriched, _MediaFile, _ScannedFolder, Base):
     __tablename__ = "movies"
-    __table_args__ = (Index("uq_movies_library_directory", "library_id", "directory", unique=True),)
+    __table_args__ = (
+        Index("uq_movies_library_directory", "library_id", "directory", unique=True),
+        Index("idx_movies_video_signature", "library_id", "video_signature"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
     directory: Mapped[str] = mapped_column(Text)  # relative to the library root
     main_video: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+    # Size and a hash of the main video's first and last megabyte: a renamed or moved folder keeps its movie.
+    video_signature: Mapped[str | None] = mapped_column(String(80))
     video_parts: Mapped[list[Any]] = mapped_column(JSON, default=list)
     disc_type: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32), default="discovered")
@@ -430,6 +440,8 @@ class Series(_SeriesColumns, _Titled, _Enriched, _ScannedFolder, Base):
     tvdb_id: Mapped[int | None] = mapped_column(Integer)
     unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
+    # Its episode files (names inside the series folder, sizes) hashed: a renamed or moved folder keeps its series.
+    video_signature: Mapped[str | None] = mapped_column(String(80))
 
     seasons: Mapped[list[Season]] = relationship(cascade="all, delete-orphan", order_by="Season.number")
     episodes: Mapped[list[Episode]] = relationship(

@@ -39,6 +39,7 @@ from reelscan.library.nfo import Actor
 from reelscan.library.scanner import DirectoryScan
 from reelscan.library.series_scanner import EpisodeScan, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
+from reelscan.library.videos import video_signature
 
 AssetRow = Image | Trailer | Subtitle | AssetCandidate | TvAsset
 # Whether a cached file is still in place: (relative cache path, expected size) -> bool; CacheStore.exists fits.
@@ -121,13 +122,16 @@ def plan_rescan(
     force: bool,
     model: type[Movie] | type[Series] = Movie,
     unchecked: Collection[str] = (),
+    scope: Sequence[str] = (),
 ) -> tuple[int, int]:
     """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
     child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
     (unchanged, newly missing).
 
     complete=False (a walk cut short by max_directories) marks nothing missing; a movie at or under an
-    `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state."""
+    `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
+    A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
+    missing; every other movie is left as it is."""
     known = {
         directory: (movie_id, fingerprint)
         for movie_id, directory, fingerprint in session.execute(
@@ -135,6 +139,7 @@ def plan_rescan(
                 model.library_id == library_id, model.state != "missing"
             )
         )
+        if not scope or in_scope(directory, scope)
     }
     found: set[str] = set()
     unchanged: list[dict[str, Any]] = []
@@ -168,9 +173,14 @@ def plan_rescan(
         session.execute(
             update(model)
             .where(model.id.in_(missing[start : start + 1000]))
-            .values(state="missing", updated_at=utcnow())
+            .values(state="missing", updated_at=utcnow(), last_scan_job_id=scan_job_id)
         )
     return len(unchanged), len(missing)
+
+
+def in_scope(directory: str, folders: Sequence[str]) -> bool:
+    """Whether a directory (relative to the root) is one of these folders or below one of them."""
+    return any(directory == folder or directory.startswith(folder + "/") for folder in folders)
 
 
 def _under_any(directory: str, folders: Collection[str]) -> bool:
@@ -227,6 +237,7 @@ def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
     # Few folders carry errors: their lists are read, not counted in SQL (JSON functions differ per database).
     messages = session.scalars(select(ScanDirectory.errors).where(*recorded, ScanDirectory.errors.is_not(None)))
     counts["error_messages"] = sum(len(errors or []) for errors in messages)
+    counts["moved"] = session.scalar(select(func.count()).where(*recorded, ScanDirectory.moved_from.is_not(None))) or 0
     return counts
 
 
@@ -509,12 +520,27 @@ def record_directory_scan(
     found = session.scalars(
         select(Movie).where(Movie.library_id == library_id, Movie.directory == scan.relative_dir)
     ).one_or_none()
+    signature = _main_video_signature(found, scan)
+    moved_from = None
+    if found is None and signature is not None:
+        found, moved_from = _claim_moved_movie(session, library_id, signature, scan)
+    # This scan counted the old folder's movie missing: found here, it is not (see count_outcomes).
+    counted_missing = found is not None and found.state == "missing" and found.last_scan_job_id == scan_job_id
     keys = {"library_id": library_id, "directory": scan.relative_dir}
-    # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
-    movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
+    only_moved = found is not None and moved_from is not None and _only_moved(found, moved_from, scan, values, streams)
+    if found is not None and only_moved:
+        # The same folder under another name: only its paths changed (done by the claim); all else stays.
+        movie, outcome = found, "updated"
+        movie.content_hash, movie.updated_at = content_hash, utcnow()
+        if movie.state == "missing":
+            movie.state = "enriched" if movie.enriched_at is not None else "discovered"
+    else:
+        # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
+        movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
+    movie.video_signature = signature
     session.flush()
 
-    if outcome != "unchanged":
+    if outcome != "unchanged" and not only_moved:
         if outcome == "updated":
             session.execute(delete(Stream).where(Stream.movie_id == movie.id))
         if streams:
@@ -529,9 +555,127 @@ def record_directory_scan(
 
     row.outcome = outcome
     row.movie_id = movie.id
+    row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
     row.errors = list(scan.errors) or None
     return RecordedDirectory(outcome, movie.id, to_cache, list(scan.errors))
+
+
+def _rebased(path: str | None, old: str, new: str) -> str | None:
+    """A path (relative to the root) under folder old, moved under folder new."""
+    if path is None:
+        return None
+    if path == old or path.startswith(old + "/"):
+        return new + path[len(old) :]
+    return path
+
+
+def _main_video_signature(found: Movie | None, scan: DirectoryScan) -> str | None:
+    """The main video's signature: the recorded one while the same file keeps its size, else read from the file
+    (two megabytes, once per new or changed main video)."""
+    if (
+        found is not None
+        and found.video_signature
+        and found.main_video == scan.relative(scan.main.path)
+        and found.video_signature.startswith(f"{scan.main.size}:")
+    ):
+        return found.video_signature
+    return video_signature(scan.main)
+
+
+def _claim_moved_movie(
+    session: Session, library_id: int, signature: str, scan: DirectoryScan
+) -> tuple[Movie | None, str | None]:
+    """The movie of a folder that was renamed or moved to this one: same main video (size and end hashes), and
+    its old folder is gone. Its paths (directory, videos, NFO, assets) move here; returns it and the old folder."""
+    new = scan.relative_dir
+    candidates = session.scalars(
+        select(Movie)
+        .where(Movie.library_id == library_id, Movie.video_signature == signature, Movie.directory != new)
+        .order_by(Movie.id)
+    )
+    for movie in list(candidates):
+        old = movie.directory
+        if (scan.root / old).is_dir():
+            continue  # still there: a copy, not a move
+        # Claimed only if no other folder took it first (two copies of one video appearing at once).
+        claimed = session.execute(
+            update(Movie).where(Movie.id == movie.id, Movie.directory == old).values(directory=new)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            continue
+        movie.directory = new
+        movie.main_video = _rebased(movie.main_video, old, new)
+        movie.nfo_path = _rebased(movie.nfo_path, old, new)
+        movie.video_parts = [_rebased(part, old, new) for part in movie.video_parts or []]
+        for model in ASSET_MODELS:
+            for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
+                row.source_path = _rebased(row.source_path, old, new) or row.source_path
+        return movie, old
+    return None, None
+
+
+def _only_moved(
+    movie: Movie, old: str, scan: DirectoryScan, values: dict[str, Any], streams: list[dict[str, Any]]
+) -> bool:
+    """Whether what the scan read is what was recorded for the old folder, paths aside."""
+    new = scan.relative_dir
+    back = dict(values)
+    for key in ("main_video", "nfo_path"):
+        back[key] = _rebased(values[key], new, old)
+    back["video_parts"] = [_rebased(part, new, old) for part in values["video_parts"]]
+    assets = sorted(
+        ({**_asset_key(scan, a), "path": _rebased(scan.relative(a.path), new, old)} for a in scan.assets),
+        key=lambda a: (a["type"], a["path"]),
+    )
+    return movie.content_hash == _content_hash(back, streams, assets)
+
+
+def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) -> str | None:
+    """What identifies a series folder wherever it goes: its episode files' names inside it and their sizes."""
+    inside = sorted(
+        {(path[len(directory) + 1 :], size or 0) for path, size in files if path.startswith(directory + "/")}
+    )
+    if not inside:
+        return None
+    return f"{len(inside)}:" + _content_hash(inside)[:64]
+
+
+def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> tuple[Series | None, str | None]:
+    """The series of a folder renamed or moved to this one: the same episode files (names and sizes) and its old
+    folder gone. Its paths (folder, NFO, seasons, episodes, assets) move here; the scan then updates it as usual,
+    keeping its id, locked fields, episodes and cached artwork."""
+    new = scan.relative_dir
+    files = [(e.relative_path, _media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
+    signature = episodes_signature(new, files)
+    if signature is None:
+        return None, None
+    candidates = session.scalars(
+        select(Series)
+        .where(Series.library_id == library_id, Series.video_signature == signature, Series.directory != new)
+        .order_by(Series.id)
+    )
+    for series in list(candidates):
+        old = series.directory
+        if (scan.root / old).is_dir():
+            continue  # still there: a copy, not a move
+        claimed = session.execute(
+            update(Series).where(Series.id == series.id, Series.directory == old).values(directory=new)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            continue
+        series.directory = new
+        series.nfo_path = _rebased(series.nfo_path, old, new)
+        for season in session.scalars(select(Season).where(Season.series_id == series.id)):
+            season.folder = _rebased(season.folder, old, new)
+        for episode in session.scalars(select(Episode).where(Episode.series_id == series.id)):
+            episode.file_path = _rebased(episode.file_path, old, new) or episode.file_path
+            episode.nfo_path = _rebased(episode.nfo_path, old, new)
+        for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
+            asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
+        session.flush()
+        return series, old
+    return None, None
 
 
 # --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------
@@ -770,6 +914,10 @@ def record_series_scan(
     found = session.scalars(
         select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
     ).one_or_none()
+    moved_from = None
+    if found is None:
+        found, moved_from = _claim_moved_series(session, library_id, scan)
+    counted_missing = found is not None and found.state == "missing" and found.last_scan_job_id == scan_job_id
     skipped = scan.unchanged_folders
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
@@ -808,9 +956,15 @@ def record_series_scan(
     series.scan_errors = [*errors, *kept_errors]
     series.last_scan_job_id = scan_job_id
     series.fingerprint = row.fingerprint
+    series.video_signature = episodes_signature(
+        scan.relative_dir,
+        [(e.values["file_path"], e.values["file_size"]) for e in episodes]
+        + [(e.file_path, e.file_size) for e in untouched.values()],
+    )
 
     row.outcome = outcome
     row.series_id = series.id
+    row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
     row.errors = errors or None
     row.episodes_found = len(episodes) + len(untouched)
@@ -961,7 +1115,7 @@ def count_episodes_settled_by(session: Session, scan_job_id: int) -> int:
         select(func.count())
         .select_from(Episode)
         .join(Series, Series.id == Episode.series_id)
-        .where(Series.last_scan_job_id == scan_job_id, Episode.state != "missing")
+        .where(Series.last_scan_job_id == scan_job_id, Series.state != "missing", Episode.state != "missing")
     )
     return session.scalar(query) or 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +56,7 @@ class DiscoveryStats:
     unchecked: dict[str, str] = field(default_factory=dict)
     truncated: bool = False
     visited: int = 0
+    gone: list[str] = field(default_factory=list)  # targeted folders that no longer exist (relative)
 
     @property
     def errors(self) -> int:
@@ -136,8 +137,10 @@ class FolderWalker:
         max_directories: int | None = None,
         on_progress: Callable[[DiscoveryStats], None] | None = None,
         progress_every: int = 500,
+        only: Sequence[str] = (),
     ) -> None:
         self.root = root
+        self.only = tuple(only)  # targeted scan: walk only these folders (relative to the root)
         self.max_directories = max_directories
         self.on_progress = on_progress
         self.progress_every = progress_every
@@ -165,6 +168,41 @@ class FolderWalker:
         self._real_root = self._check_root()
         root_stat = os.stat(self._real_root)
         self._seen = {(root_stat.st_dev, root_stat.st_ino)}
+
+    def _targets(self) -> list[str]:
+        """The targeted folders to walk, outermost only, in natural order. A folder that no longer exists goes to
+        stats.gone; one the rules skip (an ignored or extras name, an ignore marker above it, a link out of the
+        root) is counted as ignored, as the full walk would."""
+        targets: list[str] = []
+        for relative in sorted(set(self.only), key=_natural_key):
+            if any(relative.startswith(outer + "/") for outer in targets):
+                continue  # walked with the folder above it
+            parts = relative.split("/")
+            if any(is_ignored_folder_name(p) or is_extras_folder_name(p) or not is_valid_utf8(p) for p in parts):
+                self.stats.ignored += 1
+                continue
+            absolute = os.path.join(self._real_root, relative)
+            if not os.path.isdir(absolute):
+                if not os.path.lexists(absolute):
+                    self.stats.gone.append(relative)
+                continue
+            if not self._inside(self._real_root, absolute) or self._marked_above(parts):
+                self.stats.ignored += 1
+                continue
+            st = os.stat(absolute)
+            if (st.st_dev, st.st_ino) in self._seen:
+                continue
+            self._seen.add((st.st_dev, st.st_ino))
+            targets.append(relative)
+        return targets
+
+    def _marked_above(self, parts: list[str]) -> bool:
+        """An ignore marker in a folder between the root and a targeted folder skips it, as in the full walk."""
+        for depth in range(1, len(parts)):
+            folder = os.path.join(self._real_root, *parts[:depth])
+            if any(os.path.exists(os.path.join(folder, marker)) for marker in IGNORE_MARKER_FILES):
+                return True
+        return False
 
     def _full(self) -> bool:
         """True, and the walk marked truncated, once max_directories have been found."""
@@ -270,7 +308,8 @@ class LibraryWalker(FolderWalker):
     def walk(self) -> Iterator[DiscoveredDirectory]:
         """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
         self._begin()
-        stack: list[str] = [""]  # relative paths still to visit (reversed order)
+        # Relative paths still to visit (reversed order): the root, or the targeted folders.
+        stack: list[str] = list(reversed(self._targets())) if self.only else [""]
         while stack:
             listing = self._read(stack.pop())
             if listing is None:

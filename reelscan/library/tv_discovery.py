@@ -47,15 +47,19 @@ class SeriesWalker(FolderWalker):
     def walk(self) -> Iterator[DiscoveredSeries]:
         """Series folders holding episodes or a tvshow.nfo, depth-first in natural name order."""
         self._begin()
-        root = self._read("")
-        if root is None:
-            return
-        if root.has_video:
-            self.stats.error(
-                f"videos directly in the library root {self._real_root} are not scanned; put each series in its own"
-                " folder"
-            )
-        for top in root.subfolders:
+        if self.only:
+            tops = self._targets()
+        else:
+            root = self._read("")
+            if root is None:
+                return
+            if root.has_video:
+                self.stats.error(
+                    f"videos directly in the library root {self._real_root} are not scanned; put each series in its"
+                    " own folder"
+                )
+            tops = root.subfolders
+        for top in tops:
             listing = self._read(top)
             if listing is None:
                 continue

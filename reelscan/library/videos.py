@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Sequence
@@ -237,3 +238,25 @@ def video_stem(main: MainVideo) -> str:
         if part is not None:
             return part[0]
     return stem
+
+
+SIGNATURE_SPAN = 1 << 20  # bytes read from each end of the main video
+
+
+def video_signature(main: MainVideo) -> str | None:
+    """What identifies a movie's main video wherever its folder goes: its size and a hash of its first and last
+    megabyte (a rename or move keeps both; another movie practically never has both). None for disc folders and
+    files that cannot be read."""
+    if main.disc or not main.path.is_file():
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with main.path.open("rb") as video:
+            size = os.fstat(video.fileno()).st_size
+            digest.update(video.read(SIGNATURE_SPAN))
+            if size > SIGNATURE_SPAN:
+                video.seek(max(SIGNATURE_SPAN, size - SIGNATURE_SPAN))
+                digest.update(video.read(SIGNATURE_SPAN))
+    except OSError:
+        return None
+    return f"{main.size or size}:{digest.hexdigest()}"

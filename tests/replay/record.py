@@ -34,7 +34,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from reelscan.db.session import dispose_engines, migrate
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans, schedules
+from reelscan.service import scans, schedules, watch
 from reelscan.settings import Settings, get_settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
@@ -218,12 +218,41 @@ async def scheduled_scan(client: Client, workdir: Path) -> list[Recorded]:
     return [Recorded("run-1", action.workflow_id, workflow_type(history), history)]
 
 
+async def library_watch(client: Client, workdir: Path) -> list[Recorded]:
+    """The watcher of a library: changed folders signalled while paused (continuing as new at 100 events), then
+    resumed: snapshots, one targeted scan as its child."""
+    settings = configure(workdir, "library-watch", watch_quiet_seconds="1", continue_as_new_events="100")
+    root = workdir / "library-watch" / "Movies"
+    names = build_bulk_library(root, 30, with_assets=False)
+    library_id = scans.library_for_path(settings, root)
+    plan = watch.library_plan(settings, library_id)
+    async with running_workers(client, settings):
+        workflow_id = await watch.signal_changes(client, settings, plan, [])
+        handle = client.get_workflow_handle(workflow_id)
+        await handle.signal("pause")
+        for name in names:
+            await watch.signal_changes(client, settings, plan, [name])
+
+        async def scanned() -> bool:
+            with contextlib.suppress(Exception):
+                state = await handle.query("state")
+                if state["paused"] and len(state["pending"]) == len(names):
+                    await handle.signal("resume")
+                return bool(state["foldersScanned"] == len(names) and not state["pending"])
+            return False
+
+        await eventually(scanned, what="the watched folders scanned", timeout=TIMEOUT)
+        await handle.terminate("recorded")
+    return await record_scan(client, workflow_id, {}, at_least_runs=2)
+
+
 SCENARIOS: dict[str, Callable[[Client, Path], Awaitable[list[Recorded]]]] = {
     "movie-scan": movie_scan,
     "tv-scan": tv_scan,
     "cancelled-scan": cancelled_scan,
     "provider-pause": provider_pause,
     "scheduled-scan": scheduled_scan,
+    "library-watch": library_watch,
 }
 
 

@@ -20,6 +20,7 @@ from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
+from workflows.library_watch import LibraryWatchWorkflow
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
@@ -31,6 +32,7 @@ WORKFLOWS = [
     EnrichMovieWorkflow,
     EnrichSeriesWorkflow,
     ScheduledScanWorkflow,
+    LibraryWatchWorkflow,
 ]
 
 
