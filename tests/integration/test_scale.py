@@ -23,7 +23,7 @@ from tests.integration.scanning import (
     scan_runs,
     start,
 )
-from tests.library_builder import build_bulk_library
+from tests.library_builder import MEDIA, build_bulk_library
 
 PAYLOAD_LIMIT = 256 * 1024
 
@@ -118,9 +118,10 @@ async def test_rescan_skips_unchanged_and_notices_added_removed_and_modified(
 
     shutil.rmtree(root / names[0])
     (root / names[1] / "movie.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")
-    for new in ("Added One (2024)", "Added Two (2025)"):
+    # Videos of their own: a folder holding the removed folder's very video would be that movie, renamed.
+    for new, video in (("Added One (2024)", "vp9_opus.webm"), ("Added Two (2025)", "mpeg4_mp3.avi")):
         (root / new).mkdir()
-        (root / new / "movie.mp4").write_bytes((root / names[2] / "movie.mp4").read_bytes())
+        shutil.copyfile(MEDIA / video, root / new / f"movie{Path(video).suffix}")
     message = await scan(client, sqlite_settings, root)
 
     stats = message["stats"]
