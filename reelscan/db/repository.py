@@ -591,7 +591,14 @@ def _claim_moved_movie(
     new = scan.relative_dir
     candidates = session.scalars(
         select(Movie)
-        .where(Movie.library_id == library_id, Movie.video_signature == signature, Movie.directory != new)
+        # Only movies whose folder discovery found gone (marked missing before any folder is scanned): a library
+        # of many copies of one video must not make every new folder look at all of them.
+        .where(
+            Movie.library_id == library_id,
+            Movie.video_signature == signature,
+            Movie.directory != new,
+            Movie.state == "missing",
+        )
         .order_by(Movie.id)
     )
     for movie in list(candidates):
@@ -652,7 +659,12 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
         return None, None
     candidates = session.scalars(
         select(Series)
-        .where(Series.library_id == library_id, Series.video_signature == signature, Series.directory != new)
+        .where(
+            Series.library_id == library_id,
+            Series.video_signature == signature,
+            Series.directory != new,
+            Series.state == "missing",
+        )
         .order_by(Series.id)
     )
     for series in list(candidates):
