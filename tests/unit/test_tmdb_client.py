@@ -31,6 +31,7 @@ MOVIES = [
     sample_movie(348, "Alien", 1979, "tt0078748"),
     sample_movie(1091, "The Thing", 1982, "tt0084787"),
     sample_movie(60935, "The Thing", 2011, "tt0905372"),
+    sample_movie(11, "Star Wars: Episode IV - A New Hope", 1977, "tt0076759"),
 ]
 
 
@@ -128,6 +129,14 @@ async def test_search_picks_the_right_year_between_remakes(fake: FakeTmdb) -> No
     assert original is not None and (original.tmdb_id, original.year) == (1091, 1982)
     assert remake is not None and (remake.tmdb_id, remake.year) == (60935, 2011)
     assert fake.api_requests("/3/search/")[-1].query["year"] == "2011"
+
+
+async def test_search_accepts_a_shorter_title_in_the_same_year(fake: FakeTmdb) -> None:
+    async with make_client(fake) as tmdb:
+        same_year = await tmdb.search_movie("Star Wars", 1977)
+        no_year = await tmdb.search_movie("Star Wars", None)
+    assert same_year is not None and (same_year.tmdb_id, same_year.year) == (11, 1977)
+    assert no_year is None
 
 
 async def test_search_returns_none_for_a_nonsense_title(fake: FakeTmdb) -> None:
