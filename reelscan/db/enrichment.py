@@ -79,6 +79,12 @@ def store_provider_details(session: Session, movie_id: int, tmdb_id: int, payloa
         movie.tmdb_id = tmdb_id
 
 
+def movie_title_and_year(session: Session, movie_id: int) -> tuple[str, int | None]:
+    """What a title search for the movie uses: its title (empty when the movie is gone) and year."""
+    movie = session.get(Movie, movie_id)
+    return (movie.title or "", movie.year) if movie is not None else ("", None)
+
+
 def provider_details(session: Session, movie_id: int) -> dict[str, Any] | None:
     return stored_details(session, {"movie_id": movie_id})
 

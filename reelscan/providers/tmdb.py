@@ -161,6 +161,22 @@ class TmdbClient:
         """Everything about one movie in a single call: credits, images, videos, release dates and external ids."""
         return await self._get(f"/movie/{int(tmdb_id)}", self._details_params(APPEND_TO_RESPONSE))
 
+    async def movie_details_or_search(
+        self, tmdb_id: int, title: str, year: int | None
+    ) -> tuple[dict[str, Any], SearchMatch | None]:
+        """movie_details of an id taken from an NFO or folder name; when TMDB has nothing there (404: the id is
+        stale or wrong) the details of the best `search_movie` match of the title and year instead, with the match.
+
+        ProviderNotFound still when the search finds nothing. Up to four calls, only when the id is unknown.
+        """
+        try:
+            return await self.movie_details(tmdb_id), None
+        except ProviderNotFound:
+            match = await self.search_movie(title, year)
+            if match is None or match.tmdb_id == int(tmdb_id):
+                raise
+        return await self.movie_details(match.tmdb_id), match
+
     async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
         """Everything about one series in a single call: credits, images, videos, content ratings, external ids.
 

@@ -229,6 +229,36 @@ async def test_401_mode_is_an_auth_error(fake: FakeTmdb) -> None:
         assert (await tmdb.movie_details(603))["id"] == 603  # count=1: back to ok
 
 
+@pytest.mark.parametrize(
+    ("title", "year", "expected"),
+    [
+        ("Heat", 1995, 949),
+        ("Heat", 1996, 949),  # the title again without the year
+        ("The Thing", 2011, 60935),
+        ("Zzyzx Qwerty Blorf", 2001, None),
+    ],
+)
+async def test_an_unknown_nfo_id_falls_back_to_a_title_search(
+    fake: FakeTmdb, title: str, year: int, expected: int | None
+) -> None:
+    async with make_client(fake) as tmdb:
+        if expected is None:
+            with pytest.raises(ProviderNotFound):
+                await tmdb.movie_details_or_search(999999, title, year)
+            return
+        details, match = await tmdb.movie_details_or_search(999999, title, year)
+    assert details["id"] == expected and match is not None and match.tmdb_id == expected
+    assert fake.api_requests("/3/movie/")[-1].path == f"/3/movie/{expected}"
+
+
+async def test_a_known_nfo_id_needs_no_search(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests("/3/search/"))
+    async with make_client(fake) as tmdb:
+        details, match = await tmdb.movie_details_or_search(603, "Something Else Entirely", 2020)
+    assert details["id"] == 603 and match is None
+    assert len(fake.api_requests("/3/search/")) == before
+
+
 async def test_404_is_not_found(fake: FakeTmdb) -> None:
     async with make_client(fake) as tmdb:
         with pytest.raises(ProviderNotFound) as caught:
