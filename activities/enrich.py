@@ -251,7 +251,8 @@ def enrich_metadata(job: MovieProviderInput) -> int:
             raise ApplicationError(f"no provider details stored for movie {job.movie_id}", non_retryable=True)
         meta = parse_movie_details(details)
         match = "search" if job.match == "nfo" and meta.tmdb_id != job.provider_id else job.match
-        return len(enrichment.apply_metadata(session, job.movie_id, meta, match))
+        language = settings().tmdb_language
+        return len(enrichment.apply_metadata(session, job.movie_id, meta, match, language=language))
 
 
 @activity.defn

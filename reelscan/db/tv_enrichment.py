@@ -27,7 +27,7 @@ from reelscan.db.models import (
     Series,
     TvAsset,
 )
-from reelscan.providers.tmdb import ImageCandidate, VideoCandidate
+from reelscan.providers.tmdb import ImageCandidate, VideoCandidate, merge_unique_ids
 from reelscan.providers.tmdb_tv import EpisodeMetadata, SeriesMetadata
 from reelscan.tv_jobs import SeriesTarget
 
@@ -96,7 +96,7 @@ def apply_series_metadata(session: Session, series_id: int, meta: SeriesMetadata
         series.imdb_id = meta.imdb_id
     if meta.tvdb_id and not series.tvdb_id:
         series.tvdb_id = meta.tvdb_id
-    series.unique_ids = {**(series.unique_ids or {}), **meta.external_ids, "tmdb": str(meta.tmdb_id)}
+    series.unique_ids = merge_unique_ids(series.unique_ids, meta.external_ids, meta.tmdb_id)
     series.tmdb_id = meta.tmdb_id
     enrichment.mark_enriched(series, match)
     return changed

@@ -18,7 +18,7 @@ import httpx
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 DEFAULT_RETRY_AFTER = 10.0
 APPEND_TO_RESPONSE = "credits,images,videos,release_dates,external_ids"
-TV_APPEND_TO_RESPONSE = "credits,images,videos,content_ratings,external_ids"
+TV_APPEND_TO_RESPONSE = "credits,aggregate_credits,images,videos,content_ratings,external_ids"
 SEASON_APPEND_TO_RESPONSE = "images"
 TV_EXTERNAL_SOURCES = ("tvdb_id", "imdb_id")
 MAX_CAST = 50
@@ -178,7 +178,8 @@ class TmdbClient:
         return await self.movie_details(match.tmdb_id), match
 
     async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
-        """Everything about one series in a single call: credits, images, videos, content ratings, external ids.
+        """Everything about one series in a single call: credits (the latest season's and every season's), images,
+        videos, content ratings, external ids.
 
         The answer lists the seasons (number, episode count) but not their episodes: see `tv_season`.
         """
@@ -250,6 +251,7 @@ class TmdbClient:
             "append_to_response": append,
             "language": self.language,
             "include_image_language": f"{self.language.split('-')[0]},null,en",
+            "include_video_language": f"{self.language.split('-')[0]},null,en",
         }
 
     async def _find(self, external_id: str, source: str, results_key: str) -> int | None:
@@ -503,21 +505,12 @@ def _text(value: Any) -> str | None:
 def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
     """MovieMetadata from a movie_details answer (with credits, release_dates and external_ids appended).
 
-    Certifications: the first non-empty certification per country. Cast: the first 50 by billing order.
+    Certifications: one per country by release type (`release_certifications`). Cast: the first 50 by billing order.
     Writers: everyone in the Writing department, each once.
     """
     credits = details.get("credits") or {}
     crew = [c for c in credits.get("crew") or [] if isinstance(c, dict) and c.get("name")]
-    certifications: dict[str, str] = {}
-    for country in (details.get("release_dates") or {}).get("results") or []:
-        code = country.get("iso_3166_1")
-        if not code or code in certifications:
-            continue
-        for release in country.get("release_dates") or []:
-            certification = str(release.get("certification") or "").strip()
-            if certification:
-                certifications[str(code)] = certification
-                break
+    certifications = release_certifications(details)
     external = external_ids(details)
     runtime = details.get("runtime")
     rating, votes = rating_and_votes(details)
@@ -544,6 +537,61 @@ def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
     )
 
 
+# TMDB release types, in the order a certification is taken from: theatrical, limited theatrical, digital,
+# physical, TV, premiere; a release without a type comes last.
+RELEASE_TYPE_ORDER = (3, 2, 4, 5, 6, 1)
+
+
+def release_certifications(details: dict[str, Any]) -> dict[str, str]:
+    """The certification per country of the appended release_dates: from the theatrical release when it has one,
+    else the limited theatrical, digital, physical, TV and premiere ones, in that order (TMDB's order breaks ties)."""
+    found: dict[str, tuple[int, str]] = {}
+    for country in (details.get("release_dates") or {}).get("results") or []:
+        code = country.get("iso_3166_1") if isinstance(country, dict) else None
+        if not code:
+            continue
+        for release in country.get("release_dates") or []:
+            certification = str(release.get("certification") or "").strip() if isinstance(release, dict) else ""
+            if not certification:
+                continue
+            kind = release.get("type")
+            rank = RELEASE_TYPE_ORDER.index(kind) if kind in RELEASE_TYPE_ORDER else len(RELEASE_TYPE_ORDER)
+            if str(code) not in found or rank < found[str(code)][0]:
+                found[str(code)] = (rank, certification)
+    return {code: certification for code, (_, certification) in found.items()}
+
+
+def language_country(language: str) -> str | None:
+    """The country of a language setting "xx-YY" ("de-AT" -> "AT"), or None ("en")."""
+    _, _, country = language.partition("-")
+    return country.upper() if len(country) == 2 and country.isalpha() else None
+
+
+def certification_for(certifications: dict[str, str], language: str) -> str | None:
+    """The certification to show: the one of the language setting's country, else the US one, else None."""
+    country = language_country(language)
+    return (certifications.get(country) if country else None) or certifications.get("US")
+
+
+# External id names as TMDB sends them -> the unique id names NFOs use (imdb, tmdb, tvdb).
+UNIQUE_ID_NAMES = {"imdb_id": "imdb", "tvdb_id": "tvdb", "tmdb_id": "tmdb"}
+
+
+def unique_ids(external: dict[str, str], tmdb_id: int) -> dict[str, str]:
+    """The external ids under the unique id names NFOs use ("imdb", "tvdb", "tmdb", the rest without "_id")."""
+    named = {UNIQUE_ID_NAMES.get(key, key.removesuffix("_id")): value for key, value in external.items()}
+    return {**named, "tmdb": str(int(tmdb_id))}
+
+
+def merge_unique_ids(current: dict[str, Any] | None, external: dict[str, str], tmdb_id: int) -> dict[str, Any]:
+    """Stored unique ids updated with the provider's, in one vocabulary: "imdb_id"-style keys an earlier version
+    stored are renamed (the provider's value wins)."""
+    merged = {
+        UNIQUE_ID_NAMES.get(k, k.removesuffix("_id") if k in external else k): v for k, v in (current or {}).items()
+    }
+    return {**merged, **unique_ids(external, tmdb_id)}
+
+
 def external_ids(details: dict[str, Any]) -> dict[str, str]:
     """The appended external_ids that are set, as text, without TMDB's own id."""
     external = {str(k): str(v) for k, v in (details.get("external_ids") or {}).items() if v not in (None, "")}
@@ -562,12 +610,12 @@ def cast_list(credits: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def rating_and_votes(details: dict[str, Any]) -> tuple[float | None, int | None]:
-    """vote_average and vote_count when they are numbers."""
+    """vote_average and vote_count when they are numbers; no rating when nobody voted (TMDB sends 0.0 then)."""
     rating, votes = details.get("vote_average"), details.get("vote_count")
-    return (
-        float(rating) if isinstance(rating, int | float) else None,
-        int(votes) if isinstance(votes, int | float) else None,
-    )
+    count = int(votes) if isinstance(votes, int | float) and not isinstance(votes, bool) else None
+    if count == 0 or isinstance(rating, bool) or not isinstance(rating, int | float):
+        return None, count
+    return float(rating), count
 
 
 def _order(value: Any, fallback: int) -> int:

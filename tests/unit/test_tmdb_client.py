@@ -86,6 +86,19 @@ async def test_details_request_appends_everything_in_one_call(fake: FakeTmdb) ->
     assert len(calls) == 1
     assert calls[0].query["append_to_response"] == "credits,images,videos,release_dates,external_ids"
     assert calls[0].query["language"] == "en-US" and calls[0].query["include_image_language"] == "en,null,en"
+    assert calls[0].query["include_video_language"] == "en,null,en"
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted"),
+    [("de-DE", "de,null,en"), ("fr-CA", "fr,null,en"), ("pt", "pt,null,en"), ("en-GB", "en,null,en")],
+)
+async def test_details_ask_for_trailers_in_the_users_language_too(fake: FakeTmdb, language: str, wanted: str) -> None:
+    async with TmdbClient(TmdbCredentials(api_key=API_KEY), base_url=fake.base_url, language=language) as tmdb:
+        await tmdb.movie_details(603)
+    call = fake.api_requests("/3/movie/603")[-1]
+    assert call.query["include_video_language"] == wanted and call.query["include_image_language"] == wanted
+    assert call.query["language"] == language
 
 
 async def test_image_candidates_map_posters_backdrops_and_logos(fake: FakeTmdb) -> None:
