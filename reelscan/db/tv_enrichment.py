@@ -61,6 +61,18 @@ def store_series_details(session: Session, series_id: int, tmdb_id: int, payload
         series.tmdb_id = tmdb_id
 
 
+def series_title_and_year(session: Session, series_id: int) -> tuple[str, int | None]:
+    """What a title search for the series uses: its title (empty when the series is gone) and first-air year."""
+    series = session.get(Series, series_id)
+    return (series.title or "", series.year) if series is not None else ("", None)
+
+
+def series_provider_id(session: Session, series_id: int) -> int | None:
+    """The TMDB id the series' stored details are of."""
+    series = session.get(Series, series_id)
+    return series.tmdb_id if series is not None else None
+
+
 def series_details(session: Session, series_id: int) -> dict[str, Any] | None:
     return enrichment.stored_details(session, _series_owner(series_id))
 

@@ -177,6 +177,18 @@ class TmdbClient:
                 raise
         return await self.movie_details(match.tmdb_id), match
 
+    async def tv_details_or_search(
+        self, tmdb_id: int, title: str, year: int | None
+    ) -> tuple[dict[str, Any], SearchMatch | None]:
+        """As `movie_details_or_search`, for a series: tv_details, else those of the best `search_tv` match."""
+        try:
+            return await self.tv_details(tmdb_id), None
+        except ProviderNotFound:
+            match = await self.search_tv(title, year)
+            if match is None or match.tmdb_id == int(tmdb_id):
+                raise
+        return await self.tv_details(match.tmdb_id), match
+
     async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
         """Everything about one series in a single call: credits (the latest season's and every season's), images,
         videos, content ratings, external ids.

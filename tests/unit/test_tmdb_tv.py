@@ -422,3 +422,26 @@ async def test_series_cast_comes_from_every_season(
     fake.add_series({**sample_series(424242, "Long Runner", 2001), **appended})
     meta = parse_series_details(await tv_details(fake, 424242))
     assert [(c["name"], c["role"], c["order"]) for c in meta.cast] == expected
+
+
+@pytest.mark.parametrize(
+    ("stored_id", "title", "year", "expected", "searched"),
+    [
+        (1396, "Something Else", 2020, 1396, False),  # a known id needs no search
+        (999999, "Breaking Bad", 2008, 1396, True),
+        (999999, "Doctor Who", 2005, 57243, True),  # the year tells the revival from the original
+        (999999, "Zzyzx Qwerty Blorf", 2001, None, False),
+    ],
+)
+async def test_an_unknown_series_id_falls_back_to_a_title_search(
+    fake: FakeTmdb, stored_id: int, title: str, year: int, expected: int | None, searched: bool
+) -> None:
+    async with make_client(fake) as tmdb:
+        if expected is None:
+            with pytest.raises(ProviderNotFound):
+                await tmdb.tv_details_or_search(stored_id, title, year)
+            return
+        details, match = await tmdb.tv_details_or_search(stored_id, title, year)
+    assert details["id"] == expected
+    assert (match.tmdb_id if match else None) == (expected if searched else None)
+    assert fake.api_requests("/3/tv/")[-1].path == f"/3/tv/{expected}"
