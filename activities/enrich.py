@@ -130,16 +130,33 @@ async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
 
 @activity.defn
 async def fetch_provider_details(job: MovieProviderInput) -> None:
-    """The one details call per movie; stored so assets and metadata both use it."""
+    """The one details call per movie; stored so assets and metadata both use it.
+
+    An id from the NFO or folder name that TMDB does not know (404) falls back to a title search, as media servers
+    do; the details of the match are stored, and enrich_metadata records the match as a search.
+    """
     try:
         count("enrichment_requests")
-        details = await tmdb().movie_details(job.provider_id)
+        if job.match == "nfo":
+
+            def title_and_year() -> tuple[str, int | None]:
+                with database() as session:
+                    return enrichment.movie_title_and_year(session, job.movie_id)
+
+            title, year = await asyncio.to_thread(title_and_year)
+            details, fallback = await tmdb().movie_details_or_search(job.provider_id, title, year)
+            if fallback is not None:
+                count("nfo_id_fallbacks")
+                activity.logger.info("TMDB has no movie %s: matched %r by title instead", job.provider_id, title)
+        else:
+            details = await tmdb().movie_details(job.provider_id)
     except ProviderError as exc:
         raise provider_failure(exc) from None
+    provider_id = int(details.get("id") or job.provider_id)
 
     def store() -> None:
         with database() as session:
-            enrichment.store_provider_details(session, job.movie_id, job.provider_id, details)
+            enrichment.store_provider_details(session, job.movie_id, provider_id, details)
 
     await asyncio.to_thread(store)
 
@@ -232,7 +249,10 @@ def enrich_metadata(job: MovieProviderInput) -> int:
         details = enrichment.provider_details(session, job.movie_id)
         if details is None:
             raise ApplicationError(f"no provider details stored for movie {job.movie_id}", non_retryable=True)
-        return len(enrichment.apply_metadata(session, job.movie_id, parse_movie_details(details), job.match))
+        meta = parse_movie_details(details)
+        match = "search" if job.match == "nfo" and meta.tmdb_id != job.provider_id else job.match
+        language = settings().tmdb_language
+        return len(enrichment.apply_metadata(session, job.movie_id, meta, match, language=language))
 
 
 @activity.defn

@@ -68,12 +68,27 @@ async def search_series_id(job: SeriesSearchInput) -> ResolvedId:
 @activity.defn
 async def fetch_series_details(job: SeriesProviderInput) -> SeriesDetailsResult:
     """The one details call per series, stored (with its artwork as candidates unless metadata only). Returns the
-    seasons on disk the provider lists, each fetched by its own call."""
-    details = await provider_request(lambda tmdb: tmdb.tv_details(job.provider_id))
+    seasons on disk the provider lists, each fetched by its own call.
+
+    An id from the NFO or folder name that TMDB does not know (404) falls back to a title search, as for movies:
+    the match's details are stored, its seasons fetched and the match recorded as a search."""
+    if job.match == "nfo":
+
+        def title_and_year() -> tuple[str, int | None]:
+            with database() as session:
+                return tv_enrichment.series_title_and_year(session, job.series_id)
+
+        title, year = await asyncio.to_thread(title_and_year)
+        details, fallback = await provider_request(lambda tmdb: tmdb.tv_details_or_search(job.provider_id, title, year))
+        if fallback is not None:
+            activity.logger.info("TMDB has no series %s: matched %r by title instead", job.provider_id, title)
+    else:
+        details = await provider_request(lambda tmdb: tmdb.tv_details(job.provider_id))
+    provider_id = int(details.get("id") or job.provider_id)
 
     def store() -> list[int]:
         with database() as session:
-            tv_enrichment.store_series_details(session, job.series_id, job.provider_id, details)
+            tv_enrichment.store_series_details(session, job.series_id, provider_id, details)
             if job.with_artwork:
                 tv_enrichment.store_series_artwork(
                     session,
@@ -91,7 +106,13 @@ async def fetch_series_details(job: SeriesProviderInput) -> SeriesDetailsResult:
 async def fetch_season(job: SeasonInput) -> SeasonResult:
     """One season call: its episodes' titles, air dates and plots applied (locked fields kept), its posters stored
     as candidates of the season unless metadata only."""
-    details = await provider_request(lambda tmdb: tmdb.tv_season(job.provider_id, job.season_number))
+
+    def stored_id() -> int:
+        with database() as session:
+            return tv_enrichment.series_provider_id(session, job.series_id) or job.provider_id
+
+    provider_id = await asyncio.to_thread(stored_id)  # another than job's when the NFO's id fell back to a search
+    details = await provider_request(lambda tmdb: tmdb.tv_season(provider_id, job.season_number))
 
     def apply() -> SeasonResult:
         with database() as session:
@@ -127,10 +148,9 @@ def load_series_enrichment_page(job: SeriesEnrichmentPageInput) -> SeriesEnrichm
 def enrich_series_metadata(job: SeriesProviderInput) -> int:
     """The series updated from the stored details, locked fields untouched; returns how many fields changed."""
     with database() as session:
-        details = _stored_details(session, job.series_id)
-        return len(
-            tv_enrichment.apply_series_metadata(session, job.series_id, parse_series_details(details), job.match)
-        )
+        meta = parse_series_details(_stored_details(session, job.series_id))
+        match = "search" if job.match == "nfo" and meta.tmdb_id != job.provider_id else job.match
+        return len(tv_enrichment.apply_series_metadata(session, job.series_id, meta, match))
 
 
 @activity.defn

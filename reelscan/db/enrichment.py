@@ -19,7 +19,13 @@ from reelscan.db.models import (
     Trailer,
     utcnow,
 )
-from reelscan.providers.tmdb import ImageCandidate, MovieMetadata, VideoCandidate
+from reelscan.providers.tmdb import (
+    ImageCandidate,
+    MovieMetadata,
+    VideoCandidate,
+    certification_for,
+    merge_unique_ids,
+)
 from reelscan.selection import Candidate
 from reelscan.selection import select as select_candidates
 
@@ -77,6 +83,12 @@ def store_provider_details(session: Session, movie_id: int, tmdb_id: int, payloa
     movie = session.get(Movie, movie_id)
     if movie is not None:
         movie.tmdb_id = tmdb_id
+
+
+def movie_title_and_year(session: Session, movie_id: int) -> tuple[str, int | None]:
+    """What a title search for the movie uses: its title (empty when the movie is gone) and year."""
+    movie = session.get(Movie, movie_id)
+    return (movie.title or "", movie.year) if movie is not None else ("", None)
 
 
 def provider_details(session: Session, movie_id: int) -> dict[str, Any] | None:
@@ -219,8 +231,13 @@ def mark_enriched(row: Movie | Series, match: str) -> None:
     row.enrichment_error = None
 
 
-def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: str) -> list[str]:
-    """Update the movie from the provider, never touching a locked field. Returns the fields changed."""
+def apply_metadata(
+    session: Session, movie_id: int, meta: MovieMetadata, match: str, *, language: str = "en-US"
+) -> list[str]:
+    """Update the movie from the provider, never touching a locked field. Returns the fields changed.
+
+    The shown certification (mpaa) is the one of the language setting's country ("de-DE": DE), else the US one.
+    """
     movie = session.get(Movie, movie_id)
     if movie is None:
         return []
@@ -235,7 +252,7 @@ def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: 
         "premiered": meta.release_date,
         "year": year,
         "certifications": meta.certifications,
-        "mpaa": meta.certifications.get("US"),
+        "mpaa": certification_for(meta.certifications, language),
         "genres": meta.genres,
         "studios": meta.studios,
         "countries": meta.countries,
@@ -250,7 +267,7 @@ def apply_metadata(session: Session, movie_id: int, meta: MovieMetadata, match: 
         movie.ratings = [*others, *rating]
     if meta.imdb_id and not movie.imdb_id:
         movie.imdb_id = meta.imdb_id
-    movie.unique_ids = {**(movie.unique_ids or {}), **meta.external_ids, "tmdb": str(meta.tmdb_id)}
+    movie.unique_ids = merge_unique_ids(movie.unique_ids, meta.external_ids, meta.tmdb_id)
     movie.tmdb_id = meta.tmdb_id
     mark_enriched(movie, match)
     return changed

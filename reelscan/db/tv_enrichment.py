@@ -27,7 +27,7 @@ from reelscan.db.models import (
     Series,
     TvAsset,
 )
-from reelscan.providers.tmdb import ImageCandidate, VideoCandidate
+from reelscan.providers.tmdb import ImageCandidate, VideoCandidate, merge_unique_ids
 from reelscan.providers.tmdb_tv import EpisodeMetadata, SeriesMetadata
 from reelscan.tv_jobs import SeriesTarget
 
@@ -59,6 +59,18 @@ def store_series_details(session: Session, series_id: int, tmdb_id: int, payload
     series = session.get(Series, series_id)
     if series is not None:
         series.tmdb_id = tmdb_id
+
+
+def series_title_and_year(session: Session, series_id: int) -> tuple[str, int | None]:
+    """What a title search for the series uses: its title (empty when the series is gone) and first-air year."""
+    series = session.get(Series, series_id)
+    return (series.title or "", series.year) if series is not None else ("", None)
+
+
+def series_provider_id(session: Session, series_id: int) -> int | None:
+    """The TMDB id the series' stored details are of."""
+    series = session.get(Series, series_id)
+    return series.tmdb_id if series is not None else None
 
 
 def series_details(session: Session, series_id: int) -> dict[str, Any] | None:
@@ -96,7 +108,7 @@ def apply_series_metadata(session: Session, series_id: int, meta: SeriesMetadata
         series.imdb_id = meta.imdb_id
     if meta.tvdb_id and not series.tvdb_id:
         series.tvdb_id = meta.tvdb_id
-    series.unique_ids = {**(series.unique_ids or {}), **meta.external_ids, "tmdb": str(meta.tmdb_id)}
+    series.unique_ids = merge_unique_ids(series.unique_ids, meta.external_ids, meta.tmdb_id)
     series.tmdb_id = meta.tmdb_id
     enrichment.mark_enriched(series, match)
     return changed

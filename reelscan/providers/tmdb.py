@@ -18,7 +18,7 @@ import httpx
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 DEFAULT_RETRY_AFTER = 10.0
 APPEND_TO_RESPONSE = "credits,images,videos,release_dates,external_ids"
-TV_APPEND_TO_RESPONSE = "credits,images,videos,content_ratings,external_ids"
+TV_APPEND_TO_RESPONSE = "credits,aggregate_credits,images,videos,content_ratings,external_ids"
 SEASON_APPEND_TO_RESPONSE = "images"
 TV_EXTERNAL_SOURCES = ("tvdb_id", "imdb_id")
 MAX_CAST = 50
@@ -161,8 +161,37 @@ class TmdbClient:
         """Everything about one movie in a single call: credits, images, videos, release dates and external ids."""
         return await self._get(f"/movie/{int(tmdb_id)}", self._details_params(APPEND_TO_RESPONSE))
 
+    async def movie_details_or_search(
+        self, tmdb_id: int, title: str, year: int | None
+    ) -> tuple[dict[str, Any], SearchMatch | None]:
+        """movie_details of an id taken from an NFO or folder name; when TMDB has nothing there (404: the id is
+        stale or wrong) the details of the best `search_movie` match of the title and year instead, with the match.
+
+        ProviderNotFound still when the search finds nothing. Up to four calls, only when the id is unknown.
+        """
+        try:
+            return await self.movie_details(tmdb_id), None
+        except ProviderNotFound:
+            match = await self.search_movie(title, year)
+            if match is None or match.tmdb_id == int(tmdb_id):
+                raise
+        return await self.movie_details(match.tmdb_id), match
+
+    async def tv_details_or_search(
+        self, tmdb_id: int, title: str, year: int | None
+    ) -> tuple[dict[str, Any], SearchMatch | None]:
+        """As `movie_details_or_search`, for a series: tv_details, else those of the best `search_tv` match."""
+        try:
+            return await self.tv_details(tmdb_id), None
+        except ProviderNotFound:
+            match = await self.search_tv(title, year)
+            if match is None or match.tmdb_id == int(tmdb_id):
+                raise
+        return await self.tv_details(match.tmdb_id), match
+
     async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
-        """Everything about one series in a single call: credits, images, videos, content ratings, external ids.
+        """Everything about one series in a single call: credits (the latest season's and every season's), images,
+        videos, content ratings, external ids.
 
         The answer lists the seasons (number, episode count) but not their episodes: see `tv_season`.
         """
@@ -234,6 +263,7 @@ class TmdbClient:
             "append_to_response": append,
             "language": self.language,
             "include_image_language": f"{self.language.split('-')[0]},null,en",
+            "include_video_language": f"{self.language.split('-')[0]},null,en",
         }
 
     async def _find(self, external_id: str, source: str, results_key: str) -> int | None:
@@ -320,22 +350,83 @@ NO_YEAR_SIMILARITY = 0.9
 NEAR_YEAR_PENALTY = 0.1
 UNKNOWN_YEAR_PENALTY = 0.05
 
+SUBSET_SIMILARITY = 0.8  # one title's words all in the other, in order: enough in the same year only
+
 _NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
+_ELISION = re.compile(r"\b([ld])['\u2019](?=\w)")  # French and Italian "l'", "d'": a word of their own
+_APOSTROPHES = re.compile(r"['\u2019\u02bc`\u00b4]")
+_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"})
+# Leading articles of the languages libraries are named in, moved to the end as "Matrix, The" by many tools.
+ARTICLES = frozenset(
+    [
+        *("the", "a", "an"),  # English
+        *("der", "die", "das", "ein", "eine"),  # German
+        *("le", "la", "les", "l", "un", "une"),  # French
+        *("el", "los", "las"),  # Spanish
+        *("il", "lo", "gli", "i", "uno"),  # Italian
+        *("de", "het", "een", "den", "det"),  # Dutch, Scandinavian
+        *("o", "os", "as", "um", "uma"),  # Portuguese
+    ]
+)
+_MOVED_ARTICLE = re.compile(r"^(?P<rest>.+?),\s*(?P<article>[^\W\d_]+'?)\s*(?P<tail>(?:[:\-\u2013(].*)?)$", re.UNICODE)
+
+
+def restore_article(title: str) -> str:
+    """ "Matrix, The" -> "The Matrix" (also "Matrix, The: Reloaded" and "Misérables, Les"); other titles unchanged."""
+    found = _MOVED_ARTICLE.match(title.strip())
+    if found is None or found["article"].casefold().rstrip("'") not in ARTICLES:
+        return title
+    article = found["article"]
+    joiner = "" if article.endswith("'") else " "
+    tail = found["tail"]
+    return f"{article}{joiner}{found['rest'].strip()}{'' if tail.startswith(':') else ' '}{tail}".strip()
 
 
 def normalise_title(title: str) -> str:
-    """Casefolded, accents and punctuation removed, '&' read as 'and', whitespace collapsed."""
-    text = unicodedata.normalize("NFKD", title.casefold().replace("&", " and "))
+    """Casefolded, a moved article put back, accents and punctuation removed, apostrophes dropped, '&' read as
+    'and', whitespace collapsed."""
+    text = restore_article(title).casefold().translate(_LETTERS).replace("&", " and ")
+    text = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", _ELISION.sub(r"\1 ", text)))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+def _without_articles(words: list[str]) -> list[str]:
+    """The words without a leading article (kept when it is the only word)."""
+    return words[1:] if len(words) > 1 and words[0] in ARTICLES else words
+
+
+def _in_order(short: list[str], long: list[str]) -> bool:
+    """Whether every word of `short` is in `long`, in the same order."""
+    rest = iter(long)
+    return all(word in rest for word in short)
+
+
 def title_similarity(a: str, b: str) -> float:
-    """difflib ratio of the normalised titles (1.0 = same title)."""
+    """How alike two titles are, 0..1 (1.0 = the same title).
+
+    The best of: the difflib ratio of the normalised titles; the same without a leading article ("The Thing" and
+    "Thing"), without spaces ("Spider-Man" and "Spiderman") and without "and"; and SUBSET_SIMILARITY when the
+    words of one (articles aside) begin the other ("Star Wars" and "Star Wars Episode IV - A New Hope") or, two
+    words or more, all appear in it in order ("Star Wars A New Hope").
+    """
     left, right = normalise_title(a), normalise_title(b)
     if not left or not right:
         return 0.0
-    return difflib.SequenceMatcher(None, left, right).ratio()
+    words_left, words_right = _without_articles(left.split()), _without_articles(right.split())
+    forms = [
+        (left, right),
+        (" ".join(words_left), " ".join(words_right)),
+        ("".join(words_left), "".join(words_right)),
+        ("".join(w for w in words_left if w != "and"), "".join(w for w in words_right if w != "and")),
+    ]
+    best = max(difflib.SequenceMatcher(None, x, y).ratio() for x, y in forms if x and y)
+    short, long = sorted((words_left, words_right), key=len)
+    prefix = long[: len(short)] == short
+    subset = prefix or (len(short) > 1 and _in_order(short, long))
+    if best < SUBSET_SIMILARITY and len(short) < len(long) and subset:
+        best = SUBSET_SIMILARITY
+    return best
 
 
 def release_year(date: Any) -> int | None:
@@ -348,8 +439,9 @@ def best_match(
 ) -> SearchMatch | None:
     """Choose the search result for `title` and `year`; None when nothing is close enough.
 
-    The similarity is the better of the title and original title (name and original_name for TV, dated by
-    first_air_date: `kind` says which keys). Rules:
+    The similarity (`title_similarity`: moved articles, punctuation, accents and '&' do not count, a shorter title
+    whose words begin the other scores SUBSET_SIMILARITY) is the better of the title and original title (name and
+    original_name for TV, dated by first_air_date: `kind` says which keys). Rules:
     same year: similarity >= 0.75; year off by one: >= 0.85 and a 0.1 penalty; no year on either side: >= 0.9
     (a small penalty when the result has no date); further off: never. The highest score wins, then popularity.
     """
@@ -425,21 +517,12 @@ def _text(value: Any) -> str | None:
 def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
     """MovieMetadata from a movie_details answer (with credits, release_dates and external_ids appended).
 
-    Certifications: the first non-empty certification per country. Cast: the first 50 by billing order.
+    Certifications: one per country by release type (`release_certifications`). Cast: the first 50 by billing order.
     Writers: everyone in the Writing department, each once.
     """
     credits = details.get("credits") or {}
     crew = [c for c in credits.get("crew") or [] if isinstance(c, dict) and c.get("name")]
-    certifications: dict[str, str] = {}
-    for country in (details.get("release_dates") or {}).get("results") or []:
-        code = country.get("iso_3166_1")
-        if not code or code in certifications:
-            continue
-        for release in country.get("release_dates") or []:
-            certification = str(release.get("certification") or "").strip()
-            if certification:
-                certifications[str(code)] = certification
-                break
+    certifications = release_certifications(details)
     external = external_ids(details)
     runtime = details.get("runtime")
     rating, votes = rating_and_votes(details)
@@ -466,6 +549,61 @@ def parse_movie_details(details: dict[str, Any]) -> MovieMetadata:
     )
 
 
+# TMDB release types, in the order a certification is taken from: theatrical, limited theatrical, digital,
+# physical, TV, premiere; a release without a type comes last.
+RELEASE_TYPE_ORDER = (3, 2, 4, 5, 6, 1)
+
+
+def release_certifications(details: dict[str, Any]) -> dict[str, str]:
+    """The certification per country of the appended release_dates: from the theatrical release when it has one,
+    else the limited theatrical, digital, physical, TV and premiere ones, in that order (TMDB's order breaks ties)."""
+    found: dict[str, tuple[int, str]] = {}
+    for country in (details.get("release_dates") or {}).get("results") or []:
+        code = country.get("iso_3166_1") if isinstance(country, dict) else None
+        if not code:
+            continue
+        for release in country.get("release_dates") or []:
+            certification = str(release.get("certification") or "").strip() if isinstance(release, dict) else ""
+            if not certification:
+                continue
+            kind = release.get("type")
+            rank = RELEASE_TYPE_ORDER.index(kind) if kind in RELEASE_TYPE_ORDER else len(RELEASE_TYPE_ORDER)
+            if str(code) not in found or rank < found[str(code)][0]:
+                found[str(code)] = (rank, certification)
+    return {code: certification for code, (_, certification) in found.items()}
+
+
+def language_country(language: str) -> str | None:
+    """The country of a language setting "xx-YY" ("de-AT" -> "AT"), or None ("en")."""
+    _, _, country = language.partition("-")
+    return country.upper() if len(country) == 2 and country.isalpha() else None
+
+
+def certification_for(certifications: dict[str, str], language: str) -> str | None:
+    """The certification to show: the one of the language setting's country, else the US one, else None."""
+    country = language_country(language)
+    return (certifications.get(country) if country else None) or certifications.get("US")
+
+
+# External id names as TMDB sends them -> the unique id names NFOs use (imdb, tmdb, tvdb).
+UNIQUE_ID_NAMES = {"imdb_id": "imdb", "tvdb_id": "tvdb", "tmdb_id": "tmdb"}
+
+
+def unique_ids(external: dict[str, str], tmdb_id: int) -> dict[str, str]:
+    """The external ids under the unique id names NFOs use ("imdb", "tvdb", "tmdb", the rest without "_id")."""
+    named = {UNIQUE_ID_NAMES.get(key, key.removesuffix("_id")): value for key, value in external.items()}
+    return {**named, "tmdb": str(int(tmdb_id))}
+
+
+def merge_unique_ids(current: dict[str, Any] | None, external: dict[str, str], tmdb_id: int) -> dict[str, Any]:
+    """Stored unique ids updated with the provider's, in one vocabulary: "imdb_id"-style keys an earlier version
+    stored are renamed (the provider's value wins)."""
+    merged = {
+        UNIQUE_ID_NAMES.get(k, k.removesuffix("_id") if k in external else k): v for k, v in (current or {}).items()
+    }
+    return {**merged, **unique_ids(external, tmdb_id)}
+
+
 def external_ids(details: dict[str, Any]) -> dict[str, str]:
     """The appended external_ids that are set, as text, without TMDB's own id."""
     external = {str(k): str(v) for k, v in (details.get("external_ids") or {}).items() if v not in (None, "")}
@@ -484,12 +622,12 @@ def cast_list(credits: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def rating_and_votes(details: dict[str, Any]) -> tuple[float | None, int | None]:
-    """vote_average and vote_count when they are numbers."""
+    """vote_average and vote_count when they are numbers; no rating when nobody voted (TMDB sends 0.0 then)."""
     rating, votes = details.get("vote_average"), details.get("vote_count")
-    return (
-        float(rating) if isinstance(rating, int | float) else None,
-        int(votes) if isinstance(votes, int | float) else None,
-    )
+    count = int(votes) if isinstance(votes, int | float) and not isinstance(votes, bool) else None
+    if count == 0 or isinstance(rating, bool) or not isinstance(rating, int | float):
+        return None, count
+    return float(rating), count
 
 
 def _order(value: Any, fallback: int) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reelscan.providers.tmdb import (
+    MAX_CAST,
     ImageCandidate,
     _names,
     _text,
@@ -85,6 +86,30 @@ def _certifications(details: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+def series_cast(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cast of the whole series from the appended aggregate_credits (every season's, not only the latest's as
+    in credits): the first 50 by billing order, each with the role they played in the most episodes. The credits
+    cast when aggregate_credits is missing or empty."""
+    rows = [c for c in (details.get("aggregate_credits") or {}).get("cast") or [] if isinstance(c, dict)]
+    rows = [c for c in rows if c.get("name")]
+    if not rows:
+        return cast_list(details.get("credits") or {})
+    cast: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        roles = [r for r in row.get("roles") or [] if isinstance(r, dict) and r.get("character")]
+        main = max(roles, key=lambda r: _int(r.get("episode_count")) or 0, default=None)
+        order = row.get("order")
+        cast.append(
+            {
+                "name": str(row["name"]),
+                "role": _text(main.get("character")) if main else None,
+                "order": int(order) if isinstance(order, int | float) and not isinstance(order, bool) else index,
+            }
+        )
+    cast.sort(key=lambda c: c["order"])
+    return cast[:MAX_CAST]
+
+
 def _season_counts(details: dict[str, Any]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for season in details.get("seasons") or []:
@@ -95,7 +120,8 @@ def _season_counts(details: dict[str, Any]) -> dict[int, int]:
 
 
 def parse_series_details(details: dict[str, Any]) -> SeriesMetadata:
-    """SeriesMetadata from a tv_details answer (with credits, content_ratings and external_ids appended).
+    """SeriesMetadata from a tv_details answer (with credits, aggregate_credits, content_ratings and external_ids
+    appended). The cast is the whole series' (`series_cast`).
 
     Studios are the production companies; networks are listed apart. Certifications: the first non-empty content
     rating per country. Seasons: every season TMDB lists (0 for specials) with its episode count.
@@ -118,7 +144,7 @@ def parse_series_details(details: dict[str, Any]) -> SeriesMetadata:
         studios=_names(details.get("production_companies")),
         certifications=_certifications(details),
         seasons=_season_counts(details),
-        cast=cast_list(details.get("credits") or {}),
+        cast=series_cast(details),
         rating=rating,
         votes=votes,
         external_ids=external,

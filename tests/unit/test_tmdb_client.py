@@ -31,6 +31,7 @@ MOVIES = [
     sample_movie(348, "Alien", 1979, "tt0078748"),
     sample_movie(1091, "The Thing", 1982, "tt0084787"),
     sample_movie(60935, "The Thing", 2011, "tt0905372"),
+    sample_movie(11, "Star Wars: Episode IV - A New Hope", 1977, "tt0076759"),
 ]
 
 
@@ -85,6 +86,19 @@ async def test_details_request_appends_everything_in_one_call(fake: FakeTmdb) ->
     assert len(calls) == 1
     assert calls[0].query["append_to_response"] == "credits,images,videos,release_dates,external_ids"
     assert calls[0].query["language"] == "en-US" and calls[0].query["include_image_language"] == "en,null,en"
+    assert calls[0].query["include_video_language"] == "en,null,en"
+
+
+@pytest.mark.parametrize(
+    ("language", "wanted"),
+    [("de-DE", "de,null,en"), ("fr-CA", "fr,null,en"), ("pt", "pt,null,en"), ("en-GB", "en,null,en")],
+)
+async def test_details_ask_for_trailers_in_the_users_language_too(fake: FakeTmdb, language: str, wanted: str) -> None:
+    async with TmdbClient(TmdbCredentials(api_key=API_KEY), base_url=fake.base_url, language=language) as tmdb:
+        await tmdb.movie_details(603)
+    call = fake.api_requests("/3/movie/603")[-1]
+    assert call.query["include_video_language"] == wanted and call.query["include_image_language"] == wanted
+    assert call.query["language"] == language
 
 
 async def test_image_candidates_map_posters_backdrops_and_logos(fake: FakeTmdb) -> None:
@@ -128,6 +142,14 @@ async def test_search_picks_the_right_year_between_remakes(fake: FakeTmdb) -> No
     assert original is not None and (original.tmdb_id, original.year) == (1091, 1982)
     assert remake is not None and (remake.tmdb_id, remake.year) == (60935, 2011)
     assert fake.api_requests("/3/search/")[-1].query["year"] == "2011"
+
+
+async def test_search_accepts_a_shorter_title_in_the_same_year(fake: FakeTmdb) -> None:
+    async with make_client(fake) as tmdb:
+        same_year = await tmdb.search_movie("Star Wars", 1977)
+        no_year = await tmdb.search_movie("Star Wars", None)
+    assert same_year is not None and (same_year.tmdb_id, same_year.year) == (11, 1977)
+    assert no_year is None
 
 
 async def test_search_returns_none_for_a_nonsense_title(fake: FakeTmdb) -> None:
@@ -218,6 +240,36 @@ async def test_401_mode_is_an_auth_error(fake: FakeTmdb) -> None:
         with pytest.raises(ProviderAuthError):
             await tmdb.movie_details(603)
         assert (await tmdb.movie_details(603))["id"] == 603  # count=1: back to ok
+
+
+@pytest.mark.parametrize(
+    ("title", "year", "expected"),
+    [
+        ("Heat", 1995, 949),
+        ("Heat", 1996, 949),  # the title again without the year
+        ("The Thing", 2011, 60935),
+        ("Zzyzx Qwerty Blorf", 2001, None),
+    ],
+)
+async def test_an_unknown_nfo_id_falls_back_to_a_title_search(
+    fake: FakeTmdb, title: str, year: int, expected: int | None
+) -> None:
+    async with make_client(fake) as tmdb:
+        if expected is None:
+            with pytest.raises(ProviderNotFound):
+                await tmdb.movie_details_or_search(999999, title, year)
+            return
+        details, match = await tmdb.movie_details_or_search(999999, title, year)
+    assert details["id"] == expected and match is not None and match.tmdb_id == expected
+    assert fake.api_requests("/3/movie/")[-1].path == f"/3/movie/{expected}"
+
+
+async def test_a_known_nfo_id_needs_no_search(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests("/3/search/"))
+    async with make_client(fake) as tmdb:
+        details, match = await tmdb.movie_details_or_search(603, "Something Else Entirely", 2020)
+    assert details["id"] == 603 and match is None
+    assert len(fake.api_requests("/3/search/")) == before
 
 
 async def test_404_is_not_found(fake: FakeTmdb) -> None:

@@ -87,10 +87,11 @@ async def test_details_and_season_requests_append_in_one_call(fake: FakeTmdb) ->
     await tv_season(fake, 1399, 1)
     details, season = fake.api_requests("/3/tv/")[before:]
     assert details.path == "/3/tv/1399" and season.path == "/3/tv/1399/season/1"
-    assert details.query["append_to_response"] == "credits,images,videos,content_ratings,external_ids"
+    assert details.query["append_to_response"] == "credits,aggregate_credits,images,videos,content_ratings,external_ids"
     assert season.query["append_to_response"] == "images"
     for call in (details, season):
         assert call.query["language"] == "en-US" and call.query["include_image_language"] == "en,null,en"
+        assert call.query["include_video_language"] == "en,null,en"
 
 
 async def test_season_is_parsed_into_episodes(fake: FakeTmdb) -> None:
@@ -373,3 +374,74 @@ async def test_a_library_catalogue_is_served_end_to_end(tmp_path: Path) -> None:
     assert (meta.title, meta.year, meta.seasons) == ("The Wire", 2002, {1: 12, 2: 3})
     assert len(episodes) == 12 and episodes[-1].title == "The Wire S01E12 title"
     assert episodes[0].air_date == "2002-09-01"
+
+
+AGGREGATE = {
+    "cast": [
+        {
+            "name": "Guest Star",
+            "order": 2,
+            "total_episode_count": 3,
+            "roles": [{"character": "Neighbour", "episode_count": 3}],
+        },
+        {
+            "name": "Lead Actor",
+            "order": 0,
+            "total_episode_count": 62,
+            "roles": [{"character": "Young Hero", "episode_count": 7}, {"character": "Hero", "episode_count": 55}],
+        },
+        {"name": "Left Early", "order": 1, "total_episode_count": 10, "roles": [{"character": "Partner"}]},
+        {"name": "", "order": 3, "roles": []},
+        {"name": "No Order", "roles": [{"character": "", "episode_count": 1}]},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("appended", "expected"),
+    [
+        (
+            {"aggregate_credits": AGGREGATE},
+            [
+                ("Lead Actor", "Hero", 0),
+                ("Left Early", "Partner", 1),
+                ("Guest Star", "Neighbour", 2),
+                ("No Order", None, 3),
+            ],
+        ),
+        (
+            {"aggregate_credits": {"cast": []}},
+            [("Lead Actor", "Hero", 0), ("Second Actor", "Friend", 1), ("Third Actor", "Villain", 2)],
+        ),
+        ({}, [("Lead Actor", "Hero", 0), ("Second Actor", "Friend", 1), ("Third Actor", "Villain", 2)]),
+    ],
+)
+async def test_series_cast_comes_from_every_season(
+    fake: FakeTmdb, appended: dict[str, Any], expected: list[tuple[str, str | None, int]]
+) -> None:
+    fake.add_series({**sample_series(424242, "Long Runner", 2001), **appended})
+    meta = parse_series_details(await tv_details(fake, 424242))
+    assert [(c["name"], c["role"], c["order"]) for c in meta.cast] == expected
+
+
+@pytest.mark.parametrize(
+    ("stored_id", "title", "year", "expected", "searched"),
+    [
+        (1396, "Something Else", 2020, 1396, False),  # a known id needs no search
+        (999999, "Breaking Bad", 2008, 1396, True),
+        (999999, "Doctor Who", 2005, 57243, True),  # the year tells the revival from the original
+        (999999, "Zzyzx Qwerty Blorf", 2001, None, False),
+    ],
+)
+async def test_an_unknown_series_id_falls_back_to_a_title_search(
+    fake: FakeTmdb, stored_id: int, title: str, year: int, expected: int | None, searched: bool
+) -> None:
+    async with make_client(fake) as tmdb:
+        if expected is None:
+            with pytest.raises(ProviderNotFound):
+                await tmdb.tv_details_or_search(stored_id, title, year)
+            return
+        details, match = await tmdb.tv_details_or_search(stored_id, title, year)
+    assert details["id"] == expected
+    assert (match.tmdb_id if match else None) == (expected if searched else None)
+    assert fake.api_requests("/3/tv/")[-1].path == f"/3/tv/{expected}"
