@@ -100,12 +100,14 @@ async def _follow(client: Client, settings: Settings, scan_job_id: int, *, live:
         while message.get("phase") not in FINAL_PHASES:
             await asyncio.sleep(0.5)
             message = await scans.scan_progress(client, settings, scan_job_id)
-        return message
+        return await scans.recorded_final(settings, scan_job_id) or message
     with Live(render(message), console=console, refresh_per_second=8) as view:
         while message.get("phase") not in FINAL_PHASES:
             await asyncio.sleep(0.25)
             message = await scans.scan_progress(client, settings, scan_job_id)
             view.update(render(message))
+        message = await scans.recorded_final(settings, scan_job_id) or message
+        view.update(render(message))
     return message
 
 

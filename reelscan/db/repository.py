@@ -48,6 +48,7 @@ MovieAssetModel = type[Image] | type[Trailer] | type[Subtitle]
 AssetModel = MovieAssetModel | type[AssetCandidate] | type[TvAsset]
 # Rows a scan inserts or updates from what it read, by content hash.
 ScannedRow = TypeVar("ScannedRow", Movie, Series, Episode)
+Owner = TypeVar("Owner", Movie, Series)
 ASSET_MODELS: tuple[MovieAssetModel, ...] = (Image, Trailer, Subtitle)
 
 
@@ -583,34 +584,41 @@ def _main_video_signature(found: Movie | None, scan: DirectoryScan) -> str | Non
     return video_signature(scan.main)
 
 
+def _claim_gone(
+    session: Session, model: type[Owner], library_id: int, signature: str, new: str, root: Path
+) -> tuple[Owner | None, str | None]:
+    """The movie or series with this signature whose folder is gone, now at `new`: its directory is moved here if
+    no other folder took it first (two copies of one video appearing at once). Only rows discovery marked missing
+    are looked at, so a library of many copies of one video does not make every new folder look at all of them."""
+    candidates = session.scalars(
+        select(model)
+        .where(
+            model.library_id == library_id,
+            model.video_signature == signature,
+            model.directory != new,
+            model.state == "missing",
+        )
+        .order_by(model.id)
+    )
+    for row in list(candidates):
+        old = row.directory
+        if (root / old).is_dir():
+            continue  # still there: a copy, not a move
+        claimed = session.execute(update(model).where(model.id == row.id, model.directory == old).values(directory=new))
+        if getattr(claimed, "rowcount", 0):
+            row.directory = new
+            return row, old
+    return None, None
+
+
 def _claim_moved_movie(
     session: Session, library_id: int, signature: str, scan: DirectoryScan
 ) -> tuple[Movie | None, str | None]:
     """The movie of a folder that was renamed or moved to this one: same main video (size and end hashes), and
     its old folder is gone. Its paths (directory, videos, NFO, assets) move here; returns it and the old folder."""
     new = scan.relative_dir
-    candidates = session.scalars(
-        select(Movie)
-        # Only movies whose folder discovery found gone (marked missing before any folder is scanned): a library
-        # of many copies of one video must not make every new folder look at all of them.
-        .where(
-            Movie.library_id == library_id,
-            Movie.video_signature == signature,
-            Movie.directory != new,
-            Movie.state == "missing",
-        )
-        .order_by(Movie.id)
-    )
-    for movie in list(candidates):
-        old = movie.directory
-        if (scan.root / old).is_dir():
-            continue  # still there: a copy, not a move
-        # Claimed only if no other folder took it first (two copies of one video appearing at once).
-        claimed = session.execute(
-            update(Movie).where(Movie.id == movie.id, Movie.directory == old).values(directory=new)
-        )
-        if not getattr(claimed, "rowcount", 0):
-            continue
+    movie, old = _claim_gone(session, Movie, library_id, signature, new, scan.root)
+    if movie is not None and old is not None:
         movie.directory = new
         movie.main_video = _rebased(movie.main_video, old, new)
         movie.nfo_path = _rebased(movie.nfo_path, old, new)
@@ -618,8 +626,7 @@ def _claim_moved_movie(
         for model in ASSET_MODELS:
             for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
                 row.source_path = _rebased(row.source_path, old, new) or row.source_path
-        return movie, old
-    return None, None
+    return movie, old
 
 
 def _only_moved(
@@ -657,25 +664,8 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
     signature = episodes_signature(new, files)
     if signature is None:
         return None, None
-    candidates = session.scalars(
-        select(Series)
-        .where(
-            Series.library_id == library_id,
-            Series.video_signature == signature,
-            Series.directory != new,
-            Series.state == "missing",
-        )
-        .order_by(Series.id)
-    )
-    for series in list(candidates):
-        old = series.directory
-        if (scan.root / old).is_dir():
-            continue  # still there: a copy, not a move
-        claimed = session.execute(
-            update(Series).where(Series.id == series.id, Series.directory == old).values(directory=new)
-        )
-        if not getattr(claimed, "rowcount", 0):
-            continue
+    series, old = _claim_gone(session, Series, library_id, signature, new, scan.root)
+    if series is not None and old is not None:
         series.directory = new
         series.nfo_path = _rebased(series.nfo_path, old, new)
         for season in session.scalars(select(Season).where(Season.series_id == series.id)):
@@ -686,8 +676,7 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
         for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
             asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
         session.flush()
-        return series, old
-    return None, None
+    return series, old
 
 
 # --- phase 2 for TV libraries: record one series folder ---------------------------------------------------------

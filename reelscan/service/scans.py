@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -317,6 +318,20 @@ async def scan_progress(client: Client | None, settings: Settings, scan_job_id: 
         result = dict(_recorded_message(job), estimatedTimeRemaining=None)
     result["health"] = await scan_health(client, settings, result)
     return _shown.not_behind(job.workflow_id, result)
+
+
+async def recorded_final(settings: Settings, scan_job_id: int, wait_seconds: float = 60.0) -> dict[str, Any] | None:
+    """The final message once the scan_jobs row holds it. The live query says "completed" a moment before the
+    workflow's last projection write lands, so a command that saw it waits for the row (then `status`, `list` and
+    the API agree with what it printed)."""
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        job = scan_row(settings, scan_job_id)
+        if job.status not in ACTIVE_SCAN_STATUSES:
+            return _recorded_message(job)
+        if asyncio.get_running_loop().time() > deadline:
+            return None
+        await asyncio.sleep(0.2)
 
 
 async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> str:
