@@ -619,7 +619,6 @@ def _claim_moved_movie(
     new = scan.relative_dir
     movie, old = _claim_gone(session, Movie, library_id, signature, new, scan.root)
     if movie is not None and old is not None:
-        movie.directory = new
         movie.main_video = _rebased(movie.main_video, old, new)
         movie.nfo_path = _rebased(movie.nfo_path, old, new)
         movie.video_parts = [_rebased(part, old, new) for part in movie.video_parts or []]
@@ -666,7 +665,6 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
         return None, None
     series, old = _claim_gone(session, Series, library_id, signature, new, scan.root)
     if series is not None and old is not None:
-        series.directory = new
         series.nfo_path = _rebased(series.nfo_path, old, new)
         for season in session.scalars(select(Season).where(Season.series_id == series.id)):
             season.folder = _rebased(season.folder, old, new)

@@ -21,8 +21,8 @@ from tests.library_builder import build_bulk_library, build_library, build_tv_li
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-async def starter(client: Client, *args: str, address: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address or client.service_client.config.target_host)
+async def run_starter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """starter.py in its own process with this environment; its exit code, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(PROJECT / "starter.py"),
@@ -35,6 +35,11 @@ async def starter(client: Client, *args: str, address: str | None = None) -> sub
     out, err = await process.communicate()
     assert process.returncode is not None
     return subprocess.CompletedProcess(args, process.returncode, out.decode(), err.decode())
+
+
+async def starter(client: Client, *args: str, address: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address or client.service_client.config.target_host)
+    return await run_starter(env, *args)
 
 
 async def temporal(client: Client, *args: str) -> subprocess.CompletedProcess[str]:

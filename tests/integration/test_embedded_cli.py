@@ -15,6 +15,7 @@ import pytest
 
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.integration.api_server import free_port
+from tests.integration.test_cli import run_starter
 from tests.library_builder import build_bulk_library
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -37,18 +38,7 @@ def embedded_env(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 async def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(PROJECT / "starter.py"),
-        *args,
-        cwd=PROJECT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return subprocess.CompletedProcess(args, process.returncode, out.decode(), err.decode())
+    return await run_starter(env, *args)
 
 
 async def test_json_output_is_pure_and_the_api_key_never_reaches_the_logs(
