@@ -106,7 +106,6 @@ function showDrilldown(title, html) {
 
 const ids = (x) => esc([x.imdbId, x.tmdbId && `tmdb:${x.tmdbId}`, x.tvdbId && `tvdb:${x.tvdbId}`].filter(Boolean).join(" "));
 const cacheUrl = (a) => `/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}`;
-const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
 const errorCount = (errors) => `<td class="error">${errors.length ? esc(plural(errors.length, "error")) : ""}</td>`;
 const errorList = (errors) => errors.length
   ? `<h3>Errors</h3><ul class="error">${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : "";
