@@ -295,18 +295,19 @@ def _require_library(settings: Settings, library_id: int | None) -> None:
 
 
 async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
-    """The libraries, each with how it is watched: its setting, what that resolves to on its mount, and why."""
+    """The libraries, each with how it is watched: its setting, what that resolves to on its mount and why, and
+    (when the Temporal server answers) what its watcher is doing now."""
     with session_scope(settings.resolved_database_url) as session:
         libraries = list_libraries(session)
+    client: Client | None
+    try:
+        client = await connect(settings, start_embedded=False)
+    except (TemporalUnavailable, embedded.EmbeddedError):
+        client = None  # the libraries are in the database; only the watchers' live state needs the server
+    overviews = await watch.watch_overviews(client, settings)
     for lib in libraries:
-        plan = watch.library_plan(settings, lib["id"])
-        lib["watch"] = {
-            "setting": plan.setting,
-            "mode": plan.mode,
-            "reason": plan.reason,
-            "pollIntervalSeconds": plan.poll_interval_seconds,
-        }
-    table = Table("id", "name", "type", "movies", "series", "path", "watch", "why")
+        lib["watch"] = overviews[lib["id"]]
+    table = Table("id", "name", "type", "movies", "series", "path", "watch", "why", "now")
 
     def cells(lib: dict[str, Any]) -> list[str]:
         shown = lib["watch"]["mode"]
@@ -315,7 +316,8 @@ async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
         if lib["watch"]["mode"] == "poll":
             shown += f" every {lib['watch']['pollIntervalSeconds']:g} s"
         counts = [f"{lib['movies']:,}", f"{lib['series']:,}"]
-        return [str(lib["id"]), lib["name"], lib["type"], *counts, lib["path"], shown, lib["watch"]["reason"]]
+        watch_cells = [shown, lib["watch"]["reason"], lib["watch"]["status"]]
+        return [str(lib["id"]), lib["name"], lib["type"], *counts, lib["path"], *watch_cells]
 
     return _show_rows(libraries, args.json, table, cells)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,7 +31,7 @@ from reelscan.db.views import (
     series_detail,
 )
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
+from reelscan.service import scans, watch
 from reelscan.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -91,23 +93,41 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
 
     # --- libraries ---------------------------------------------------------------------------------------------
 
-    @app.get("/api/libraries", dependencies=guarded)
-    def get_libraries() -> list[dict[str, Any]]:
+    def libraries_rows() -> list[dict[str, Any]]:
         with session_scope(url) as session:
             return list_libraries(session)
 
-    @app.post("/api/libraries", status_code=201, dependencies=guarded)
-    def create_library(body: LibraryCreate) -> dict[str, Any]:
-        library_id = scans.library_for_path(settings, Path(body.path).expanduser(), body.name, body.type)
-        return get_library(library_id)
+    @app.get("/api/libraries", dependencies=guarded)
+    async def get_libraries() -> list[dict[str, Any]]:
+        """The libraries, each with `watch`: its watch setting, the mode it resolves to and why, and its watcher's
+        live state (`running`, `paused`, `pendingCount`, `lastChangeAt`, ...) with a `status` line."""
+        libraries = await asyncio.to_thread(libraries_rows)
+        overviews = await watch.watch_overviews(client(), settings)
+        for lib in libraries:
+            lib["watch"] = overviews.get(lib["id"])
+        return libraries
 
-    @app.get("/api/libraries/{library_id}", dependencies=guarded)
-    def get_library(library_id: Id) -> dict[str, Any]:
-        with session_scope(url) as session:
-            found = [lib for lib in list_libraries(session) if lib["id"] == library_id]
+    def library_row(library_id: int) -> dict[str, Any]:
+        found = [lib for lib in libraries_rows() if lib["id"] == library_id]
         if not found:
             raise HTTPException(404, f"there is no library with id {library_id}")
         return found[0]
+
+    @app.post("/api/libraries", status_code=201, dependencies=guarded)
+    async def create_library(body: LibraryCreate) -> dict[str, Any]:
+        def create() -> int:
+            return scans.library_for_path(settings, Path(body.path).expanduser(), body.name, body.type)
+
+        library_id = await asyncio.to_thread(create)
+        return await get_library(library_id)
+
+    @app.get("/api/libraries/{library_id}", dependencies=guarded)
+    async def get_library(library_id: Id) -> dict[str, Any]:
+        """The library, with its `watch` overview as in the list."""
+        library = await asyncio.to_thread(library_row, library_id)
+        plan = await asyncio.to_thread(watch.library_plan, settings, library_id)
+        library["watch"] = await watch.watch_overview(client(), settings, plan, time.time())
+        return library
 
     @app.get("/api/libraries/{library_id}/movies", dependencies=guarded)
     def get_movies(
@@ -118,7 +138,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
-        get_library(library_id)
+        library_row(library_id)
         with session_scope(url) as session:
             return list_movies(
                 session,
@@ -137,7 +157,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
-        get_library(library_id)
+        library_row(library_id)
         with session_scope(url) as session:
             return list_series(session, library_id, state=state_filter, offset=offset, limit=limit)
 

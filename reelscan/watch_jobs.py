@@ -43,6 +43,7 @@ class WatchCarry(BaseModel):
     busy_waits: int = 0  # tries in a row that found another scan of the library running
     retry_at: float | None = None  # the library's other scan is running, or the last one failed: wait until then
     polls: int = 0
+    last_change_at: float | None = None  # when a change was last reported or found (workflow time, epoch seconds)
 
 
 class WatchInput(BaseModel):

@@ -32,6 +32,7 @@ def note_changes(carry: WatchCarry, folders: Iterable[str], now: float, *, max_p
         folder = top_folder(path)
         if folder is None:
             continue
+        carry.last_change_at = now
         entry = carry.pending.get(folder)
         if entry is None:
             carry.pending[folder] = PendingFolder(last_seen=now)

@@ -109,6 +109,7 @@ class LibraryWatchWorkflow:
             "scansStarted": c.scans_started,
             "foldersScanned": c.folders_scanned,
             "polls": c.polls,
+            "lastChangeAt": c.last_change_at,
             "lastScanJobId": c.last_scan_job_id,
             "lastSummary": c.last_summary,
             "lastError": c.last_error,

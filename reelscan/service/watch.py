@@ -3,6 +3,8 @@ the worker's file-system watcher and the tests."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -138,3 +140,82 @@ async def pause_watch(client: Client, settings: Settings, library_id: int, *, pa
         await handle.signal(LibraryWatchWorkflow.pause if paused else LibraryWatchWorkflow.resume)
     except RPCError:
         raise ScanRequestError(f"library {library_id} is not being watched") from None
+
+
+def _every(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:g} s"
+    if seconds < 7200:
+        return f"{seconds / 60:g} min"
+    return f"{seconds / 3600:g} h"
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s ago"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h ago"
+    return f"{seconds / 86400:.0f} days ago"
+
+
+def watch_status_text(plan: WatchPlan, state: dict[str, Any] | None, now: float, reachable: bool = True) -> str:
+    """One line on how a library is watched right now: what the CLI's `libraries`, the API and the page show."""
+    if state is None:
+        if plan.mode == "off":
+            return "not watched"
+        if not reachable:
+            return f"{plan.mode}: state unknown (Temporal is not reachable)"
+        start = f"reelscan watch-library --library {plan.library_id}"
+        return f"{plan.mode}: no watcher running (the worker starts it; or `{start}`)"
+    poll = float(state.get("pollIntervalSeconds") or 0)
+    parts = [("paused, " if state.get("paused") else "") + (f"polling every {_every(poll)}" if poll else "watching")]
+    pending = int(state.get("pendingCount") or 0)
+    if state.get("scanning"):
+        parts.append(f"scanning {len(state['scanning']):,} folder{'s' if len(state['scanning']) != 1 else ''}")
+    if pending:
+        parts.append(f"{pending:,} folder{'s' if pending != 1 else ''} pending")
+    elif state.get("fullScanWanted"):
+        parts.append("a scan of the whole library is due")
+    last = state.get("lastChangeAt")
+    parts.append(f"last change {_ago(now - float(last))}" if last else "no change seen yet")
+    if state.get("lastError"):
+        parts.append(f"last problem: {state['lastError']}")
+    return ", ".join(parts)
+
+
+def plan_fields(plan: WatchPlan) -> dict[str, Any]:
+    return {
+        "setting": plan.setting,
+        "mode": plan.mode,
+        "reason": plan.reason,
+        "pollIntervalSeconds": plan.poll_interval_seconds,
+    }
+
+
+async def watch_overview(client: Client | None, settings: Settings, plan: WatchPlan, now: float) -> dict[str, Any]:
+    """A library's watch setting and, when Temporal answers, its watcher's live state, with the line to show."""
+    state = await watch_state(client, settings, plan.library_id) if client is not None else None
+    keys = ("paused", "pendingCount", "scanning", "lastChangeAt", "lastScanJobId", "lastError", "polls")
+    return {
+        **plan_fields(plan),
+        "running": state is not None,
+        **({key: state.get(key) for key in keys} if state else {}),
+        "status": watch_status_text(plan, state, now, reachable=client is not None),
+    }
+
+
+def _all_plans(settings: Settings) -> list[WatchPlan]:
+    mountinfo = read_mountinfo()
+    with session_scope(settings.resolved_database_url) as session:
+        return [watch_plan(library, mountinfo) for library in session.scalars(select(Library).order_by(Library.id))]
+
+
+async def watch_overviews(client: Client | None, settings: Settings) -> dict[int, dict[str, Any]]:
+    """watch_overview of every library, queried side by side."""
+    plans = await asyncio.to_thread(_all_plans, settings)
+    now = time.time()
+    found = await asyncio.gather(*(watch_overview(client, settings, plan, now) for plan in plans))
+    return {plan.library_id: overview for plan, overview in zip(plans, found, strict=True)}

@@ -17,12 +17,16 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from reelscan.db.models import Image, Movie
 from reelscan.db.session import session_scope
+from reelscan.service import scans, watch
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
 from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import (
     children_started,
+    eventually,
     finish,
+    movies_by_directory,
+    reconfigure,
     running_workers,
     scan_runs,
     start,
@@ -130,54 +134,117 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class PersistentDevServer:
+    """A dev server keeping its history in a file, so it can be stopped and started again mid-test."""
+
+    def __init__(self, db_file: Path) -> None:
+        self.port = free_port()
+        self.command = [
+            temporal_cli(),
+            "server",
+            "start-dev",
+            "--headless",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--db-filename",
+            str(db_file),
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            "--log-level",
+            "error",
+        ]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            await asyncio.sleep(0.1)
+        raise AssertionError("dev server did not start")
+
+    async def restart(self) -> None:
+        self.stop()
+        await asyncio.sleep(1)
+        await self.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+            self.process = None
+
+    async def client(self) -> Client:
+        return await Client.connect(f"127.0.0.1:{self.port}", data_converter=pydantic_data_converter)
+
+
 @pytest.mark.timeout(900)
 async def test_temporal_server_restarted_mid_scan(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     total = fault_size(200)
     build_bulk_library(tmp_path / "Movies", total)
-    port = free_port()
-    command = [
-        temporal_cli(),
-        "server",
-        "start-dev",
-        "--headless",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--db-filename",
-        str(tmp_path / "temporal.db"),
-        "--sqlite-pragma",
-        "journal_mode=wal",
-        "--sqlite-pragma",
-        "synchronous=normal",
-        "--log-level",
-        "error",
-    ]
-
-    async def serve() -> subprocess.Popen[bytes]:
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(300):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    return server
-            await asyncio.sleep(0.1)
-        raise AssertionError("dev server did not start")
-
-    server = await serve()
+    server = PersistentDevServer(tmp_path / "temporal.db")
+    await server.start()
     try:
-        restarted = await Client.connect(f"127.0.0.1:{port}", data_converter=pydantic_data_converter)
+        restarted = await server.client()
         async with running_workers(restarted, sqlite_settings):
             started = await start(restarted, sqlite_settings, tmp_path / "Movies")
             await wait_for_scanned(restarted, started.workflow_id, 60, timeout=120)
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-            await asyncio.sleep(1)
-            server = await serve()
+            await server.restart()
             message = await finish(restarted, started)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
     assert_exact(sqlite_settings, message, total)
     await assert_same_as_clean_run(client, sqlite_settings, tmp_path / "Movies", tmp_path, monkeypatch)
+
+
+@pytest.mark.timeout(600)
+async def test_the_watcher_keeps_its_pending_folders_across_a_server_restart(
+    sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = reconfigure(monkeypatch, watch_quiet_seconds="1")
+    root = tmp_path / "Movies"
+    root.mkdir()
+    library_id = scans.library_for_path(settings, root)
+    names = build_bulk_library(tmp_path / "staging", 2)
+    server = PersistentDevServer(tmp_path / "temporal.db")
+    await server.start()
+    try:
+        restarted = await server.client()
+        async with running_workers(restarted, settings):
+            for name in names:
+                (tmp_path / "staging" / name).rename(root / name)
+            plan = watch.library_plan(settings, library_id)
+            workflow_id = await watch.signal_changes(restarted, settings, plan, names)
+            await restarted.get_workflow_handle(workflow_id).signal("pause")
+            before = await eventually(
+                lambda: watch.watch_state(restarted, settings, library_id),
+                lambda s: s is not None and s["paused"] and sorted(s["pending"]) == names,
+                what="the folders pending while paused",
+            )
+            await server.restart()
+            after = await eventually(
+                lambda: watch.watch_state(restarted, settings, library_id),
+                lambda s: s is not None,
+                what="the watcher answering after the server restart",
+                timeout=120,
+            )
+            assert before is not None and after is not None and after["paused"]
+            assert after["pending"] == before["pending"]
+            await watch.pause_watch(restarted, settings, library_id, paused=False)
+            movies = await eventually(
+                lambda: asyncio.to_thread(movies_by_directory, settings),
+                lambda movies: len(movies) == 2,
+                what="both movies scanned after the restart",
+                timeout=180,
+            )
+            await restarted.get_workflow_handle(workflow_id).terminate("test over")
+    finally:
+        server.stop()
+    assert sorted(movies) == names

@@ -10,10 +10,12 @@ import signal
 import sys
 from pathlib import Path
 
+import httpx
 from temporalio.client import Client
 
 from reelscan.service import watch
 from reelscan.settings import Settings
+from tests.integration.api_server import api_server
 from tests.integration.scanning import eventually, movies_by_directory, running_workers
 from tests.integration.test_cli import PROJECT, starter
 from tests.library_builder import MEDIA, build_bulk_library
@@ -55,12 +57,26 @@ async def test_watch_library_stores_the_mode_and_controls_the_watcher(
             what="the watcher's first poll",
         )
         paused = await starter(client, "watch-library", "--library", "1", "--pause", "--json")
+        async with api_server(client, sqlite_settings) as at, httpx.AsyncClient(base_url=f"http://{at}") as api:
+            shown = await eventually(
+                lambda: api.get("/api/libraries"),
+                lambda response: response.json()[0]["watch"].get("paused") is True,
+                what="the API showing the paused watcher",
+            )
+            one = (await api.get("/api/libraries/1")).json()
         stopped = await starter(client, "watch-library", "--library", "1", "--mode", "off")
         gone = await starter(client, "watch-library", "--library", "1", "--status")
 
     watch = json.loads(listed.stdout)[0]["watch"]
-    assert watch == {"setting": "poll", "mode": "poll", "reason": "set to polling", "pollIntervalSeconds": 600.0}
+    setting = {"setting": "poll", "mode": "poll", "reason": "set to polling", "pollIntervalSeconds": 600.0}
+    assert {key: watch[key] for key in setting} == setting
+    assert watch["running"] is True and watch["status"].startswith("polling every 10 min, ")
     assert "poll every 600 s" in table.stdout and "set to polling" in table.stdout
+    assert "polling every 10 min" in table.stdout
+    listed_by_api = shown.json()[0]["watch"]
+    assert {key: listed_by_api[key] for key in setting} == setting
+    assert listed_by_api["status"].startswith("paused, polling every 10 min, ")
+    assert one["watch"]["paused"] is True and one["watch"]["pendingCount"] == 0
     state = json.loads(status.stdout)
     assert (state["pollIntervalSeconds"], state["pending"], state["paused"]) == (600.0, {}, False)
     assert json.loads(paused.stdout)["paused"] is True
