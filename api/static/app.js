@@ -106,7 +106,6 @@ function showDrilldown(title, html) {
 
 const ids = (x) => esc([x.imdbId, x.tmdbId && `tmdb:${x.tmdbId}`, x.tvdbId && `tvdb:${x.tvdbId}`].filter(Boolean).join(" "));
 const cacheUrl = (a) => `/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}`;
-const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
 const errorCount = (errors) => `<td class="error">${errors.length ? esc(plural(errors.length, "error")) : ""}</td>`;
 const errorList = (errors) => errors.length
   ? `<h3>Errors</h3><ul class="error">${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : "";
@@ -224,22 +223,8 @@ document.addEventListener("click", async (event) => {
   } catch (error) { notice(`Error: ${error.message}`); }
 });
 
-let retry = 500;
-function connect() {
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
-  const socket = new WebSocket(url);
-  window.reelscanSocket = socket;
-  const badge = document.getElementById("connection");
-  socket.onopen = () => { retry = 500; badge.textContent = "live"; badge.className = "badge online"; };
-  socket.onclose = () => {
-    badge.textContent = "reconnecting…"; badge.className = "badge offline";
-    setTimeout(connect, retry); retry = Math.min(retry * 2, 5000);
-  };
-  socket.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    if (message.type === "scan:progress") { scans.set(message.scanJobId, message); render(); }
-    if (message.type === "library:ready") notice(`Library "${message.libraryName}" is ready to use! Enrichment continues in the background.`);
-    if (message.type === "scan:completed") notice(message.summary || `Scan ${message.scanJobId} ${message.phase}`);
-  };
-}
-connect();
+window.reelscanLive.subscribe((message) => {
+  if (message.type === "scan:progress") { scans.set(message.scanJobId, message); render(); }
+  if (message.type === "library:ready") notice(`Library "${message.libraryName}" is ready to use! Enrichment continues in the background.`);
+  if (message.type === "scan:completed") notice(message.summary || `Scan ${message.scanJobId} ${message.phase}`);
+});
