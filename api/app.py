@@ -103,6 +103,14 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
 
     guarded = [Depends(authorize)]
 
+    def authorize_image(request: Request) -> None:
+        """Images the page shows cannot send a header: they may carry the token as ?token= instead."""
+        token = settings.api_token.get_secret_value() if settings.api_token else None
+        given = request.query_params.get("token") or ""
+        if token and given and secrets.compare_digest(given.encode(), token.encode()):
+            return
+        authorize(request)
+
     def client() -> Client:
         result: Client = state["client"]
         return result
@@ -309,7 +317,7 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
     if uplot is not None:
         app.mount("/vendor/uplot", StaticFiles(directory=uplot), name="uplot")
 
-    @app.get("/thumbs/{width}/{cache_path:path}", include_in_schema=False, dependencies=guarded)
+    @app.get("/thumbs/{width}/{cache_path:path}", include_in_schema=False, dependencies=[Depends(authorize_image)])
     def thumbnail(width: int, cache_path: str) -> FileResponse:
         """A poster thumbnail for the wall, made once from the cached image and kept under <cache>/thumbs/."""
         try:

@@ -83,8 +83,10 @@ class ProgressBroadcaster:
         recent = await asyncio.to_thread(scans.list_scans, self.settings, 20)
         for job in recent:
             known = self.latest.get(job.id)
-            if job.status not in ACTIVE_SCAN_STATUSES and known is not None and known.get("phase") in FINAL_PHASES:
-                continue
+            if job.status not in ACTIVE_SCAN_STATUSES:
+                self._points.pop(job.id, None)
+                if known is not None and known.get("phase") in FINAL_PHASES:
+                    continue
             message = await scans.scan_progress(self.client, self.settings, job.id)
             await self.publish(message)
             if job.status in ACTIVE_SCAN_STATUSES:

@@ -261,7 +261,8 @@ function refreshFleetSoon() {
 const PAGE_SIZE = 60;
 const STATE_WORDS = { discovered: "not enriched", enriched: "enriched", unmatched: "unmatched", enrichment_failed: "enrichment failed", missing: "missing" };
 const wall = { libraryId: null, type: "movie", name: "", view: "posters", offset: 0, total: 0, request: 0 };
-const thumbUrl = (path, width) => `/thumbs/${width}/${path.split("/").map(encodeURIComponent).join("/")}`;
+const thumbUrl = (path, width) => `/thumbs/${width}/${path.split("/").map(encodeURIComponent).join("/")}` +
+  (token ? `?token=${encodeURIComponent(token)}` : "");
 
 function filterParams() {
   const form = document.getElementById("filters");

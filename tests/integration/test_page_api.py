@@ -133,3 +133,22 @@ async def test_series_wall_shows_series_posters_and_counts(
     with_poster = [s for s in series if s["poster"]["cachePath"]]
     assert with_poster and all(s["poster"]["missingReason"] for s in series if s not in with_poster)
     assert [s["title"] for s in searched.json()] == ["Breaking Code"]
+
+
+async def test_thumbnails_need_the_token_which_an_image_may_carry_in_its_address(
+    client: Client, sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REELSCAN_API_TOKEN", "s3cret-token")
+    get_settings.cache_clear()
+    settings = get_settings()
+    async with (
+        api_server(client, settings) as address,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+    ):
+        anonymous = await http.get("/thumbs/160/movie/1/poster_x.jpg")
+        wrong = await http.get("/thumbs/160/movie/1/poster_x.jpg", params={"token": "nope"})
+        right = await http.get("/thumbs/160/movie/1/poster_x.jpg", params={"token": "s3cret-token"})
+        api_by_query = await http.get("/api/fleet", params={"token": "s3cret-token"})
+    assert (anonymous.status_code, wrong.status_code) == (401, 401)
+    assert right.status_code == 404 and "not in the cache" in right.json()["detail"]
+    assert api_by_query.status_code == 401  # the API itself takes the token from its header only

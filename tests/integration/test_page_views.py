@@ -147,6 +147,15 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         canvas = await page.locator("#timeline-chart canvas").count()
         await page.screenshot(path=str(ARTIFACTS / "timeline-finished.png"))
 
+        # Without the chart library the page says so and still shows the phases and totals.
+        bare = await browser.new_page(viewport={"width": 1100, "height": 900})
+        await bare.route("**/vendor/uplot/**", lambda route: route.abort())
+        await bare.goto(f"http://{address}/#timeline/{job.id}")
+        await bare.wait_for_selector("#timeline[data-status='completed'] [data-total]", timeout=WAIT)
+        no_chart = await bare.inner_text("#timeline-chart")
+        bare_errors = int((await bare.inner_text("[data-total='errorsCount']")).replace(",", ""))
+        await bare.close()
+
         # Every library at once, and the page at 200% zoom (half the CSS width, twice the pixels).
         fleet_text = await page.inner_text("#fleet")
         zoomed = await browser.new_page(viewport={"width": 600, "height": 1000}, device_scale_factor=2)
@@ -175,6 +184,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         "errorsCount": job.errors_count,
     }
     assert canvas >= 1 or not UPLOT.exists()
+    assert "chart library (uPlot) is not installed" in no_chart and bare_errors == job.errors_count
     assert "Movies" in fleet_text and "completed in" in fleet_text
     assert overflow <= 0
 
@@ -224,3 +234,18 @@ async def test_the_timeline_of_a_running_scan_grows_live(
     job = scan_job(settings, started.scan_job_id)
     assert job.status in ("cancelled", "completed") and 0 < job.directories_scanned <= 200
     assert (scanned, errors) == (job.directories_scanned, job.errors_count)
+
+
+async def test_the_live_connection_opens_even_when_every_other_request_fails(
+    client: Client, sqlite_settings: Settings, chromium: str
+) -> None:
+    from playwright.async_api import async_playwright
+
+    async with api_server(client, sqlite_settings) as address, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = await browser.new_page()
+        await page.route("**/api/**", lambda route: route.abort())
+        await page.route("**/static/app.js", lambda route: route.fulfill(body="throw new Error('broken page script')"))
+        await page.goto(f"http://{address}/#library/1")
+        await page.wait_for_selector("#connection.online", timeout=WAIT)
+        await browser.close()
