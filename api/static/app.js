@@ -411,7 +411,7 @@ function drawChart(t) {
   const width = Math.max(280, Math.min(box.clientWidth || 900, 1100));
   if (timeline.chart) timeline.chart.destroy();
   box.innerHTML = "";
-  const stepped = window.uPlot.paths.stepped({ align: 1 });
+  const stepped = window.uPlot.paths.stepped({ align: -1 }); // a rate holds over the interval that ends at its point
   timeline.chart = new window.uPlot({
     width, height: 280,
     scales: { x: { time: false, range: (u, min, max) => [0, Math.max(max, t.durationSeconds, 1)] } },

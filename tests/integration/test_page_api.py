@@ -152,3 +152,40 @@ async def test_thumbnails_need_the_token_which_an_image_may_carry_in_its_address
     assert (anonymous.status_code, wrong.status_code) == (401, 401)
     assert right.status_code == 404 and "not in the cache" in right.json()["detail"]
     assert api_by_query.status_code == 401  # the API itself takes the token from its header only
+
+
+async def test_the_timeline_of_an_enriched_scan_counts_its_provider_requests(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
+
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 6)
+    with FakeTmdb() as fake:
+        for movie in movies_for_library(root):
+            fake.add_movie(movie)
+        for key, value in {
+            "tmdb_api_key": API_KEY,
+            "tmdb_base_url": fake.base_url,
+            "tmdb_requests_per_second": "50",
+            "provider_retry_attempts": "2",
+        }.items():
+            monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
+        get_settings.cache_clear()
+        settings = get_settings()
+        async with (
+            running_workers(client, settings),
+            api_server(client, settings) as address,
+            httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        ):
+            started = await start(client, settings, root, ScanOptions(enable_enrichment=True))
+            await finish(client, started)
+            timeline = (await http.get(f"/api/scans/{started.scan_job_id}/timeline")).json()
+        details = len(fake.api_requests("/3/movie/"))
+    job = scan_job(settings, started.scan_job_id)
+
+    assert job.status == "completed" and job.enrichment_completed > 0
+    assert [p["phase"] for p in timeline["phases"]][-1] == "enriching"
+    assert timeline["totals"]["enrichmentCompleted"] == job.enrichment_completed
+    # Every details answer is recorded; artwork downloads add to them.
+    assert timeline["totals"]["providerRequests"] >= details > 0
