@@ -365,7 +365,7 @@ const PHASE_COLORS = { discovering: "rgba(154,164,178,.16)", scanning: "rgba(79,
 const SERIES = [["directories", "folders/s", "#4f9dff"], ["assets", "assets/s", "#8bc34a"], ["providerRequests", "provider requests/s", "#ffb74d"]];
 const TOTALS = [["directoriesScanned", "Folders scanned"], ["assetsCached", "Assets cached"], ["enrichmentCompleted", "Enriched"],
                 ["providerRequests", "Provider requests"], ["errorsCount", "Errors"]];
-const timeline = { scanId: null, chart: null, timer: null };
+const timeline = { scanId: null, chart: null, timer: null, live: false };
 
 function phasePlugin(phases, marks) {
   return {
@@ -435,17 +435,26 @@ function timelineFacts(t) {
 
 async function loadTimeline(scanId) {
   clearTimeout(timeline.timer);
-  const t = await api(`/api/scans/${scanId}/timeline`);
-  if (timeline.scanId !== scanId) return;
-  document.getElementById("timeline-title").textContent = `Timeline of scan ${scanId}`;
-  drawChart(t);
-  document.getElementById("timeline-facts").innerHTML = timelineFacts(t);
-  document.getElementById("timeline").dataset.status = t.status;
-  if (!t.endedAt) timeline.timer = setTimeout(() => loadTimeline(scanId).catch(() => {}), 2000); // live while it runs
+  let t = null;
+  try {
+    t = await api(`/api/scans/${scanId}/timeline`);
+    if (timeline.scanId !== scanId) return;
+    document.getElementById("timeline-title").textContent = `Timeline of scan ${scanId}`;
+    drawChart(t);
+    document.getElementById("timeline-facts").innerHTML = timelineFacts(t);
+    document.getElementById("timeline").dataset.status = t.status;
+    timeline.live = !t.endedAt;
+  } finally {
+    // Live while the scan runs (and again after a failed request while it ran).
+    if (timeline.scanId === scanId && timeline.live) {
+      timeline.timer = setTimeout(() => loadTimeline(scanId).catch(() => {}), 2000);
+    }
+  }
 }
 
 async function showTimeline(scanId) {
   timeline.scanId = scanId;
+  timeline.live = false;
   const section = document.getElementById("timeline");
   section.hidden = false;
   await loadTimeline(scanId);

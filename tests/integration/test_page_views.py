@@ -198,7 +198,7 @@ async def test_the_timeline_of_a_running_scan_grows_live(
     monkeypatch.setenv("REELSCAN_DIRECTORIES_PER_CHILD", "1")
     get_settings.cache_clear()
     settings = get_settings()
-    build_bulk_library(tmp_path / "Movies", 200)
+    build_bulk_library(tmp_path / "Movies", 400)
     ARTIFACTS.mkdir(exist_ok=True)
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -232,7 +232,7 @@ async def test_the_timeline_of_a_running_scan_grows_live(
     assert live_status in ORDER
     assert grown > first + 1
     job = scan_job(settings, started.scan_job_id)
-    assert job.status in ("cancelled", "completed") and 0 < job.directories_scanned <= 200
+    assert job.status in ("cancelled", "completed") and 0 < job.directories_scanned <= 400
     assert (scanned, errors) == (job.directories_scanned, job.errors_count)
 
 
