@@ -327,7 +327,7 @@ async function showLibrary(libraryId) {
   if (wall.libraryId !== libraryId) {
     const library = await api(`/api/libraries/${libraryId}`);
     Object.assign(wall, { libraryId, type: library.type, name: library.name, offset: 0 });
-    document.getElementById("library-title").textContent = `${library.name} — ${library.type === "tv" ? "series" : "movies"}`;
+    document.getElementById("library-title").textContent = `Library "${library.name}" (${library.type === "tv" ? "series" : "movies"})`;
   }
   section.hidden = false;
   await loadWall();

@@ -113,6 +113,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         placeholders = await page.eval_on_selector_all(
             "#library-body .card", "cards => cards.map(c => [!!c.querySelector('.placeholder'), c.innerText])"
         )
+        await page.evaluate("window.scrollTo(0, document.querySelector('#library').offsetTop)")
         await page.screenshot(path=str(ARTIFACTS / "wall-missing-posters.png"))
         await page.uncheck("#filters input[name=missingPoster]")
         ready = await wall_ready(page, ready)
