@@ -193,7 +193,7 @@ class LibraryWatchWorkflow:
                     library_type=self._job.library_type,
                 ),
                 start_to_close_timeout=timedelta(hours=2),
-                heartbeat_timeout=timedelta(minutes=2),
+                heartbeat_timeout=timedelta(seconds=60),
                 retry_policy=RETRY,
                 summary="Poll the library for changes",
             )
@@ -217,7 +217,8 @@ class LibraryWatchWorkflow:
                     snapshot_folders,
                     SnapshotInput(library_path=self._job.library_path, folders=batch),
                     start_to_close_timeout=timedelta(minutes=10),
-                    heartbeat_timeout=timedelta(minutes=1),
+                    # It heartbeats per folder: a snapshot lost with a stopped worker is retried within seconds.
+                    heartbeat_timeout=timedelta(seconds=15),
                     retry_policy=RETRY,
                 )
             except ActivityError as exc:

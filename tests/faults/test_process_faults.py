@@ -71,7 +71,7 @@ def assert_exact(settings: Settings, message: dict, total: int) -> None:
 async def test_worker_killed_three_times_at_random_points(
     client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    total = fault_size(240)
+    total = fault_size(160)
     build_bulk_library(tmp_path / "Movies", total)
     address = client.service_client.config.target_host
     worker = worker_process(address)

@@ -220,6 +220,8 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
             lambda: asyncio.to_thread(movies_by_directory, settings),
             lambda movies: len(movies) == 2,
             what="both movies scanned after the restart",
+            # A workflow task or snapshot lost with the stopped worker is retried only after its timeout.
+            timeout=180,
         )
         await eventually(
             lambda: state(client, settings, library_id),

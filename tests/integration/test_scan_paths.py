@@ -326,7 +326,7 @@ async def test_progress_never_goes_backwards_across_a_killed_worker(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, progress_interval_seconds="2")  # the default refresh of the scan_jobs row
-    total = 400
+    total = 200
     build_bulk_library(tmp_path / "Movies", total)
     samples: list[tuple[str, dict[str, Any]]] = []
     when = "before the kill"

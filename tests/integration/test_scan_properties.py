@@ -207,7 +207,7 @@ async def run_property_scans(
 async def test_random_scans_keep_every_invariant(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await run_property_scans(client, sqlite_settings, tmp_path, monkeypatch, scans=30, kills=2, late_faults=False)
+    await run_property_scans(client, sqlite_settings, tmp_path, monkeypatch, scans=20, kills=2, late_faults=False)
 
 
 @pytest.mark.slow

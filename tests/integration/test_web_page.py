@@ -51,7 +51,11 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 1100, "height": 1400})
+        script_errors: list[str] = []
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
         await page.goto(f"http://{address}/")
+        # A script that fails to parse never opens the socket: say so instead of timing out on the badge.
+        assert not script_errors, f"the page's script failed: {script_errors}"
         await page.wait_for_selector("#connection.online")
         started = await start(client, settings, library.root)
         panel = f"#scan-{started.scan_job_id}"
@@ -84,6 +88,7 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
         await page.screenshot(path=str(ARTIFACTS / "page-movie.png"), full_page=True)
         await browser.close()
 
+    assert not script_errors, f"the page's script failed: {script_errors}"
     assert "Scan completed successfully!" in panel_text
     assert "Library is ready to use!" in panel_text
     assert f"{len(library.movies) + 150} found" in panel_text
