@@ -65,6 +65,8 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
 
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 1200, "height": 1000})
+        script_errors: list[str] = []
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
         await page.goto(f"http://{address}/#library/{started.library_id}")
         await page.wait_for_selector("#connection.online", timeout=WAIT)
         ready = await wall_ready(page)
@@ -160,6 +162,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         # Every library at once, and the page at 200% zoom (half the CSS width, twice the pixels).
         fleet_text = await page.inner_text("#fleet")
         zoomed = await browser.new_page(viewport={"width": 600, "height": 1000}, device_scale_factor=2)
+        zoomed.on("pageerror", lambda error: script_errors.append(str(error)))
         await zoomed.goto(f"http://{address}/#library/{started.library_id}")
         await wall_ready(zoomed)
         overflow = await zoomed.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -167,6 +170,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         await zoomed.screenshot(path=str(ARTIFACTS / "wall-zoom-200.png"))
         await browser.close()
 
+    assert not script_errors, f"the page's script failed: {script_errors}"
     assert cards == 60 and first_count == f"1{DASH}60 of {total} movies"
     assert len(posters) >= 20 and all(width > 0 for width, _, _ in posters) and all(shown) and len(shown) == 60
     assert all(alt.startswith("Poster of ") for _, alt, _ in posters)
@@ -204,6 +208,8 @@ async def test_the_timeline_of_a_running_scan_grows_live(
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = await browser.new_page(viewport={"width": 1100, "height": 1000})
+        script_errors: list[str] = []
+        page.on("pageerror", lambda error: script_errors.append(str(error)))
         await page.goto(f"http://{address}/")
         await page.wait_for_selector("#connection.online", timeout=WAIT)
         started = await start(client, settings, tmp_path / "Movies", ScanOptions(enable_enrichment=False))
@@ -230,6 +236,7 @@ async def test_the_timeline_of_a_running_scan_grows_live(
         errors = int((await page.inner_text("[data-total='errorsCount']")).replace(",", ""))
         await browser.close()
 
+    assert not script_errors, f"the page's script failed: {script_errors}"
     assert live_status in ORDER
     assert grown > first + 1
     job = scan_job(settings, started.scan_job_id)
