@@ -3,18 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The page's chart library (uPlot) from the npm registry, served as is: no build step. Reinstalled when the lock changes.
+NODE_STAMP := node_modules/.installed-stamp
 PYTEST_ARGS ?=
 RECORD_ARGS ?=
 
 .PHONY: setup scan demo test test-long test-faults-long record-histories lint format stop bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
+	@touch $(NODE_STAMP)
 
 scan: setup ## make scan LIBRARY=/path/to/movies
 	@test -n "$(LIBRARY)" || { echo "usage: make scan LIBRARY=/path/to/movies"; exit 2; }

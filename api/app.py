@@ -7,21 +7,27 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 from temporalio.client import Client
 
 from api.broadcaster import ProgressBroadcaster
+from reelscan import fleet, thumbnails
 from reelscan.db import enrichment
-from reelscan.db.models import ScanJob
+from reelscan.db.models import Movie, ScanJob, Series
 from reelscan.db.session import session_scope
+from reelscan.db.timeline import scan_timeline
 from reelscan.db.views import (
+    ListFilter,
+    count_items,
     list_libraries,
     list_movies,
     list_series,
@@ -31,13 +37,30 @@ from reelscan.db.views import (
     series_detail,
 )
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans, watch
+from reelscan.service import scans, schedules, watch
 from reelscan.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
+# The chart library, installed by `make setup` (npm ci): the page works without it, saying the chart is missing.
+UPLOT_DIST = [base / "node_modules" / "uplot" / "dist" for base in (Path(__file__).resolve().parents[1], Path.cwd())]
 # Ids and offsets are database integers: one out of their range is a clear 422, not an overflow in the driver.
 MAX_INT = 2**31 - 1
 Id = Annotated[int, PathParam(ge=0, le=MAX_INT)]
+Sort = Literal["directory", "title", "-title", "year", "-year", "added", "-added"]
+
+
+def list_filter(
+    state_filter: str | None = Query(None, alias="state", max_length=32),
+    has_errors: bool | None = Query(None, alias="hasErrors"),
+    missing_poster: bool | None = Query(None, alias="missingPoster"),
+    year_from: int | None = Query(None, alias="yearFrom", ge=0, le=9999),
+    year_to: int | None = Query(None, alias="yearTo", ge=0, le=9999),
+    text: str | None = Query(None, alias="q", max_length=200, description="words of the title or folder name"),
+    sort: Sort = Query("directory", description="a leading '-' sorts descending"),
+) -> ListFilter:
+    if "\x00" in (text or "") or "\x00" in (state_filter or ""):
+        raise HTTPException(422, "the search text and state cannot hold a NUL character")
+    return ListFilter(state_filter, has_errors, missing_poster, year_from, year_to, text, sort)
 
 
 class MovieEdit(BaseModel):
@@ -81,6 +104,14 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
             raise HTTPException(401, "missing or wrong API token (send Authorization: Bearer <REELSCAN_API_TOKEN>)")
 
     guarded = [Depends(authorize)]
+
+    def authorize_image(request: Request) -> None:
+        """Images the page shows cannot send a header: they may carry the token as ?token= instead."""
+        token = settings.api_token.get_secret_value() if settings.api_token else None
+        given = request.query_params.get("token") or ""
+        if token and given and secrets.compare_digest(given.encode(), token.encode()):
+            return
+        authorize(request)
 
     def client() -> Client:
         result: Client = state["client"]
@@ -132,34 +163,30 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
     @app.get("/api/libraries/{library_id}/movies", dependencies=guarded)
     def get_movies(
         library_id: Id,
-        state_filter: str | None = Query(None, alias="state"),
-        has_errors: bool | None = Query(None, alias="hasErrors"),
-        missing_poster: bool | None = Query(None, alias="missingPoster"),
+        response: Response,
+        where: Annotated[ListFilter, Depends(list_filter)],
         offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
+        """A page of the library's movies (the X-Total-Count header says how many the filters let through)."""
         library_row(library_id)
         with session_scope(url) as session:
-            return list_movies(
-                session,
-                library_id,
-                state=state_filter,
-                has_errors=has_errors,
-                missing_poster=missing_poster,
-                offset=offset,
-                limit=limit,
-            )
+            response.headers["X-Total-Count"] = str(count_items(session, Movie, library_id, where))
+            return list_movies(session, library_id, offset=offset, limit=limit, where=where)
 
     @app.get("/api/libraries/{library_id}/series", dependencies=guarded)
     def get_series_list(
         library_id: Id,
-        state_filter: str | None = Query(None, alias="state"),
+        response: Response,
+        where: Annotated[ListFilter, Depends(list_filter)],
         offset: int = Query(0, ge=0, le=MAX_INT),
         limit: int = Query(100, ge=1, le=1000),
     ) -> list[dict[str, Any]]:
+        """A page of the library's series (the X-Total-Count header says how many the filters let through)."""
         library_row(library_id)
         with session_scope(url) as session:
-            return list_series(session, library_id, state=state_filter, offset=offset, limit=limit)
+            response.headers["X-Total-Count"] = str(count_items(session, Series, library_id, where))
+            return list_series(session, library_id, offset=offset, limit=limit, where=where)
 
     @app.get("/api/series/{series_id}", dependencies=guarded)
     def get_series(series_id: Id) -> dict[str, Any]:
@@ -231,6 +258,59 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         with session_scope(url) as session:
             return scan_errors(session, scan_id, offset=offset, limit=limit)
 
+    @app.get("/api/scans/{scan_id}/timeline", dependencies=guarded)
+    def get_scan_timeline(scan_id: Id, points: int = Query(600, ge=10, le=5000)) -> dict[str, Any]:
+        """The scan's counters over time (folders, assets, provider requests, errors), as cumulative counts and
+        rates per second, with its phases and error marks in seconds since it started; at most `points` points.
+        Once the scan has ended its totals are the scan's own counters."""
+        scans.scan_row(settings, scan_id)
+        with session_scope(url) as session:
+            job = session.get(ScanJob, scan_id)
+            assert job is not None
+            return scan_timeline(session, job, max_points=points)
+
+    # --- all libraries at once -----------------------------------------------------------------------------------
+
+    @app.get("/api/fleet", dependencies=guarded)
+    async def get_fleet() -> list[dict[str, Any]]:
+        """Every library with its last scan (outcome, duration), its next scheduled scan and how it is watched;
+        stalled scans first, then running ones, then failed ones."""
+        facts = await fleet_facts()
+        return fleet.fleet(facts, datetime.now(UTC))
+
+    def fleet_rows() -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+        with session_scope(url) as session:
+            libraries = list_libraries(session)
+            newest = dict(
+                session.execute(select(ScanJob.library_id, func.max(ScanJob.id)).group_by(ScanJob.library_id)).all()
+            )
+            last = {
+                job.library_id: scan_summary(job)
+                for job in session.scalars(select(ScanJob).where(ScanJob.id.in_(list(newest.values()))))
+            }
+        return libraries, last
+
+    async def fleet_facts() -> list[fleet.LibraryFacts]:
+        libraries, last = await asyncio.to_thread(fleet_rows)
+        watched = await watch.watch_overviews(client(), settings)
+        try:
+            scheduled = {
+                s.library_id: {"spec": s.spec, "paused": s.paused, "nextRuns": s.next_runs}
+                for s in await schedules.list_schedules(client(), settings)
+            }
+        except Exception:  # the Temporal server is unreachable: schedules are unknown, the rest still shows
+            scheduled = {}
+        facts = []
+        for library in libraries:
+            scan = last.get(library["id"])
+            live = None
+            if scan and scan["status"] in fleet.ACTIVE:
+                live = await scans.scan_progress(client(), settings, int(scan["scanJobId"]))
+            facts.append(
+                fleet.LibraryFacts(library, scan, live, scheduled.get(library["id"]), watched.get(library["id"], {}))
+            )
+        return facts
+
     # --- live progress, the page and cached images -------------------------------------------------------------
 
     @app.websocket("/ws")
@@ -253,6 +333,20 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
     cache_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/cache", StaticFiles(directory=cache_dir), name="cache")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    uplot = next((d for d in UPLOT_DIST if (d / "uPlot.iife.min.js").is_file()), None)
+    if uplot is not None:
+        app.mount("/vendor/uplot", StaticFiles(directory=uplot), name="uplot")
+
+    @app.get("/thumbs/{width}/{cache_path:path}", include_in_schema=False, dependencies=[Depends(authorize_image)])
+    def thumbnail(width: int, cache_path: str) -> FileResponse:
+        """A poster thumbnail for the wall, made once from the cached image and kept under <cache>/thumbs/."""
+        try:
+            made = thumbnails.ensure_thumbnail(cache_dir, cache_path, width)
+        except thumbnails.ThumbnailError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except OSError as exc:
+            raise HTTPException(404, f"no thumbnail for {cache_path}: {exc.strerror or exc}") from None
+        return FileResponse(made, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -1,5 +1,6 @@
 """Live progress for WebSocket clients: polls each running scan's `progress` query a few times a second and
-pushes only what changed (queries add no history events), plus phase, completion and "library ready" events."""
+pushes only what changed (queries add no history events), plus phase, completion and "library ready" events.
+While a scan runs it also records the points of the scan's timeline (reelscan/timeline.py) in the database."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import asyncio
 import contextlib
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import WebSocket
 from temporalio.client import Client
 
-from reelscan.db.models import ACTIVE_SCAN_STATUSES
+from reelscan.db import timeline as timeline_db
+from reelscan.db.models import ACTIVE_SCAN_STATUSES, ScanJob
+from reelscan.db.session import session_scope
 from reelscan.progress import FINAL_PHASES
 from reelscan.service import scans
 from reelscan.settings import Settings
+from reelscan.timeline import Point
 
 log = logging.getLogger(__name__)
 READY_PHASES = ("caching", "enriching", "completed")
@@ -36,6 +41,7 @@ class ProgressBroadcaster:
         self.clients: set[WebSocket] = set()
         self.latest: dict[int, dict[str, Any]] = {}  # scan id -> last message sent
         self._ready_sent: set[int] = set()
+        self._points: dict[int, Point | None] = {}  # scan id -> last timeline point stored
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -77,10 +83,31 @@ class ProgressBroadcaster:
         recent = await asyncio.to_thread(scans.list_scans, self.settings, 20)
         for job in recent:
             known = self.latest.get(job.id)
-            if job.status not in ACTIVE_SCAN_STATUSES and known is not None and known.get("phase") in FINAL_PHASES:
-                continue
+            if job.status not in ACTIVE_SCAN_STATUSES:
+                self._points.pop(job.id, None)
+                if known is not None and known.get("phase") in FINAL_PHASES:
+                    continue
             message = await scans.scan_progress(self.client, self.settings, job.id)
             await self.publish(message)
+            if job.status in ACTIVE_SCAN_STATUSES:
+                try:
+                    await asyncio.to_thread(self.record_point, job.id, message)
+                except Exception:
+                    log.exception("recording the timeline of scan %s failed", job.id)
+
+    def record_point(self, scan_id: int, message: dict[str, Any]) -> None:
+        """Store a timeline point of a running scan when something moved (at most one a second)."""
+        with session_scope(self.settings.resolved_database_url) as session:
+            if scan_id not in self._points:
+                self._points[scan_id] = timeline_db.last_point(session, scan_id)
+            last = self._points[scan_id]
+            requests = last.provider_requests if last else 0
+            if message.get("phase") not in ("discovering", "scanning", "caching"):
+                job = session.get(ScanJob, scan_id)
+                requests = timeline_db.provider_requests(session, job) if job else requests
+            point = timeline_db.point_from_message(message, requests, datetime.now(UTC))
+            if timeline_db.record_point(session, scan_id, point, last):
+                self._points[scan_id] = point
 
     async def publish(self, message: dict[str, Any]) -> None:
         scan_id = int(message["scanJobId"])

@@ -141,6 +141,24 @@ class ScanError(Base):
     message: Mapped[str] = mapped_column(Text)
 
 
+class ScanSample(Base):
+    """A point of a scan's timeline: its counters at one moment, recorded by the API's progress broadcaster while the
+    scan runs (never in workflow history). Bounded per scan: older points are thinned out as new ones come."""
+
+    __tablename__ = "scan_samples"
+    __table_args__ = (Index("idx_scan_samples_scan", "scan_job_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scan_job_id: Mapped[int] = mapped_column(ForeignKey("scan_jobs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    phase: Mapped[str] = mapped_column(String(16))
+    directories_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    assets_cached: Mapped[int] = mapped_column(Integer, default=0)
+    enrichment_completed: Mapped[int] = mapped_column(Integer, default=0)
+    provider_requests: Mapped[int] = mapped_column(Integer, default=0)
+    errors_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # Every field a user can edit has a `<field>_locked` flag; enrichment and selection never overwrite a locked one.
 LOCKABLE_FIELDS = (
     "title", "original_title", "sort_title", "year", "premiered", "plot", "outline", "tagline", "runtime", "mpaa",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reelscan.db.models import (
@@ -100,6 +101,87 @@ def _with_children(query: Any) -> Any:
     )
 
 
+SORTS = ("directory", "title", "-title", "year", "-year", "added", "-added")
+MOVIE_STATES = ("discovered", "enriched", "unmatched", "enrichment_failed", "missing")
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the movie and series lists can be narrowed to, and their order."""
+
+    state: str | None = None
+    has_errors: bool | None = None
+    missing_poster: bool | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    text: str | None = None
+    sort: str = "directory"
+
+
+def _filtered(query: Any, kind: type[Movie] | type[Series], library_id: int | None, where: ListFilter) -> Any:
+    if library_id is not None:
+        query = query.where(kind.library_id == library_id)
+    if where.state:
+        query = query.where(kind.state == where.state)
+    if where.has_errors is not None:
+        with_errors = func.coalesce(func.json_array_length(kind.scan_errors), 0) > 0
+        query = query.where(with_errors if where.has_errors else ~with_errors)
+    if where.missing_poster is not None:
+        poster = _has_poster(kind)
+        query = query.where(~poster if where.missing_poster else poster)
+    if where.year_from is not None:
+        query = query.where(kind.year >= where.year_from)
+    if where.year_to is not None:
+        query = query.where(kind.year <= where.year_to)
+    if where.text and where.text.strip():
+        escaped = where.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(
+            or_(
+                kind.title.ilike(pattern, escape="\\"),
+                kind.original_title.ilike(pattern, escape="\\"),
+                kind.directory.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def _has_poster(kind: type[Movie] | type[Series]) -> Any:
+    """A poster file of its own (the missing-poster filter): a local poster of a movie, a series-level one of a
+    series."""
+    if kind is Movie:
+        return exists().where(Image.movie_id == Movie.id, Image.image_type == "poster")
+    return exists().where(
+        TvAsset.series_id == Series.id,
+        TvAsset.asset_type == "poster",
+        TvAsset.season_id.is_(None),
+        TvAsset.episode_id.is_(None),
+    )
+
+
+def _ordered(query: Any, kind: type[Movie] | type[Series], sort: str) -> Any:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "title":
+        column: Any = func.lower(func.coalesce(kind.sort_title, kind.title))
+    elif key == "year":
+        column = kind.year
+    elif key == "added":
+        column = kind.created_at
+    else:
+        column = kind.directory
+    ordered = column.desc() if descending else column.asc()
+    # Movies without a year sort last either way; the id keeps pages stable.
+    nulls = column.is_(None).asc() if key == "year" else None
+    return query.order_by(*(c for c in (nulls, ordered, kind.id) if c is not None))
+
+
+def count_items(session: Session, kind: type[Movie] | type[Series], library_id: int | None, where: ListFilter) -> int:
+    """How many movies or series the filter lets through (the page's pager total)."""
+    query = _filtered(select(func.count()).select_from(kind), kind, library_id, where)
+    return int(session.scalar(query) or 0)
+
+
 def list_movies(
     session: Session,
     library_id: int | None = None,
@@ -109,27 +191,60 @@ def list_movies(
     missing_poster: bool | None = None,
     offset: int = 0,
     limit: int | None = None,
+    where: ListFilter | None = None,
 ) -> list[dict[str, Any]]:
-    query = _with_children(select(Movie))
-    if library_id is not None:
-        query = query.where(Movie.library_id == library_id)
-    if state:
-        query = query.where(Movie.state == state)
-    if has_errors is not None:
-        with_errors = func.coalesce(func.json_array_length(Movie.scan_errors), 0) > 0
-        query = query.where(with_errors if has_errors else ~with_errors)
-    if missing_poster is not None:
-        poster = exists().where(Image.movie_id == Movie.id, Image.image_type == "poster")
-        query = query.where(~poster if missing_poster else poster)
-    query = query.order_by(Movie.directory).offset(offset)
+    where = where or ListFilter(state=state, has_errors=has_errors, missing_poster=missing_poster)
+    query = _ordered(_filtered(_with_children(select(Movie)), Movie, library_id, where), Movie, where.sort)
+    query = query.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [movie_view(m) for m in session.scalars(query)]
+    movies = list(session.scalars(query))
+    chosen = _chosen_posters(session, movies)
+    return [dict(movie_view(m), poster=movie_poster(m, chosen.get(m.id))) for m in movies]
+
+
+def _chosen_posters(session: Session, items: list[Movie] | list[Series]) -> dict[int, AssetCandidate]:
+    """The poster candidate selection chose for each movie or series (series get poster_id from _SeriesColumns)."""
+    chosen: dict[int, int] = {item.id: poster for item in items if (poster := getattr(item, "poster_id", None))}
+    if not chosen:
+        return {}
+    rows = session.scalars(select(AssetCandidate).where(AssetCandidate.id.in_(set(chosen.values()))))
+    by_id = {row.id: row for row in rows}
+    return {item_id: by_id[poster] for item_id, poster in chosen.items() if poster in by_id}
+
+
+def _poster(
+    chosen: AssetCandidate | None, local: list[Image] | list[TvAsset], *, missing_folder: bool, unmatched: bool
+) -> dict[str, Any]:
+    """The poster the wall shows: the selected one if cached, else a cached local poster; without one, why not."""
+    if chosen is not None and chosen.cache_path:
+        return {"cachePath": chosen.cache_path, "source": chosen.source, "missingReason": None}
+    cached = next((a for a in local if a.cache_path), None)
+    if cached is not None:
+        return {"cachePath": cached.cache_path, "source": "local", "missingReason": None}
+    if local and local[0].cache_error:
+        reason = f"poster could not be cached: {local[0].cache_error}"
+    elif local:
+        reason = "poster not cached yet"
+    elif missing_folder:
+        reason = "folder missing, no poster kept"
+    elif unmatched:
+        reason = "no poster in the folder and no provider match"
+    else:
+        reason = "no poster in the folder"
+    return {"cachePath": None, "source": None, "missingReason": reason}
+
+
+def movie_poster(movie: Movie, chosen: AssetCandidate | None) -> dict[str, Any]:
+    local = [image for image in movie.images if image.image_type == "poster"]
+    return _poster(chosen, local, missing_folder=movie.state == "missing", unmatched=movie.state == "unmatched")
 
 
 def movie_detail(session: Session, movie_id: int) -> dict[str, Any] | None:
     movie = session.scalars(_with_children(select(Movie).where(Movie.id == movie_id))).one_or_none()
-    return movie_view(movie) if movie else None
+    if movie is None:
+        return None
+    return dict(movie_view(movie), poster=movie_poster(movie, _chosen_posters(session, [movie]).get(movie.id)))
 
 
 def library_view(library: Library, movies: int, series: int = 0) -> dict[str, Any]:
@@ -310,19 +425,43 @@ def list_series(
     state: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    where: ListFilter | None = None,
 ) -> list[dict[str, Any]]:
-    """Series by directory, each with its seasons and episode counts."""
+    """Series (by directory unless sorted otherwise), each with its seasons, episode counts and poster."""
+    where = where or ListFilter(state=state)
     query = select(Series).options(selectinload(Series.seasons))
-    if library_id is not None:
-        query = query.where(Series.library_id == library_id)
-    if state:
-        query = query.where(Series.state == state)
-    query = query.order_by(Series.directory).offset(offset)
+    query = _ordered(_filtered(query, Series, library_id, where), Series, where.sort).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     found = list(session.scalars(query))
     counts = _episode_counts(session, [s.id for s in found])
-    return [series_view(s, counts.get(s.id, {})) for s in found]
+    chosen = _chosen_posters(session, found)
+    local: dict[int, list[TvAsset]] = {}
+    if found:
+        rows = session.scalars(
+            select(TvAsset)
+            .where(
+                TvAsset.series_id.in_([s.id for s in found]),
+                TvAsset.asset_type == "poster",
+                TvAsset.season_id.is_(None),
+                TvAsset.episode_id.is_(None),
+            )
+            .order_by(TvAsset.source_path)
+        )
+        for row in rows:
+            local.setdefault(row.series_id, []).append(row)
+    return [
+        dict(
+            series_view(s, counts.get(s.id, {})),
+            poster=_poster(
+                chosen.get(s.id),
+                local.get(s.id, []),
+                missing_folder=s.state == "missing",
+                unmatched=s.state == "unmatched",
+            ),
+        )
+        for s in found
+    ]
 
 
 def _episode_view(episode: Episode, assets: list[dict[str, Any]]) -> dict[str, Any]:

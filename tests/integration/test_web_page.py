@@ -79,7 +79,9 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
         await page.screenshot(path=str(ARTIFACTS / "page-completed.png"))
 
         await page.click(f"{panel} [data-movies]")
-        await page.click("text=The Matrix")
+        await page.fill("#filters input[name=q]", "The Matrix")
+        await page.wait_for_function("document.querySelector('#library-count').textContent.includes('of 1 movie')")
+        await page.click("#library-body .card:has-text('The Matrix')")
         poster = page.locator("#drilldown-body img[alt='poster']")
         await poster.wait_for()
         width = await poster.evaluate("img => img.complete && img.naturalWidth")
