@@ -42,6 +42,8 @@ class ProgressBroadcaster:
         self.latest: dict[int, dict[str, Any]] = {}  # scan id -> last message sent
         self._ready_sent: set[int] = set()
         self._points: dict[int, Point | None] = {}  # scan id -> last timeline point stored
+        self._recording: set[int] = set()  # scans whose timeline point is being written
+        self._record_tasks: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -52,6 +54,7 @@ class ProgressBroadcaster:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await asyncio.gather(*self._record_tasks, return_exceptions=True)
 
     async def connect(self, websocket: WebSocket) -> None:
         """A new (or reconnecting) client gets the current state of recent scans at once."""
@@ -89,11 +92,21 @@ class ProgressBroadcaster:
                     continue
             message = await scans.scan_progress(self.client, self.settings, job.id)
             await self.publish(message)
-            if job.status in ACTIVE_SCAN_STATUSES:
-                try:
-                    await asyncio.to_thread(self.record_point, job.id, message)
-                except Exception:
-                    log.exception("recording the timeline of scan %s failed", job.id)
+            if job.status in ACTIVE_SCAN_STATUSES and job.id not in self._recording:
+                # Beside the loop, not in it: a write waiting on the database (SQLite's one writer is often the
+                # worker) must never hold back the live messages.
+                self._recording.add(job.id)
+                task = asyncio.get_running_loop().create_task(self._record(job.id, message))
+                self._record_tasks.add(task)
+                task.add_done_callback(self._record_tasks.discard)
+
+    async def _record(self, scan_id: int, message: dict[str, Any]) -> None:
+        try:
+            await asyncio.to_thread(self.record_point, scan_id, message)
+        except Exception:
+            log.exception("recording the timeline of scan %s failed", scan_id)
+        finally:
+            self._recording.discard(scan_id)
 
     def record_point(self, scan_id: int, message: dict[str, Any]) -> None:
         """Store a timeline point of a running scan when something moved (at most one a second)."""
