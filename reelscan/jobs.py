@@ -109,8 +109,9 @@ class DiscoverResult(BaseModel):
     directories_total: int
     directories_ignored: int
     directories_unchanged: int = 0
-    movies_missing: int = 0  # movies, or series in a TV library, whose folder is gone
+    movies_missing: int = 0  # movies, or series in a TV library (albums in a music library), whose folder is gone
     episodes_unchanged: int = 0  # episodes of the unchanged series of a TV library
+    music_unchanged: dict[str, int] = Field(default_factory=dict)  # albums, tracks, untagged of unchanged folders
     errors_count: int
     first_errors: list[str] = Field(default_factory=list)
     folders_unchecked: int = 0  # folders that could not be read: their movies (or series) were not marked missing
@@ -164,6 +165,9 @@ class DirectoryScanResult(BaseModel):
     assets_to_cache: int = 0
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)  # each names the path; first few only
+    # Music libraries: the folder's main album and its album and track counts (albums_found, tracks_new, ...).
+    album_id: int | None = None
+    music: dict[str, int] = Field(default_factory=dict)
 
 
 class DirectoryBatchResult(BaseModel):
@@ -179,6 +183,7 @@ class CacheAssetsInput(BaseModel):
     movie_ids: list[int] = Field(default_factory=list)
     candidate_ids: list[int] = Field(default_factory=list)
     series_ids: list[int] = Field(default_factory=list)
+    album_ids: list[int] = Field(default_factory=list)  # main albums of album folders (their folders' artwork)
 
 
 class CacheAssetsResult(BaseModel):
@@ -208,6 +213,9 @@ class OutcomeCounts(BaseModel):
     episodes_missing: int = 0
     unmatched: int = 0
     moved: int = 0  # folders whose movie or series was renamed or moved there (its old folder counted missing)
+    # Music libraries: what the album folders recorded (albums_found, tracks_new, ...) and the scan's artists.
+    music: dict[str, int] = Field(default_factory=dict)
+    artists_found: int = 0
 
 
 class SettleInput(BaseModel):

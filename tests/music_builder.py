@@ -76,8 +76,10 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
     _album(
         m,
         ok,
-        [(f"{i:02d} - {t}", "mp3", TrackSpec(title=t, track=f"{i}/3", cover=cover, **common))  # type: ignore[arg-type]
-         for i, t in enumerate(titles, 1)],  # fmt: skip
+        [
+            (f"{i:02d} - {t}", "mp3", TrackSpec(title=t, track=f"{i}/3", cover=cover, **common))  # type: ignore[arg-type]
+            for i, t in enumerate(titles, 1)
+        ],
         key="Radiohead / OK Computer",
         artist="Radiohead",
     )
@@ -94,9 +96,22 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
     _album(
         m,
         kid,
-        [(f"{i:02d} - {t}", "flac", TrackSpec(title=t, track=str(i), artist="Radiohead", album="Kid A",
-                                              album_artist="Radiohead", date="2000", release_id=KID_A_RELEASE))
-         for i, t in enumerate(["Everything in Its Right Place", "Kid A"], 1)],  # fmt: skip
+        [
+            (
+                f"{i:02d} - {t}",
+                "flac",
+                TrackSpec(
+                    title=t,
+                    track=str(i),
+                    artist="Radiohead",
+                    album="Kid A",
+                    album_artist="Radiohead",
+                    date="2000",
+                    release_id=KID_A_RELEASE,
+                ),
+            )
+            for i, t in enumerate(["Everything in Its Right Place", "Kid A"], 1)
+        ],
         key="Radiohead / Kid A",
         artist="Radiohead",
     )
@@ -109,9 +124,22 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
     _album(
         m,
         wall,
-        [(f"CD{d}/{t:02d} - Track {d}-{t}", "m4a", TrackSpec(title=f"Wall {d}-{t}", track=f"{t}/2", disc=f"{d}/2",
-                                                            artist="Pink Floyd", album="The Wall", date="1979"))
-         for d in (1, 2) for t in (1, 2)],  # fmt: skip
+        [
+            (
+                f"CD{d}/{t:02d} - Track {d}-{t}",
+                "m4a",
+                TrackSpec(
+                    title=f"Wall {d}-{t}",
+                    track=f"{t}/2",
+                    disc=f"{d}/2",
+                    artist="Pink Floyd",
+                    album="The Wall",
+                    date="1979",
+                ),
+            )
+            for d in (1, 2)
+            for t in (1, 2)
+        ],
         key="Pink Floyd / The Wall",
         artist="Pink Floyd",
     )
@@ -123,10 +151,22 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
     _album(
         m,
         now,
-        [(f"{i:02d} - {a} - Song {i}", "ogg", TrackSpec(title=f"Song {i}", artist=a, album="Now Thats Music 42",
-                                                      track=str(i), compilation=True, date="1999",
-                                                      album_artist="Various Artists" if i == 1 else None))
-         for i, a in enumerate(["Blur", "Oasis", "Pulp"], 1)],  # fmt: skip
+        [
+            (
+                f"{i:02d} - {a} - Song {i}",
+                "ogg",
+                TrackSpec(
+                    title=f"Song {i}",
+                    artist=a,
+                    album="Now Thats Music 42",
+                    track=str(i),
+                    compilation=True,
+                    date="1999",
+                    album_artist="Various Artists" if i == 1 else None,
+                ),
+            )
+            for i, a in enumerate(["Blur", "Oasis", "Pulp"], 1)
+        ],
         key="Various Artists / Now Thats Music 42",
         artist="Various Artists",
     )
@@ -136,9 +176,20 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
         _album(
             m,
             "Solo Artist",
-            [(f"Solo Artist - {single}", "opus", TrackSpec(title=single, artist="Solo Artist", album=single,
-                                                          track="1", date=f"202{i}",
-                                                          cover=cover if i == 1 else None))],  # fmt: skip
+            [
+                (
+                    f"Solo Artist - {single}",
+                    "opus",
+                    TrackSpec(
+                        title=single,
+                        artist="Solo Artist",
+                        album=single,
+                        track="1",
+                        date=f"202{i}",
+                        cover=cover if i == 1 else None,
+                    ),
+                )
+            ],
             key=f"Solo Artist / {single}",
             artist="Solo Artist",
         )
@@ -163,8 +214,8 @@ def build_music_library(root: Path) -> MusicLibraryManifest:
     # Hostile input: a zero-byte track and a broken file (each an error naming it), Latin-1 ID3v2.3 tags.
     bad = "Broken Tags/Odd Album (2004)"
     copy_fixture("mp3", root / bad / "01 - Fine.mp3")
-    tag_file(root / bad / "01 - Fine.mp3", TrackSpec(title="Café Crème", artist="Broken Tags",
-                                                       album="Odd Album", track="1"), id3_version=3, latin1=True)  # fmt: skip
+    fine = TrackSpec(title="Café Crème", artist="Broken Tags", album="Odd Album", track="1")
+    tag_file(root / bad / "01 - Fine.mp3", fine, id3_version=3, latin1=True)
     (root / bad / "02 - Empty.mp3").write_bytes(b"")
     (root / bad / "03 - Garbage.flac").write_bytes(b"fLaC\x00\x00\x00\x22" + b"\x07" * 64)
     m.album_folders.append(bad)

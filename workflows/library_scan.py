@@ -105,6 +105,10 @@ class LibraryScanWorkflow:
     def _tv(self) -> bool:
         return self._job.library_type == "tv"
 
+    @property
+    def _music(self) -> bool:
+        return self._job.library_type == "music"
+
     # --- what users see -----------------------------------------------------------------------------------------
 
     @workflow.query
@@ -196,6 +200,13 @@ class LibraryScanWorkflow:
             c.series_missing = result.movies_missing
             c.episodes_found += result.episodes_unchanged
             c.episodes_unchanged = result.episodes_unchanged
+        elif self._music:
+            settled = result.music_unchanged
+            c.music_settled = {**settled, "albums_missing": result.movies_missing}
+            c.albums_found += settled.get("albums", 0)
+            c.tracks_found += settled.get("tracks", 0)
+            c.tracks_untagged += settled.get("untagged", 0)
+            c.albums_missing = result.movies_missing
         else:
             c.movies_found += result.directories_unchanged
             c.movies_missing = result.movies_missing
@@ -207,7 +218,7 @@ class LibraryScanWorkflow:
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
         if result.unchecked_notice:
             self._add_notice(result.unchecked_notice)
-        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv)}")
+        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv, music=self._music)}")
         await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
@@ -258,7 +269,7 @@ class LibraryScanWorkflow:
 
     def _fold(self, result: DirectoryScanResult) -> None:
         fold_directory(self._state.counters, result, tv=self._tv)
-        owner = result.series_id if self._tv else result.movie_id
+        owner = result.series_id if self._tv else result.album_id if self._music else result.movie_id
         if self._job.options.enable_caching and owner is not None and result.assets_to_cache:
             self._carry.pending_cache.append((owner, result.assets_to_cache))
             self._state.counters.assets_queued += result.assets_to_cache
@@ -304,8 +315,8 @@ class LibraryScanWorkflow:
         return await self._read_database(count_scan_outcomes, OutcomeCountsInput(scan_job_id=self._job.scan_job_id))
 
     def _settle_folders(self, outcomes: OutcomeCounts) -> None:
-        settle_from_database(self._state.counters, outcomes, tv=self._tv)
-        problems = folder_violations(self._state.counters, outcomes, tv=self._tv)
+        settle_from_database(self._state.counters, outcomes, tv=self._tv, music=self._music)
+        problems = folder_violations(self._state.counters, outcomes, tv=self._tv, music=self._music)
         if problems:
             raise ScanFailed(describe(problems))
 
@@ -495,7 +506,7 @@ class LibraryScanWorkflow:
                 start_to_close_timeout=timedelta(minutes=1),
                 retry_policy=DB_RETRY,
             )
-            settle_from_database(self._state.counters, counts, tv=self._tv)
+            settle_from_database(self._state.counters, counts, tv=self._tv, music=self._music)
         return await self._finish(phase)
 
     async def _finish(self, phase: Phase) -> dict[str, Any]:

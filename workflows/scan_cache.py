@@ -38,7 +38,7 @@ class CacheWindow:
 
     @property
     def _items(self) -> str:
-        return "series" if self._job.library_type == "tv" else "movies"
+        return {"tv": "series", "music": "album folders"}.get(self._job.library_type, "movies")
 
     def idle(self) -> bool:
         return not self.tasks and not self._carry.pending_cache and not self._carry.pending_candidates
@@ -67,15 +67,16 @@ class CacheWindow:
     def _start(self, batch: Batch) -> None:
         owner_ids = [owner for owner, _ in batch.owners]
         what = f"{len(owner_ids)} {self._items}" if owner_ids else "downloaded artwork"
-        tv = self._job.library_type == "tv"
+        tv, music = self._job.library_type == "tv", self._job.library_type == "music"
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,
                 CacheAssetsInput(
                     scan_job_id=self._job.scan_job_id,
                     library_path=self._job.library_path,
-                    movie_ids=[] if tv else owner_ids,
+                    movie_ids=[] if tv or music else owner_ids,
                     series_ids=owner_ids if tv else [],
+                    album_ids=owner_ids if music else [],
                     candidate_ids=batch.candidate_ids,
                 ),
                 task_queue=self._job.cache_task_queue,

@@ -283,6 +283,10 @@ class FolderWalker:
         subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
         return FolderListing(relative, absolute, entries, has_video, subfolders)
 
+    def walk(self) -> Iterator[DiscoveredDirectory]:
+        """The library's directories, in walk order."""
+        raise NotImplementedError
+
     # What a kind of library counts as media; music libraries change these (reelscan.library.music_discovery).
     @staticmethod
     def _is_media_name(name: str) -> bool:

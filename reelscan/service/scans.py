@@ -35,7 +35,7 @@ from workflows.library_scan import LibraryScanWorkflow
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 _shown = ShownProgress()
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
-LIBRARY_TYPES = ("movie", "tv")
+LIBRARY_TYPES = ("movie", "tv", "music")
 
 
 class ScanRequestError(Exception):
