@@ -24,6 +24,7 @@ class PendingAsset:
     asset_type: str
     source_path: str  # relative to the library root (absolute for provider downloads)
     embedded: bool = False  # a cover inside the tags of the track at source_path
+    downloaded: bool = False  # a provider download in a temp area, removed once cached
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def pending_assets(
             repository.asset_type_of(row),
             row.source_path,
             embedded=isinstance(row, MusicAsset) and row.embedded,
+            downloaded=isinstance(row, AssetCandidate) or (isinstance(row, MusicAsset) and row.source != "local"),
         )
         for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids, album_ids)
     ]
@@ -108,6 +110,6 @@ def cache_pending_assets(
                 scan_job_id,
             )
     for asset, _ in done:
-        if asset.model is AssetCandidate:
+        if asset.downloaded:
             (root / asset.source_path).unlink(missing_ok=True)
     return outcomes

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from reelscan.music_jobs import AlbumTarget
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
 from reelscan.tv_jobs import SeriesTarget
@@ -61,6 +62,7 @@ class LibraryScanInput(BaseModel):
     provider_failure_threshold: int = 5
     provider_pause_seconds: float = 60.0
     provider_requests_per_second: float = 5.0
+    music_enrich_task_queue: str = "reelscan-music-enrich"  # MusicBrainz calls of a music library's scan
     search_attributes: bool = False  # ScanPhase/LibraryId are registered on the server: keep them current
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
@@ -267,11 +269,13 @@ class EnrichmentTarget(BaseModel):
     imdb_id: str | None = None
 
 
-# What phase 4 enriches: movies, or the series of a TV library.
-Target = EnrichmentTarget | SeriesTarget
+# What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.
+Target = EnrichmentTarget | SeriesTarget | AlbumTarget
 
 
 def target_id(target: Target) -> int:
+    if isinstance(target, AlbumTarget):
+        return target.album_id
     return target.series_id if isinstance(target, SeriesTarget) else target.movie_id
 
 

@@ -397,6 +397,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             queued=c.enrichment_queued,
             percentage=percentage(c.enrichment_completed, c.enrichment_queued),
             failed=c.enrichment_failed,
+            provider="MusicBrainz" if state.library_type == "music" else "TMDB",
             rate_limit=f"{rps * 10:g} req/10 sec" if rps else None,
             paused_until=state.paused_until.isoformat() if state.paused_until else None,
         )

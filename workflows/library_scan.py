@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import discover_directories
     from activities.enrich import fetch_provider_configuration
+    from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
@@ -353,11 +354,12 @@ class LibraryScanWorkflow:
     async def _begin_enrichment(self) -> None:
         """Enter phase 4 when the provider is configured on the workers; otherwise say why it is skipped."""
         self._set_operation("Checking the metadata provider")
+        music = self._music
         try:
             config = await workflow.execute_activity(
-                fetch_provider_configuration,
+                fetch_music_provider_configuration if music else fetch_provider_configuration,
                 ProviderConfigInput(scan_job_id=self._job.scan_job_id),
-                task_queue=self._job.enrich_task_queue,
+                task_queue=self._job.music_enrich_task_queue if music else self._job.enrich_task_queue,
                 start_to_close_timeout=timedelta(seconds=60),
                 # Ride out a short provider outage before giving up on phase 4 for this scan.
                 retry_policy=RetryPolicy(
@@ -374,7 +376,7 @@ class LibraryScanWorkflow:
             return
         self._carry.image_base_url = config.image_base_url
         self._state.provider_requests_per_second = self._job.provider_requests_per_second
-        self._enter("enriching", "Fetching metadata from TMDB")
+        self._enter("enriching", f"Fetching metadata from {'MusicBrainz' if music else 'TMDB'}")
         await self._record_progress()
 
     async def _enrich(self) -> None:
@@ -386,7 +388,7 @@ class LibraryScanWorkflow:
             await enrichment.fill(draining=self._draining)
             flush = enrichment.done_launching() and not enrichment.children
             self._cache.start_batches(flush=flush)
-            if flush and not self._cache.tasks and not self._carry.pending_candidates:
+            if flush and not self._cache.tasks and not self._carry.pending_candidates and not self._carry.pending_cache:
                 enrichment.settle_streak()
                 return
             if self._draining and not enrichment.children and not self._cache.tasks:
