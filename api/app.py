@@ -18,6 +18,7 @@ from temporalio.client import Client
 from api.broadcaster import ProgressBroadcaster
 from reelscan.db import enrichment
 from reelscan.db.models import ScanJob
+from reelscan.db.music_views import album_detail, list_albums
 from reelscan.db.session import session_scope
 from reelscan.db.views import (
     list_libraries,
@@ -50,7 +51,7 @@ class LibraryCreate(BaseModel):
     name: str | None = None
     type: str | None = Field(
         None,
-        description="movie or tv; a new library is a movie library unless told, an existing one keeps its type",
+        description="movie, tv or music; a new library is a movie library unless told, an existing one keeps its type",
         json_schema_extra={"enum": list(scans.LIBRARY_TYPES)},
     )
 
@@ -140,6 +141,26 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         get_library(library_id)
         with session_scope(url) as session:
             return list_series(session, library_id, state=state_filter, offset=offset, limit=limit)
+
+    @app.get("/api/libraries/{library_id}/albums", dependencies=guarded)
+    def get_albums(
+        library_id: Id,
+        artist_id: int | None = Query(None, alias="artistId", ge=0, le=MAX_INT),
+        state_filter: str | None = Query(None, alias="state"),
+        offset: int = Query(0, ge=0, le=MAX_INT),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict[str, Any]]:
+        get_library(library_id)
+        with session_scope(url) as session:
+            return list_albums(session, library_id, artist_id=artist_id, state=state_filter, offset=offset, limit=limit)
+
+    @app.get("/api/albums/{album_id}", dependencies=guarded)
+    def get_album(album_id: Id) -> dict[str, Any]:
+        with session_scope(url) as session:
+            album = album_detail(session, album_id)
+        if album is None:
+            raise HTTPException(404, f"there is no album with id {album_id}")
+        return album
 
     @app.get("/api/series/{series_id}", dependencies=guarded)
     def get_series(series_id: Id) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-// Live scan panels over the WebSocket, with a drill-down into movies, series and their cached assets.
+// Live scan panels over the WebSocket, with a drill-down into movies, series, artists' albums and their cached assets.
 "use strict";
 
 const scans = new Map();       // scanJobId -> latest progress message
@@ -20,8 +20,16 @@ function bar(percent) {
   return `<div class="bar" role="progressbar" aria-valuenow="${percent}"><div style="width:${percent}%"></div></div>`;
 }
 
-// What a scan found: movies, or (TV libraries) series, their episodes and the files no episode rule matched.
-function itemsLine(s, tv) {
+// What a scan found: movies, (TV libraries) series, their episodes and the files no episode rule matched, or
+// (music libraries) artists, albums and tracks, the untagged ones apart.
+function itemsLine(s, tv, music) {
+  if (music) {
+    const updated = s.tracksUpdated ? `, ${n(s.tracksUpdated)} updated` : "";
+    const missing = s.albumsMissing ? `, ${n(s.albumsMissing)} missing` : "";
+    const untagged = s.tracksUntagged ? `, ${n(s.tracksUntagged)} untagged` : "";
+    return `${plural(s.artistsFound ?? 0, "artist")}, ${plural(s.albumsFound ?? 0, "album")}${missing}, ` +
+      `${plural(s.tracksFound ?? 0, "track")} (${n(s.tracksNew)} new${updated})${untagged}`;
+  }
   if (!tv) return `Movies: ${n(s.moviesFound)} found (${n(s.moviesNew)} new, ${n(s.moviesUpdated)} updated)`;
   const updated = s.episodesUpdated ? `, ${n(s.episodesUpdated)} updated` : "";
   const unmatched = s.episodesUnmatched ? `, ${plural(s.episodesUnmatched, "unmatched file")}` : "";
@@ -30,14 +38,18 @@ function itemsLine(s, tv) {
 
 function renderPanel(m) {
   const p = m.progress || {}, s = m.stats || {}, phase = m.phase, tv = m.libraryType === "tv";
+  const music = m.libraryType === "music";
   const lines = [];
   if (["caching", "enriching", "completed"].includes(phase)) {
     lines.push(`<div class="ready">✅ Scanning complete! Library is ready to use!</div>`);
   }
-  const heading = tv && phase === "scanning" ? "📊 Scanning series..." : HEADINGS[phase];
+  // A music scan's heading is its summary: "Scanning albums... 120/800 (15%), 1,480 tracks".
+  const heading = tv && phase === "scanning" ? "📊 Scanning series..."
+    : music && phase === "scanning" ? `📊 ${esc(m.summary)}` : HEADINGS[phase];
   lines.push(`<div class="phase" data-phase="${esc(phase)}">${heading || esc(phase)}</div>`);
   if (phase === "discovering" && p.discovering) {
-    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} ${tv ? "series folders" : "movie directories"}</div>`);
+    const found = tv ? "series folders" : music ? "album folders" : "movie directories";
+    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} ${found}</div>`);
     lines.push(`<div>Ignored: ${n(p.discovering.directoriesIgnored)} (matching ignore patterns)</div>`);
   }
   if (p.scanning) {
@@ -46,7 +58,7 @@ function renderPanel(m) {
     if (phase === "scanning") lines.push(bar(p.scanning.percentage));
   }
   if (phase !== "discovering") {
-    lines.push(`<div class="items">${itemsLine(s, tv)}</div>`);
+    lines.push(`<div class="items">${itemsLine(s, tv, music)}</div>`);
   }
   if (p.caching) {
     lines.push(`<div>Assets: ${n(p.caching.cached)} / ${n(p.caching.queued)} cached (${p.caching.percentage}%)</div>`);
@@ -55,7 +67,7 @@ function renderPanel(m) {
     if (phase === "caching") lines.push(bar(p.caching.percentage));
   }
   if (p.enriching) {
-    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} ${tv ? "series" : "movies"} (${p.enriching.percentage}%)</div>`);
+    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} ${tv ? "series" : music ? "albums" : "movies"} (${p.enriching.percentage}%)</div>`);
     if (phase === "enriching") lines.push(bar(p.enriching.percentage));
   }
   if (["completed", "cancelled", "failed"].includes(phase)) lines.push(bar(100));
@@ -72,6 +84,7 @@ function renderPanel(m) {
     lines.push(`<div class="muted summary">${esc(m.summary)}</div>`);
   }
   lines.push(tv ? `<div><a data-series-list="${m.libraryId}">Browse series of this library →</a></div>`
+    : music ? `<div><a data-artists="${m.libraryId}">Browse artists and albums of this library →</a></div>`
     : `<div><a data-movies="${m.libraryId}">Browse movies of this library →</a></div>`);
   return `<div class="panel ${esc(phase)}" id="scan-${m.scanJobId}">
     <h3>Library Scan: "${esc(m.libraryName)}" <span class="muted">(scan ${m.scanJobId})</span></h3>${lines.join("")}</div>`;
@@ -106,7 +119,6 @@ function showDrilldown(title, html) {
 
 const ids = (x) => esc([x.imdbId, x.tmdbId && `tmdb:${x.tmdbId}`, x.tvdbId && `tvdb:${x.tvdbId}`].filter(Boolean).join(" "));
 const cacheUrl = (a) => `/cache/${a.cachePath.split("/").map(encodeURIComponent).join("/")}`;
-const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
 const errorCount = (errors) => `<td class="error">${errors.length ? esc(plural(errors.length, "error")) : ""}</td>`;
 const errorList = (errors) => errors.length
   ? `<h3>Errors</h3><ul class="error">${errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : "";
@@ -202,6 +214,61 @@ async function showSeries(seriesId) {
     ${seasons}${others}${errorList(s.errors)}`);
 }
 
+// Music libraries: artists -> their albums with covers -> an album's tracks with their technical details.
+const coverImg = (path) => (path ? `<img class="cover" alt="cover" src="${cacheUrl({ cachePath: path })}">` : "");
+const duration = (seconds) => (seconds ? `${Math.floor(seconds / 60)}:${pad(Math.round(seconds % 60))}` : "");
+
+async function showArtists(libraryId) {
+  const albums = await api(`/api/libraries/${libraryId}/albums?limit=1000`);
+  const artists = new Map();
+  for (const a of albums) {
+    const key = a.artist ? a.artist.id : 0;
+    if (!artists.has(key)) artists.set(key, { name: a.artist ? a.artist.name : a.albumArtist || "Unknown artist", albums: [] });
+    artists.get(key).albums.push(a);
+  }
+  const rows = [...artists.entries()].map(([id, artist]) => {
+    const tracks = artist.albums.reduce((total, a) => total + a.tracks, 0);
+    return `<tr><td><a data-artist="${libraryId}:${id}">${esc(artist.name)}</a></td><td>${n(artist.albums.length)}</td>
+      <td>${n(tracks)}</td><td class="covers">${artist.albums.map((a) => coverImg(a.cover)).join("")}</td></tr>`;
+  }).join("");
+  const tracks = albums.reduce((total, a) => total + a.tracks, 0);
+  showDrilldown(`Artists (${artists.size}, ${plural(albums.length, "album")}, ${plural(tracks, "track")})`,
+    `<table><tr><th>Artist</th><th>Albums</th><th>Tracks</th><th>Covers</th></tr>${rows}</table>`);
+}
+
+async function showArtistAlbums(libraryId, artistId) {
+  const query = artistId && artistId !== "0" ? `&artistId=${artistId}` : "";
+  const albums = (await api(`/api/libraries/${libraryId}/albums?limit=1000${query}`))
+    .filter((a) => query || !a.artist);
+  const name = albums.length ? (albums[0].artist ? albums[0].artist.name : albums[0].albumArtist) : "Artist";
+  const cards = albums.map((a) => `<div class="asset album"><a data-album="${a.id}">${coverImg(a.cover) ||
+    `<div class="nocover">no cover</div>`}<b>${esc(a.title)}</b></a><br>${a.year ?? ""} — ${plural(a.tracks, "track")}` +
+    `${a.missingTracks ? ` <span class="error">(${n(a.missingTracks)} missing)</span>` : ""}<br>
+    <span class="muted">${esc(a.state)}${a.mbReleaseId ? " · MusicBrainz" : ""}</span></div>`).join("");
+  showDrilldown(`${name} (${plural(albums.length, "album")})`, `<div class="assets">${cards}</div>`);
+}
+
+function trackRow(t) {
+  const tech = [t.codec, t.bitrate && `${Math.round(t.bitrate / 1000)} kbps`, t.sampleRate && `${t.sampleRate / 1000} kHz`,
+    t.bitDepth && `${t.bitDepth} bit`, t.channels && `${t.channels} ch`].filter(Boolean).join(", ");
+  const number = t.disc ? `${t.disc}-${pad(t.number ?? 0)}` : pad(t.number ?? 0);
+  return `<tr class="${t.state === "missing" ? "missing" : ""}"><td>${esc(number)}</td><td>${esc(t.title)}` +
+    `${t.tagged ? "" : ` <span class="muted">(untagged)</span>`}</td><td>${esc(t.artist || "")}</td>
+    <td>${duration(t.durationSeconds)}</td><td>${esc(tech)}</td><td class="muted">${esc(t.file)}</td>
+    <td class="${t.state === "missing" ? "error" : ""}">${esc(t.state)}</td></tr>`;
+}
+
+async function showAlbum(albumId) {
+  const a = await api(`/api/albums/${albumId}`);
+  const facts = [esc(a.albumArtist), a.year, esc(a.label || ""), esc(a.releaseType || ""), esc(a.genres.join(", ")),
+    plural(a.tracks, "track"), duration(a.durationSeconds), esc(a.directory || "(library root)")].filter(Boolean);
+  const assets = [...a.assets, ...a.artistAssets].map((x) => ({ ...x, path: x.path || x.source }));
+  showDrilldown(`${a.title} (${a.year ?? "?"})`, `${coverImg(a.cover)}<p class="muted">${facts.join(" — ")}</p>
+    <table><tr><th>#</th><th>Title</th><th>Artist</th><th>Length</th><th>Format</th><th>File</th><th>State</th></tr>
+    ${a.trackList.map(trackRow).join("")}</table><h3>Artwork</h3>
+    <div class="assets">${assetCards(assets) || `<span class="muted">none</span>`}</div>${errorList(a.errors)}`);
+}
+
 async function showErrors(scanId) {
   const errors = await api(`/api/scans/${scanId}/errors`);
   const total = errors.reduce((sum, e) => sum + e.errors.length, 0);
@@ -212,7 +279,8 @@ async function showErrors(scanId) {
 }
 
 document.addEventListener("click", async (event) => {
-  const target = event.target.closest("[data-cancel],[data-movies],[data-movie],[data-series-list],[data-series],[data-errors]");
+  const target = event.target.closest(
+    "[data-cancel],[data-movies],[data-movie],[data-series-list],[data-series],[data-errors],[data-artists],[data-artist],[data-album]");
   if (!target) return;
   try {
     if (target.dataset.cancel) await api(`/api/scans/${target.dataset.cancel}/cancel`, { method: "POST" });
@@ -221,6 +289,9 @@ document.addEventListener("click", async (event) => {
     if (target.dataset.seriesList) await showSeriesList(target.dataset.seriesList);
     if (target.dataset.series) await showSeries(target.dataset.series);
     if (target.dataset.errors) await showErrors(target.dataset.errors);
+    if (target.dataset.artists) await showArtists(target.dataset.artists);
+    if (target.dataset.artist) await showArtistAlbums(...target.dataset.artist.split(":"));
+    if (target.dataset.album) await showAlbum(target.dataset.album);
   } catch (error) { notice(`Error: ${error.message}`); }
 });
 
