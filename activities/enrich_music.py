@@ -112,9 +112,9 @@ async def fetch_artist(job: ArtistInput) -> int:
 
 
 @activity.defn
-async def fetch_album_cover(job: AlbumCoverInput) -> int:
+async def fetch_album_cover(job: AlbumCoverInput) -> list[int]:
     """The release's front cover from the Cover Art Archive, downloaded for the cache batch (once: a cover
-    already cached from the same address is not fetched again). Returns how many files wait for caching."""
+    already cached from the same address is not fetched again). Returns the asset ids waiting for the cache."""
     s = settings()
     url = music_enrichment.cover_url(s.cover_art_base_url, job.mbid)
 
@@ -123,19 +123,19 @@ async def fetch_album_cover(job: AlbumCoverInput) -> int:
             return music_enrichment.has_cached_cover(session, job.album_id, url)
 
     if await asyncio.to_thread(cached):
-        return 0
+        return []
     found = await musicbrainz_request(lambda mb: mb.front_cover(job.mbid))
     if found is None:
-        return 0
+        return []
     data, _ = found
     extension = picture_extension("", data)
     if extension is None:
         activity.logger.warning("the Cover Art Archive sent no image for release %s", job.mbid)
-        return 0
+        return []
     folder = s.data_dir.resolve() / "downloads" / "album" / str(job.album_id)
     target = folder / f"front-{job.mbid}.{extension}"
 
-    def store() -> int:
+    def store() -> list[int]:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         with database() as session:

@@ -40,6 +40,7 @@ def pending_assets(
     candidate_ids: Sequence[int] = (),
     series_ids: Sequence[int] = (),
     album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> list[PendingAsset]:
     """The uncached assets of these movies, provider candidates, series (with their seasons and episodes) and
     albums (with their artists' artwork)."""
@@ -53,7 +54,7 @@ def pending_assets(
             embedded=isinstance(row, MusicAsset) and row.embedded,
             downloaded=isinstance(row, AssetCandidate) or (isinstance(row, MusicAsset) and row.source != "local"),
         )
-        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids, album_ids)
+        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids, album_ids, music_asset_ids)
     ]
 
 

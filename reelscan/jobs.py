@@ -28,6 +28,7 @@ class ScanCarry(BaseModel):
     started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
     pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (owner id, assets) not yet batched
     pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
+    pending_music_assets: list[int] = Field(default_factory=list)  # downloaded album covers not yet batched
     last_child_failure: str | None = None  # why a directory child failed last (names unscanned folders)
     cache_requeues: int = 0  # cache batches started again after an unrequested cancel
     enrichment_cursor: int = 0  # last movie or series id handed to enrichment
@@ -186,6 +187,7 @@ class CacheAssetsInput(BaseModel):
     candidate_ids: list[int] = Field(default_factory=list)
     series_ids: list[int] = Field(default_factory=list)
     album_ids: list[int] = Field(default_factory=list)  # main albums of album folders (their folders' artwork)
+    music_asset_ids: list[int] = Field(default_factory=list)  # downloaded album covers (Cover Art Archive)
 
 
 class CacheAssetsResult(BaseModel):

@@ -5,7 +5,7 @@ Same rules as reelscan.jobs: small, bounded, no secrets; MusicBrainz answers sta
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class AlbumTarget(BaseModel):
@@ -50,7 +50,7 @@ class EnrichAlbumResult(BaseModel):
     outcome: str  # enriched | unmatched | failed
     error: str | None = None
     error_type: str | None = None
-    assets_to_cache: int = 0  # a downloaded front cover, cached with the album's other artwork
+    to_cache: list[int] = Field(default_factory=list)  # the downloaded front cover (music_assets ids), for the cache
 
 
 class ReleaseSearchInput(BaseModel):

@@ -14,7 +14,7 @@ from pydantic.alias_generators import to_camel
 
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
-ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "other")
+ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "cover", "other")  # cover: album covers
 TV_COUNTERS = (
     "series_found",
     "series_new",

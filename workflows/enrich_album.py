@@ -59,7 +59,7 @@ class EnrichAlbumWorkflow:
                 await self._provider_call(
                     fetch_artist, ArtistInput(album_id=target.album_id, artist_mbid=applied.artist_mbid)
                 )
-            to_cache = 0
+            to_cache: list[int] = []
             if job.mode == "full" and applied.has_front_cover:
                 to_cache = await self._provider_call(
                     fetch_album_cover, AlbumCoverInput(album_id=target.album_id, mbid=mbid)
@@ -70,7 +70,7 @@ class EnrichAlbumWorkflow:
             reason = f"enrichment of album {target.label!r} failed: {failure_message(exc)}"
             return await self._settle("enrichment_failed", reason, failure_type(exc))
         await local_step(record_album_outcome, AlbumOutcomeInput(album_id=target.album_id, state="enriched", reason=""))
-        return EnrichAlbumResult(album_id=target.album_id, outcome="enriched", assets_to_cache=to_cache)
+        return EnrichAlbumResult(album_id=target.album_id, outcome="enriched", to_cache=to_cache)
 
     async def _provider_call(self, activity: Callable[..., Any], argument: Any) -> Any:
         assert self._job is not None

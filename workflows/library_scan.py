@@ -388,7 +388,12 @@ class LibraryScanWorkflow:
             await enrichment.fill(draining=self._draining)
             flush = enrichment.done_launching() and not enrichment.children
             self._cache.start_batches(flush=flush)
-            if flush and not self._cache.tasks and not self._carry.pending_candidates and not self._carry.pending_cache:
+            if (
+                flush
+                and not self._cache.tasks
+                and not self._carry.pending_candidates
+                and not self._carry.pending_music_assets
+            ):
                 enrichment.settle_streak()
                 return
             if self._draining and not enrichment.children and not self._cache.tasks:

@@ -196,9 +196,8 @@ class EnrichmentWindow:
             else:
                 c.enrichment_completed += 1
             if isinstance(result, EnrichAlbumResult):
-                if result.assets_to_cache:  # a downloaded cover: cached with the album's folder artwork
-                    carry.pending_cache.append((result.album_id, result.assets_to_cache))
-                    c.assets_queued += result.assets_to_cache
+                carry.pending_music_assets.extend(result.to_cache)  # a downloaded cover
+                c.assets_queued += len(result.to_cache)
             else:
                 for candidate_id in result.to_cache:
                     carry.pending_candidates.append(candidate_id)

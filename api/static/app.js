@@ -10,7 +10,7 @@ const HEADINGS = {
   failed: "❌ Scan failed",
 };
 const ASSET_LABELS = [["poster", "Posters"], ["fanart", "Fanart"], ["trailer", "Trailers"], ["subtitle", "Subtitles"],
-                      ["other", "Other art"]];
+                      ["cover", "Album covers"], ["other", "Other art"]];
 const n = (value) => (value ?? 0).toLocaleString("en-US");
 const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
 const pad = (number) => String(number).padStart(2, "0");

@@ -117,12 +117,13 @@ def has_cached_cover(session: Session, album_id: int, url: str) -> bool:
     return row is not None and row.cache_path is not None
 
 
-def record_downloaded_cover(session: Session, album_id: int, path: Path, url: str) -> int:
-    """The downloaded front cover as the album's artwork, for the cache batch. Returns how many wait for it (1)."""
+def record_downloaded_cover(session: Session, album_id: int, path: Path, url: str) -> list[int]:
+    """The downloaded front cover as the album's artwork, for the cache batch. Returns its asset id (none when the
+    album is gone)."""
     album = session.get(Album, album_id)
     if album is None:
         path.unlink(missing_ok=True)
-        return 0
+        return []
     for old in session.scalars(select(MusicAsset).where(MusicAsset.album_id == album_id, MusicAsset.source == "caa")):
         if old.url != url:
             session.delete(old)
@@ -136,7 +137,8 @@ def record_downloaded_cover(session: Session, album_id: int, path: Path, url: st
         session.add(row)
     row.asset_type, row.source, row.url, row.embedded = "cover", "caa", url, False
     row.file_size, row.sha256, row.cache_path, row.cached_at, row.cache_error = size, None, None, None, None
-    return 1
+    session.flush()
+    return [row.id]
 
 
 def select_cover(session: Session, album_id: int) -> int | None:

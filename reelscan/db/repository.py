@@ -1028,6 +1028,7 @@ def uncached_assets(
     candidate_ids: Sequence[int] = (),
     series_ids: Sequence[int] = (),
     album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> list[AssetRow]:
     """Local assets of these movies and series (with their seasons' and episodes') and downloaded provider
     candidates that are not cached yet."""
@@ -1042,8 +1043,13 @@ def uncached_assets(
     if series_ids:
         query = select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_path.is_(None))
         rows.extend(_asset_rows(session, query.order_by(TvAsset.id)))
-    if album_ids:  # every album artwork and artist artwork the scans of these albums' folders recorded
-        query = select(MusicAsset).where(MusicAsset.album_id.in_(album_ids), MusicAsset.cache_path.is_(None))
+    if album_ids:  # every local album and artist artwork the scans of these albums' folders recorded
+        query = select(MusicAsset).where(
+            MusicAsset.album_id.in_(album_ids), MusicAsset.source == "local", MusicAsset.cache_path.is_(None)
+        )
+        rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
+    if music_asset_ids:  # downloaded album covers
+        query = select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_path.is_(None))
         rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
     return rows
 
@@ -1094,6 +1100,7 @@ def cache_outcome(
     candidate_ids: Sequence[int] = (),
     series_ids: Sequence[int] = (),
     album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> tuple[dict[str, int], int, list[str]]:
     """Assets of this batch cached in this scan (by type), and those given up (count, first messages)."""
     by_type: dict[str, int] = {}
@@ -1114,7 +1121,15 @@ def cache_outcome(
         )
     if album_ids:
         queries.append(
-            select(MusicAsset).where(MusicAsset.album_id.in_(album_ids), MusicAsset.cache_scan_job_id == scan_job_id)
+            select(MusicAsset).where(
+                MusicAsset.album_id.in_(album_ids),
+                MusicAsset.source == "local",
+                MusicAsset.cache_scan_job_id == scan_job_id,
+            )
+        )
+    if music_asset_ids:
+        queries.append(
+            select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_scan_job_id == scan_job_id)
         )
     for query in queries:
         for row in _asset_rows(session, query):

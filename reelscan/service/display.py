@@ -23,6 +23,7 @@ ASSET_LABELS = (
     ("poster", "Posters"),
     ("fanart", "Fanart"),
     ("trailer", "Trailers"),
+    ("cover", "Album covers"),
     ("subtitle", "Subtitles"),
     ("other", "Other art"),
 )

@@ -99,6 +99,9 @@ async def test_albums_are_enriched_from_musicbrainz_within_the_rate_with_locks_k
         radiohead = session.scalars(select(Artist).where(Artist.name == "Radiohead")).one()
         assert (radiohead.country, radiohead.disambiguation) == ("XX", "Radiohead from the fixtures")
         covers = {a.album_id: a for a in session.scalars(select(MusicAsset).where(MusicAsset.source == "caa"))}
+        # Every matched album's front cover, cached once each (the folders' artwork was cached by the first scan).
+        assert len(covers) == albums_total - len(UNKNOWN) == message["stats"]["assetsCached"]
+        assert message["progress"]["caching"]["byType"] == {"cover": len(covers)}
         assert covers[wall.id].cache_path and not Path(covers[wall.id].source_path).exists()  # cached, temp removed
         chosen = session.get(MusicAsset, ok.cover_id)
         assert chosen is not None and chosen.source_path == "Radiohead/OK Computer (1997)/cover.jpg"
