@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from temporalio.client import Client
 
 from reelscan.db.models import Album, Artist, MusicAsset, Track
@@ -102,6 +102,8 @@ async def test_a_music_rescan_finds_the_added_track_and_the_retagged_one_and_ski
     client: Client, sqlite_settings: Settings, library: MusicLibraryManifest
 ) -> None:
     await scan_music(client, sqlite_settings, library.root)
+    with session_scope(sqlite_settings.resolved_database_url) as session:  # a user's edit: kept by rescans
+        session.execute(update(Album).where(Album.title == "The Wall").values(title="My Wall", title_locked=True))
     kid_a = library.root / "Radiohead/Kid A (2000)"
     added = copy_fixture("flac", kid_a / "03 - The National Anthem.flac")
     tag_file(added, TrackSpec(title="The National Anthem", track="3", artist="Radiohead", album="Kid A",
@@ -120,5 +122,7 @@ async def test_a_music_rescan_finds_the_added_track_and_the_retagged_one_and_ski
     assert stats["tracksUntagged"] == library.untagged and stats["artistsFound"] == len(library.artists)
     with session_scope(sqlite_settings.resolved_database_url) as session:
         titles = {t.file_path: t.title for t in session.scalars(select(Track))}
+        wall = session.scalars(select(Album).where(Album.directory == "Pink Floyd/The Wall (1979)")).one()
+        assert (wall.title, wall.state) == ("My Wall", "discovered")
     assert titles["Pink Floyd/The Wall (1979)/CD2/01 - Track 2-1.m4a"] == "Hey You"
     assert titles["Radiohead/Kid A (2000)/03 - The National Anthem.flac"] == "The National Anthem"

@@ -178,3 +178,14 @@ def test_loose_tracks_in_the_root_are_an_album_folder(tmp_path: Path) -> None:
     tag_file(path, TrackSpec(title="Song", album="Song", artist="Someone"))
     assert [d.path for d in MusicWalker(root).walk()] == [""]
     assert [a.title for a in scan_album_directory(root, "").albums] == ["Song"]
+
+
+def test_polling_a_music_library_walks_its_album_folders(tmp_path: Path) -> None:
+    from reelscan.watching import poll_pass
+
+    manifest = build_music_library(tmp_path / "Music")
+    known = {d.path: d.fingerprint for d in MusicWalker(manifest.root).walk()}
+    assert poll_pass(manifest.root, known, music=True).changed == []
+    copy_fixture("mp3", manifest.root / "Radiohead/Kid A (2000)/03 - New.mp3")
+    found = poll_pass(manifest.root, known, music=True)
+    assert (found.changed, found.directories) == (["Radiohead"], len(manifest.album_folders))
