@@ -4,6 +4,7 @@ an incremental rescan after a track is added and another retagged."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,26 @@ async def test_a_music_rescan_finds_the_added_track_and_the_retagged_one_and_ski
         assert (wall.title, wall.state) == ("My Wall", "discovered")
     assert titles["Pink Floyd/The Wall (1979)/CD2/01 - Track 2-1.m4a"] == "Hey You"
     assert titles["Radiohead/Kid A (2000)/03 - The National Anthem.flac"] == "The National Anthem"
+
+
+async def test_a_targeted_music_scan_reads_only_its_folders_and_marks_a_vanished_album_missing(
+    client: Client, sqlite_settings: Settings, library: MusicLibraryManifest
+) -> None:
+    await scan_music(client, sqlite_settings, library.root)
+    shutil.rmtree(library.root / "Untagged Band/Demo Tape (1995)")
+    added = copy_fixture("flac", library.root / "Radiohead/Kid A (2000)/03 - Idioteque.flac")
+    tag_file(
+        added, TrackSpec(title="Idioteque", track="3", artist="Radiohead", album="Kid A", album_artist="Radiohead")
+    )
+    paths = ["Untagged Band/Demo Tape (1995)", "Radiohead/Kid A (2000)"]
+
+    message = await scan_music(client, sqlite_settings, library.root, ScanOptions(enable_enrichment=False, paths=paths))
+
+    stats = message["stats"]
+    assert message["phase"] == "completed" and message["progress"]["scanning"]["total"] == 1
+    assert (stats["albumsFound"], stats["albumsUpdated"], stats["albumsMissing"]) == (1, 1, 1)
+    assert (stats["tracksFound"], stats["tracksNew"]) == (3, 1)
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        states = {a.directory: a.state for a in session.scalars(select(Album))}
+    assert states["Untagged Band/Demo Tape (1995)"] == "missing"
+    assert {s for d, s in states.items() if d != "Untagged Band/Demo Tape (1995)"} == {"discovered"}
