@@ -31,17 +31,27 @@ scan: setup ## make scan LIBRARY=/path/to/movies
 DATA_DIR = $(eval DATA_DIR := $(shell $(BIN)/python -c "from reelscan.settings import get_settings; print(get_settings().data_dir)"))$(DATA_DIR)
 
 DEMO_TMDB_PORT ?= 8790
+DEMO_MUSICBRAINZ_PORT ?= 8791
 
-DEMO_TMDB := REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3
+# Every scan of the demo gets both fakes' settings: the first one starts the embedded worker, which keeps them.
+DEMO_TMDB := REELSCAN_TMDB_API_KEY=fake-tmdb-key REELSCAN_TMDB_BASE_URL=http://127.0.0.1:$(DEMO_TMDB_PORT)/3 \
+	REELSCAN_MUSICBRAINZ_USER_AGENT="reelscan-demo/0.1 ( demo@localhost )" \
+	REELSCAN_MUSICBRAINZ_BASE_URL=http://127.0.0.1:$(DEMO_MUSICBRAINZ_PORT)/ws/2 \
+	REELSCAN_COVER_ART_BASE_URL=http://127.0.0.1:$(DEMO_MUSICBRAINZ_PORT)
 
-demo: setup ## generate a small movie and TV library in the data dir and scan both, phase 4 against a local fake TMDB
+demo: setup ## generate a small movie, TV and music library in the data dir and scan them, phase 4 against local fakes
 	$(BIN)/python -m tests.library_builder "$(DATA_DIR)/demo-library" --tv "$(DATA_DIR)/demo-tv"
+	$(BIN)/python -m tests.music_builder "$(DATA_DIR)/demo-music"
 	@mkdir -p "$(DATA_DIR)/run"
 	@$(BIN)/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(DEMO_TMDB_PORT))) == 0)" \
 		&& $(BIN)/python -m tests.fake_tmdb --port $(DEMO_TMDB_PORT) --library "$(DATA_DIR)/demo-library" \
 			--tv-library "$(DATA_DIR)/demo-tv" --detach "$(DATA_DIR)/run/fake-tmdb.json" && sleep 2 || true
+	@$(BIN)/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $(DEMO_MUSICBRAINZ_PORT))) == 0)" \
+		&& $(BIN)/python -m tests.fake_musicbrainz --port $(DEMO_MUSICBRAINZ_PORT) --library "$(DATA_DIR)/demo-music" \
+			--detach "$(DATA_DIR)/run/fake-musicbrainz.json" && sleep 2 || true
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-library" --name "Demo movies"
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-tv" --type tv --name "Demo series"
+	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-music" --type music --name "Demo music"
 
 test: setup ## the whole suite except the long variants (what CI runs)
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
@@ -67,9 +77,12 @@ format: setup
 bench: setup ## make bench DIRS=10000 (the default)
 	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),10000)
 
-stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB) of the data dir
+stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB and MusicBrainz) of the data dir
 	$(BIN)/python starter.py down
-	@test -f "$(DATA_DIR)/run/fake-tmdb.json" && kill $$($(BIN)/python -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$(DATA_DIR)/run/fake-tmdb.json") 2>/dev/null; rm -f "$(DATA_DIR)/run/fake-tmdb.json"
+	@for fake in fake-tmdb fake-musicbrainz; do \
+		test -f "$(DATA_DIR)/run/$$fake.json" && kill $$($(BIN)/python -c "import json,sys; print(json.load(open(sys.argv[1]))['pid'])" "$(DATA_DIR)/run/$$fake.json") 2>/dev/null; \
+		rm -f "$(DATA_DIR)/run/$$fake.json"; \
+	done; true
 
 clean: stop ## delete the data dir: database, cache, logs, Temporal history and the demo libraries
 	@test -n "$(DATA_DIR)" && test "$(DATA_DIR)" != "/"

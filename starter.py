@@ -3,6 +3,7 @@
 reelscan scan ~/Movies            # scan (creating the library), live progress until done
 reelscan scan --library 1 --json  # start and print the scan id as JSON
 reelscan scan ~/TV --type tv      # a TV library (series, seasons, episodes)
+reelscan scan ~/Music --type music  # a music library (artists, albums, tracks)
 reelscan status 3 | watch 3 | cancel 3 | errors 3 | list | libraries | movies --library 1 --json | series | down
 reelscan watch-library --library 1   # scan changed folders as they change; `libraries` shows how each is watched
 
@@ -30,6 +31,7 @@ from sqlalchemy.exc import OperationalError
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from reelscan.db.music_views import list_albums
 from reelscan.db.session import migrate, session_scope
 from reelscan.db.views import list_libraries, list_movies, list_series, scan_errors
 from reelscan.logs import configure_logging
@@ -307,7 +309,7 @@ async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
     overviews = await watch.watch_overviews(client, settings)
     for lib in libraries:
         lib["watch"] = overviews[lib["id"]]
-    table = Table("id", "name", "type", "movies", "series", "path", "watch", "why", "now")
+    table = Table("id", "name", "type", "movies", "series", "albums", "path", "watch", "why", "now")
 
     def cells(lib: dict[str, Any]) -> list[str]:
         shown = lib["watch"]["mode"]
@@ -315,7 +317,7 @@ async def cmd_libraries(args: argparse.Namespace, settings: Settings) -> int:
             shown = f"{lib['watch']['setting']}: {shown}"
         if lib["watch"]["mode"] == "poll":
             shown += f" every {lib['watch']['pollIntervalSeconds']:g} s"
-        counts = [f"{lib['movies']:,}", f"{lib['series']:,}"]
+        counts = [f"{lib['movies']:,}", f"{lib['series']:,}", f"{lib['albums']:,}"]
         watch_cells = [shown, lib["watch"]["reason"], lib["watch"]["status"]]
         return [str(lib["id"]), lib["name"], lib["type"], *counts, lib["path"], *watch_cells]
 
@@ -358,6 +360,28 @@ async def cmd_series(args: argparse.Namespace, settings: Settings) -> int:
         series = list_series(session, args.library)
     table = Table("id", "title", "year", "ids", "seasons", "episodes", "missing", "state")
     return _show_rows(series, args.json, table, _series_cells)
+
+
+def _album_cells(a: dict[str, Any]) -> list[str]:
+    tracks = f"{a['tracks']:,}" + (f" (+{a['missingTracks']} missing)" if a["missingTracks"] else "")
+    return [
+        str(a["id"]),
+        a["albumArtist"] or "",
+        a["title"],
+        str(a["year"] or ""),
+        tracks,
+        a["mbReleaseId"] or "",
+        a["cover"] or "",
+        a["state"],
+    ]
+
+
+async def cmd_albums(args: argparse.Namespace, settings: Settings) -> int:
+    _require_library(settings, args.library)
+    with session_scope(settings.resolved_database_url) as session:
+        albums = list_albums(session, args.library)
+    table = Table("id", "artist", "album", "year", "tracks", "musicbrainz", "cover", "state")
+    return _show_rows(albums, args.json, table, _album_cells)
 
 
 async def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
@@ -532,6 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("movies", cmd_movies, "movies in the database"),
         ("series", cmd_series, "series in the database, with seasons and episode counts"),
+        ("albums", cmd_albums, "albums of music libraries, with their artist, tracks and cover"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--library", type=int)

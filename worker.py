@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
 from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
+from activities.enrich_music import MUSIC_ENRICH_QUEUE_ACTIVITIES, MUSIC_SCAN_QUEUE_ACTIVITIES
 from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
 from activities.scan import load_recorded_directories, scan_directories
@@ -40,6 +41,7 @@ from reelscan.service.watch import watched_libraries
 from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from workflows.directory_scan import DirectoryScanWorkflow
+from workflows.enrich_album import EnrichAlbumWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
@@ -69,6 +71,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     DirectoryScanWorkflow,
                     EnrichMovieWorkflow,
                     EnrichSeriesWorkflow,
+                    EnrichAlbumWorkflow,
                     ScheduledScanWorkflow,
                     LibraryWatchWorkflow,
                 ],
@@ -83,6 +86,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     load_recorded_directories,
                     *SCAN_QUEUE_ACTIVITIES,
                     *TV_SCAN_QUEUE_ACTIVITIES,
+                    *MUSIC_SCAN_QUEUE_ACTIVITIES,
                     prepare_scheduled_scan,
                     snapshot_folders,
                     poll_library_changes,
@@ -116,6 +120,18 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 # Scheduled at 80% of the allowance: the limiter's initial burst then still fits any 10 s window.
                 max_task_queue_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
                 max_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
+            )
+        )
+        workers.append(
+            Worker(
+                client,
+                task_queue=settings.music_enrich_task_queue,
+                interceptors=guard,
+                activities=MUSIC_ENRICH_QUEUE_ACTIVITIES,
+                max_concurrent_activities=4,
+                # MusicBrainz allows about one request per second per client: kept by the server for the queue.
+                max_task_queue_activities_per_second=settings.musicbrainz_requests_per_second * PROVIDER_HEADROOM,
+                max_activities_per_second=settings.musicbrainz_requests_per_second * PROVIDER_HEADROOM,
             )
         )
     return workers

@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from activities.common import count, database, settings
 from reelscan.asset_cache import PendingAsset, cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
+from reelscan.db import music as music_db
 from reelscan.db import repository
 from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
 
@@ -38,7 +39,10 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     root = Path(job.library_path)
     files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
-        pending = pending_assets(session, job.movie_ids, job.candidate_ids, job.series_ids)
+        album_ids = music_db.albums_of_folders(session, job.album_ids)
+        pending = pending_assets(
+            session, job.movie_ids, job.candidate_ids, job.series_ids, album_ids, job.music_asset_ids
+        )
     outcomes = cache_pending_assets(url, store, root, pending, job.scan_job_id, before_each=_heartbeat)
     failures: list[str] = []
     copied_bytes = 0
@@ -69,7 +73,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
         )
     with database() as session:
         by_type, failed, messages = repository.cache_outcome(
-            session, job.movie_ids, job.scan_job_id, job.candidate_ids, job.series_ids
+            session, job.movie_ids, job.scan_job_id, job.candidate_ids, job.series_ids, album_ids, job.music_asset_ids
         )
     return CacheAssetsResult(
         cached=sum(by_type.values()),

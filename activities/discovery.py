@@ -8,8 +8,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
+from reelscan.db import music as music_db
 from reelscan.db import repository
-from reelscan.db.models import Movie, Series
+from reelscan.db.models import Album, Movie, Series
 from reelscan.jobs import (
     DirectoryPage,
     DirectoryPageInput,
@@ -18,8 +19,13 @@ from reelscan.jobs import (
     DiscoverResult,
     PrioritizeInput,
 )
-from reelscan.library.discovery import DiscoveryStats, LibraryRootError, LibraryWalker
+from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
+from reelscan.library.music_discovery import MusicWalker
 from reelscan.library.tv_discovery import SeriesWalker
+
+# What a library's directories are: movie folders, series folders or album folders.
+WALKERS: dict[str, type[FolderWalker]] = {"movie": LibraryWalker, "tv": SeriesWalker, "music": MusicWalker}
+MODELS: dict[str, type[Movie] | type[Series] | type[Album]] = {"movie": Movie, "tv": Series, "music": Album}
 
 
 @activity.defn
@@ -31,8 +37,8 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
 
     tv = job.library_type == "tv"
     try:
-        # A TV library's directories are series folders (each with its season folders).
-        walker = (SeriesWalker if tv else LibraryWalker)(
+        # A TV library's directories are series folders (each with its season folders), a music library's albums.
+        walker = WALKERS.get(job.library_type, LibraryWalker)(
             Path(job.library_path),
             max_directories=job.max_directories,
             on_progress=heartbeat,
@@ -49,11 +55,22 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 job.library_id,
                 complete=not walker.stats.truncated,
                 force=job.force_full_rescan,
-                model=Series if tv else Movie,
+                model=MODELS.get(job.library_type, Movie),
                 unchecked=walker.stats.unchecked.keys(),
                 scope=job.paths,
             )
             episodes_unchanged = repository.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
+            music_unchanged = (
+                dict(
+                    zip(
+                        ("albums", "tracks", "untagged"),
+                        music_db.count_settled_by(session, job.scan_job_id),
+                        strict=True,
+                    )
+                )
+                if job.library_type == "music"
+                else {}
+            )
             repository.replace_scan_errors(
                 session, job.scan_job_id, "discovering", ((e.path, e.message) for e in walker.stats.error_list)
             )
@@ -66,14 +83,15 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         directories_unchanged=unchanged,
         movies_missing=missing,
         episodes_unchanged=episodes_unchanged,
+        music_unchanged=music_unchanged,
         errors_count=stats.errors,
         first_errors=stats.error_messages[:5],
         folders_unchecked=len(stats.unchecked),
-        unchecked_notice=unchecked_notice(stats.unchecked, tv=tv),
+        unchecked_notice=unchecked_notice(stats.unchecked, tv=tv, music=job.library_type == "music"),
     )
 
 
-def unchecked_notice(unchecked: dict[str, str], *, tv: bool) -> str | None:
+def unchecked_notice(unchecked: dict[str, str], *, tv: bool, music: bool = False) -> str | None:
     """One line for people: how many folders could not be checked, why, and what that means for the rescan."""
     if not unchecked:
         return None
@@ -82,7 +100,7 @@ def unchecked_notice(unchecked: dict[str, str], *, tv: bool) -> str | None:
         reasons[reason] = reasons.get(reason, 0) + 1
     why = ", ".join(f"{reason}: {count:,}" if len(reasons) > 1 else reason for reason, count in reasons.items())
     folders = "1 folder" if len(unchecked) == 1 else f"{len(unchecked):,} folders"
-    items = "series" if tv else "movies"
+    items = "series" if tv else "albums" if music else "movies"
     return f"{folders} could not be checked ({why}); {items} under them were not marked missing"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from activities.common import database
+from reelscan.db import music as music_db
 from reelscan.db import repository
 from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
 
@@ -51,7 +52,12 @@ def count_scan_outcomes(job: OutcomeCountsInput) -> OutcomeCounts:
     phase ends, and the counts of a scan that was cancelled mid-flight."""
     with database() as session:
         counts = repository.count_outcomes(session, job.scan_job_id)
-    return OutcomeCounts(**{k: v for k, v in counts.items() if k in OutcomeCounts.model_fields})
+        music = {name: counts[name] for name in repository.MUSIC_COUNTS if counts.get(name)}
+        artists = music_db.count_artists_of_scan(session, job.scan_job_id)
+    outcomes = OutcomeCounts(**{k: v for k, v in counts.items() if k in OutcomeCounts.model_fields})
+    if music or artists:  # a music library's scan
+        outcomes.music, outcomes.artists_found = music, artists
+    return outcomes
 
 
 @activity.defn

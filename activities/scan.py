@@ -9,6 +9,7 @@ from temporalio.exceptions import ApplicationError, CancelledError
 
 from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
+from reelscan.db import music as music_db
 from reelscan.db import repository
 from reelscan.jobs import (
     DirectoryBatchResult,
@@ -17,6 +18,7 @@ from reelscan.jobs import (
     DirectoryScanResult,
     RecordedDirectoriesInput,
 )
+from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
 from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
 from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 
@@ -62,8 +64,10 @@ def _scan_one(
         root = Path(job.library_path)
         known = _known(job, directory)  # before the try: a database outage is retried, not this folder's error
         try:
-            scan: DirectoryScan | SeriesScan
-            if job.library_type == "tv":
+            scan: DirectoryScan | SeriesScan | AlbumFolderScan
+            if job.library_type == "music":
+                scan = scan_album_directory(root, directory.path, find_assets=not job.skip_asset_discovery)
+            elif job.library_type == "tv":
                 scan = scan_series_directory(
                     root,
                     directory.path,
@@ -90,7 +94,13 @@ def _scan_one(
             message = f"cannot scan {root / directory.path}: {type(exc).__name__}: {exc}"
         else:
             cache = CacheStore(settings().resolved_cache_dir)
-            record = repository.record_series_scan if isinstance(scan, SeriesScan) else repository.record_directory_scan
+            record = (
+                music_db.record_album_folder
+                if isinstance(scan, AlbumFolderScan)
+                else repository.record_series_scan
+                if isinstance(scan, SeriesScan)
+                else repository.record_directory_scan
+            )
             with database() as session:
                 earlier = record(
                     session,
@@ -125,4 +135,13 @@ def _result(seq: int, earlier: repository.RecordedDirectory) -> DirectoryScanRes
         assets_to_cache=earlier.assets_to_cache,
         error_count=len(earlier.errors),
         errors=earlier.errors[:MAX_ERRORS_RETURNED],
+        **_music(earlier),
     )
+
+
+def _music(earlier: repository.RecordedDirectory) -> dict[str, object]:
+    """An album folder's main album and counts (nothing for movie and series folders: their payloads stay)."""
+    if earlier.music is None:
+        return {}
+    counts = dict(earlier.music)
+    return {"album_id": counts.pop("album_id"), "music": counts}

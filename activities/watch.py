@@ -9,7 +9,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
-from reelscan.db.models import Movie, ScanDirectory, ScanJob, Series
+from reelscan.db.models import Album, Movie, ScanDirectory, ScanJob, Series
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError
 from reelscan.watch_jobs import PollInput, PollResult, SnapshotInput, SnapshotResult
 from reelscan.watching import folder_snapshot, poll_pass
@@ -33,7 +33,9 @@ def poll_library_changes(job: PollInput) -> PollResult:
     def heartbeat(stats: DiscoveryStats) -> None:
         activity.heartbeat(stats.found)
 
-    model = Series if job.library_type == "tv" else Movie
+    model: type[Movie] | type[Series] | type[Album] = (
+        Series if job.library_type == "tv" else Album if job.library_type == "music" else Movie
+    )
     with database() as session:
         rows = session.execute(
             select(model.directory, model.fingerprint).where(
@@ -52,7 +54,12 @@ def poll_library_changes(job: PollInput) -> PollResult:
     try:
         # A folder that could not be read is not gone: vanished ones count only after a complete walk.
         found = poll_pass(
-            Path(job.library_path), known, tv=job.library_type == "tv", failed=failed, on_progress=heartbeat
+            Path(job.library_path),
+            known,
+            tv=job.library_type == "tv",
+            music=job.library_type == "music",
+            failed=failed,
+            on_progress=heartbeat,
         )
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None

@@ -23,6 +23,7 @@ from api.broadcaster import ProgressBroadcaster
 from reelscan import fleet, thumbnails
 from reelscan.db import enrichment
 from reelscan.db.models import Movie, ScanJob, Series
+from reelscan.db.music_views import album_detail, list_albums
 from reelscan.db.session import session_scope
 from reelscan.db.timeline import scan_timeline
 from reelscan.db.views import (
@@ -75,7 +76,7 @@ class LibraryCreate(BaseModel):
     name: str | None = None
     type: str | None = Field(
         None,
-        description="movie or tv; a new library is a movie library unless told, an existing one keeps its type",
+        description="movie, tv or music; a new library is a movie library unless told, an existing one keeps its type",
         json_schema_extra={"enum": list(scans.LIBRARY_TYPES)},
     )
 
@@ -187,6 +188,28 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         with session_scope(url) as session:
             response.headers["X-Total-Count"] = str(count_items(session, Series, library_id, where))
             return list_series(session, library_id, offset=offset, limit=limit, where=where)
+
+    @app.get("/api/libraries/{library_id}/albums", dependencies=guarded)
+    def get_albums(
+        library_id: Id,
+        artist_id: int | None = Query(None, alias="artistId", ge=0, le=MAX_INT),
+        state_filter: str | None = Query(None, alias="state", max_length=32),
+        offset: int = Query(0, ge=0, le=MAX_INT),
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> list[dict[str, Any]]:
+        if "\x00" in (state_filter or ""):
+            raise HTTPException(422, "the state cannot hold a NUL character")
+        library_row(library_id)
+        with session_scope(url) as session:
+            return list_albums(session, library_id, artist_id=artist_id, state=state_filter, offset=offset, limit=limit)
+
+    @app.get("/api/albums/{album_id}", dependencies=guarded)
+    def get_album(album_id: Id) -> dict[str, Any]:
+        with session_scope(url) as session:
+            album = album_detail(session, album_id)
+        if album is None:
+            raise HTTPException(404, f"there is no album with id {album_id}")
+        return album
 
     @app.get("/api/series/{series_id}", dependencies=guarded)
     def get_series(series_id: Id) -> dict[str, Any]:

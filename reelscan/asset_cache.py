@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from reelscan.cache_store import CacheError, CacheStore, StoredAsset
 from reelscan.db import repository
-from reelscan.db.models import AssetCandidate
+from reelscan.db.models import AssetCandidate, MusicAsset
 from reelscan.db.session import session_scope
+from reelscan.library.music_tags import TagError, embedded_cover_bytes, picture_extension
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class PendingAsset:
     entity_id: int
     asset_type: str
     source_path: str  # relative to the library root (absolute for provider downloads)
+    embedded: bool = False  # a cover inside the tags of the track at source_path
+    downloaded: bool = False  # a provider download in a temp area, removed once cached
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,50 @@ class CacheOutcome:
 
 
 def pending_assets(
-    session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = (), series_ids: Sequence[int] = ()
+    session: Session,
+    movie_ids: Sequence[int],
+    candidate_ids: Sequence[int] = (),
+    series_ids: Sequence[int] = (),
+    album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> list[PendingAsset]:
-    """The uncached assets of these movies, provider candidates and series (with their seasons and episodes)."""
+    """The uncached assets of these movies, provider candidates, series (with their seasons and episodes) and
+    albums (with their artists' artwork)."""
     return [
-        PendingAsset(type(row), row.id, *repository.asset_owner(row), repository.asset_type_of(row), row.source_path)
-        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids)
+        PendingAsset(
+            type(row),
+            row.id,
+            *repository.asset_owner(row),
+            repository.asset_type_of(row),
+            row.source_path,
+            embedded=isinstance(row, MusicAsset) and row.embedded,
+            downloaded=isinstance(row, AssetCandidate) or (isinstance(row, MusicAsset) and row.source != "local"),
+        )
+        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids, album_ids, music_asset_ids)
     ]
+
+
+def _store(store: CacheStore, root: Path, asset: PendingAsset) -> StoredAsset:
+    if asset.embedded:
+        try:
+            data = embedded_cover_bytes(root / asset.source_path)
+        except TagError as exc:
+            raise CacheError(str(exc)) from None
+        return store.store_bytes(
+            data,
+            extension=picture_extension("", data) or "bin",
+            entity_type=asset.entity_type,
+            entity_id=asset.entity_id,
+            asset_type=asset.asset_type,
+            sync_folder=False,
+        )
+    return store.store(
+        root / asset.source_path,
+        entity_type=asset.entity_type,
+        entity_id=asset.entity_id,
+        asset_type=asset.asset_type,
+        sync_folder=False,
+    )
 
 
 def cache_pending_assets(
@@ -56,13 +96,7 @@ def cache_pending_assets(
         if before_each is not None:
             before_each(asset)
         try:
-            stored = store.store(
-                root / asset.source_path,
-                entity_type=asset.entity_type,
-                entity_id=asset.entity_id,
-                asset_type=asset.asset_type,
-                sync_folder=False,
-            )
+            stored = _store(store, root, asset)
         except CacheError as exc:
             outcomes.append(CacheOutcome(asset, error=exc))
         else:
@@ -77,6 +111,6 @@ def cache_pending_assets(
                 scan_job_id,
             )
     for asset, _ in done:
-        if asset.model is AssetCandidate:
+        if asset.downloaded:
             (root / asset.source_path).unlink(missing_ok=True)
     return outcomes

@@ -144,6 +144,42 @@ class CacheStore:
         finally:
             temp.unlink(missing_ok=True)
 
+    def store_bytes(
+        self,
+        data: bytes,
+        *,
+        extension: str,
+        entity_type: str,
+        entity_id: int,
+        asset_type: str,
+        sync_folder: bool = True,
+    ) -> StoredAsset:
+        """Store bytes read from inside a file (a cover embedded in a track's tags) as store() stores a file."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(entity_type, entity_id, asset_type, sha256, extension)
+        relative = target.relative_to(self.root).as_posix()
+        if self.exists(relative, len(data)):
+            return StoredAsset(sha256, len(data), relative, copied=False)
+        folder = target.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
+        temp = folder / f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-{uuid.uuid4().hex}"
+        try:
+            with temp.open("wb") as writer:
+                writer.write(data)
+                writer.flush()
+                os.fsync(writer.fileno())
+            os.replace(temp, target)
+            if sync_folder:
+                _fsync_dir(folder)
+        except OSError as exc:
+            raise CacheError(f"cannot cache {asset_type} into {folder}: {exc.strerror or exc}") from None
+        finally:
+            temp.unlink(missing_ok=True)
+        return StoredAsset(sha256, len(data), relative, copied=True)
+
     def sync_folders(self, stored: Iterable[StoredAsset]) -> None:
         """Make the renames of these files durable, one fsync per folder."""
         for folder in {(self.root / asset.relative_path).parent for asset in stored if asset.copied}:

@@ -11,7 +11,7 @@ from reelscan.jobs import OutcomeCounts
 from reelscan.progress import ScanCounters
 
 
-def folder_violations(c: ScanCounters, db: OutcomeCounts, *, tv: bool) -> list[str]:
+def folder_violations(c: ScanCounters, db: OutcomeCounts, *, tv: bool, music: bool = False) -> list[str]:
     """Every discovered folder has exactly one outcome, and the counters say what the database says."""
     problems = []
     if db.pending:
@@ -24,8 +24,9 @@ def folder_violations(c: ScanCounters, db: OutcomeCounts, *, tv: bool) -> list[s
         )
     if c.directories_scanned != c.directories_total:
         problems.append(f"scanned {c.directories_scanned:,} of {c.directories_total:,} directories")
-    found = c.series_found if tv else c.movies_found
-    items = "series" if tv else "movies"
+    # A music library's directory-level items are its album folders (a folder of singles holds several albums).
+    found = c.series_found if tv else c.directories_scanned - c.directories_failed if music else c.movies_found
+    items = "series" if tv else "album folders" if music else "movies"
     if found != db.new + db.updated + db.unchanged:
         problems.append(f"{found:,} {items} counted, {db.new + db.updated + db.unchanged:,} recorded")
     if c.directories_failed != db.error:

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from reelscan.music_jobs import AlbumTarget
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
 from reelscan.tv_jobs import SeriesTarget
@@ -27,6 +28,7 @@ class ScanCarry(BaseModel):
     started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
     pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (owner id, assets) not yet batched
     pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
+    pending_music_assets: list[int] = Field(default_factory=list)  # downloaded album covers not yet batched
     last_child_failure: str | None = None  # why a directory child failed last (names unscanned folders)
     cache_requeues: int = 0  # cache batches started again after an unrequested cancel
     enrichment_cursor: int = 0  # last movie or series id handed to enrichment
@@ -61,6 +63,7 @@ class LibraryScanInput(BaseModel):
     provider_failure_threshold: int = 5
     provider_pause_seconds: float = 60.0
     provider_requests_per_second: float = 5.0
+    music_enrich_task_queue: str = "reelscan-music-enrich"  # MusicBrainz calls of a music library's scan
     search_attributes: bool = False  # ScanPhase/LibraryId are registered on the server: keep them current
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
@@ -109,8 +112,9 @@ class DiscoverResult(BaseModel):
     directories_total: int
     directories_ignored: int
     directories_unchanged: int = 0
-    movies_missing: int = 0  # movies, or series in a TV library, whose folder is gone
+    movies_missing: int = 0  # movies, or series in a TV library (albums in a music library), whose folder is gone
     episodes_unchanged: int = 0  # episodes of the unchanged series of a TV library
+    music_unchanged: dict[str, int] = Field(default_factory=dict)  # albums, tracks, untagged of unchanged folders
     errors_count: int
     first_errors: list[str] = Field(default_factory=list)
     folders_unchecked: int = 0  # folders that could not be read: their movies (or series) were not marked missing
@@ -164,6 +168,9 @@ class DirectoryScanResult(BaseModel):
     assets_to_cache: int = 0
     error_count: int = 0
     errors: list[str] = Field(default_factory=list)  # each names the path; first few only
+    # Music libraries: the folder's main album and its album and track counts (albums_found, tracks_new, ...).
+    album_id: int | None = None
+    music: dict[str, int] = Field(default_factory=dict)
 
 
 class DirectoryBatchResult(BaseModel):
@@ -179,6 +186,8 @@ class CacheAssetsInput(BaseModel):
     movie_ids: list[int] = Field(default_factory=list)
     candidate_ids: list[int] = Field(default_factory=list)
     series_ids: list[int] = Field(default_factory=list)
+    album_ids: list[int] = Field(default_factory=list)  # main albums of album folders (their folders' artwork)
+    music_asset_ids: list[int] = Field(default_factory=list)  # downloaded album covers (Cover Art Archive)
 
 
 class CacheAssetsResult(BaseModel):
@@ -208,6 +217,9 @@ class OutcomeCounts(BaseModel):
     episodes_missing: int = 0
     unmatched: int = 0
     moved: int = 0  # folders whose movie or series was renamed or moved there (its old folder counted missing)
+    # Music libraries: what the album folders recorded (albums_found, tracks_new, ...) and the scan's artists.
+    music: dict[str, int] = Field(default_factory=dict)
+    artists_found: int = 0
 
 
 class SettleInput(BaseModel):
@@ -259,11 +271,13 @@ class EnrichmentTarget(BaseModel):
     imdb_id: str | None = None
 
 
-# What phase 4 enriches: movies, or the series of a TV library.
-Target = EnrichmentTarget | SeriesTarget
+# What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.
+Target = EnrichmentTarget | SeriesTarget | AlbumTarget
 
 
 def target_id(target: Target) -> int:
+    if isinstance(target, AlbumTarget):
+        return target.album_id
     return target.series_id if isinstance(target, SeriesTarget) else target.movie_id
 
 

@@ -14,7 +14,7 @@ from pydantic.alias_generators import to_camel
 
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
-ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "other")
+ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "cover", "other")  # cover: album covers
 TV_COUNTERS = (
     "series_found",
     "series_new",
@@ -25,6 +25,18 @@ TV_COUNTERS = (
     "episodes_updated",
     "episodes_missing",
     "episodes_unmatched",
+)
+MUSIC_COUNTERS = (
+    "artists_found",
+    "albums_found",
+    "albums_new",
+    "albums_updated",
+    "albums_missing",
+    "tracks_found",
+    "tracks_new",
+    "tracks_updated",
+    "tracks_missing",
+    "tracks_untagged",
 )
 
 
@@ -53,6 +65,20 @@ class ScanCounters(BaseModel):
     episodes_missing: int = 0
     episodes_unmatched: int = 0
     episodes_unchanged: int = 0  # of the series settled as unchanged at discovery (included in episodes_found)
+    # Music libraries: an album folder is the directory-level item; its albums and tracks are counted inside it.
+    # artists_found is the scan's distinct album artists, known once the folders are settled.
+    artists_found: int = 0
+    albums_found: int = 0
+    albums_new: int = 0
+    albums_updated: int = 0
+    albums_missing: int = 0
+    tracks_found: int = 0
+    tracks_new: int = 0
+    tracks_updated: int = 0
+    tracks_missing: int = 0
+    tracks_untagged: int = 0
+    # What discovery settled: albums, tracks and untagged tracks of unchanged folders, albums whose folder is gone.
+    music_settled: dict[str, int] = Field(default_factory=dict)
     folders_moved: int = 0  # movies or series found again in another folder (not missing after all)
     assets_queued: int = 0
     assets_cached: int = 0
@@ -154,6 +180,17 @@ class ScanStats(_Camel):
     episodes_updated: int | None = None
     episodes_missing: int | None = None
     episodes_unmatched: int | None = None
+    # Only for music libraries.
+    artists_found: int | None = None
+    albums_found: int | None = None
+    albums_new: int | None = None
+    albums_updated: int | None = None
+    albums_missing: int | None = None
+    tracks_found: int | None = None
+    tracks_new: int | None = None
+    tracks_updated: int | None = None
+    tracks_missing: int | None = None
+    tracks_untagged: int | None = None
 
 
 class ScanProgressMessage(_Camel):
@@ -179,7 +216,8 @@ class ScanProgressMessage(_Camel):
 
     def to_json_dict(self) -> dict[str, object]:
         data = self.model_dump(by_alias=True, mode="json")
-        # The spec's stats for movie libraries; the series and episode counts only for TV libraries.
+        # The spec's stats for movie libraries; series and episode counts only for TV libraries, artist, album and
+        # track counts only for music libraries.
         data["stats"] = {key: value for key, value in data["stats"].items() if value is not None}
         return data
 
@@ -211,8 +249,14 @@ def _plural(count: int, word: str) -> str:
 
 
 def _items_line(state: ScanState) -> str:
-    """What the scan found so far: movies, or series and their episodes."""
+    """What the scan found so far: movies, series and their episodes, or artists, albums and tracks."""
     c = state.counters
+    if state.library_type == "music":
+        untagged = f", {_n(c.tracks_untagged)} untagged" if c.tracks_untagged else ""
+        return (
+            f"{_plural(c.artists_found, 'artist')}, {_plural(c.albums_found, 'album')}, "
+            f"{_plural(c.tracks_found, 'track')} ({_n(c.tracks_new)} new, {_n(c.tracks_updated)} updated){untagged}"
+        )
     if state.library_type != "tv":
         return f"{_plural(c.movies_found, 'movie')} ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
     unmatched = f", {_plural(c.episodes_unmatched, 'unmatched file')}" if c.episodes_unmatched else ""
@@ -222,16 +266,16 @@ def _items_line(state: ScanState) -> str:
     )
 
 
-def found_line(directories: int, *, tv: bool) -> str:
-    """What discovery found, in words: "1 movie directory", "12 series directories"."""
-    kind = "series" if tv else "movie"
+def found_line(directories: int, *, tv: bool, music: bool = False) -> str:
+    """What discovery found, in words: "1 movie directory", "12 series directories", "40 album directories"."""
+    kind = "series" if tv else "album" if music else "movie"
     return f"{_n(directories)} {kind} director{'y' if directories == 1 else 'ies'}"
 
 
 def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
     c = state.counters
-    items = "series" if state.library_type == "tv" else "movies"
+    items = {"tv": "series", "music": "albums"}.get(state.library_type, "movies")
     if state.targeted_folders and state.phase in ("discovering", "scanning"):
         updating = f"Updating {_plural(state.targeted_folders, 'folder')}..."
         if state.phase == "discovering":
@@ -240,12 +284,22 @@ def summary_line(state: ScanState) -> str:
         return f"{updating} {_n(done)}/{_n(total)} ({percentage(done, total)}%)"
     if state.phase == "discovering":
         found = (
-            _n(c.directories_total) + " series" if state.library_type == "tv" else _plural(c.directories_total, "movie")
+            _n(c.directories_total) + " series"
+            if state.library_type == "tv"
+            else _plural(c.directories_total, "album folder")
+            if state.library_type == "music"
+            else _plural(c.directories_total, "movie")
         )
         return f"Discovering directories... Found {found}"
     if state.phase == "scanning":
         done, total = phase_done_and_total(state)
-        episodes = f", {_plural(c.episodes_found, 'episode')}" if state.library_type == "tv" else ""
+        episodes = (
+            f", {_plural(c.episodes_found, 'episode')}"
+            if state.library_type == "tv"
+            else f", {_plural(c.tracks_found, 'track')}"
+            if state.library_type == "music"
+            else ""
+        )
         return f"Scanning {items}... {_n(done)}/{_n(total)} ({percentage(done, total)}%){episodes}"
     if state.phase == "caching":
         done, total = phase_done_and_total(state)
@@ -343,6 +397,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             queued=c.enrichment_queued,
             percentage=percentage(c.enrichment_completed, c.enrichment_queued),
             failed=c.enrichment_failed,
+            provider="MusicBrainz" if state.library_type == "music" else "TMDB",
             rate_limit=f"{rps * 10:g} req/10 sec" if rps else None,
             paused_until=state.paused_until.isoformat() if state.paused_until else None,
         )
@@ -366,6 +421,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             assets_cached=c.assets_cached,
             errors_count=c.errors_count,
             **(c.model_dump(include=set(TV_COUNTERS)) if state.library_type == "tv" else {}),
+            **(c.model_dump(include=set(MUSIC_COUNTERS)) if state.library_type == "music" else {}),
         ),
         summary=summary_line(state),
         current_operation=state.current_operation,

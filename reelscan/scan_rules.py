@@ -9,6 +9,12 @@ from __future__ import annotations
 from reelscan.jobs import CacheAssetsResult, DirectoryScanResult, OutcomeCounts
 from reelscan.progress import ScanCounters, asset_group
 
+# An album folder's counts (DirectoryScanResult.music, OutcomeCounts.music) -> the counters they add to.
+MUSIC_FOLDER_COUNTS = (
+    "albums_found", "albums_new", "albums_updated", "albums_missing",
+    "tracks_found", "tracks_new", "tracks_updated", "tracks_missing", "tracks_untagged",
+)  # fmt: skip
+
 # A page of the directory list travels through Temporal: about 1,000 rows keeps it far below the 2 MB payload
 # limit whatever the windows (paths are at most a few hundred bytes).
 MAX_PAGE_ROWS = 1000
@@ -65,7 +71,10 @@ def fold_directory(counters: ScanCounters, result: DirectoryScanResult, *, tv: b
     c.directories_scanned += 1
     found = result.outcome in ("new", "updated", "unchanged")
     c.directories_failed += result.outcome == "error"
-    if tv:
+    if result.music:
+        for name in MUSIC_FOLDER_COUNTS:
+            setattr(c, name, getattr(c, name) + result.music.get(name, 0))
+    elif tv:
         c.series_found += found
         c.series_new += result.outcome == "new"
         c.series_updated += result.outcome == "updated"
@@ -105,7 +114,7 @@ def fold_enrichment_failure(counters: ScanCounters, error: str | None) -> None:
     counters.last_error = error or counters.last_error
 
 
-def settle_from_database(counters: ScanCounters, outcomes: OutcomeCounts, *, tv: bool) -> None:
+def settle_from_database(counters: ScanCounters, outcomes: OutcomeCounts, *, tv: bool, music: bool = False) -> None:
     """Set the folder counters from the database's outcomes (the truth once no child is in flight).
 
     Directories settled at discovery as unchanged are rows of the database too, so every folder is counted."""
@@ -118,7 +127,16 @@ def settle_from_database(counters: ScanCounters, outcomes: OutcomeCounts, *, tv:
     # Discovery counted a renamed folder's movie missing; found again under its new name, it is not.
     moved = outcomes.moved - c.folders_moved
     c.folders_moved = outcomes.moved
-    if tv:
+    if music:
+        # Folders settled at discovery recorded no counts of their own: their albums and tracks are kept aside.
+        kept = c.music_settled
+        unchanged = {"albums_found": kept.get("albums", 0), "tracks_found": kept.get("tracks", 0),
+                     "tracks_untagged": kept.get("untagged", 0)}  # fmt: skip
+        for name in MUSIC_FOLDER_COUNTS:
+            setattr(c, name, outcomes.music.get(name, 0) + unchanged.get(name, 0))
+        c.albums_missing += kept.get("albums_missing", 0)
+        c.artists_found = outcomes.artists_found
+    elif tv:
         c.series_found, c.series_new, c.series_updated = found, outcomes.new, outcomes.updated
         c.series_missing = max(0, c.series_missing - moved)
         # Series settled at discovery recorded no episode counts of their own: their episodes are kept aside.

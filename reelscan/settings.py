@@ -86,6 +86,18 @@ class Settings(BaseSettings):
         5, ge=1, description="Movies failing in a row on provider errors before enrichment pauses."
     )
     provider_pause_seconds: float = Field(60.0, gt=0, description="First pause; doubles up to 30 minutes.")
+    # Music libraries: MusicBrainz and the Cover Art Archive (no key; a contact in the User-Agent instead).
+    musicbrainz_user_agent: str | None = Field(
+        None,
+        description="User-Agent sent to MusicBrainz, with contact details as it asks:"
+        " 'reelscan/0.1 ( you@example.org )'; unset skips music enrichment.",
+    )
+    musicbrainz_base_url: str = "https://musicbrainz.org/ws/2"
+    cover_art_base_url: str = "https://coverartarchive.org"
+    musicbrainz_requests_per_second: float = Field(
+        1.0, gt=0, description="MusicBrainz calls per second for all workers together (its limit is about 1)."
+    )
+    musicbrainz_timeout_seconds: float = Field(10.0, gt=0)
     prefer_local_assets: bool = Field(True, description="Local artwork wins over provider artwork.")
     asset_keep: str = Field(
         "poster:3,fanart:4", description="How many candidates to keep per type (others: 1), e.g. poster:3,fanart:4."
@@ -148,6 +160,11 @@ class Settings(BaseSettings):
     @property
     def enrich_task_queue(self) -> str:
         return f"{self.resolved_task_queue_prefix}-enrich"
+
+    @property
+    def music_enrich_task_queue(self) -> str:
+        """MusicBrainz calls only: its own queue, so its rate limit is its own."""
+        return f"{self.resolved_task_queue_prefix}-music-enrich"
 
     @property
     def asset_keep_counts(self) -> dict[str, int]:

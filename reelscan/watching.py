@@ -14,7 +14,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.discovery import DiscoveredDirectory, DiscoveryStats, LibraryWalker
+from reelscan.library.discovery import DiscoveredDirectory, DiscoveryStats, FolderWalker, LibraryWalker
+from reelscan.library.music_discovery import MusicWalker
 from reelscan.library.rules import IGNORE_MARKER_FILES, is_extras_folder_name, is_ignored_folder_name, is_valid_utf8
 from reelscan.library.tv_discovery import SeriesWalker
 
@@ -111,10 +112,12 @@ def poll_pass(
     tv: bool = False,
     failed: Mapping[str, str | None] | None = None,
     on_progress: Callable[[DiscoveryStats], None] | None = None,
+    music: bool = False,
 ) -> PollPass:
     """One polling pass: walk the library as discovery does (fingerprints only: names, sizes, mtimes; no media
     info, no NFOs) and compare with the recorded fingerprints (known: directory -> fingerprint)."""
-    walker = (SeriesWalker if tv else LibraryWalker)(root, on_progress=on_progress, progress_every=500)
+    kind: type[FolderWalker] = SeriesWalker if tv else MusicWalker if music else LibraryWalker
+    walker = kind(root, on_progress=on_progress, progress_every=500)
     found = list(walker.walk())
     complete = not walker.stats.errors
     unchecked = walker.stats.unchecked.keys()

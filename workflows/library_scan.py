@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import discover_directories
     from activities.enrich import fetch_provider_configuration
+    from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
@@ -104,6 +105,10 @@ class LibraryScanWorkflow:
     @property
     def _tv(self) -> bool:
         return self._job.library_type == "tv"
+
+    @property
+    def _music(self) -> bool:
+        return self._job.library_type == "music"
 
     # --- what users see -----------------------------------------------------------------------------------------
 
@@ -196,6 +201,13 @@ class LibraryScanWorkflow:
             c.series_missing = result.movies_missing
             c.episodes_found += result.episodes_unchanged
             c.episodes_unchanged = result.episodes_unchanged
+        elif self._music:
+            settled = result.music_unchanged
+            c.music_settled = {**settled, "albums_missing": result.movies_missing}
+            c.albums_found += settled.get("albums", 0)
+            c.tracks_found += settled.get("tracks", 0)
+            c.tracks_untagged += settled.get("untagged", 0)
+            c.albums_missing = result.movies_missing
         else:
             c.movies_found += result.directories_unchanged
             c.movies_missing = result.movies_missing
@@ -207,7 +219,7 @@ class LibraryScanWorkflow:
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
         if result.unchecked_notice:
             self._add_notice(result.unchecked_notice)
-        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv)}")
+        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv, music=self._music)}")
         await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
@@ -258,7 +270,7 @@ class LibraryScanWorkflow:
 
     def _fold(self, result: DirectoryScanResult) -> None:
         fold_directory(self._state.counters, result, tv=self._tv)
-        owner = result.series_id if self._tv else result.movie_id
+        owner = result.series_id if self._tv else result.album_id if self._music else result.movie_id
         if self._job.options.enable_caching and owner is not None and result.assets_to_cache:
             self._carry.pending_cache.append((owner, result.assets_to_cache))
             self._state.counters.assets_queued += result.assets_to_cache
@@ -304,8 +316,8 @@ class LibraryScanWorkflow:
         return await self._read_database(count_scan_outcomes, OutcomeCountsInput(scan_job_id=self._job.scan_job_id))
 
     def _settle_folders(self, outcomes: OutcomeCounts) -> None:
-        settle_from_database(self._state.counters, outcomes, tv=self._tv)
-        problems = folder_violations(self._state.counters, outcomes, tv=self._tv)
+        settle_from_database(self._state.counters, outcomes, tv=self._tv, music=self._music)
+        problems = folder_violations(self._state.counters, outcomes, tv=self._tv, music=self._music)
         if problems:
             raise ScanFailed(describe(problems))
 
@@ -342,11 +354,12 @@ class LibraryScanWorkflow:
     async def _begin_enrichment(self) -> None:
         """Enter phase 4 when the provider is configured on the workers; otherwise say why it is skipped."""
         self._set_operation("Checking the metadata provider")
+        music = self._music
         try:
             config = await workflow.execute_activity(
-                fetch_provider_configuration,
+                fetch_music_provider_configuration if music else fetch_provider_configuration,
                 ProviderConfigInput(scan_job_id=self._job.scan_job_id),
-                task_queue=self._job.enrich_task_queue,
+                task_queue=self._job.music_enrich_task_queue if music else self._job.enrich_task_queue,
                 start_to_close_timeout=timedelta(seconds=60),
                 # Ride out a short provider outage before giving up on phase 4 for this scan.
                 retry_policy=RetryPolicy(
@@ -363,7 +376,7 @@ class LibraryScanWorkflow:
             return
         self._carry.image_base_url = config.image_base_url
         self._state.provider_requests_per_second = self._job.provider_requests_per_second
-        self._enter("enriching", "Fetching metadata from TMDB")
+        self._enter("enriching", f"Fetching metadata from {'MusicBrainz' if music else 'TMDB'}")
         await self._record_progress()
 
     async def _enrich(self) -> None:
@@ -375,7 +388,12 @@ class LibraryScanWorkflow:
             await enrichment.fill(draining=self._draining)
             flush = enrichment.done_launching() and not enrichment.children
             self._cache.start_batches(flush=flush)
-            if flush and not self._cache.tasks and not self._carry.pending_candidates:
+            if (
+                flush
+                and not self._cache.tasks
+                and not self._carry.pending_candidates
+                and not self._carry.pending_music_assets
+            ):
                 enrichment.settle_streak()
                 return
             if self._draining and not enrichment.children and not self._cache.tasks:
@@ -495,7 +513,7 @@ class LibraryScanWorkflow:
                 start_to_close_timeout=timedelta(minutes=1),
                 retry_policy=DB_RETRY,
             )
-            settle_from_database(self._state.counters, counts, tv=self._tv)
+            settle_from_database(self._state.counters, counts, tv=self._tv, music=self._music)
         return await self._finish(phase)
 
     async def _finish(self, phase: Phase) -> dict[str, Any]:

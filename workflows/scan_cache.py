@@ -24,10 +24,17 @@ REQUEUES_PER_WINDOW = 4
 class Batch:
     """A cache batch in flight: local assets of these owners (movies or series), or downloaded candidates."""
 
-    def __init__(self, owners: list[tuple[int, int]], candidate_ids: list[int], total: int) -> None:
+    def __init__(
+        self,
+        owners: list[tuple[int, int]],
+        candidate_ids: list[int],
+        total: int,
+        music_asset_ids: list[int] | None = None,
+    ) -> None:
         self.owners = owners
         self.candidate_ids = candidate_ids
         self.total = total
+        self.music_asset_ids = music_asset_ids or []
 
 
 class CacheWindow:
@@ -38,10 +45,16 @@ class CacheWindow:
 
     @property
     def _items(self) -> str:
-        return "series" if self._job.library_type == "tv" else "movies"
+        return {"tv": "series", "music": "album folders"}.get(self._job.library_type, "movies")
 
     def idle(self) -> bool:
-        return not self.tasks and not self._carry.pending_cache and not self._carry.pending_candidates
+        carry = self._carry
+        return (
+            not self.tasks
+            and not carry.pending_cache
+            and not carry.pending_candidates
+            and not carry.pending_music_assets
+        )
 
     def any_finished(self) -> bool:
         return any(task.done() for task in self.tasks)
@@ -63,20 +76,30 @@ class CacheWindow:
         ):
             candidates, carry.pending_candidates = carry.pending_candidates[:size], carry.pending_candidates[size:]
             self._start(Batch([], candidates, len(candidates)))
+        while (
+            carry.pending_music_assets
+            and len(self.tasks) < window
+            and not carry.cancel_requested
+            and (flush or len(carry.pending_music_assets) >= size)
+        ):
+            covers, carry.pending_music_assets = carry.pending_music_assets[:size], carry.pending_music_assets[size:]
+            self._start(Batch([], [], len(covers), covers))
 
     def _start(self, batch: Batch) -> None:
         owner_ids = [owner for owner, _ in batch.owners]
         what = f"{len(owner_ids)} {self._items}" if owner_ids else "downloaded artwork"
-        tv = self._job.library_type == "tv"
+        tv, music = self._job.library_type == "tv", self._job.library_type == "music"
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,
                 CacheAssetsInput(
                     scan_job_id=self._job.scan_job_id,
                     library_path=self._job.library_path,
-                    movie_ids=[] if tv else owner_ids,
+                    movie_ids=[] if tv or music else owner_ids,
                     series_ids=owner_ids if tv else [],
+                    album_ids=owner_ids if music else [],
                     candidate_ids=batch.candidate_ids,
+                    music_asset_ids=batch.music_asset_ids,
                 ),
                 task_queue=self._job.cache_task_queue,
                 start_to_close_timeout=timedelta(hours=1),
@@ -112,6 +135,7 @@ class CacheWindow:
                         carry.cache_requeues += 1
                         carry.pending_cache = batch.owners + carry.pending_cache
                         carry.pending_candidates = batch.candidate_ids + carry.pending_candidates
+                        carry.pending_music_assets = batch.music_asset_ids + carry.pending_music_assets
                         continue
                     if not requeue_cancelled:
                         continue  # the previous release dropped these; scans it started keep doing so

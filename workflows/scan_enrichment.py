@@ -14,6 +14,7 @@ from temporalio.exceptions import CancelledError, ChildWorkflowError
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE
     from activities.enrich import load_enrichment_page
+    from activities.enrich_music import load_album_enrichment_page
     from activities.enrich_tv import load_series_enrichment_page
     from reelscan.jobs import (
         EnrichmentPageInput,
@@ -24,8 +25,10 @@ with workflow.unsafe.imports_passed_through():
         Target,
         target_id,
     )
+    from reelscan.music_jobs import AlbumEnrichmentPageInput, AlbumTarget, EnrichAlbumInput, EnrichAlbumResult
     from reelscan.scan_rules import fold_enrichment_failure
     from reelscan.tv_jobs import EnrichSeriesInput, EnrichSeriesResult, SeriesEnrichmentPageInput, SeriesTarget
+    from workflows.enrich_album import EnrichAlbumWorkflow
     from workflows.enrich_movie import EnrichMovieWorkflow
     from workflows.enrich_series import EnrichSeriesWorkflow
     from workflows.library_scan_errors import ScanFailed, failure_message, failure_type, root_cause
@@ -41,7 +44,9 @@ class EnrichmentWindow:
         self._job = job
         self._carry = carry
         self._read = read_database
-        self.children: dict[int, tuple[Target, asyncio.Task[EnrichMovieResult | EnrichSeriesResult]]] = {}
+        self.children: dict[
+            int, tuple[Target, asyncio.Task[EnrichMovieResult | EnrichSeriesResult | EnrichAlbumResult]]
+        ] = {}
         self.buffer: list[Target] = []
         self.exhausted = False
         self.provider_refused = False
@@ -49,6 +54,10 @@ class EnrichmentWindow:
     @property
     def _tv(self) -> bool:
         return self._job.library_type == "tv"
+
+    @property
+    def _music(self) -> bool:
+        return self._job.library_type == "music"
 
     def any_finished(self) -> bool:
         return any(task.done() for _, task in self.children.values())
@@ -80,14 +89,23 @@ class EnrichmentWindow:
     async def _load_page(self) -> None:
         job, limit = self._job, max(self._job.enrich_window, 100)
         scan_job_id, library_id, cursor = job.scan_job_id, job.library_id, self._carry.enrichment_cursor
-        if self._tv:
+        targets: list[Target]
+        if self._music:
+            album_page = await self._read(
+                load_album_enrichment_page,
+                AlbumEnrichmentPageInput(
+                    scan_job_id=scan_job_id, library_id=library_id, after_album_id=cursor, limit=limit
+                ),
+            )
+            targets, total = list(album_page.albums), album_page.total
+        elif self._tv:
             series_page = await self._read(
                 load_series_enrichment_page,
                 SeriesEnrichmentPageInput(
                     scan_job_id=scan_job_id, library_id=library_id, after_series_id=cursor, limit=limit
                 ),
             )
-            targets: list[Target] = list(series_page.series)
+            targets = list(series_page.series)
             total = series_page.total
         else:
             page = await self._read(
@@ -113,7 +131,20 @@ class EnrichmentWindow:
         # A movie or series retried after a provider pause gets a new child (one per pause).
         suffix = f"{target_id(target)}-{carry.provider_pauses}"
         summary = f"Enrich {target.title} ({target.year or '?'})"
-        child: Awaitable[EnrichMovieResult | EnrichSeriesResult]
+        child: Awaitable[EnrichMovieResult | EnrichSeriesResult | EnrichAlbumResult]
+        if isinstance(target, AlbumTarget):
+            # MusicBrainz calls go to their own rate-limited queue.
+            common["enrich_task_queue"] = job.music_enrich_task_queue
+            child = workflow.execute_child_workflow(
+                EnrichAlbumWorkflow.run,
+                EnrichAlbumInput(target=target, **common),
+                id=f"{workflow.info().workflow_id}/enrich-album-{suffix}",
+                task_queue=job.scan_task_queue,
+                static_summary=f"Enrich {target.label} ({target.year or '?'})"[:400],
+            )
+            self.children[target_id(target)] = (target, asyncio.create_task(child))
+            carry.state.current_operation = f"Fetching {target.label} from MusicBrainz"
+            return
         if isinstance(target, SeriesTarget):
             child = workflow.execute_child_workflow(
                 EnrichSeriesWorkflow.run,
@@ -164,9 +195,13 @@ class EnrichmentWindow:
                     carry.state.notice = f"Metadata enrichment stopped: {result.error}"
             else:
                 c.enrichment_completed += 1
-            for candidate_id in result.to_cache:
-                carry.pending_candidates.append(candidate_id)
-                c.assets_queued += 1
+            if isinstance(result, EnrichAlbumResult):
+                carry.pending_music_assets.extend(result.to_cache)  # a downloaded cover
+                c.assets_queued += len(result.to_cache)
+            else:
+                for candidate_id in result.to_cache:
+                    carry.pending_candidates.append(candidate_id)
+                    c.assets_queued += 1
             carry.state.last_updated_at = workflow.now()
 
     def settle_streak(self) -> None:

@@ -1,5 +1,6 @@
 // Live scan panels (updates come from live.js), scan timelines, every library at once, a poster wall per library
-// (or a table) and a drill-down into movies, series and their cached assets. Views are addressed by the URL's hash:
+// (or a table) and a drill-down into movies, series,
+// artists' albums and their cached assets. Views are addressed by the URL's hash:
 // #library/1, #movie/5, #series/2, #errors/3, #timeline/3.
 "use strict";
 
@@ -12,7 +13,7 @@ const HEADINGS = {
   failed: "Scan failed",
 };
 const ASSET_LABELS = [["poster", "Posters"], ["fanart", "Fanart"], ["trailer", "Trailers"], ["subtitle", "Subtitles"],
-                      ["other", "Other art"]];
+                      ["cover", "Album covers"], ["other", "Other art"]];
 const n = (value) => (value ?? 0).toLocaleString("en-US");
 const plural = (count, word) => `${n(count)} ${word}${count === 1 ? "" : "s"}`;
 const pad = (number) => String(number).padStart(2, "0");
@@ -22,8 +23,16 @@ function bar(percent) {
   return `<div class="bar" role="progressbar" aria-valuenow="${percent}"><div style="width:${percent}%"></div></div>`;
 }
 
-// What a scan found: movies, or (TV libraries) series, their episodes and the files no episode rule matched.
-function itemsLine(s, tv) {
+// What a scan found: movies, (TV libraries) series, their episodes and the files no episode rule matched, or
+// (music libraries) artists, albums and tracks, the untagged ones apart.
+function itemsLine(s, tv, music) {
+  if (music) {
+    const updated = s.tracksUpdated ? `, ${n(s.tracksUpdated)} updated` : "";
+    const missing = s.albumsMissing ? `, ${n(s.albumsMissing)} missing` : "";
+    const untagged = s.tracksUntagged ? `, ${n(s.tracksUntagged)} untagged` : "";
+    return `${plural(s.artistsFound ?? 0, "artist")}, ${plural(s.albumsFound ?? 0, "album")}${missing}, ` +
+      `${plural(s.tracksFound ?? 0, "track")} (${n(s.tracksNew)} new${updated})${untagged}`;
+  }
   if (!tv) return `Movies: ${n(s.moviesFound)} found (${n(s.moviesNew)} new, ${n(s.moviesUpdated)} updated)`;
   const updated = s.episodesUpdated ? `, ${n(s.episodesUpdated)} updated` : "";
   const unmatched = s.episodesUnmatched ? `, ${plural(s.episodesUnmatched, "unmatched file")}` : "";
@@ -32,14 +41,18 @@ function itemsLine(s, tv) {
 
 function renderPanel(m) {
   const p = m.progress || {}, s = m.stats || {}, phase = m.phase, tv = m.libraryType === "tv";
+  const music = m.libraryType === "music";
   const lines = [];
   if (["caching", "enriching", "completed"].includes(phase)) {
     lines.push(`<div class="ready">Scanning complete! Library is ready to use!</div>`);
   }
-  const heading = tv && phase === "scanning" ? "Scanning series..." : HEADINGS[phase];
+  // A music scan's heading is its summary: "Scanning albums... 120/800 (15%), 1,480 tracks".
+  const heading = tv && phase === "scanning" ? "Scanning series..."
+    : music && phase === "scanning" ? esc(m.summary) : HEADINGS[phase];
   lines.push(`<div class="phase" data-phase="${esc(phase)}">${heading || esc(phase)}</div>`);
   if (phase === "discovering" && p.discovering) {
-    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} ${tv ? "series folders" : "movie directories"}</div>`);
+    const found = tv ? "series folders" : music ? "album folders" : "movie directories";
+    lines.push(`<div>Found: ${n(p.discovering.directoriesFound)} ${found}</div>`);
     lines.push(`<div>Ignored: ${n(p.discovering.directoriesIgnored)} (matching ignore patterns)</div>`);
   }
   if (p.scanning) {
@@ -48,7 +61,7 @@ function renderPanel(m) {
     if (phase === "scanning") lines.push(bar(p.scanning.percentage));
   }
   if (phase !== "discovering") {
-    lines.push(`<div class="items">${itemsLine(s, tv)}</div>`);
+    lines.push(`<div class="items">${itemsLine(s, tv, music)}</div>`);
   }
   if (p.caching) {
     lines.push(`<div>Assets: ${n(p.caching.cached)} / ${n(p.caching.queued)} cached (${p.caching.percentage}%)</div>`);
@@ -57,7 +70,7 @@ function renderPanel(m) {
     if (phase === "caching") lines.push(bar(p.caching.percentage));
   }
   if (p.enriching) {
-    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} ${tv ? "series" : "movies"} (${p.enriching.percentage}%)</div>`);
+    lines.push(`<div>Enrichment: ${n(p.enriching.completed)} / ${n(p.enriching.queued)} ${tv ? "series" : music ? "albums" : "movies"} (${p.enriching.percentage}%)</div>`);
     if (phase === "enriching") lines.push(bar(p.enriching.percentage));
   }
   if (["completed", "cancelled", "failed"].includes(phase)) lines.push(bar(100));
@@ -73,8 +86,9 @@ function renderPanel(m) {
   } else {
     lines.push(`<div class="muted summary">${esc(m.summary)}</div>`);
   }
-  lines.push(`<div class="panel-links"><a href="#library/${m.libraryId}" ${tv ? "data-series-list" : "data-movies"}="${m.libraryId}">` +
-    `Browse ${tv ? "series" : "movies"} of this library →</a> <a href="#timeline/${m.scanJobId}" data-timeline="${m.scanJobId}">Timeline of this scan</a></div>`);
+  const browse = music ? `<a data-artists="${m.libraryId}">Browse artists and albums of this library →</a>`
+    : `<a href="#library/${m.libraryId}" ${tv ? "data-series-list" : "data-movies"}="${m.libraryId}">Browse ${tv ? "series" : "movies"} of this library →</a>`;
+  lines.push(`<div class="panel-links">${browse} <a href="#timeline/${m.scanJobId}" data-timeline="${m.scanJobId}">Timeline of this scan</a></div>`);
   return `<div class="panel ${esc(phase)}" id="scan-${m.scanJobId}">
     <h3>Library Scan: "${esc(m.libraryName)}" <span class="muted">(scan ${m.scanJobId})</span></h3>${lines.join("")}</div>`;
 }
@@ -200,6 +214,61 @@ async function showSeries(seriesId) {
     ${seasons}${others}${errorList(s.errors)}`);
 }
 
+// Music libraries: artists -> their albums with covers -> an album's tracks with their technical details.
+const coverImg = (path) => (path ? `<img class="cover" alt="cover" src="${cacheUrl({ cachePath: path })}">` : "");
+const duration = (seconds) => (seconds ? `${Math.floor(seconds / 60)}:${pad(Math.round(seconds % 60))}` : "");
+
+async function showArtists(libraryId) {
+  const albums = await api(`/api/libraries/${libraryId}/albums?limit=1000`);
+  const artists = new Map();
+  for (const a of albums) {
+    const key = a.artist ? a.artist.id : 0;
+    if (!artists.has(key)) artists.set(key, { name: a.artist ? a.artist.name : a.albumArtist || "Unknown artist", albums: [] });
+    artists.get(key).albums.push(a);
+  }
+  const rows = [...artists.entries()].map(([id, artist]) => {
+    const tracks = artist.albums.reduce((total, a) => total + a.tracks, 0);
+    return `<tr><td><a data-artist="${libraryId}:${id}">${esc(artist.name)}</a></td><td>${n(artist.albums.length)}</td>
+      <td>${n(tracks)}</td><td class="covers">${artist.albums.map((a) => coverImg(a.cover)).join("")}</td></tr>`;
+  }).join("");
+  const tracks = albums.reduce((total, a) => total + a.tracks, 0);
+  showDrilldown(`Artists (${artists.size}, ${plural(albums.length, "album")}, ${plural(tracks, "track")})`,
+    `<table><tr><th>Artist</th><th>Albums</th><th>Tracks</th><th>Covers</th></tr>${rows}</table>`);
+}
+
+async function showArtistAlbums(libraryId, artistId) {
+  const query = artistId && artistId !== "0" ? `&artistId=${artistId}` : "";
+  const albums = (await api(`/api/libraries/${libraryId}/albums?limit=1000${query}`))
+    .filter((a) => query || !a.artist);
+  const name = albums.length ? (albums[0].artist ? albums[0].artist.name : albums[0].albumArtist) : "Artist";
+  const cards = albums.map((a) => `<div class="asset album"><a data-album="${a.id}">${coverImg(a.cover) ||
+    `<div class="nocover">no cover</div>`}<b>${esc(a.title)}</b></a><br>${a.year ?? ""} — ${plural(a.tracks, "track")}` +
+    `${a.missingTracks ? ` <span class="error">(${n(a.missingTracks)} missing)</span>` : ""}<br>
+    <span class="muted">${esc(a.state)}${a.mbReleaseId ? " · MusicBrainz" : ""}</span></div>`).join("");
+  showDrilldown(`${name} (${plural(albums.length, "album")})`, `<div class="assets">${cards}</div>`);
+}
+
+function trackRow(t) {
+  const tech = [t.codec, t.bitrate && `${Math.round(t.bitrate / 1000)} kbps`, t.sampleRate && `${t.sampleRate / 1000} kHz`,
+    t.bitDepth && `${t.bitDepth} bit`, t.channels && `${t.channels} ch`].filter(Boolean).join(", ");
+  const number = t.disc ? `${t.disc}-${pad(t.number ?? 0)}` : pad(t.number ?? 0);
+  return `<tr class="${t.state === "missing" ? "missing" : ""}"><td>${esc(number)}</td><td>${esc(t.title)}` +
+    `${t.tagged ? "" : ` <span class="muted">(untagged)</span>`}</td><td>${esc(t.artist || "")}</td>
+    <td>${duration(t.durationSeconds)}</td><td>${esc(tech)}</td><td class="muted">${esc(t.file)}</td>
+    <td class="${t.state === "missing" ? "error" : ""}">${esc(t.state)}</td></tr>`;
+}
+
+async function showAlbum(albumId) {
+  const a = await api(`/api/albums/${albumId}`);
+  const facts = [esc(a.albumArtist), a.year, esc(a.label || ""), esc(a.releaseType || ""), esc(a.genres.join(", ")),
+    plural(a.tracks, "track"), duration(a.durationSeconds), esc(a.directory || "(library root)")].filter(Boolean);
+  const assets = [...a.assets, ...a.artistAssets].map((x) => ({ ...x, path: x.path || x.source }));
+  showDrilldown(`${a.title} (${a.year ?? "?"})`, `${coverImg(a.cover)}<p class="muted">${facts.join(" — ")}</p>
+    <table><tr><th>#</th><th>Title</th><th>Artist</th><th>Length</th><th>Format</th><th>File</th><th>State</th></tr>
+    ${a.trackList.map(trackRow).join("")}</table><h3>Artwork</h3>
+    <div class="assets">${assetCards(assets) || `<span class="muted">none</span>`}</div>${errorList(a.errors)}`);
+}
+
 async function showErrors(scanId) {
   const errors = await api(`/api/scans/${scanId}/errors`);
   const total = errors.reduce((sum, e) => sum + e.errors.length, 0);
@@ -232,7 +301,7 @@ function renderFleet(entries) {
   const rows = entries.map((e) => {
     const last = e.lastScan;
     const status = e.stalled ? "stalled" : last ? last.status : "never";
-    const items = e.type === "tv" ? `${n(e.series)} series` : plural(e.movies, "movie");
+    const items = e.type === "tv" ? `${n(e.series)} series` : e.type === "music" ? plural(e.albums ?? 0, "album") : plural(e.movies, "movie");
     const next = e.nextScanAt ? when(e.nextScanAt) : e.schedule ? (e.schedule.paused ? "schedule paused" : "") : `<span class="muted">no schedule</span>`;
     return `<tr class="fleet-row ${esc(status)}" data-library-row="${e.id}">
       <th scope="row"><a href="#library/${e.id}">${esc(e.name)}</a><div class="muted small">${esc(e.path)}</div></th>
@@ -326,6 +395,7 @@ async function showLibrary(libraryId) {
   const section = document.getElementById("library");
   if (wall.libraryId !== libraryId) {
     const library = await api(`/api/libraries/${libraryId}`);
+    if (library.type === "music") { section.hidden = true; await showArtists(libraryId); return; }
     Object.assign(wall, { libraryId, type: library.type, name: library.name, offset: 0 });
     document.getElementById("library-title").textContent = `Library "${library.name}" (${library.type === "tv" ? "series" : "movies"})`;
   }
@@ -481,7 +551,7 @@ window.addEventListener("hashchange", route);
 document.addEventListener("click", async (event) => {
   const link = event.target.closest("a[href^='#']");
   if (link && link.getAttribute("href") === location.hash) { event.preventDefault(); route(); return; } // the same view again
-  const target = event.target.closest("[data-cancel],[data-view],[data-page]");
+  const target = event.target.closest("[data-cancel],[data-view],[data-page],[data-artists],[data-artist],[data-album]");
   if (!target) return;
   try {
     if (target.dataset.cancel) await api(`/api/scans/${target.dataset.cancel}/cancel`, { method: "POST" });
@@ -490,6 +560,10 @@ document.addEventListener("click", async (event) => {
       wall.offset = Math.max(0, wall.offset + parseInt(target.dataset.page, 10) * PAGE_SIZE);
       await loadWall();
     }
+    // Music libraries: artists -> albums -> tracks in the drill-down.
+    if (target.dataset.artists) await showArtists(target.dataset.artists);
+    if (target.dataset.artist) await showArtistAlbums(...target.dataset.artist.split(":"));
+    if (target.dataset.album) await showAlbum(target.dataset.album);
   } catch (error) { notice(`Error: ${error.message}`); }
 });
 

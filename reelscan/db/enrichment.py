@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from reelscan.db.models import (
     ARTWORK_TYPES,
+    Album,
     AssetCandidate,
     CachedFileMixin,
     Image,
@@ -39,7 +40,7 @@ def owned_by(model: type[AssetCandidate] | type[ProviderDetails], owner: Owner) 
 
 def enrichment_page(
     session: Session,
-    model: type[Movie] | type[Series],
+    model: type[Movie] | type[Series] | type[Album],
     scan_job_id: int,
     library_id: int,
     after_id: int,

@@ -125,6 +125,17 @@ class ScanDirectory(Base):
     unmatched: Mapped[int] = mapped_column(Integer, default=0)  # video files no episode rule matched
     # The folder this scan counted missing whose movie or series turned up here (renamed or moved).
     moved_from: Mapped[str | None] = mapped_column(Text)
+    # Music libraries: the folder's main album and what happened to its albums and tracks.
+    album_id: Mapped[int | None] = mapped_column(Integer)
+    albums_found: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    albums_new: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    albums_updated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    albums_missing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tracks_found: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tracks_new: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tracks_updated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tracks_missing: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tracks_untagged: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ScanError(Base):
@@ -566,6 +577,154 @@ class TvAsset(CachedFileMixin, _SubtitleColumns, Base):
         if self.season_id is not None:
             return "season", self.season_id
         return "series", self.series_id
+
+
+# Music libraries: artists, albums (an album folder's tracks grouped by their album tag) and tracks.
+ARTIST_LOCKABLE_FIELDS = ("name", "sort_name", "disambiguation", "country", "genres")
+ALBUM_LOCKABLE_FIELDS = ("title", "album_artist", "year", "release_date", "genres", "label", "release_type")
+TRACK_LOCKABLE_FIELDS = ("title", "artist", "track_number", "disc_number")
+
+
+class _ArtistLocks:
+    """`<field>_locked` per ARTIST_LOCKABLE_FIELDS."""
+
+
+class _AlbumLocks:
+    """`<field>_locked` per ALBUM_LOCKABLE_FIELDS, and cover_locked for the chosen cover."""
+
+
+class _TrackLocks:
+    """`<field>_locked` per TRACK_LOCKABLE_FIELDS."""
+
+
+_lock_columns(_ArtistLocks, *ARTIST_LOCKABLE_FIELDS)
+_lock_columns(_AlbumLocks, *ALBUM_LOCKABLE_FIELDS, "cover")
+_lock_columns(_TrackLocks, *TRACK_LOCKABLE_FIELDS)
+
+
+class Artist(_ArtistLocks, _Enriched, Base):
+    """An album artist of a music library, keyed by its name (case and spacing aside)."""
+
+    __tablename__ = "artists"
+    __table_args__ = (Index("uq_artists_library_name", "library_id", "name_key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text)
+    sort_name: Mapped[str | None] = mapped_column(Text)
+    mbid: Mapped[str | None] = mapped_column(String(36))
+    disambiguation: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(8))
+    artist_type: Mapped[str | None] = mapped_column(String(32))  # Person | Group | ... (MusicBrainz)
+    genres: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Album(_AlbumLocks, _Enriched, _ScannedFolder, Base):
+    """An album: the tracks of one album folder with one album tag (a folder of singles holds several).
+    State as movies: discovered | enriched | unmatched | enrichment_failed | missing."""
+
+    __tablename__ = "albums"
+    __table_args__ = (
+        Index("uq_albums_library_folder_key", "library_id", "directory", "album_key", unique=True),
+        Index("idx_albums_artist", "artist_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    directory: Mapped[str] = mapped_column(Text)  # the album folder, relative to the library root ("" = the root)
+    album_key: Mapped[str] = mapped_column(Text)  # its album tag as a key, "" for tracks without one
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artists.id", ondelete="SET NULL"))
+    album_artist: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    title_source: Mapped[str] = mapped_column(String(16), default="tags")  # tags | folder
+    year: Mapped[int | None] = mapped_column(Integer)
+    release_date: Mapped[str | None] = mapped_column(String(10))
+    original_date: Mapped[str | None] = mapped_column(String(10))
+    genres: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    compilation: Mapped[bool] = mapped_column(Boolean, default=False)
+    mb_release_id: Mapped[str | None] = mapped_column(String(36))
+    mb_release_group_id: Mapped[str | None] = mapped_column(String(36))
+    label: Mapped[str | None] = mapped_column(Text)
+    release_type: Mapped[str | None] = mapped_column(String(32))  # Album | Single | EP | ... (MusicBrainz)
+    track_total: Mapped[int | None] = mapped_column(Integer)
+    disc_total: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(32), default="discovered")
+    cover_id: Mapped[int | None] = mapped_column(Integer)  # the chosen cover (music_assets.id)
+
+    tracks: Mapped[list[Track]] = relationship(
+        cascade="all, delete-orphan", order_by="[Track.disc_number, Track.track_number, Track.file_path]"
+    )
+
+
+class Track(_TrackLocks, Base):
+    """One audio file of a music library, keyed by its path; its album is the one its folder and tags say."""
+
+    __tablename__ = "tracks"
+    __table_args__ = (
+        Index("uq_tracks_library_file", "library_id", "file_path", unique=True),
+        Index("idx_tracks_album", "album_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    album_id: Mapped[int] = mapped_column(ForeignKey("albums.id", ondelete="CASCADE"))
+    file_path: Mapped[str] = mapped_column(Text)  # relative to the library root
+    title: Mapped[str] = mapped_column(Text)
+    artist: Mapped[str | None] = mapped_column(Text)
+    track_number: Mapped[int | None] = mapped_column(Integer)
+    disc_number: Mapped[int | None] = mapped_column(Integer)
+    tagged: Mapped[bool] = mapped_column(Boolean, default=True)  # title and album came from the file's tags
+    date: Mapped[str | None] = mapped_column(String(10))
+    genres: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    composers: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    mb_recording_id: Mapped[str | None] = mapped_column(String(36))
+    mb_track_id: Mapped[str | None] = mapped_column(String(36))
+    mb_artist_id: Mapped[str | None] = mapped_column(String(36))
+    replaygain: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Technical facts of the file.
+    codec: Mapped[str | None] = mapped_column(String(32))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    bitrate: Mapped[int | None] = mapped_column(Integer)
+    sample_rate: Mapped[int | None] = mapped_column(Integer)
+    channels: Mapped[int | None] = mapped_column(Integer)
+    bit_depth: Mapped[int | None] = mapped_column(Integer)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(32), default="discovered")  # discovered | missing
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    last_scan_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MusicAsset(CachedFileMixin, Base):
+    """Artwork of a music library: an album folder's files (cover, back, disc art), its artist's (artist, fanart,
+    logo, banner; in the artist folder or beside the tracks), and the cover embedded in an album's tracks (one per
+    album: source_path is the track it is read from, embedded is true). Recorded by the scan of album_id's folder;
+    owned (and cached as <cache>/artist|album/<id>/...) by artist_id when set, else by the album."""
+
+    __tablename__ = "music_assets"
+    __table_args__ = (
+        Index("uq_music_assets_library_source", "library_id", "source_path", unique=True),
+        Index("idx_music_assets_album", "album_id"),
+    )
+
+    library_id: Mapped[int] = mapped_column(ForeignKey("libraries.id", ondelete="CASCADE"))
+    album_id: Mapped[int] = mapped_column(ForeignKey("albums.id", ondelete="CASCADE"))
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"))
+    asset_type: Mapped[str] = mapped_column(String(16))  # cover | back | discart | artist | fanart | logo | banner
+    embedded: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default="local")  # local | caa (Cover Art Archive)
+    url: Mapped[str | None] = mapped_column(Text)  # the provider's address of a downloaded cover
+    embedded_sha256: Mapped[str | None] = mapped_column(String(64))  # the embedded picture's hash at scan time
+
+    @property
+    def owner(self) -> tuple[str, int]:
+        if self.artist_id is not None:
+            return "artist", self.artist_id
+        return "album", self.album_id
 
 
 ASSET_TABLES: dict[str, type[Image] | type[Trailer] | type[Subtitle]] = {

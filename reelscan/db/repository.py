@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from reelscan.db.models import (
     ACTIVE_SCAN_STATUSES,
+    Album,
     AssetCandidate,
     Episode,
     EpisodeStream,
     Image,
     Library,
     Movie,
+    MusicAsset,
     ScanDirectory,
     ScanError,
     ScanJob,
@@ -41,13 +43,13 @@ from reelscan.library.series_scanner import EpisodeScan, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
 from reelscan.library.videos import video_signature
 
-AssetRow = Image | Trailer | Subtitle | AssetCandidate | TvAsset
+AssetRow = Image | Trailer | Subtitle | AssetCandidate | TvAsset | MusicAsset
 # Whether a cached file is still in place: (relative cache path, expected size) -> bool; CacheStore.exists fits.
 CacheCheck = Callable[[str, int | None], bool]
 MovieAssetModel = type[Image] | type[Trailer] | type[Subtitle]
-AssetModel = MovieAssetModel | type[AssetCandidate] | type[TvAsset]
+AssetModel = MovieAssetModel | type[AssetCandidate] | type[TvAsset] | type[MusicAsset]
 # Rows a scan inserts or updates from what it read, by content hash.
-ScannedRow = TypeVar("ScannedRow", Movie, Series, Episode)
+ScannedRow = TypeVar("ScannedRow", Movie, Series, Episode, Album)
 Owner = TypeVar("Owner", Movie, Series)
 ASSET_MODELS: tuple[MovieAssetModel, ...] = (Image, Trailer, Subtitle)
 
@@ -121,7 +123,7 @@ def plan_rescan(
     *,
     complete: bool,
     force: bool,
-    model: type[Movie] | type[Series] = Movie,
+    model: type[Movie] | type[Series] | type[Album] = Movie,
     unchecked: Collection[str] = (),
     scope: Sequence[str] = (),
 ) -> tuple[int, int]:
@@ -133,39 +135,44 @@ def plan_rescan(
     `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
     A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
     missing; every other movie is left as it is."""
-    known = {
-        directory: (movie_id, fingerprint)
-        for movie_id, directory, fingerprint in session.execute(
-            select(model.id, model.directory, model.fingerprint).where(
-                model.library_id == library_id, model.state != "missing"
-            )
+    # A folder's rows: one movie or series, or the albums of an album folder (which share its fingerprint).
+    known: dict[str, list[tuple[int, str | None]]] = {}
+    for movie_id, directory, fingerprint in session.execute(
+        select(model.id, model.directory, model.fingerprint).where(
+            model.library_id == library_id, model.state != "missing"
         )
-        if not scope or in_scope(directory, scope)
-    }
+    ):
+        if not scope or in_scope(directory, scope):
+            known.setdefault(directory, []).append((movie_id, fingerprint))
     found: set[str] = set()
-    unchanged: list[dict[str, Any]] = []
+    unchanged: list[tuple[int, list[int]]] = []
     for row_id, path, fingerprint in session.execute(
         select(ScanDirectory.id, ScanDirectory.path, ScanDirectory.fingerprint).where(
             ScanDirectory.scan_job_id == scan_job_id
         )
     ):
         found.add(path)
-        movie = known.get(path)
-        if not force and movie and fingerprint and movie[1] == fingerprint:
-            unchanged.append({"row_id": row_id, "movie_id": movie[0]})
+        rows = known.get(path)
+        if not force and rows and fingerprint and all(fp == fingerprint for _, fp in rows):
+            unchanged.append((row_id, [movie_id for movie_id, _ in rows]))
     for start in range(0, len(unchanged), 1000):
         chunk = unchanged[start : start + 1000]
         session.execute(
-            update(ScanDirectory).where(ScanDirectory.id.in_([c["row_id"] for c in chunk])).values(outcome="unchanged")
+            update(ScanDirectory)
+            .where(ScanDirectory.id.in_([row_id for row_id, _ in chunk]))
+            .values(outcome="unchanged")
         )
         session.execute(
-            update(model).where(model.id.in_([c["movie_id"] for c in chunk])).values(last_scan_job_id=scan_job_id)
+            update(model)
+            .where(model.id.in_([movie_id for _, ids in chunk for movie_id in ids]))
+            .values(last_scan_job_id=scan_job_id)
         )
     missing = (
         [
             movie_id
-            for directory, (movie_id, _) in known.items()
+            for directory, rows in known.items()
             if directory not in found and not _under_any(directory, unchecked)
+            for movie_id, _ in rows
         ]
         if complete
         else []
@@ -230,7 +237,7 @@ def count_outcomes(session: Session, scan_job_id: int) -> dict[str, int]:
     recorded = (of_scan, ScanDirectory.outcome != "pending")
     rows = session.execute(select(ScanDirectory.outcome, func.count()).where(of_scan).group_by(ScanDirectory.outcome))
     counts = {str(outcome): int(count) for outcome, count in rows}
-    columns = ("episodes_found", "episodes_new", "episodes_updated", "episodes_missing", "unmatched")
+    columns = ("episodes_found", "episodes_new", "episodes_updated", "episodes_missing", "unmatched", *MUSIC_COUNTS)
     sums = session.execute(
         select(*(func.coalesce(func.sum(getattr(ScanDirectory, name)), 0) for name in columns)).where(*recorded)
     ).one()
@@ -289,6 +296,14 @@ class RecordedDirectory:
     episodes_updated: int = 0
     episodes_missing: int = 0  # episodes of the series no longer on disk, newly marked missing
     unmatched: int = 0  # video files no episode rule matched (each also one of errors)
+    music: dict[str, int] | None = None  # an album folder's album and track counts (MUSIC_COUNTS), with album_id
+
+
+# What recording an album folder counts, as scan_directories columns (reelscan.db.music).
+MUSIC_COUNTS = (
+    "albums_found", "albums_new", "albums_updated", "albums_missing",
+    "tracks_found", "tracks_new", "tracks_updated", "tracks_missing", "tracks_untagged",
+)  # fmt: skip
 
 
 def _recorded(row: ScanDirectory) -> RecordedDirectory:
@@ -303,6 +318,11 @@ def _recorded(row: ScanDirectory) -> RecordedDirectory:
         episodes_updated=row.episodes_updated or 0,
         episodes_missing=row.episodes_missing or 0,
         unmatched=row.unmatched or 0,
+        music=(
+            {"album_id": row.album_id, **{name: getattr(row, name) or 0 for name in MUSIC_COUNTS}}
+            if row.album_id is not None
+            else None
+        ),
     )
 
 
@@ -1003,7 +1023,12 @@ def _asset_rows(session: Session, query: Any) -> list[AssetRow]:
 
 
 def uncached_assets(
-    session: Session, movie_ids: Sequence[int], candidate_ids: Sequence[int] = (), series_ids: Sequence[int] = ()
+    session: Session,
+    movie_ids: Sequence[int],
+    candidate_ids: Sequence[int] = (),
+    series_ids: Sequence[int] = (),
+    album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> list[AssetRow]:
     """Local assets of these movies and series (with their seasons' and episodes') and downloaded provider
     candidates that are not cached yet."""
@@ -1018,17 +1043,25 @@ def uncached_assets(
     if series_ids:
         query = select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_path.is_(None))
         rows.extend(_asset_rows(session, query.order_by(TvAsset.id)))
+    if album_ids:  # every local album and artist artwork the scans of these albums' folders recorded
+        query = select(MusicAsset).where(
+            MusicAsset.album_id.in_(album_ids), MusicAsset.source == "local", MusicAsset.cache_path.is_(None)
+        )
+        rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
+    if music_asset_ids:  # downloaded album covers
+        query = select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_path.is_(None))
+        rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
     return rows
 
 
 def asset_owner(row: AssetRow) -> tuple[str, int]:
     """The cache's entity type and id of an asset: ("movie", id), or ("series"|"season"|"episode", id); a provider
     candidate's owner is its movie, series or season."""
-    return row.owner if isinstance(row, TvAsset | AssetCandidate) else ("movie", row.movie_id)
+    return row.owner if isinstance(row, TvAsset | AssetCandidate | MusicAsset) else ("movie", row.movie_id)
 
 
 def asset_type_of(row: AssetRow) -> str:
-    if isinstance(row, AssetCandidate | TvAsset):
+    if isinstance(row, AssetCandidate | TvAsset | MusicAsset):
         return row.asset_type
     if isinstance(row, Image):
         return row.image_type
@@ -1066,6 +1099,8 @@ def cache_outcome(
     scan_job_id: int,
     candidate_ids: Sequence[int] = (),
     series_ids: Sequence[int] = (),
+    album_ids: Sequence[int] = (),
+    music_asset_ids: Sequence[int] = (),
 ) -> tuple[dict[str, int], int, list[str]]:
     """Assets of this batch cached in this scan (by type), and those given up (count, first messages)."""
     by_type: dict[str, int] = {}
@@ -1083,6 +1118,18 @@ def cache_outcome(
     if series_ids:
         queries.append(
             select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_scan_job_id == scan_job_id)
+        )
+    if album_ids:
+        queries.append(
+            select(MusicAsset).where(
+                MusicAsset.album_id.in_(album_ids),
+                MusicAsset.source == "local",
+                MusicAsset.cache_scan_job_id == scan_job_id,
+            )
+        )
+    if music_asset_ids:
+        queries.append(
+            select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_scan_job_id == scan_job_id)
         )
     for query in queries:
         for row in _asset_rows(session, query):

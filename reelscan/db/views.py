@@ -9,12 +9,14 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reelscan.db.models import (
+    Album,
     AssetCandidate,
     Episode,
     EpisodeStream,
     Image,
     Library,
     Movie,
+    MusicAsset,
     ScanDirectory,
     ScanError,
     ScanJob,
@@ -262,10 +264,17 @@ def library_view(library: Library, movies: int, series: int = 0) -> dict[str, An
 
 def list_libraries(session: Session) -> list[dict[str, Any]]:
     """Every library with its type and how many movies or series it holds."""
+    from reelscan.db.music_views import count_albums
+
     movies = dict(session.execute(select(Movie.library_id, func.count()).group_by(Movie.library_id)).all())
     series = dict(session.execute(select(Series.library_id, func.count()).group_by(Series.library_id)).all())
+    albums, artists = count_albums(session)
     return [
-        library_view(lib, movies.get(lib.id, 0), series.get(lib.id, 0))
+        {
+            **library_view(lib, movies.get(lib.id, 0), series.get(lib.id, 0)),
+            "albums": albums.get(lib.id, 0),
+            "artists": artists.get(lib.id, 0),
+        }
         for lib in session.scalars(select(Library).order_by(Library.id))
     ]
 
@@ -317,6 +326,7 @@ def scan_errors(session: Session, scan_job_id: int, offset: int = 0, limit: int 
         (Trailer, Trailer.source_path),
         (Subtitle, Subtitle.source_path),
         (TvAsset, TvAsset.source_path),
+        (MusicAsset, MusicAsset.source_path),
         (AssetCandidate, AssetCandidate.provider_path),
     ):
         uncached = session.execute(
@@ -325,7 +335,7 @@ def scan_errors(session: Session, scan_job_id: int, offset: int = 0, limit: int 
             .order_by(model.id)
         )
         entries += [_error_entry("caching", path, [error or "not cached"]) for path, error in uncached]
-    for kind in (Movie, Series):
+    for kind in (Movie, Series, Album):
         not_enriched = session.execute(
             select(kind.id, kind.directory, kind.enrichment_error)
             .where(kind.last_scan_job_id == scan_job_id, kind.state == "enrichment_failed")

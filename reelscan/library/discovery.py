@@ -250,13 +250,13 @@ class FolderWalker:
                 stats.cannot_check(child, reason, f"cannot read {os.path.join(absolute, name)!r}: {reason}")
                 continue
             if not is_dir:
-                if is_video_name(name) and (not is_link or self._inside(real_root, entry.path)):
+                if self._is_media_name(name) and (not is_link or self._inside(real_root, entry.path)):
                     has_video = True
                 continue
-            if DISC_FOLDERS.get(name.lower()):
+            if self._is_media_folder(name):
                 has_video = True
                 continue
-            if is_ignored_folder_name(name) or is_extras_folder_name(name):
+            if self._is_skipped_folder(name):
                 stats.ignored += 1
                 continue
             if not is_valid_utf8(name):
@@ -282,6 +282,24 @@ class FolderWalker:
         subfolders.sort(key=_natural_key)
         subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
         return FolderListing(relative, absolute, entries, has_video, subfolders)
+
+    def walk(self) -> Iterator[DiscoveredDirectory]:
+        """The library's directories, in walk order."""
+        raise NotImplementedError
+
+    # What a kind of library counts as media; music libraries change these (reelscan.library.music_discovery).
+    @staticmethod
+    def _is_media_name(name: str) -> bool:
+        return is_video_name(name)
+
+    @staticmethod
+    def _is_media_folder(name: str) -> bool:
+        """A folder that is itself a movie's media (VIDEO_TS, BDMV)."""
+        return bool(DISC_FOLDERS.get(name.lower()))
+
+    @staticmethod
+    def _is_skipped_folder(name: str) -> bool:
+        return is_ignored_folder_name(name) or is_extras_folder_name(name)
 
     def _finish(self) -> None:
         if self.on_progress:

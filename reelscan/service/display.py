@@ -23,6 +23,7 @@ ASSET_LABELS = (
     ("poster", "Posters"),
     ("fanart", "Fanart"),
     ("trailer", "Trailers"),
+    ("cover", "Album covers"),
     ("subtitle", "Subtitles"),
     ("other", "Other art"),
 )
@@ -40,8 +41,21 @@ def _plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
-def items_line(stats: dict[str, Any], tv: bool) -> str:
-    """What a scan found: movies, or (TV libraries) series, their episodes and the files no episode rule matched."""
+def items_line(stats: dict[str, Any], tv: bool, music: bool = False) -> str:
+    """What a scan found: movies, (TV libraries) series, their episodes and the files no episode rule matched, or
+    (music libraries) artists, albums and tracks, the untagged ones apart."""
+    if music:
+        untagged = stats.get("tracksUntagged") or 0
+        updated = f", {stats['tracksUpdated']:,} updated" if stats.get("tracksUpdated") else ""
+        missing = f", {stats['albumsMissing']:,} missing" if stats.get("albumsMissing") else ""
+        artists, albums = (
+            _plural(stats.get("artistsFound") or 0, "artist"),
+            _plural(stats.get("albumsFound") or 0, "album"),
+        )
+        tracks = _plural(stats.get("tracksFound") or 0, "track")
+        return f"{artists}, {albums}{missing}, {tracks} ({stats.get('tracksNew') or 0:,} new{updated})" + (
+            f", {untagged:,} untagged" if untagged else ""
+        )
     if not tv:
         return (
             f"Movies: {stats.get('moviesFound', 0):,} found ({stats.get('moviesNew', 0):,} new, "
@@ -61,7 +75,10 @@ def render(message: dict[str, Any]) -> Panel:
     progress: dict[str, Any] = message.get("progress") or {}
     stats: dict[str, Any] = message.get("stats") or {}
     tv = message.get("libraryType") == "tv"
+    music = message.get("libraryType") == "music"
     heading = "📊 Scanning series..." if tv and phase == "scanning" else HEADINGS.get(phase, phase)
+    if music and phase == "scanning":
+        heading = f"📊 {message.get('summary') or 'Scanning albums...'}"  # "Scanning albums... 120/800 (15%), ..."
     rows: list[Any] = [Text(heading, style="bold")]
     if phase in ("caching", "enriching", "completed"):
         rows.insert(0, Text("✅ Scanning complete! Library is ready to use!", style="green"))
@@ -72,14 +89,20 @@ def render(message: dict[str, Any]) -> Panel:
     enriching = progress.get("enriching")
     if phase == "discovering":
         found = discovering.get("directoriesFound", 0)
-        found_line = _plural(found, "series folder") if tv else _plural(found, "movie directory", "movie directories")
+        found_line = (
+            _plural(found, "series folder")
+            if tv
+            else _plural(found, "album folder")
+            if music
+            else _plural(found, "movie directory", "movie directories")
+        )
         rows.append(Text(f"Found: {found_line}"))
         rows.append(Text(f"Ignored: {discovering.get('directoriesIgnored', 0):,} (matching ignore patterns)"))
     if scanning and phase in ("scanning", "cancelled", "failed"):
         rows.append(Text(f"Progress: {scanning['scanned']:,} / {scanning['total']:,} ({scanning['percentage']}%)"))
         rows.append(_bar(scanning["scanned"], scanning["total"], scanning["percentage"]))
     if stats and phase != "discovering":
-        rows.append(Text(items_line(stats, tv)))
+        rows.append(Text(items_line(stats, tv, music)))
     if caching:
         rows.append(
             Text(
@@ -95,7 +118,7 @@ def render(message: dict[str, Any]) -> Panel:
             rows.append(_bar(caching["cached"] + caching.get("failed", 0), caching["queued"], caching["percentage"]))
     if enriching:
         failed = f", {enriching['failed']:,} failed" if enriching.get("failed") else ""
-        items = "series" if tv else "movies"
+        items = "series" if tv else "albums" if music else "movies"
         rows.append(Text(f"Enrichment: {enriching['completed']:,} / {enriching['queued']:,} {items}{failed}"))
         rate = f" - rate limited ({enriching['rateLimit']})" if enriching.get("rateLimit") else ""
         rows.append(Text(f"  - Fetching from {enriching.get('provider', 'TMDB')}{rate}", style="dim"))

@@ -35,7 +35,7 @@ from workflows.library_scan import LibraryScanWorkflow
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 _shown = ShownProgress()
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
-LIBRARY_TYPES = ("movie", "tv")
+LIBRARY_TYPES = ("movie", "tv", "music")
 
 
 class ScanRequestError(Exception):
@@ -172,7 +172,12 @@ async def prepare_scan(
             provider_retry_attempts=settings.provider_retry_attempts,
             provider_failure_threshold=settings.provider_failure_threshold,
             provider_pause_seconds=settings.provider_pause_seconds,
-            provider_requests_per_second=settings.tmdb_requests_per_second,
+            provider_requests_per_second=(
+                settings.musicbrainz_requests_per_second
+                if library.type == "music"
+                else settings.tmdb_requests_per_second
+            ),
+            music_enrich_task_queue=settings.music_enrich_task_queue,
         )
         started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
     scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)

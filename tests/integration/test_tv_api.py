@@ -23,7 +23,7 @@ async def test_creating_a_tv_library_checks_its_type(client: Client, sqlite_sett
         created = await http.post("/api/libraries", json={"path": str(tv.root), "name": "Series", "type": "tv"})
         again = await http.post("/api/libraries", json={"path": str(tv.root)})
         movie_library = await http.post("/api/libraries", json={"path": str(movies.root)})
-        bad_type = await http.post("/api/libraries", json={"path": str(tmp_path / "TV"), "type": "music"})
+        bad_type = await http.post("/api/libraries", json={"path": str(tmp_path / "TV"), "type": "books"})
         other_type = await http.post("/api/libraries", json={"path": str(movies.root), "type": "tv"})
         listed = (await http.get("/api/libraries")).json()
         no_series = await http.get(f"/api/libraries/{movie_library.json()['id']}/series")
@@ -34,11 +34,11 @@ async def test_creating_a_tv_library_checks_its_type(client: Client, sqlite_sett
     assert again.status_code == 201 and again.json()["id"] == created.json()["id"] and again.json()["type"] == "tv"
     assert movie_library.status_code == 201 and movie_library.json()["type"] == "movie"
     assert bad_type.status_code == 422
-    assert bad_type.json()["detail"] == "unknown library type 'music': use one of movie, tv"
+    assert bad_type.json()["detail"] == "unknown library type 'books': use one of movie, tv, music"
     assert other_type.status_code == 422 and "is already a movie library" in other_type.json()["detail"]
     assert [(lib["name"], lib["type"]) for lib in listed] == [("Series", "tv"), ("Movies", "movie")]
     assert no_series.status_code == 200 and no_series.json() == []
-    assert schema["components"]["schemas"]["LibraryCreate"]["properties"]["type"]["enum"] == ["movie", "tv"]
+    assert schema["components"]["schemas"]["LibraryCreate"]["properties"]["type"]["enum"] == ["movie", "tv", "music"]
 
 
 async def test_series_list_and_detail_of_a_recorded_tv_library(

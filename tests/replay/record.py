@@ -36,9 +36,11 @@ from reelscan.db.session import dispose_engines, migrate
 from reelscan.scan_options import ScanOptions
 from reelscan.service import scans, schedules, watch
 from reelscan.settings import Settings, get_settings
+from tests.fake_musicbrainz import FakeMusicBrainz, releases_for_library
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
 from tests.library_builder import build_bulk_library, build_tv_library
+from tests.music_builder import build_music_library
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 MANIFEST = HISTORIES / "workflow-ids.json"
@@ -153,6 +155,27 @@ async def tv_scan(client: Client, workdir: Path) -> list[Recorded]:
     return await record_scan(client, started.workflow_id, children)
 
 
+async def music_scan(client: Client, workdir: Path) -> list[Recorded]:
+    """The test music library through the four phases, albums enriched from the fake MusicBrainz."""
+    root = workdir / "music-scan" / "Music"
+    library = build_music_library(root)
+    with FakeMusicBrainz(releases_for_library(library.root)) as fake:
+        settings = configure(
+            workdir,
+            "music-scan",
+            musicbrainz_user_agent="reelscan-replay/0.1 ( replay@localhost )",
+            musicbrainz_base_url=fake.base_url,
+            cover_art_base_url=fake.root_url,
+            musicbrainz_requests_per_second="50",
+        )
+        library_id = scans.library_for_path(settings, root, library_type="music")
+        async with running_workers(client, settings):
+            started = await scans.start_scan(client, settings, library_id, ScanOptions(enable_enrichment=True))
+            expect(await finish(client, started), "completed")
+    children = {"directory": "DirectoryScanWorkflow", "enrich-album": "EnrichAlbumWorkflow"}
+    return await record_scan(client, started.workflow_id, children)
+
+
 async def cancelled_scan(client: Client, workdir: Path) -> list[Recorded]:
     """The cancel signal while directories are being scanned, two children at a time."""
     settings = configure(workdir, "cancelled-scan", children_window="2", scan_concurrency="1")
@@ -249,6 +272,7 @@ async def library_watch(client: Client, workdir: Path) -> list[Recorded]:
 SCENARIOS: dict[str, Callable[[Client, Path], Awaitable[list[Recorded]]]] = {
     "movie-scan": movie_scan,
     "tv-scan": tv_scan,
+    "music-scan": music_scan,
     "cancelled-scan": cancelled_scan,
     "provider-pause": provider_pause,
     "scheduled-scan": scheduled_scan,

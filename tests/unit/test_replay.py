@@ -17,6 +17,7 @@ from temporalio.worker import Replayer
 
 from tests.fake_tmdb import API_KEY
 from workflows.directory_scan import DirectoryScanWorkflow
+from workflows.enrich_album import EnrichAlbumWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow
 from workflows.enrich_series import EnrichSeriesWorkflow
 from workflows.library_scan import LibraryScanWorkflow
@@ -31,6 +32,7 @@ WORKFLOWS = [
     DirectoryScanWorkflow,
     EnrichMovieWorkflow,
     EnrichSeriesWorkflow,
+    EnrichAlbumWorkflow,
     ScheduledScanWorkflow,
     LibraryWatchWorkflow,
 ]

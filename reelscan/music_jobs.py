@@ -1,0 +1,97 @@
+"""Job payloads of phase 4 for music libraries: enriching one album (and its artist) from MusicBrainz.
+
+Same rules as reelscan.jobs: small, bounded, no secrets; MusicBrainz answers stay in the database.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class AlbumTarget(BaseModel):
+    album_id: int
+    title: str
+    artist: str | None = None
+    year: int | None = None
+    mb_release_id: str | None = None  # from the tracks' tags
+    track_count: int | None = None  # tracks on disk, for a careful search
+
+    @property
+    def label(self) -> str:
+        return f"{self.artist} - {self.title}" if self.artist else self.title
+
+
+class AlbumEnrichmentPageInput(BaseModel):
+    scan_job_id: int
+    library_id: int
+    after_album_id: int
+    limit: int
+
+
+class AlbumEnrichmentPage(BaseModel):
+    albums: list[AlbumTarget]
+    total: int
+
+
+class EnrichAlbumInput(BaseModel):
+    """Input of EnrichAlbumWorkflow: one album, its artist and its front cover."""
+
+    scan_job_id: int
+    target: AlbumTarget
+    mode: str = "full"  # full | metadata-only (no cover download)
+    auto_select_assets: bool = True
+    image_base_url: str | None = None
+    enrich_task_queue: str = "reelscan-music-enrich"
+    provider_retry_attempts: int = 5
+
+
+class EnrichAlbumResult(BaseModel):
+    album_id: int
+    outcome: str  # enriched | unmatched | failed
+    error: str | None = None
+    error_type: str | None = None
+    to_cache: list[int] = Field(default_factory=list)  # the downloaded front cover (music_assets ids), for the cache
+
+
+class ReleaseSearchInput(BaseModel):
+    album_id: int
+    title: str
+    artist: str | None = None
+    track_count: int | None = None
+
+
+class ReleaseFound(BaseModel):
+    mbid: str | None  # None: no release is sure enough ("no match", never a guess)
+
+
+class AlbumReleaseInput(BaseModel):
+    scan_job_id: int
+    album_id: int
+    mbid: str
+    match: str  # tags | search
+
+
+class ReleaseApplied(BaseModel):
+    artist_mbid: str | None
+    has_front_cover: bool
+    fields_changed: int
+
+
+class ArtistInput(BaseModel):
+    album_id: int
+    artist_mbid: str
+
+
+class AlbumCoverInput(BaseModel):
+    album_id: int
+    mbid: str
+
+
+class AlbumStepInput(BaseModel):
+    album_id: int
+
+
+class AlbumOutcomeInput(BaseModel):
+    album_id: int
+    state: str  # unmatched | enrichment_failed
+    reason: str
