@@ -53,11 +53,16 @@ demo: setup ## generate a small movie, TV and music library in the data dir and 
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-tv" --type tv --name "Demo series"
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-music" --type music --name "Demo music"
 
+# Two test processes (pytest-xdist): most of a test's time is spent waiting on Temporal and the database. Every
+# PostgreSQL test runs in the same one (tests/conftest.py), since one of them stops the server. TEST_WORKERS=0: one.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 test: setup ## the whole suite except the long variants (what CI runs)
-	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs -m "not slow" $(XDIST) $(PYTEST_ARGS)
 
 test-long: setup ## everything, long variants included
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs $(XDIST) $(PYTEST_ARGS)
 
 test-faults-long: setup ## the fault suite on about 1,000 directories per scan
 	REELSCAN_FAULT_DIRECTORIES=1000 $(BIN)/python -m pytest -q tests/faults $(PYTEST_ARGS)

@@ -22,6 +22,22 @@ PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
+def _uses_postgres(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    callspec = getattr(item, "callspec", None)
+    return "pg_schema" in names or (
+        "any_settings" in names and callspec is not None and callspec.params.get("any_settings") == "postgres"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `-n 2 --dist loadgroup` every test of the real PostgreSQL runs in one process, one after another: the
+    outage test stops the server, and no other test may be using it then."""
+    for item in items:
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+
+
 def temporal_cli() -> str:
     found = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
     if not Path(found).exists():

@@ -8,6 +8,7 @@ first and must bring up services of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -204,9 +205,11 @@ async def test_a_worker_refuses_the_activities_of_another_installation(
     build_bulk_library(tmp_path / "Movies", 2)
     # Another installation's worker polls this installation's cache queue (one prefix set on both by hand).
     other = Settings(task_queue_prefix=sqlite_settings.task_queue_prefix, workflow_id_prefix="scan-0badc0de")
-    scan_worker, enrich_worker = build_workers(client, sqlite_settings, queues=("scan", "enrich"))
+    ours = build_workers(client, sqlite_settings, queues=("scan", "enrich"))  # enrich: TMDB and MusicBrainz queues
     (cache_worker,) = build_workers(client, other, queues=("cache",))
-    async with scan_worker, enrich_worker, cache_worker:
+    async with contextlib.AsyncExitStack() as stack:
+        for worker in [*ours, cache_worker]:
+            await stack.enter_async_context(worker)
         started = await start(client, sqlite_settings, tmp_path / "Movies")
         message = await finish(client, started)
     history = await client.get_workflow_handle(started.workflow_id).fetch_history()
