@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -57,10 +57,10 @@ with workflow.unsafe.imports_passed_through():
     from workflows.scan_cache import CacheWindow
     from workflows.scan_children import DirectoryWindow, FailedChild
     from workflows.scan_enrichment import EnrichmentWindow
+    from workflows.scan_start import SCAN_PHASE
 
 In = TypeVar("In")
 Out = TypeVar("Out")
-SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 DB_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=12
 )

@@ -25,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.watch import poll_library_changes, snapshot_folders
     from reelscan.jobs import ScheduledScanInput
     from reelscan.scan_options import MAX_TARGETED_PATHS, ScanOptions
-    from reelscan.service.scans import initial_search_attributes, scan_summary_text
     from reelscan.watch_jobs import (
         MAX_FOLDERS_PER_SIGNAL,
         SNAPSHOT_BATCH,
@@ -45,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         to_snapshot,
     )
     from workflows.library_scan import LibraryScanWorkflow
+    from workflows.scan_start import initial_search_attributes, scan_summary_text
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30), maximum_attempts=10)
 BUSY_RETRY_SECONDS = (2.0, 30.0)  # wait for the library's running scan: first and longest pause

@@ -19,7 +19,7 @@ from temporalio.client import (
     WorkflowQueryFailedError,
     WorkflowQueryRejectedError,
 )
-from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from reelscan.db import repository
@@ -31,10 +31,9 @@ from reelscan.service import embedded
 from reelscan.service.shown_progress import ShownProgress
 from reelscan.settings import Settings
 from workflows.library_scan import LibraryScanWorkflow
+from workflows.scan_start import initial_search_attributes, scan_summary_text
 
-SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 _shown = ShownProgress()
-LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")
 LIBRARY_TYPES = ("movie", "tv", "music")
 
 
@@ -182,18 +181,6 @@ async def prepare_scan(
         started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
     scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)
     return started, scan_input
-
-
-def initial_search_attributes(scan_input: LibraryScanInput) -> TypedSearchAttributes | None:
-    if not scan_input.search_attributes:
-        return None
-    return TypedSearchAttributes(
-        [SearchAttributePair(LIBRARY_ID, scan_input.library_id), SearchAttributePair(SCAN_PHASE, "discovering")]
-    )
-
-
-def scan_summary_text(scan_input: LibraryScanInput) -> str:
-    return f"Scan of library {scan_input.library_name} ({scan_input.library_path})"
 
 
 async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:

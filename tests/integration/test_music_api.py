@@ -13,9 +13,9 @@ from temporalio.client import Client
 from reelscan.service.display import render
 from reelscan.settings import Settings
 from tests.integration.api_server import api_server
+from tests.integration.browser import CHROMIUM_ARGS
 from tests.integration.test_cli import starter
 from tests.integration.test_music_scan import scan_music
-from tests.integration.test_web_page import CHROMIUM_ARGS, chromium  # noqa: F401 - the fixture
 from tests.music_builder import MusicLibraryManifest, build_music_library
 
 
@@ -89,7 +89,7 @@ async def test_the_page_drills_from_artists_to_albums_with_covers_to_tracks(
     client: Client,
     sqlite_settings: Settings,
     library: MusicLibraryManifest,
-    chromium: str,  # noqa: F811
+    chromium: str,
 ) -> None:
     from playwright.async_api import async_playwright
 

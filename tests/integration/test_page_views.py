@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,8 @@ from temporalio.client import Client
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from tests.integration.api_server import api_server
+from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
 from tests.integration.scanning import finish, running_workers, scan_job, start
-from tests.integration.test_web_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.library_builder import build_bulk_library, build_library
 
 WAIT = 60_000  # ms: generous, the machines are shared
@@ -21,15 +20,6 @@ UPLOT = Path(__file__).resolve().parents[2] / "node_modules" / "uplot" / "dist" 
 
 
 DASH = "\u2013"  # the pager's "1-60" is written with an en dash
-
-
-@pytest.fixture
-def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is required in CI (.ci/run installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
 
 
 async def wall_ready(page, after: int = 0) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,30 +9,9 @@ from temporalio.client import Client
 
 from reelscan.settings import Settings, get_settings
 from tests.integration.api_server import api_server
+from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
 from tests.integration.scanning import finish, running_workers, start
 from tests.library_builder import build_bulk_library, build_library
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is required in CI (.ci/run installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
 
 
 async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
