@@ -53,10 +53,10 @@ demo: setup ## generate a small movie, TV and music library in the data dir and 
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-tv" --type tv --name "Demo series"
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-music" --type music --name "Demo music"
 
-# Two test processes (pytest-xdist): most of a test's time is spent waiting on Temporal and the database. Every
-# PostgreSQL test runs in the same one (tests/conftest.py), since one of them stops the server. TEST_WORKERS=0: one.
+# Two test processes (pytest-xdist): most of a test's time is spent waiting on Temporal and the database. The test
+# that stops PostgreSQL takes it alone through a lock file (tests/conftest.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
-XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 
 test: setup ## the whole suite except the long variants (what CI runs)
 	$(BIN)/python -m pytest -q -rs -m "not slow" $(XDIST) $(PYTEST_ARGS)

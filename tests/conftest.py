@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,22 +23,19 @@ from reelscan.settings import Settings, get_settings
 
 PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_LOCK = Path(tempfile.gettempdir()) / "reelscan-tests-postgres.lock"
 
 
-def _uses_postgres(item: pytest.Item) -> bool:
-    names = getattr(item, "fixturenames", ())
-    callspec = getattr(item, "callspec", None)
-    return "pg_schema" in names or (
-        "any_settings" in names and callspec is not None and callspec.params.get("any_settings") == "postgres"
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `-n 2 --dist loadgroup` every test of the real PostgreSQL runs in one process, one after another: the
-    outage test stops the server, and no other test may be using it then."""
-    for item in items:
-        if _uses_postgres(item):
-            item.add_marker(pytest.mark.xdist_group("postgres"))
+@contextlib.contextmanager
+def postgres_lock(exclusive: bool) -> Iterator[None]:
+    """Tests of the real PostgreSQL share it; the outage test, which stops the server, has it alone. A lock file,
+    so it holds across test processes (make test runs two)."""
+    with PG_LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def temporal_cli() -> str:
@@ -96,8 +96,13 @@ def postgres_available() -> str | None:
 
 
 @pytest.fixture
-def pg_schema() -> Iterator[str]:
+def pg_schema(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh schema in the `test` database, dropped afterwards."""
+    with postgres_lock(exclusive=request.node.get_closest_marker("postgres_outage") is not None):
+        yield from _fresh_schema()
+
+
+def _fresh_schema() -> Iterator[str]:
     problem = postgres_available()
     if problem:
         if os.environ.get("CI"):

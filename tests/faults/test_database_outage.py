@@ -29,6 +29,7 @@ def postgres(action: str) -> None:
 
 @pytest.mark.timeout(900)
 @pytest.mark.postgres
+@pytest.mark.postgres_outage  # it stops the server: no other test may be using it meanwhile (tests/conftest.py)
 async def test_scan_rides_out_a_postgres_outage(
     client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
