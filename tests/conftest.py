@@ -38,6 +38,16 @@ def postgres_lock(exclusive: bool) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long tests (those given a timeout of 10 minutes or more) first, so two test processes end together."""
+
+    def long(item: pytest.Item) -> bool:
+        mark = item.get_closest_marker("timeout")
+        return bool(mark and mark.args and float(mark.args[0]) >= 600)
+
+    items.sort(key=lambda item: not long(item))
+
+
 def temporal_cli() -> str:
     found = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
     if not Path(found).exists():
