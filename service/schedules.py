@@ -23,8 +23,8 @@ from reelscan.db.models import Library
 from reelscan.db.session import session_scope
 from reelscan.jobs import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service.scans import ScanRequestError
 from reelscan.settings import Settings
+from service.scans import ScanRequestError
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$", re.IGNORECASE)
