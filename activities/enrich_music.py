@@ -13,9 +13,9 @@ from temporalio import activity
 from activities.common import count, database, settings
 from activities.enrich import provider_failure
 from reelscan.db import music_enrichment
-from reelscan.jobs import ProviderConfig, ProviderConfigInput
 from reelscan.library.music_tags import picture_extension
-from reelscan.music_jobs import (
+from reelscan.payloads.enrichment import ProviderConfig, ProviderConfigInput
+from reelscan.payloads.music import (
     AlbumCoverInput,
     AlbumEnrichmentPage,
     AlbumEnrichmentPageInput,

@@ -15,16 +15,8 @@ from temporalio.exceptions import ApplicationError
 from activities.common import database, settings
 from activities.enrich import download_candidates, download_keep, provider_request
 from reelscan.db import tv_enrichment
-from reelscan.jobs import ProviderAssetsResult, ResolvedId
-from reelscan.providers.tmdb import TV_SEARCH, trailer_candidates
-from reelscan.providers.tmdb_tv import (
-    parse_season,
-    parse_series_details,
-    season_image_candidates,
-    series_image_candidates,
-)
-from reelscan.selection import DEFAULT_KEEP
-from reelscan.tv_jobs import (
+from reelscan.payloads.enrichment import ProviderAssetsResult, ResolvedId
+from reelscan.payloads.tv import (
     SeasonInput,
     SeasonResult,
     SeriesDetailsResult,
@@ -35,6 +27,14 @@ from reelscan.tv_jobs import (
     SeriesProviderInput,
     SeriesSearchInput,
 )
+from reelscan.providers.tmdb import TV_SEARCH, trailer_candidates
+from reelscan.providers.tmdb_tv import (
+    parse_season,
+    parse_series_details,
+    season_image_candidates,
+    series_image_candidates,
+)
+from reelscan.selection import DEFAULT_KEEP
 
 FIND_MATCH = {"tvdb_id": "tvdb", "imdb_id": "imdb"}
 

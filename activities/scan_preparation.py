@@ -7,7 +7,7 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from reelscan.jobs import LibraryScanInput
+from reelscan.payloads.scan import LibraryScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.scan_requests import StartedScan, create_scan, fail_vanished_scan, running_scan
 from reelscan.settings import Settings

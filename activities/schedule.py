@@ -6,7 +6,7 @@ from temporalio import activity
 
 from activities.common import settings
 from activities.scan_preparation import prepare_scan
-from reelscan.jobs import PreparedScan, ScheduledScanInput
+from reelscan.payloads.scan import PreparedScan, ScheduledScanInput
 
 
 @activity.defn

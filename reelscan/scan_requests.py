@@ -11,7 +11,7 @@ from pathlib import Path
 from reelscan.db import repository
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
-from reelscan.jobs import LibraryScanInput
+from reelscan.payloads.scan import LibraryScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 

@@ -21,7 +21,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from reelscan.db.models import Library
 from reelscan.db.session import session_scope
-from reelscan.jobs import ScheduledScanInput
+from reelscan.payloads.scan import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service.scans import ScanRequestError

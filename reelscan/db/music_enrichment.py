@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from reelscan.db import enrichment
 from reelscan.db.models import Album, Artist, MusicAsset, Track, utcnow
 from reelscan.db.repository import is_locked
-from reelscan.music_jobs import AlbumTarget
+from reelscan.payloads.music import AlbumTarget
 from reelscan.providers.musicbrainz import ArtistMetadata, ReleaseMetadata
 
 COVER_PREFERENCE = ("local", "embedded", "caa")  # a folder's own cover first, then the tracks', then the archive's

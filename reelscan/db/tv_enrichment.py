@@ -27,9 +27,9 @@ from reelscan.db.models import (
     Series,
     TvAsset,
 )
+from reelscan.payloads.tv import SeriesTarget
 from reelscan.providers.tmdb import ImageCandidate, VideoCandidate, merge_unique_ids
 from reelscan.providers.tmdb_tv import EpisodeMetadata, SeriesMetadata
-from reelscan.tv_jobs import SeriesTarget
 
 
 def series_enrichment_page(

@@ -24,7 +24,7 @@ from temporalio.exceptions import ApplicationError
 
 from reelscan.db.session import dispose_engines, session_scope
 from reelscan.db.views import list_movies
-from reelscan.jobs import ScheduledScanInput
+from reelscan.payloads.scan import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import embedded, scans

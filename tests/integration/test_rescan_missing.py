@@ -21,7 +21,7 @@ from activities.discovery import discover_directories
 from reelscan.db import repository
 from reelscan.db.models import Movie, ScanError, Series
 from reelscan.db.session import session_scope
-from reelscan.jobs import DiscoverInput
+from reelscan.payloads.scan import DiscoverInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans

@@ -29,7 +29,7 @@ from activities.scan import scan_directories
 from reelscan.db import repository
 from reelscan.db.models import Movie, ScanDirectory
 from reelscan.db.session import session_scope
-from reelscan.jobs import DirectoryRef, DirectoryScanInput, DiscoverInput
+from reelscan.payloads.scan import DirectoryRef, DirectoryScanInput, DiscoverInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans

@@ -21,8 +21,8 @@ from reelscan.db.session import session_scope
 from reelscan.db.tv_enrichment import series_enrichment_page
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.series_scanner import scan_series_directory
+from reelscan.payloads.tv import EnrichSeriesInput, EnrichSeriesResult, SeriesTarget
 from reelscan.settings import Settings
-from reelscan.tv_jobs import EnrichSeriesInput, EnrichSeriesResult, SeriesTarget
 from tests.fake_tmdb import API_KEY, FakeTmdb, series_for_library
 from tests.integration.scanning import running_workers
 from tests.integration.test_enrichment import configure

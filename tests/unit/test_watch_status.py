@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelscan.watch_jobs import WatchCarry
+from reelscan.payloads.carry import WatchCarry
 from reelscan.watch_rules import note_changes
 from service.watch import WatchPlan, watch_status_text
 
