@@ -22,6 +22,7 @@ from reelscan.payloads.music import (
     AlbumOutcomeInput,
     AlbumReleaseInput,
     AlbumStepInput,
+    AlbumTarget,
     ArtistInput,
     ReleaseApplied,
     ReleaseFound,
@@ -150,9 +151,20 @@ async def fetch_album_cover(job: AlbumCoverInput) -> list[int]:
 @activity.defn
 def load_album_enrichment_page(job: AlbumEnrichmentPageInput) -> AlbumEnrichmentPage:
     with database() as session:
-        albums, total = music_enrichment.album_enrichment_page(
+        rows, total = music_enrichment.album_enrichment_page(
             session, job.scan_job_id, job.library_id, job.after_album_id, job.limit
         )
+        albums = [
+            AlbumTarget(
+                album_id=album.id,
+                title=album.title,
+                artist=album.album_artist,
+                year=album.year,
+                mb_release_id=album.mb_release_id,
+                track_count=tracks,
+            )
+            for album, tracks in rows
+        ]
     return AlbumEnrichmentPage(albums=albums, total=total)
 
 
