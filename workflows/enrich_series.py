@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         SeriesProviderInput,
         SeriesSearchInput,
     )
+    from reelscan.payloads.values import NotEnriched
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
@@ -121,7 +122,7 @@ class EnrichSeriesWorkflow:
             await local_step(select_series_assets, step)
         return to_cache
 
-    async def _settle(self, state: str, reason: str, error_type: str | None = None) -> EnrichSeriesResult:
+    async def _settle(self, state: NotEnriched, reason: str, error_type: str | None = None) -> EnrichSeriesResult:
         """Record an unmatched or failed series with its reason, and say so to the parent."""
         assert self._job is not None
         series_id = self._job.target.series_id
