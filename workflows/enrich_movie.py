@@ -15,15 +15,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.enrich import (
-        enrich_metadata,
-        fetch_provider_assets,
-        fetch_provider_details,
-        find_provider_id,
-        record_enrichment_outcome,
-        search_provider_id,
-        select_assets,
-    )
+    from activities.enrich import enrich_metadata, fetch_provider_assets, record_enrichment_outcome, select_assets
+    from activities.provider_calls import fetch_provider_details, find_provider_id, search_provider_id
     from reelscan.payloads.enrichment import (
         EnrichmentOutcomeInput,
         EnrichMovieInput,

@@ -20,14 +20,11 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.enrich_tv import (
         enrich_series_metadata,
-        fetch_season,
         fetch_series_assets,
-        fetch_series_details,
-        find_series_id,
         record_series_outcome,
-        search_series_id,
         select_series_assets,
     )
+    from activities.provider_calls import fetch_season, fetch_series_details, find_series_id, search_series_id
     from reelscan.payloads.enrichment import ResolvedId
     from reelscan.payloads.tv import (
         EnrichSeriesInput,

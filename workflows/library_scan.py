@@ -25,9 +25,9 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import discover_directories
-    from activities.enrich import fetch_provider_configuration
     from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
+    from activities.provider_calls import fetch_provider_configuration
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
     from reelscan.payloads.carry import ScanCarry
