@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.provider_calls import fetch_provider_configuration
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
+    from reelscan.library_kinds import library_kind
     from reelscan.payloads.carry import ScanCarry
     from reelscan.payloads.enrichment import ProviderConfigInput
     from reelscan.payloads.scan import (
@@ -103,11 +104,11 @@ class LibraryScanWorkflow:
 
     @property
     def _tv(self) -> bool:
-        return self._job.library_type == "tv"
+        return library_kind(self._job.library_type).tv
 
     @property
     def _music(self) -> bool:
-        return self._job.library_type == "music"
+        return library_kind(self._job.library_type).music
 
     # --- what users see -----------------------------------------------------------------------------------------
 
