@@ -190,7 +190,7 @@ EPISODE_LOCKABLE_FIELDS = ("title", "plot", "air_date")
 
 
 def _lock_columns(mixin: type, *fields: str) -> None:
-    """Add a `<field>_locked` column per field to a mixin (read with getattr, or repository.is_locked)."""
+    """Add a `<field>_locked` column per field to a mixin (read with getattr, or scanned_rows.is_locked)."""
     for name in fields:
         setattr(mixin, f"{name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
 

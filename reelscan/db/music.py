@@ -13,16 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from reelscan.db.models import Album, Artist, MusicAsset, Track, utcnow
-from reelscan.db.repository import (
-    CacheCheck,
-    RecordedDirectory,
-    _content_hash,
-    _needs_caching,
-    _recorded,
-    _scan_directory_row,
-    _upsert_scanned,
-    is_locked,
-)
+from reelscan.db.scanned_rows import CacheCheck, _content_hash, _needs_caching, _upsert_scanned, is_locked
+from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.music_layout import name_key
 from reelscan.library.music_scanner import AlbumFolderScan, AlbumScan, TrackScan

@@ -22,7 +22,7 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from reelscan.db import repository
+from reelscan.db import scan_jobs
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
 from reelscan.jobs import LibraryScanInput
@@ -82,7 +82,7 @@ def library_for_path(settings: Settings, path: Path, name: str | None = None, li
         raise ScanRequestError(f"a library name has at most {MAX_NAME_LENGTH} characters")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, name, library_type or "movie")
+        library = scan_jobs.get_or_create_library(session, root, name, library_type or "movie")
         if library_type is not None and library.type != library_type:
             raise ScanRequestError(
                 f"library path {root} is already a {library.type} library (id {library.id}), not a {library_type} one"
@@ -124,7 +124,7 @@ async def prepare_scan(
         if library is None:
             raise ScanRequestError(f"there is no library with id {library_id}")
         check_library_path(Path(library.path))
-        running = repository.active_scan(session, library_id)
+        running = scan_jobs.active_scan(session, library_id)
         running_id = (running.id, running.workflow_id) if running else None
     if running_id is not None:
         if await _is_running(client, running_id[1]):
@@ -140,9 +140,9 @@ async def prepare_scan(
     with session_scope(url) as session:
         library = session.get(Library, library_id)
         assert library is not None
-        job = repository.create_scan_job(session, library_id, options.to_json_dict())
+        job = scan_jobs.create_scan_job(session, library_id, options.to_json_dict())
         if job is None:  # another starter won the race
-            other = repository.active_scan(session, library_id)
+            other = scan_jobs.active_scan(session, library_id)
             assert other is not None
             return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True), None
         job.workflow_id = workflow_id_for(settings, library_id, job.id)
