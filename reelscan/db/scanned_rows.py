@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from reelscan.db.asset_records import AssetRow
-from reelscan.db.models import Album, Episode, Movie, Series, Subtitle, TvAsset, utcnow
+from reelscan.db.models import Album, Episode, Movie, Series, Subtitle, TvAsset, is_locked, utcnow
 from reelscan.library.assets import LocalAsset
 from reelscan.library.media_info import MediaInfo
 from reelscan.library.nfo import Actor
@@ -78,11 +78,6 @@ def _needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -
         row.cache_error = None
         return True
     return False
-
-
-def is_locked(row: object, field: str) -> bool:
-    """Whether a user locked this field (`<field>_locked`); fields without a lock column are never locked."""
-    return bool(getattr(row, f"{field}_locked", False))
 
 
 # Values that follow another field's lock: a locked title keeps where it came from too.
