@@ -12,7 +12,7 @@ from reelscan.asset_cache import PendingAsset, cache_pending_assets, pending_ass
 from reelscan.cache_store import CacheStore
 from reelscan.db import asset_records
 from reelscan.db import music as music_db
-from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
+from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult
 
 # Tries per file: from this attempt on, files that still fail are recorded as counted errors instead of raising.
 # (The workflow allows more attempts than this, for database outages only.)

@@ -11,7 +11,10 @@ from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db import music as music_db
 from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Album, Movie, Series
-from reelscan.jobs import (
+from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
+from reelscan.library.music_discovery import MusicWalker
+from reelscan.library.tv_discovery import SeriesWalker
+from reelscan.payloads.scan import (
     DirectoryPage,
     DirectoryPageInput,
     DirectoryRef,
@@ -19,9 +22,6 @@ from reelscan.jobs import (
     DiscoverResult,
     PrioritizeInput,
 )
-from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
-from reelscan.library.music_discovery import MusicWalker
-from reelscan.library.tv_discovery import SeriesWalker
 
 # What a library's directories are: movie folders, series folders or album folders.
 WALKERS: dict[str, type[FolderWalker]] = {"movie": LibraryWalker, "tv": SeriesWalker, "music": MusicWalker}

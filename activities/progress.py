@@ -7,7 +7,7 @@ from temporalio import activity
 from activities.common import database
 from reelscan.db import music as music_db
 from reelscan.db import scan_jobs, work_list
-from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
+from reelscan.payloads.scan import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
 
 
 @activity.defn

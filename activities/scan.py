@@ -11,16 +11,16 @@ from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
 from reelscan.db import movie_records, series_records, work_list
 from reelscan.db import music as music_db
-from reelscan.jobs import (
+from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
+from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
+from reelscan.library.series_scanner import SeriesScan, scan_series_directory
+from reelscan.payloads.scan import (
     DirectoryBatchResult,
     DirectoryRef,
     DirectoryScanInput,
     DirectoryScanResult,
     RecordedDirectoriesInput,
 )
-from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
-from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
-from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 
 MAX_ERRORS_RETURNED = 5
 

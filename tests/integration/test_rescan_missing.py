@@ -21,10 +21,10 @@ from activities.discovery import discover_directories
 from reelscan.db import scan_jobs
 from reelscan.db.models import Movie, ScanError, Series
 from reelscan.db.session import session_scope
-from reelscan.jobs import DiscoverInput
+from reelscan.payloads.scan import DiscoverInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, scan, start
 from tests.library_builder import build_bulk_library, build_tv_library

@@ -29,10 +29,10 @@ from activities.scan import scan_directories
 from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Movie, ScanDirectory
 from reelscan.db.session import session_scope
-from reelscan.jobs import DirectoryRef, DirectoryScanInput, DiscoverInput
+from reelscan.payloads.scan import DirectoryRef, DirectoryScanInput, DiscoverInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.integration.paused_enrichment import PAUSED_PREFIX, workers_with_paused_enrichment
 from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start

@@ -15,7 +15,13 @@ from activities.scan import scan_directories
 from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Image, Movie, ScanDirectory, ScanJob, Stream, Subtitle, Trailer
 from reelscan.db.session import session_scope
-from reelscan.jobs import CacheAssetsInput, DirectoryRef, DirectoryScanInput, DiscoverInput, RecordProgressInput
+from reelscan.payloads.scan import (
+    CacheAssetsInput,
+    DirectoryRef,
+    DirectoryScanInput,
+    DiscoverInput,
+    RecordProgressInput,
+)
 from reelscan.progress import ScanState, build_message, enter_phase
 from reelscan.settings import Settings
 from tests.library_builder import build_library

@@ -11,9 +11,9 @@ from reelscan.db import work_list
 from reelscan.db.models import Album, Library, ScanJob, Track
 from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.invariants import folder_violations
-from reelscan.jobs import DirectoryScanResult, OutcomeCounts
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.music_scanner import scan_album_directory
+from reelscan.payloads.scan import DirectoryScanResult, OutcomeCounts
 from reelscan.progress import ScanState, build_message, summary_line
 from reelscan.providers.musicbrainz import choose_release, parse_artist, parse_release
 from reelscan.scan_rules import fold_directory, settle_from_database

@@ -34,8 +34,8 @@ def test_series_metadata_seasons_and_artwork_apply_once_and_respect_locks(any_se
     with session_scope(url) as session:
         job_id = session.scalar(select(func.max(Series.last_scan_job_id)))
         assert job_id is not None
-        targets, total = tv_enrichment.series_enrichment_page(session, job_id, 1, 0, 10)
-        assert total == 1 and targets[0].series_id == series_id and targets[0].title == "Show"
+        page, total = tv_enrichment.series_enrichment_page(session, job_id, 1, 0, 10)
+        assert total == 1 and page[0].id == series_id and page[0].title == "Show"
         session.execute(update(Episode).where(Episode.title == "Pilot").values(title_locked=True))
         session.execute(update(Series).values(genres_locked=True, fanart_locked=True))
 
