@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.db import repository
+from reelscan.db import scan_jobs
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
 from reelscan.library_kinds import library_kind
@@ -67,7 +67,7 @@ def running_scan(settings: Settings, library_id: int) -> RunningScan | None:
         if library is None:
             raise ScanRequestError(f"there is no library with id {library_id}")
         check_library_path(Path(library.path))
-        running = repository.active_scan(session, library_id)
+        running = scan_jobs.active_scan(session, library_id)
         return RunningScan(running.id, running.workflow_id) if running else None
 
 
@@ -88,9 +88,9 @@ def create_scan(
     with session_scope(settings.resolved_database_url) as session:
         library = session.get(Library, library_id)
         assert library is not None
-        job = repository.create_scan_job(session, library_id, options.to_json_dict())
+        job = scan_jobs.create_scan_job(session, library_id, options.to_json_dict())
         if job is None:  # another starter won the race
-            other = repository.active_scan(session, library_id)
+            other = scan_jobs.active_scan(session, library_id)
             assert other is not None
             return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True), None
         job.workflow_id = workflow_id_for(settings, library_id, job.id)

@@ -20,7 +20,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from activities.scan_preparation import prepare_scan, workflow_running
-from reelscan.db import repository
+from reelscan.db import scan_jobs
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, ScanJob
 from reelscan.db.session import session_scope
 from reelscan.library_kinds import LIBRARY_TYPES as LIBRARY_TYPES
@@ -49,7 +49,7 @@ def library_for_path(settings: Settings, path: Path, name: str | None = None, li
         raise ScanRequestError(f"a library name has at most {MAX_NAME_LENGTH} characters")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, name, library_type or "movie")
+        library = scan_jobs.get_or_create_library(session, root, name, library_type or "movie")
         if library_type is not None and library.type != library_type:
             raise ScanRequestError(
                 f"library path {root} is already a {library.type} library (id {library.id}), not a {library_type} one"

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reelscan.db import enrichment
-from reelscan.db.models import Album, Artist, MusicAsset, Track, utcnow
-from reelscan.db.repository import is_locked
+from reelscan.db.models import Album, Artist, MusicAsset, Track, is_locked, utcnow
 from reelscan.providers.musicbrainz import ArtistMetadata, ReleaseMetadata
 
 COVER_PREFERENCE = ("local", "embedded", "caa")  # a folder's own cover first, then the tracks', then the archive's

@@ -16,7 +16,7 @@ from temporalio.client import Client
 from activities.enrich_tv import series_target
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository
+from reelscan.db import scan_jobs, series_records, work_list
 from reelscan.db.models import AssetCandidate, Episode, Season, Series
 from reelscan.db.session import session_scope
 from reelscan.db.tv_enrichment import series_enrichment_page
@@ -59,13 +59,13 @@ def build_tv_library(root: Path) -> None:
 def record_library(settings: Settings, root: Path) -> tuple[int, int]:
     """One scan job that records every series folder; returns its id and the library's."""
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, library_type="tv")
-        job = repository.create_scan_job(session, library.id, {})
+        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
+        job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
         folders = sorted(SHOWS)
-        repository.replace_scan_directories(session, job.id, [DiscoveredDirectory(f, f"fp-{f}") for f in folders])
+        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(f, f"fp-{f}") for f in folders])
         for seq, folder in enumerate(folders):
-            repository.record_series_scan(
+            series_records.record_series_scan(
                 session,
                 scan_job_id=job.id,
                 seq=seq,
