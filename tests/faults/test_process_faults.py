@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -31,21 +29,9 @@ from tests.integration.scanning import (
     scan_runs,
     start,
     wait_for_scanned,
+    worker_process,
 )
 from tests.library_builder import build_bulk_library
-
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def worker_process(address: str, *args: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address)
-    return subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py"), *args],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 async def assert_same_as_clean_run(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +23,8 @@ from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import scans
 from worker import build_workers
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 T = TypeVar("T")
 
@@ -154,3 +159,22 @@ def children_started(runs: list[WorkflowHistory], prefix: str = "") -> list[tupl
                 if execution.workflow_id.startswith(prefix):
                     started.append((execution.workflow_id, execution.run_id))
     return started
+
+
+def worker_process(
+    server: Client | str, *args: str, metrics_port: int | None = None, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """worker.py in its own process, with this test's settings, on the test server (a client of it, or its
+    address)."""
+    address = server if isinstance(server, str) else server.service_client.config.target_host
+    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=address)
+    if metrics_port is not None:
+        env["REELSCAN_METRICS_PORT"] = str(metrics_port)
+    return subprocess.Popen(
+        [sys.executable, str(PROJECT / "worker.py"), *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )

@@ -9,7 +9,6 @@ import itertools
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -35,12 +34,11 @@ from reelscan.settings import Settings
 from service import scans
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.integration.paused_enrichment import PAUSED_PREFIX, workers_with_paused_enrichment
-from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
+from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start, worker_process
 from tests.integration.slow_cache import CacheDelay, workers_with_slow_cache
 from tests.invariants import assert_scan_invariants, error_directories
 from tests.library_builder import build_bulk_library
 
-PROJECT = Path(__file__).resolve().parents[2]
 QUICK = ScanOptions(skip_ffprobe=True, enable_enrichment=False)
 
 
@@ -81,19 +79,7 @@ def give_slow_nfo(folder: Path, entries: int = 80_000) -> None:
     (folder / "movie.nfo").write_text(f"<movie><title>{folder.name[:11]}</title>{cast}</movie>", encoding="utf-8")
 
 
-def worker_process(client: Client, *args: str) -> subprocess.Popen[bytes]:
-    """worker.py in its own process, on the test server, with this test's settings."""
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
-    return subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py"), *args],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         process.kill()
     process.wait()

@@ -12,8 +12,6 @@ import contextlib
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
@@ -26,11 +24,10 @@ from temporalio.client import Client
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from tests.generated_library import GeneratedLibrary, build_generated_library, reference_movies
-from tests.integration.scanning import finish, reconfigure, start
+from tests.integration.scanning import finish, reconfigure, start, worker_process
 from tests.integration.slow_cache import CacheDelay, workers_with_slow_cache
 from tests.invariants import error_directories, movie_set, scan_problems
 
-PROJECT = Path(__file__).resolve().parents[2]
 FINAL = ("completed", "failed", "cancelled")
 
 
@@ -63,17 +60,6 @@ def plan_scan(rng: random.Random, kill: bool, late_faults: bool) -> ScanPlan:
         skip_ffprobe=rng.random() < 0.7,
         fault="kill" if kill else rng.choices(["none", "restart"], weights=[3, 1])[0],
         fault_after=rng.randint(1, directories - 1 if late_faults else max(1, directories // 2)),
-    )
-
-
-def worker_process(client: Client) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
-    return subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py")],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
 
 

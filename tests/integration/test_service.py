@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -23,28 +22,9 @@ from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans, schedules
 from tests.integration.api_server import free_port
-from tests.integration.scanning import eventually, finish, reconfigure, running_workers, start
+from tests.integration.scanning import eventually, finish, reconfigure, running_workers, start, worker_process
 from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
-
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def worker_process(
-    client: Client, *args: str, metrics_port: int | None = None, stderr: int = subprocess.DEVNULL
-) -> subprocess.Popen[str]:
-    """worker.py in its own process, on the test server."""
-    env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
-    if metrics_port is not None:
-        env["REELSCAN_METRICS_PORT"] = str(metrics_port)
-    return subprocess.Popen(
-        [sys.executable, str(PROJECT / "worker.py"), *args],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        text=True,
-    )
 
 
 async def workflow_exists(client: Client, workflow_id: str) -> bool:
