@@ -14,9 +14,9 @@ from temporalio.client import Client
 from reelscan.db.models import AssetCandidate, Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
-from tests.integration.scanning import children_started, finish, running_workers, scan, scan_runs, start
+from tests.integration.scanning import children_started, finish, reconfigure, running_workers, scan, scan_runs, start
 from tests.library_builder import build_bulk_library, build_library
 
 ENRICH = ScanOptions(enable_enrichment=True)
@@ -37,10 +37,7 @@ def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb, **values: str) ->
         "provider_pause_seconds": "2",
         "tmdb_timeout_seconds": "2",
     }
-    for key, value in {**defaults, **values}.items():
-        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
+    return reconfigure(monkeypatch, **{**defaults, **values})
 
 
 def movies(settings: Settings) -> dict[str, Movie]:

@@ -15,9 +15,9 @@ from temporalio.client import Client
 from reelscan.db.models import Album, Artist, MusicAsset
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from tests.fake_musicbrainz import FakeMusicBrainz, mbid_for, releases_for_library, sample_release
-from tests.integration.scanning import scan_runs
+from tests.integration.scanning import reconfigure, scan_runs
 from tests.integration.test_music_scan import scan_music
 from tests.music_builder import OK_COMPUTER_RELEASE, MusicLibraryManifest, build_music_library
 
@@ -49,10 +49,7 @@ def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeMusicBrainz, **values: 
         "provider_pause_seconds": "1",
         "musicbrainz_timeout_seconds": "2",
     }
-    for key, value in {**defaults, **values}.items():
-        monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
-    get_settings.cache_clear()
-    return get_settings()
+    return reconfigure(monkeypatch, **{**defaults, **values})
 
 
 async def test_albums_are_enriched_from_musicbrainz_within_the_rate_with_locks_kept_and_covers_cached(
