@@ -3,7 +3,6 @@ vocabulary, no rating without votes."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,8 +14,7 @@ from reelscan.db.session import session_scope
 from reelscan.providers.tmdb import parse_movie_details
 from reelscan.settings import Settings
 from tests.fake_tmdb import sample_movie
-from tests.library_builder import MEDIA
-from tests.unit.test_movie_locks_on_rescan import NFO, scan_once
+from tests.movie_folders import heat_folder, record_movie_folder
 
 
 @pytest.mark.parametrize(
@@ -27,11 +25,8 @@ def test_applied_details_show_the_users_certification_and_one_id_vocabulary(
     sqlite_settings: Settings, tmp_path: Path, language: str, mpaa: str
 ) -> None:
     root = tmp_path / "Movies"
-    folder = root / "Heat (1995)"
-    folder.mkdir(parents=True)
-    shutil.copyfile(MEDIA / "h264_aac.mp4", folder / "Heat.mp4")
-    (folder / "movie.nfo").write_text(NFO)
-    assert scan_once(sqlite_settings, root) == "new"
+    heat_folder(root)
+    assert record_movie_folder(sqlite_settings, root, "Heat (1995)") == "new"
     url = sqlite_settings.resolved_database_url
     with session_scope(url) as session:
         movie = session.scalars(select(Movie)).one()

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from reelscan.cache_store import CacheStore
-from reelscan.db import movie_records, scan_jobs, work_list
 from reelscan.db.models import Movie
 from reelscan.db.session import session_scope
 from reelscan.library.discovery import LibraryWalker
@@ -19,6 +17,7 @@ from reelscan.library.scanner import scan_movie_directory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
 from tests.library_builder import MEDIA
+from tests.movie_folders import record_movie_folder
 
 
 def put(path: Path, fixture: str = "h264_aac.mp4", *, repeat: int = 1) -> Path:
@@ -162,33 +161,15 @@ def test_season_titles_from_tvshow_nfo(tmp_path: Path) -> None:
     assert [(s.number, s.title) for s in scan.seasons] == [(1, "One"), (2, "Own Title")]
 
 
-def record(settings: Settings, root: Path, directory: str) -> str:
-    with session_scope(settings.resolved_database_url) as session:
-        library = scan_jobs.get_or_create_library(session, root)
-        job = scan_jobs.create_scan_job(session, library.id, {})
-        assert job is not None
-        work_list.replace_scan_directories(session, job.id, LibraryWalker(root).walk())
-        recorded = movie_records.record_directory_scan(
-            session,
-            scan_job_id=job.id,
-            seq=0,
-            library_id=library.id,
-            scan=scan_movie_directory(root, directory, read_media=False),
-            cache_exists=CacheStore(settings.resolved_cache_dir).exists,
-        )
-        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
-    return recorded.outcome
-
-
 def test_a_rescan_with_a_changed_parse_updates_the_recorded_movie(sqlite_settings: Settings, tmp_path: Path) -> None:
     root = tmp_path / "Movies"
     put(root / "City of God" / "City.of.God.2002.2160p.HDR.mp4")
-    assert record(sqlite_settings, root, "City of God") == "new"
+    assert record_movie_folder(sqlite_settings, root, "City of God", read_media=False) == "new"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         # What the earlier rules recorded: no year (it was only in the file name).
         session.execute(update(Movie).values(year=None, content_hash="recorded-by-earlier-rules"))
 
-    assert record(sqlite_settings, root, "City of God") == "updated"
+    assert record_movie_folder(sqlite_settings, root, "City of God", read_media=False) == "updated"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         assert session.scalar(select(func.count()).select_from(Movie)) == 1
         movie = session.scalars(select(Movie)).one()
