@@ -22,7 +22,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
+from reelscan.library.rules import SEASON_NUMBER_WORDS, SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
 
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
@@ -51,6 +51,11 @@ _EPISODE_ONLY_RE = re.compile(
     rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
     re.IGNORECASE,
 )
+# A season before an anime number: "[Group] Show S2 - 05 (1080p)", "[Group] Show Season 2 - 05 [720p]".
+_SEASON_DASH_NUMBER_RE = re.compile(
+    rf"(?<![a-z0-9])(?:s|(?:{'|'.join(SEASON_WORDS)})[\s._]*)(\d{{1,2}})[\s._]+-[\s._]+(\d{{1,4}})(?:v\d)?(?=$|[\s.\[(_-])",
+    re.IGNORECASE,
+)
 _HASH_NUMBER_RE = re.compile(r"(?:^|\s)#(\d{1,4})(?!\d)")
 # Anime names: bracketed tags ("[Group]", "[1080p]", "[ABCD1234]", "(BD 1080p)") come off before the number is read.
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
@@ -65,7 +70,7 @@ _NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
 _LEADING_NUMBER_RE = re.compile(r"^(\d{1,4})(?:v\d)?(?=$|[\s._-])")
 _EPISODE_OF_RE = re.compile(r"(?<![\da-z])(\d{1,3})[\s._]*of[\s._]*\d{1,3}(?!\d)", re.IGNORECASE)
 _WORDS_RE = re.compile(r"[._]+")
-_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3})(?:v\d)?")
+_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3}|1[0-8]\d{2})(?:v\d)?")
 _LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
 
 _SEASON_WORDS = "|".join(SEASON_WORDS)
@@ -75,7 +80,8 @@ _NUMBER_FIRST_FOLDER_RE = re.compile(
     rf"^(\d{{1,3}})(?:\.|st|nd|rd|th|ª|a|º)?[\s._-]*(?:{_SEASON_WORDS})$", re.IGNORECASE
 )
 _TITLED_SEASON_FOLDER_RE = re.compile(
-    rf"\S[\s._-]+(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?=$|[\s._\-\[(])(?![\s._-]*[-&][\s._-]*\d)", re.IGNORECASE
+    rf"\S[\s._-]+(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?=$|[\s._\-\[(])(?![\s._-]*[-&][\s._-]*\d{{1,3}}(?![\dpi]))",
+    re.IGNORECASE,
 )
 _SHORT_SEASON_FOLDER_RE = re.compile(r"^s(\d{1,4})$", re.IGNORECASE)
 # Season packs: "Show.S02.1080p.BluRay-GRP", "Show S02 Complete"; never "Show S01E01" or "Show S01-S03".
@@ -85,6 +91,10 @@ _RANGE_BEFORE_RE = re.compile(r"s\d{1,3}[\s._]*-[\s._]*$", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _ROMAN_SEASON_RE = re.compile(
     rf"^(?:.*\S[\s._-]+)?(?:{_SEASON_WORDS})[\s._-]+([ivx]{{1,6}})(?=$|[\s._\-(\[])", re.IGNORECASE
+)
+_NUMBER_WORDS = "|".join(SEASON_NUMBER_WORDS)
+_SPELLED_SEASON_RE = re.compile(
+    rf"^(?:(?:{_SEASON_WORDS})[\s._-]+({_NUMBER_WORDS})|({_NUMBER_WORDS})[\s._-]+(?:{_SEASON_WORDS}))$", re.IGNORECASE
 )
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
@@ -118,8 +128,8 @@ def parse_season_folder(name: str) -> int | None:
     """The season a folder holds, else None.
 
     0 for "Specials"; N for "Season N", "Season 0N", "S0N", "Season 1 (2019)", "Temporada 1", "Stagione 1",
-    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", a bare "2", and season packs
-    ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
+    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", "Season One", "First Season", a bare "2", and
+    season packs ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
     """
     lowered = name.strip().lower()
     if lowered in SPECIALS_FOLDER_NAMES:
@@ -132,6 +142,9 @@ def parse_season_folder(name: str) -> int | None:
     )
     if match is not None:
         return int(match.group(1) if match.groups() else match.group(0))
+    spelled = _SPELLED_SEASON_RE.match(lowered)
+    if spelled is not None:  # "Season One", "First Season", "Staffel Zwei"
+        return SEASON_NUMBER_WORDS[spelled.group(1) or spelled.group(2)]
     roman = _ROMAN_SEASON_RE.match(lowered)
     if roman is not None:  # "Season IV", "Saison VII"
         return _roman(roman.group(1))
@@ -261,6 +274,9 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     if match:
         season, first = int(match.group(1)), int(match.group(2))
         return EpisodeMatch(season, _following(stem[match.end() :], season, first, _MORE_CROSS_RE, ""), rule="cross")
+    match = _SEASON_DASH_NUMBER_RE.search(stem)
+    if match and _has_title(stem, match.start() - 1):
+        return EpisodeMatch(int(match.group(1)), (int(match.group(2)),), rule="season-number")
     aired = _air_date(stem, folder_season)
     if aired:
         return EpisodeMatch(folder_season, air_date=aired, rule="date")
@@ -305,6 +321,9 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     if three is not None and folder_season is not None and int(three.group(1)) == folder_season:
         return EpisodeMatch(folder_season, (int(three.group(2)),), rule="number")
     text = stem.replace("_", " ").strip()
+    of = _EPISODE_OF_RE.search(stem)
+    if of is not None and _has_title(stem, of.start()):  # "Show - Part 1 of 6": episode 1, not 6
+        return _release_number(stem, folder_season)
     trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
     if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
         number = int(trailing.group(1))
@@ -320,7 +339,8 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
 
 def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     """A number standing between the title and the release words of a dotted name: "Show.07.PDTV-GRP",
-    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.14.of.21.Title" (episode 14)."""
+    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.1002.HDTV" (season 10),
+    "Show.14.of.21.Title" (episode 14)."""
     of = _EPISODE_OF_RE.search(stem)
     if of is not None and _has_title(stem, of.start()):
         number = int(of.group(1))
@@ -340,7 +360,7 @@ def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None
         if following and not is_release_word(following.split("-", 1)[0]) and not is_release_word(following):
             continue
         digits = match.group(1)
-        if len(digits) == 4 and digits.startswith("0"):  # "0307"
+        if len(digits) == 4:  # "0307", "1002" (season 10, episode 2; never a year)
             return EpisodeMatch(int(digits[:2]), (int(digits[2:]),), rule="number")
         if len(digits) <= 2:
             number = int(digits)

@@ -137,6 +137,23 @@ SEASON_WORDS: tuple[str, ...] = (
     "сезона",
     "temp",
 )
+# Season numbers spelled out in season folder names ("Season One", "First Season").
+SEASON_NUMBER_WORDS: dict[str, int] = {
+    **dict(
+        zip(
+            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+            range(1, 13),
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"),
+            range(1, 11),
+            strict=True,
+        )
+    ),
+}
 SPECIALS_FOLDER_NAMES: frozenset[str] = frozenset(
     {"specials", "special", "season specials", "extras specials", "speciale", "especiales", "specials season"}
 )
@@ -153,6 +170,8 @@ RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
         *("flac", "mp3", "opus", "lpcm", "dd", "dd+", "ddp", "10bit", "8bit", "12bit", "hdr", "hdr10", "hdr10+"),
         *("hdr10plus", "dovi", "dolbyvision", "amzn", "nf", "dsnp", "hmax", "atvp", "pcok", "hulu", "itunes"),
         *("bdmux", "brmux", "bdripmux", "brripmux", "webmux", "dvdmux", "dvdivx", "vhsrip", "tvriphd", "hdlight"),
+        *("telesync", "telecine", "workprint", "pdvd", "predvd", "screener", "dvdscreener", "bdscr", "hdtc"),
+        *("fullhd", "webdlrip", "web-dlrip", "dvdr", "dvd-r", "bd-rip", "br-rip", "hd-rip", "hdtv-rip"),
     }
 )
 # Word shapes of strong words with numbers in them ("ddp5.1", "aac2.0", "dd5.1", "h.264").
@@ -161,7 +180,7 @@ RELEASE_STRONG_SHAPES = (
 )
 # Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
 RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
-    {"h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
+    {"full hd", "h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
 )
 # Edition words: release words, not title words, between the title and the year or at the end of a release name
 # ("Title.EXTENDED.2013", "Title.IMAX.2018").
@@ -170,8 +189,11 @@ RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
         *("extended", "unrated", "uncut", "uncensored", "remastered", "imax", "limited", "restored", "proper"),
         *("repack", "rerip", "internal", "readnfo", "nfofix", "criterion", "directorscut", "directorcut", "dc"),
         *("theatrical", "remaster", "dubbed", "subbed", "convert", "stv", "colorized", "festival", "docu"),
+        "3d",  # "Title.3D.2012.1080p.HSBS": the 3D release of a title
     }
 )
+# Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
+TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
 RELEASE_EDITION_PHRASES: frozenset[str] = frozenset(
     {
@@ -198,6 +220,7 @@ RELEASE_WEAK_TOKENS: frozenset[str] = (
         {
             *("dvd", "dvdr", "dvd5", "dvd9", "web", "complete", "avc", "sdr", "dv", "hdcam", "cam", "hdts", "ts"),
             *("tc", "r5", "sample", "3d", "hsbs", "h-sbs", "half-sbs", "sbs", "hou", "h-ou", "hdr", "rarbg"),
+            *("pal", "ntsc", "secam", "custom", "ws", "fs", "hc", "hq", "rus", "esub", "esubs", "workprint"),
         }
     )
     | RELEASE_EDITION_TOKENS
