@@ -19,6 +19,7 @@ from reelscan.library.nfo import (
     Actor,
     NfoError,
     NotAnNfo,
+    clean_name,
     imdb_id,
     iso_date,
     leading_int,
@@ -157,8 +158,10 @@ def parse_tvshow_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeriesNfo
     premiered, year = read_premiered(root, "premiered", "aired", "releasedate")
     return SeriesNfo(
         path=str(path),
-        title=node_text(root.find("title")),
-        original_title=node_text(root.find("originaltitle")),
+        title=clean_name(
+            node_text(root.find("title")) or node_text(root.find("showtitle")) or node_text(root.find("localtitle"))
+        ),
+        original_title=clean_name(node_text(root.find("originaltitle"))),
         plot=node_text(root.find("plot")),
         premiered=premiered,
         year=year,
@@ -208,7 +211,7 @@ def parse_season_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeasonNfo
     return SeasonNfo(
         path=str(path),
         season=leading_int(node_text(root.find("seasonnumber"))),
-        title=node_text(root.find("title")),
+        title=clean_name(node_text(root.find("title"))),
         plot=node_text(root.find("plot")) or node_text(root.find("outline")),
         premiered=premiered,
         ids=_ids(root),
@@ -234,10 +237,10 @@ def parse_episode_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> list[Epi
         episodes.append(
             EpisodeNfo(
                 path=str(path),
-                title=node_text(root.find("title")),
+                title=clean_name(node_text(root.find("title"))),
                 season=leading_int(node_text(root.find("season"))),
                 episode=leading_int(node_text(root.find("episode"))),
-                aired=iso_date(node_text(root.find("aired"))),
+                aired=iso_date(node_text(root.find("aired"))) or iso_date(node_text(root.find("premiered"))),
                 plot=node_text(root.find("plot")),
                 ids=_ids(root),
             )
