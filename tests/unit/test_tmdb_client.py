@@ -332,12 +332,11 @@ def test_provider_errors_share_a_base() -> None:
 # --- images ---
 
 
-async def test_image_url_is_secure_base_plus_size_plus_path_and_serves_an_image(fake: FakeTmdb) -> None:
+async def test_the_configuration_base_url_plus_size_plus_path_serves_an_image(fake: FakeTmdb) -> None:
     async with make_client(fake) as tmdb:
-        url = await tmdb.image_url("/p-603-en.jpg", "w500")
-        other = await tmdb.image_url("/p-603-de.jpg")
+        base = (await tmdb.configuration())["images"]["secure_base_url"]
+    url, other = f"{base}w500/p-603-en.jpg", f"{base}original/p-603-de.jpg"
     assert url == f"http://127.0.0.1:{fake.port}/t/p/w500/p-603-en.jpg"
-    assert other.endswith("/t/p/original/p-603-de.jpg")
     async with httpx.AsyncClient() as http:
         first, second = await http.get(url), await http.get(other)
     assert first.status_code == 200 and first.headers["content-type"] == "image/png"
