@@ -27,6 +27,7 @@ from reelscan.providers.tmdb.errors import (
     ProviderUnavailable,
 )
 from reelscan.providers.tmdb.matching import (
+    ALTERNATIVE_TITLE_LOOKUPS,
     ARTICLES,
     MOVIE_SEARCH,
     NEAR_YEAR_PENALTY,
@@ -38,6 +39,7 @@ from reelscan.providers.tmdb.matching import (
     UNKNOWN_YEAR_PENALTY,
     SearchKind,
     SearchMatch,
+    alternative_titles,
     best_match,
     normalise_title,
     release_year,
@@ -67,6 +69,7 @@ from reelscan.providers.tmdb.parsing import (
 )
 
 __all__ = [
+    "ALTERNATIVE_TITLE_LOOKUPS",
     "APPEND_TO_RESPONSE",
     "ARTICLES",
     "DEFAULT_BASE_URL",
@@ -99,6 +102,7 @@ __all__ = [
     "TmdbClient",
     "TmdbCredentials",
     "VideoCandidate",
+    "alternative_titles",
     "best_match",
     "cast_list",
     "certification_for",

@@ -18,7 +18,16 @@ from reelscan.providers.tmdb.errors import (
     ProviderRateLimited,
     ProviderUnavailable,
 )
-from reelscan.providers.tmdb.matching import MOVIE_SEARCH, TV_SEARCH, SearchKind, SearchMatch, best_match
+from reelscan.providers.tmdb.matching import (
+    ALTERNATIVE_TITLE_LOOKUPS,
+    MOVIE_SEARCH,
+    TV_SEARCH,
+    SearchKind,
+    SearchMatch,
+    alternative_titles,
+    best_match,
+    year_allows,
+)
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org/3"
 APPEND_TO_RESPONSE = "credits,images,videos,release_dates,external_ids"
@@ -122,25 +131,48 @@ class TmdbClient:
         return await self._find(str(external_id), source, "tv_results")
 
     async def search_once(
-        self, title: str, year: int | None, *, filter_by_year: bool, kind: SearchKind = MOVIE_SEARCH
+        self,
+        title: str,
+        year: int | None,
+        *,
+        filter_by_year: bool,
+        kind: SearchKind = MOVIE_SEARCH,
+        alternative_lookups: int = 0,
     ) -> SearchMatch | None:
-        """One API call: search the title (restricted to the year when asked), best match by `best_match`.
+        """Search the title (restricted to the year when asked), best match by `best_match`.
 
-        `kind` is MOVIE_SEARCH (the default) or TV_SEARCH.
+        One API call; with alternative_lookups N, and only when results came back but none matched by title, up to
+        N more: the alternative titles of the first N results whose year fits (TMDB's search also finds a movie by
+        a title in another language, which its answer does not show). Callers that count calls against a rate
+        limit count 1 + N. `kind` is MOVIE_SEARCH (the default) or TV_SEARCH.
         """
         if not title.strip():
             return None
         params: dict[str, Any] = {"query": title, "language": self.language}
         if filter_by_year and year is not None:
             params[kind.year_param] = year
-        return best_match(title, year, _results(await self._get(kind.path, params)), kind=kind)
+        results = _results(await self._get(kind.path, params))
+        match = best_match(title, year, results, kind=kind)
+        if match is not None or not results or alternative_lookups <= 0:
+            return match
+        candidates = [r for r in results if isinstance(r.get("id"), int) and year_allows(year, r, kind)]
+        alternatives = {
+            int(result["id"]): await self.alternative_titles(int(result["id"]), kind)
+            for result in candidates[:alternative_lookups]
+        }
+        return best_match(title, year, results, kind=kind, alternatives=alternatives)
+
+    async def alternative_titles(self, tmdb_id: int, kind: SearchKind = MOVIE_SEARCH) -> list[str]:
+        """A movie's (or, with TV_SEARCH, a series') titles in other countries and languages."""
+        return alternative_titles(await self._get(f"{kind.details_path}/{int(tmdb_id)}/alternative_titles"), kind)
 
     async def search_movie(self, title: str, year: int | None) -> SearchMatch | None:
         """The best search result for a title and year, or None ("no match") rather than a wild guess.
 
         Searches with the year first; when that gives no acceptable match (the year on disk may be off by one, or
-        TMDB dates the movie differently) the title is searched again without the year. Two calls at most: callers
-        that count calls against a rate limit use `search_once` for each.
+        TMDB dates the movie differently) the title is searched again without the year; each search looks at the
+        alternative titles of up to ALTERNATIVE_TITLE_LOOKUPS results when no title matched. Callers that count
+        calls against a rate limit use `search_once` for each.
         """
         return await self._search(title, year, MOVIE_SEARCH)
 
@@ -179,10 +211,14 @@ class TmdbClient:
 
     async def _search(self, title: str, year: int | None, kind: SearchKind) -> SearchMatch | None:
         if year is not None:
-            match = await self.search_once(title, year, filter_by_year=True, kind=kind)
+            match = await self.search_once(
+                title, year, filter_by_year=True, kind=kind, alternative_lookups=ALTERNATIVE_TITLE_LOOKUPS
+            )
             if match is not None:
                 return match
-        return await self.search_once(title, year, filter_by_year=False, kind=kind)
+        return await self.search_once(
+            title, year, filter_by_year=False, kind=kind, alternative_lookups=ALTERNATIVE_TITLE_LOOKUPS
+        )
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         query = dict(params or {})

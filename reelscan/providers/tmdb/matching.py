@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,16 +23,24 @@ class SearchMatch:
 
 @dataclass(frozen=True)
 class SearchKind:
-    """Where one kind of title is searched and how its results name and date it."""
+    """Where one kind of title is searched, how its results name and date it, and where its alternative titles
+    (other countries' and languages' titles) are listed: /movie/{id}/alternative_titles under "titles",
+    /tv/{id}/alternative_titles under "results"."""
 
     path: str
     year_param: str
     name_keys: tuple[str, str]  # the title and the original title
     date_key: str
+    details_path: str = "/movie"
+    alternatives_key: str = "titles"
 
 
 MOVIE_SEARCH = SearchKind("/search/movie", "year", ("title", "original_title"), "release_date")
-TV_SEARCH = SearchKind("/search/tv", "first_air_date_year", ("name", "original_name"), "first_air_date")
+TV_SEARCH = SearchKind(
+    "/search/tv", "first_air_date_year", ("name", "original_name"), "first_air_date", "/tv", "results"
+)
+# How many results that matched no title are looked up for their alternative titles, at most, per search.
+ALTERNATIVE_TITLE_LOOKUPS = 2
 
 
 SAME_YEAR_SIMILARITY = 0.75
@@ -124,8 +133,30 @@ def release_year(date: Any) -> int | None:
     return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
 
 
+def year_allows(year: int | None, result: dict[str, Any], kind: SearchKind = MOVIE_SEARCH) -> bool:
+    """Whether a result's date leaves it a candidate for a title of `year` (the same year or one off, or either
+    unknown)."""
+    result_year = release_year(result.get(kind.date_key))
+    return year is None or result_year is None or abs(result_year - year) <= 1
+
+
+def alternative_titles(answer: dict[str, Any], kind: SearchKind = MOVIE_SEARCH) -> list[str]:
+    """The titles of an alternative_titles answer (each once, in TMDB's order)."""
+    titles = [
+        str(item["title"])
+        for item in answer.get(kind.alternatives_key) or []
+        if isinstance(item, dict) and item.get("title")
+    ]
+    return list(dict.fromkeys(titles))
+
+
 def best_match(
-    title: str, year: int | None, results: list[dict[str, Any]], *, kind: SearchKind = MOVIE_SEARCH
+    title: str,
+    year: int | None,
+    results: list[dict[str, Any]],
+    *,
+    kind: SearchKind = MOVIE_SEARCH,
+    alternatives: Mapping[int, list[str]] | None = None,
 ) -> SearchMatch | None:
     """Choose the search result for `title` and `year`; None when nothing is close enough.
 
@@ -134,12 +165,16 @@ def best_match(
     original_name for TV, dated by first_air_date: `kind` says which keys). Rules:
     same year: similarity >= 0.75; year off by one: >= 0.85 and a 0.1 penalty; no year on either side: >= 0.9
     (a small penalty when the result has no date); further off: never. The highest score wins, then popularity.
+    `alternatives` adds more titles per result id (TMDB's alternative titles: "Harry Potter und der Stein der
+    Weisen" for a German folder name).
     """
     best: tuple[float, float, SearchMatch] | None = None
     for result in results:
         if not isinstance(result.get("id"), int):
             continue
         names = [str(result[key]) for key in kind.name_keys if result.get(key)]
+        if alternatives:
+            names += alternatives.get(int(result["id"]), [])
         if not names:
             continue
         similarity = max(title_similarity(title, name) for name in names)
