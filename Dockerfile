@@ -12,6 +12,7 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY reelscan ./reelscan
 COPY workflows ./workflows
 COPY activities ./activities
+COPY service ./service
 COPY api ./api
 COPY worker.py starter.py ./
 COPY --from=page /page/node_modules ./node_modules

@@ -37,12 +37,12 @@ from reelscan.db.views import list_libraries, list_movies, list_series, scan_err
 from reelscan.logs import configure_logging
 from reelscan.progress import FINAL_PHASES
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded, scans, schedules, watch
-from reelscan.service.client import TemporalUnavailable, connect
-from reelscan.service.display import render
-from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from reelscan.watching import WATCH_MODES
+from service import embedded, scans, schedules, watch
+from service.client import TemporalUnavailable, connect
+from service.display import render
+from service.watch_runner import WatchRunner
 
 # Piped output is not cut at 80 columns: a table keeps its natural width (a terminal still wraps at its own).
 WIDE = 1000

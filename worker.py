@@ -35,11 +35,11 @@ from activities.watch import poll_library_changes, snapshot_folders
 from reelscan.cache_store import CacheStore
 from reelscan.db.session import migrate
 from reelscan.logs import configure_logging
-from reelscan.service.client import TemporalUnavailable, connect
-from reelscan.service.installation_guard import InstallationGuard
-from reelscan.service.watch import watched_libraries
-from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
+from service.client import TemporalUnavailable, connect
+from service.installation_guard import InstallationGuard
+from service.watch import watched_libraries
+from service.watch_runner import WatchRunner
 from workflows.directory_scan import DirectoryScanWorkflow
 from workflows.enrich_album import EnrichAlbumWorkflow
 from workflows.enrich_movie import EnrichMovieWorkflow

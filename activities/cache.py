@@ -10,9 +10,9 @@ from temporalio.exceptions import ApplicationError, CancelledError
 from activities.common import count, database, settings
 from reelscan.asset_cache import PendingAsset, cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
+from reelscan.db import asset_records
 from reelscan.db import music as music_db
-from reelscan.db import repository
-from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
+from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult
 
 # Tries per file: from this attempt on, files that still fail are recorded as counted errors instead of raising.
 # (The workflow allows more attempts than this, for database outages only.)
@@ -55,7 +55,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             )
             if files_final:
                 with database() as session:
-                    repository.mark_asset_failed(
+                    asset_records.mark_asset_failed(
                         session, asset.model, asset.asset_id, error=str(outcome.error), scan_job_id=job.scan_job_id
                     )
             continue
@@ -72,7 +72,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
             type=CACHE_INCOMPLETE,
         )
     with database() as session:
-        by_type, failed, messages = repository.cache_outcome(
+        by_type, failed, messages = asset_records.cache_outcome(
             session, job.movie_ids, job.scan_job_id, job.candidate_ids, job.series_ids, album_ids, job.music_asset_ids
         )
     return CacheAssetsResult(

@@ -9,9 +9,12 @@ from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db import music as music_db
-from reelscan.db import repository
+from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Album, Movie, Series
-from reelscan.jobs import (
+from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
+from reelscan.library.music_discovery import MusicWalker
+from reelscan.library.tv_discovery import SeriesWalker
+from reelscan.payloads.scan import (
     DirectoryPage,
     DirectoryPageInput,
     DirectoryRef,
@@ -19,9 +22,6 @@ from reelscan.jobs import (
     DiscoverResult,
     PrioritizeInput,
 )
-from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
-from reelscan.library.music_discovery import MusicWalker
-from reelscan.library.tv_discovery import SeriesWalker
 
 # What a library's directories are: movie folders, series folders or album folders.
 WALKERS: dict[str, type[FolderWalker]] = {"movie": LibraryWalker, "tv": SeriesWalker, "music": MusicWalker}
@@ -46,10 +46,10 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
             only=job.paths,
         )
         with database() as session:
-            total = repository.replace_scan_directories(session, job.scan_job_id, walker.walk())
+            total = work_list.replace_scan_directories(session, job.scan_job_id, walker.walk())
             # Errors elsewhere (a video loose in the root, an odd name) say nothing about whether a folder is gone;
             # only what could not be read is kept as it was.
-            unchanged, missing = repository.plan_rescan(
+            unchanged, missing = work_list.plan_rescan(
                 session,
                 job.scan_job_id,
                 job.library_id,
@@ -59,7 +59,7 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 unchecked=walker.stats.unchecked.keys(),
                 scope=job.paths,
             )
-            episodes_unchanged = repository.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
+            episodes_unchanged = scan_jobs.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
             music_unchanged = (
                 dict(
                     zip(
@@ -71,7 +71,7 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 if job.library_type == "music"
                 else {}
             )
-            repository.replace_scan_errors(
+            work_list.replace_scan_errors(
                 session, job.scan_job_id, "discovering", ((e.path, e.message) for e in walker.stats.error_list)
             )
     except LibraryRootError as exc:
@@ -108,7 +108,7 @@ def unchecked_notice(unchecked: dict[str, str], *, tv: bool, music: bool = False
 def load_directory_page(job: DirectoryPageInput) -> DirectoryPage:
     """A bounded page of the work list, so no payload grows with the library."""
     with database() as session:
-        rows = repository.directory_page(session, job.scan_job_id, job.start_seq, job.limit)
+        rows = work_list.directory_page(session, job.scan_job_id, job.start_seq, job.limit)
     return DirectoryPage(directories=[DirectoryRef(seq=seq, path=path) for seq, path in rows])
 
 
@@ -116,5 +116,5 @@ def load_directory_page(job: DirectoryPageInput) -> DirectoryPage:
 def find_pending_directories(job: PrioritizeInput) -> DirectoryPage:
     """The prioritized directories that are still waiting to be scanned."""
     with database() as session:
-        rows = repository.pending_directories_by_path(session, job.scan_job_id, job.paths)
+        rows = work_list.pending_directories_by_path(session, job.scan_job_id, job.paths)
     return DirectoryPage(directories=[DirectoryRef(seq=seq, path=path) for seq, path in rows])

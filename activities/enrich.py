@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.common import count, database, settings
 from reelscan.db import enrichment
-from reelscan.jobs import (
+from reelscan.payloads.enrichment import (
     EnrichmentOutcomeInput,
     EnrichmentPage,
     EnrichmentPageInput,

@@ -13,15 +13,16 @@ from temporalio import activity
 from activities.common import count, database, settings
 from activities.enrich import provider_failure
 from reelscan.db import music_enrichment
-from reelscan.jobs import ProviderConfig, ProviderConfigInput
 from reelscan.library.music_tags import picture_extension
-from reelscan.music_jobs import (
+from reelscan.payloads.enrichment import ProviderConfig, ProviderConfigInput
+from reelscan.payloads.music import (
     AlbumCoverInput,
     AlbumEnrichmentPage,
     AlbumEnrichmentPageInput,
     AlbumOutcomeInput,
     AlbumReleaseInput,
     AlbumStepInput,
+    AlbumTarget,
     ArtistInput,
     ReleaseApplied,
     ReleaseFound,
@@ -150,9 +151,20 @@ async def fetch_album_cover(job: AlbumCoverInput) -> list[int]:
 @activity.defn
 def load_album_enrichment_page(job: AlbumEnrichmentPageInput) -> AlbumEnrichmentPage:
     with database() as session:
-        albums, total = music_enrichment.album_enrichment_page(
+        rows, total = music_enrichment.album_enrichment_page(
             session, job.scan_job_id, job.library_id, job.after_album_id, job.limit
         )
+        albums = [
+            AlbumTarget(
+                album_id=album.id,
+                title=album.title,
+                artist=album.album_artist,
+                year=album.year,
+                mb_release_id=album.mb_release_id,
+                track_count=tracks,
+            )
+            for album, tracks in rows
+        ]
     return AlbumEnrichmentPage(albums=albums, total=total)
 
 

@@ -15,16 +15,9 @@ from temporalio.exceptions import ApplicationError
 from activities.common import database, settings
 from activities.enrich import download_candidates, download_keep, provider_request
 from reelscan.db import tv_enrichment
-from reelscan.jobs import ProviderAssetsResult, ResolvedId
-from reelscan.providers.tmdb import TV_SEARCH, trailer_candidates
-from reelscan.providers.tmdb_tv import (
-    parse_season,
-    parse_series_details,
-    season_image_candidates,
-    series_image_candidates,
-)
-from reelscan.selection import DEFAULT_KEEP
-from reelscan.tv_jobs import (
+from reelscan.db.models import Series
+from reelscan.payloads.enrichment import ProviderAssetsResult, ResolvedId
+from reelscan.payloads.tv import (
     SeasonInput,
     SeasonResult,
     SeriesDetailsResult,
@@ -34,7 +27,16 @@ from reelscan.tv_jobs import (
     SeriesOutcomeInput,
     SeriesProviderInput,
     SeriesSearchInput,
+    SeriesTarget,
 )
+from reelscan.providers.tmdb import TV_SEARCH, trailer_candidates
+from reelscan.providers.tmdb_tv import (
+    parse_season,
+    parse_series_details,
+    season_image_candidates,
+    series_image_candidates,
+)
+from reelscan.selection import DEFAULT_KEEP
 
 FIND_MATCH = {"tvdb_id": "tvdb", "imdb_id": "imdb"}
 
@@ -138,10 +140,16 @@ async def fetch_season(job: SeasonInput) -> SeasonResult:
 @activity.defn
 def load_series_enrichment_page(job: SeriesEnrichmentPageInput) -> SeriesEnrichmentPage:
     with database() as session:
-        targets, total = tv_enrichment.series_enrichment_page(
+        rows, total = tv_enrichment.series_enrichment_page(
             session, job.scan_job_id, job.library_id, job.after_series_id, job.limit
         )
-    return SeriesEnrichmentPage(series=targets, total=total)
+        return SeriesEnrichmentPage(series=[series_target(row) for row in rows], total=total)
+
+
+def series_target(row: Series) -> SeriesTarget:
+    return SeriesTarget(
+        series_id=row.id, title=row.title, year=row.year, tmdb_id=row.tmdb_id, tvdb_id=row.tvdb_id, imdb_id=row.imdb_id
+    )
 
 
 @activity.defn

@@ -6,8 +6,8 @@ from temporalio import activity
 
 from activities.common import database
 from reelscan.db import music as music_db
-from reelscan.db import repository
-from reelscan.jobs import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
+from reelscan.db import scan_jobs, work_list
+from reelscan.payloads.scan import OutcomeCounts, OutcomeCountsInput, RecordProgressInput, SettleInput
 
 
 @activity.defn
@@ -15,7 +15,7 @@ def record_scan_progress(job: RecordProgressInput) -> None:
     state = job.state
     c = state.counters
     with database() as session:
-        repository.write_scan_projection(
+        scan_jobs.write_scan_projection(
             session,
             state.scan_job_id,
             {
@@ -51,8 +51,8 @@ def count_scan_outcomes(job: OutcomeCountsInput) -> OutcomeCounts:
     """What the database says each directory of the scan became (pending ones included): the check before a
     phase ends, and the counts of a scan that was cancelled mid-flight."""
     with database() as session:
-        counts = repository.count_outcomes(session, job.scan_job_id)
-        music = {name: counts[name] for name in repository.MUSIC_COUNTS if counts.get(name)}
+        counts = work_list.count_outcomes(session, job.scan_job_id)
+        music = {name: counts[name] for name in work_list.MUSIC_COUNTS if counts.get(name)}
         artists = music_db.count_artists_of_scan(session, job.scan_job_id)
     outcomes = OutcomeCounts(**{k: v for k, v in counts.items() if k in OutcomeCounts.model_fields})
     if music or artists:  # a music library's scan
@@ -64,7 +64,7 @@ def count_scan_outcomes(job: OutcomeCountsInput) -> OutcomeCounts:
 def settle_unscanned_directories(job: SettleInput) -> OutcomeCounts:
     """After the last pass: every directory still pending becomes an error naming it; then the outcomes."""
     with database() as session:
-        settled = repository.settle_pending_directories(session, job.scan_job_id, job.reason)
+        settled = work_list.settle_pending_directories(session, job.scan_job_id, job.reason)
     if settled:
         activity.logger.warning("%d directories were not scanned: %s", settled, job.reason)
     return count_scan_outcomes(OutcomeCountsInput(scan_job_id=job.scan_job_id))

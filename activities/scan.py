@@ -9,18 +9,18 @@ from temporalio.exceptions import ApplicationError, CancelledError
 
 from activities.common import LIBRARY_ROOT_ERROR, count, database, settings
 from reelscan.cache_store import CacheStore
+from reelscan.db import movie_records, series_records, work_list
 from reelscan.db import music as music_db
-from reelscan.db import repository
-from reelscan.jobs import (
+from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
+from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
+from reelscan.library.series_scanner import SeriesScan, scan_series_directory
+from reelscan.payloads.scan import (
     DirectoryBatchResult,
     DirectoryRef,
     DirectoryScanInput,
     DirectoryScanResult,
     RecordedDirectoriesInput,
 )
-from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
-from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
-from reelscan.library.series_scanner import SeriesScan, scan_series_directory
 
 MAX_ERRORS_RETURNED = 5
 
@@ -31,7 +31,7 @@ MAX_ERRORS_RETURNED = 5
 def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
     """Idempotent: a retry reports what an earlier attempt recorded and scans only what it did not reach."""
     with database() as session:
-        recorded = repository.already_recorded(session, job.scan_job_id, [d.seq for d in job.directories])
+        recorded = work_list.already_recorded(session, job.scan_job_id, [d.seq for d in job.directories])
     results = []
     for directory in job.directories:
         if activity.is_cancelled():
@@ -44,7 +44,7 @@ def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
 def load_recorded_directories(job: RecordedDirectoriesInput) -> DirectoryBatchResult:
     """What a child that failed had recorded before it failed (its other directories stay pending)."""
     with database() as session:
-        recorded = repository.already_recorded(session, job.scan_job_id, job.seqs)
+        recorded = work_list.already_recorded(session, job.scan_job_id, job.seqs)
     return DirectoryBatchResult(results=[_result(seq, recorded[seq]) for seq in job.seqs if seq in recorded])
 
 
@@ -54,11 +54,11 @@ def _known(job: DirectoryScanInput, directory: DirectoryRef) -> dict[str, str]:
     if job.library_type != "tv" or job.force_full_rescan:
         return {}
     with database() as session:
-        return repository.known_season_fingerprints(session, job.library_id, directory.path)
+        return series_records.known_season_fingerprints(session, job.library_id, directory.path)
 
 
 def _scan_one(
-    job: DirectoryScanInput, directory: DirectoryRef, earlier: repository.RecordedDirectory | None
+    job: DirectoryScanInput, directory: DirectoryRef, earlier: work_list.RecordedDirectory | None
 ) -> DirectoryScanResult:
     if earlier is None:
         root = Path(job.library_path)
@@ -97,9 +97,9 @@ def _scan_one(
             record = (
                 music_db.record_album_folder
                 if isinstance(scan, AlbumFolderScan)
-                else repository.record_series_scan
+                else series_records.record_series_scan
                 if isinstance(scan, SeriesScan)
-                else repository.record_directory_scan
+                else movie_records.record_directory_scan
             )
             with database() as session:
                 earlier = record(
@@ -112,7 +112,7 @@ def _scan_one(
                 )
         if earlier is None:
             with database() as session:
-                earlier = repository.record_directory_error(session, job.scan_job_id, directory.seq, message)
+                earlier = work_list.record_directory_error(session, job.scan_job_id, directory.seq, message)
         count("directories_scanned", outcome=earlier.outcome)
         count("errors", len(earlier.errors), phase="scanning")
         activity.logger.info(
@@ -121,7 +121,7 @@ def _scan_one(
     return _result(directory.seq, earlier)
 
 
-def _result(seq: int, earlier: repository.RecordedDirectory) -> DirectoryScanResult:
+def _result(seq: int, earlier: work_list.RecordedDirectory) -> DirectoryScanResult:
     return DirectoryScanResult(
         seq=seq,
         outcome=earlier.outcome,
@@ -139,7 +139,7 @@ def _result(seq: int, earlier: repository.RecordedDirectory) -> DirectoryScanRes
     )
 
 
-def _music(earlier: repository.RecordedDirectory) -> dict[str, object]:
+def _music(earlier: work_list.RecordedDirectory) -> dict[str, object]:
     """An album folder's main album and counts (nothing for movie and series folders: their payloads stay)."""
     if earlier.music is None:
         return {}

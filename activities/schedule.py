@@ -5,8 +5,8 @@ from __future__ import annotations
 from temporalio import activity
 
 from activities.common import settings
-from reelscan.jobs import PreparedScan, ScheduledScanInput
-from reelscan.service.scans import prepare_scan
+from activities.scan_preparation import prepare_scan
+from reelscan.payloads.scan import PreparedScan, ScheduledScanInput
 
 
 @activity.defn

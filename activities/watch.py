@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db.models import Album, Movie, ScanDirectory, ScanJob, Series
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError
-from reelscan.watch_jobs import PollInput, PollResult, SnapshotInput, SnapshotResult
+from reelscan.payloads.watch import PollInput, PollResult, SnapshotInput, SnapshotResult
 from reelscan.watching import folder_snapshot, poll_pass
 
 

@@ -38,8 +38,8 @@ from reelscan.db.views import (
     series_detail,
 )
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans, schedules, watch
 from reelscan.settings import Settings
+from service import scans, schedules, watch
 
 STATIC = Path(__file__).parent / "static"
 # The chart library, installed by `make setup` (npm ci): the page works without it, saying the chart is missing.
@@ -392,7 +392,7 @@ def check_bind(settings: Settings, host: str) -> None:
 
 
 def app_for(settings: Settings) -> FastAPI:
-    from reelscan.service.client import connect
+    from service.client import connect
 
     async def _connect() -> Client:
         return await connect(settings, start_embedded=False)

@@ -18,9 +18,9 @@ from reelscan.db import timeline as timeline_db
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, ScanJob
 from reelscan.db.session import session_scope
 from reelscan.progress import FINAL_PHASES
-from reelscan.service import scans
 from reelscan.settings import Settings
 from reelscan.timeline import Point
+from service import scans
 
 log = logging.getLogger(__name__)
 READY_PHASES = ("caching", "enriching", "completed")

@@ -29,7 +29,7 @@ from typing import Any
 
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository
+from reelscan.db import movie_records, scan_jobs, work_list
 from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.library import naming_cost
 from reelscan.library.discovery import LibraryWalker
@@ -81,10 +81,10 @@ def _bare_chunk(args: tuple[str, str, str, int, list[tuple[int, str]]]) -> int:
             scan = scan_movie_directory(Path(root), relative)
         except DirectoryError as exc:
             with session_scope(url) as session:
-                repository.record_directory_error(session, scan_job_id, seq, str(exc))
+                work_list.record_directory_error(session, scan_job_id, seq, str(exc))
             continue
         with session_scope(url) as session:
-            recorded = repository.record_directory_scan(
+            recorded = movie_records.record_directory_scan(
                 session, scan_job_id=scan_job_id, seq=seq, library_id=1, scan=scan, cache_exists=cache.exists
             )
         if recorded.movie_id is None:
@@ -101,12 +101,12 @@ def bare_scan(root: Path, work: Path, processes: int) -> float:
     migrate(url)
     started = time.perf_counter()
     with session_scope(url) as session:
-        library = repository.get_or_create_library(session, root)
-        job = repository.create_scan_job(session, library.id, {})
+        library = scan_jobs.get_or_create_library(session, root)
+        job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
         walker = LibraryWalker(root)
-        total = repository.replace_scan_directories(session, job.id, walker.walk())
-        items = repository.directory_page(session, job.id, 0, total)
+        total = work_list.replace_scan_directories(session, job.id, walker.walk())
+        items = work_list.directory_page(session, job.id, 0, total)
     chunks = [items[i::processes] for i in range(processes)]
     payload = [(url, str(root), str(work / "cache"), job.id, chunk) for chunk in chunks]
     if processes == 1:

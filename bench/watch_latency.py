@@ -30,10 +30,10 @@ from temporalio.testing import WorkflowEnvironment
 from reelscan.db.models import Movie, ScanJob
 from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.library.discovery import LibraryWalker
-from reelscan.service import scans, watch
-from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings, get_settings
 from reelscan.watching import poll_pass
+from service import scans, watch
+from service.watch_runner import WatchRunner
 
 MEDIA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "media"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reelscan.cache_store import CacheError, CacheStore, StoredAsset
-from reelscan.db import repository
+from reelscan.db import asset_records
 from reelscan.db.models import AssetCandidate, MusicAsset
 from reelscan.db.session import session_scope
 from reelscan.library.music_tags import TagError, embedded_cover_bytes, picture_extension
@@ -17,7 +17,7 @@ from reelscan.library.music_tags import TagError, embedded_cover_bytes, picture_
 
 @dataclass(frozen=True)
 class PendingAsset:
-    model: repository.AssetModel
+    model: asset_records.AssetModel
     asset_id: int
     entity_type: str  # movie | series | season | episode: the cache folder <cache>/<entity_type>/<entity_id>/
     entity_id: int
@@ -48,13 +48,15 @@ def pending_assets(
         PendingAsset(
             type(row),
             row.id,
-            *repository.asset_owner(row),
-            repository.asset_type_of(row),
+            *asset_records.asset_owner(row),
+            asset_records.asset_type_of(row),
             row.source_path,
             embedded=isinstance(row, MusicAsset) and row.embedded,
             downloaded=isinstance(row, AssetCandidate) or (isinstance(row, MusicAsset) and row.source != "local"),
         )
-        for row in repository.uncached_assets(session, movie_ids, candidate_ids, series_ids, album_ids, music_asset_ids)
+        for row in asset_records.uncached_assets(
+            session, movie_ids, candidate_ids, series_ids, album_ids, music_asset_ids
+        )
     ]
 
 
@@ -105,7 +107,7 @@ def cache_pending_assets(
     store.sync_folders(stored for _, stored in done)
     if done:
         with session_scope(url) as session:
-            repository.mark_assets_cached(
+            asset_records.mark_assets_cached(
                 session,
                 [(a.model, a.asset_id, stored.sha256, stored.relative_path) for a, stored in done],
                 scan_job_id,

@@ -7,7 +7,7 @@ database independently.
 
 from __future__ import annotations
 
-from reelscan.jobs import OutcomeCounts
+from reelscan.payloads.scan import OutcomeCounts
 from reelscan.progress import ScanCounters
 
 

@@ -6,7 +6,7 @@ enrichment outcome does to the counters is decided here, where it is unit tested
 
 from __future__ import annotations
 
-from reelscan.jobs import CacheAssetsResult, DirectoryScanResult, OutcomeCounts
+from reelscan.payloads.scan import CacheAssetsResult, DirectoryScanResult, OutcomeCounts
 from reelscan.progress import ScanCounters, asset_group
 
 # An album folder's counts (DirectoryScanResult.music, OutcomeCounts.music) -> the counters they add to.
@@ -24,6 +24,17 @@ FIRST_CHILDREN = 4
 # Local assets queued for caching beyond this many batches hold back new children (memory and history stay small).
 CACHE_BACKLOG_BATCHES = 4
 SCAN_PASSES = 2
+CHILDREN_PER_SCAN_TARGET = 1000
+MAX_DIRECTORIES_PER_CHILD = 20
+
+
+def directories_per_child(configured: int, directories_total: int) -> int:
+    """One directory per child workflow for libraries up to about 1,000 folders (each visible on its own in the
+    Temporal Web UI); bigger libraries group consecutive folders so the server handles about 1,000 children per
+    scan, since each child workflow costs the server far more than scanning one folder."""
+    if configured:
+        return configured
+    return min(MAX_DIRECTORIES_PER_CHILD, max(1, -(-directories_total // CHILDREN_PER_SCAN_TARGET)))
 
 
 def page_limit(children_window: int, per_child: int) -> int:

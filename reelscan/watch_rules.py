@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from reelscan.payloads.carry import PendingFolder, WatchCarry
 from reelscan.scan_options import normalize_library_path
-from reelscan.watch_jobs import MAX_PENDING, PendingFolder, WatchCarry
+
+# More folders than this pending at once (a whole share remounted, a library copied in): one incremental scan of
+# the whole library instead, which settles unchanged folders by fingerprint.
+MAX_PENDING = 5000
 
 
 def top_folder(path: str) -> str | None:

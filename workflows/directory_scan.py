@@ -1,5 +1,5 @@
 """DirectoryScanWorkflow: the spec's directory-scan job, a child workflow per movie directory (or per small run of
-consecutive directories in very large libraries, see reelscan.jobs.directories_per_child)."""
+consecutive directories in very large libraries, see reelscan.scan_rules.directories_per_child)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from temporalio.workflow import ActivityCancellationType
 
 with workflow.unsafe.imports_passed_through():
     from activities.scan import scan_directories
-    from reelscan.jobs import DirectoryBatchResult, DirectoryScanInput
+    from reelscan.payloads.scan import DirectoryBatchResult, DirectoryScanInput
 
 # Enough attempts to ride out a database restart (backoff 1 s .. 20 s, about 2 minutes in all).
 SCAN_RETRY = RetryPolicy(

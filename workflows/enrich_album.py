@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
         search_release,
         select_album_cover,
     )
-    from reelscan.music_jobs import (
+    from reelscan.payloads.music import (
         AlbumCoverInput,
         AlbumOutcomeInput,
         AlbumReleaseInput,

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
         search_provider_id,
         select_assets,
     )
-    from reelscan.jobs import (
+    from reelscan.payloads.enrichment import (
         EnrichmentOutcomeInput,
         EnrichMovieInput,
         EnrichMovieResult,

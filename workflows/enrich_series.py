@@ -28,8 +28,8 @@ with workflow.unsafe.imports_passed_through():
         search_series_id,
         select_series_assets,
     )
-    from reelscan.jobs import ResolvedId
-    from reelscan.tv_jobs import (
+    from reelscan.payloads.enrichment import ResolvedId
+    from reelscan.payloads.tv import (
         EnrichSeriesInput,
         EnrichSeriesResult,
         SeasonInput,

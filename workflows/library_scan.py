@@ -30,18 +30,17 @@ with workflow.unsafe.imports_passed_through():
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
-    from reelscan.jobs import (
+    from reelscan.payloads.carry import ScanCarry
+    from reelscan.payloads.enrichment import ProviderConfigInput
+    from reelscan.payloads.scan import (
         DirectoryScanResult,
         DiscoverInput,
         LibraryScanInput,
         OutcomeCounts,
         OutcomeCountsInput,
-        ProviderConfigInput,
         RecordedDirectoriesInput,
         RecordProgressInput,
-        ScanCarry,
         SettleInput,
-        directories_per_child,
     )
     from reelscan.progress import (
         FINAL_PHASES,
@@ -52,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
         found_line,
         summary_line,
     )
-    from reelscan.scan_rules import SCAN_PASSES, fold_directory, settle_from_database
+    from reelscan.scan_rules import SCAN_PASSES, directories_per_child, fold_directory, settle_from_database
     from workflows.library_scan_errors import ScanFailed, failure_message, failure_type
     from workflows.scan_cache import CacheWindow
     from workflows.scan_children import DirectoryWindow, FailedChild

@@ -23,16 +23,10 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from activities.schedule import prepare_scheduled_scan
     from activities.watch import poll_library_changes, snapshot_folders
-    from reelscan.jobs import ScheduledScanInput
+    from reelscan.payloads.carry import WatchCarry
+    from reelscan.payloads.scan import ScheduledScanInput
+    from reelscan.payloads.watch import MAX_FOLDERS_PER_SIGNAL, SNAPSHOT_BATCH, PollInput, SnapshotInput, WatchInput
     from reelscan.scan_options import MAX_TARGETED_PATHS, ScanOptions
-    from reelscan.watch_jobs import (
-        MAX_FOLDERS_PER_SIGNAL,
-        SNAPSHOT_BATCH,
-        PollInput,
-        SnapshotInput,
-        WatchCarry,
-        WatchInput,
-    )
     from reelscan.watch_rules import (
         apply_snapshots,
         describe,

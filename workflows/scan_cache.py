@@ -12,7 +12,8 @@ from temporalio.exceptions import ActivityError, CancelledError
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
     from activities.common import DATABASE_UNAVAILABLE
-    from reelscan.jobs import CacheAssetsInput, CacheAssetsResult, LibraryScanInput, ScanCarry
+    from reelscan.payloads.carry import ScanCarry
+    from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult, LibraryScanInput
     from reelscan.scan_rules import fold_cache_result, next_cache_batch
     from workflows.library_scan_errors import ScanFailed, failure_message, failure_type, root_cause
 

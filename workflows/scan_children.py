@@ -16,7 +16,8 @@ from temporalio.exceptions import CancelledError, ChildWorkflowError
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import find_pending_directories, load_directory_page
-    from reelscan.jobs import (
+    from reelscan.payloads.carry import ScanCarry
+    from reelscan.payloads.scan import (
         DirectoryBatchResult,
         DirectoryPageInput,
         DirectoryRef,
@@ -24,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
         DirectoryScanResult,
         LibraryScanInput,
         PrioritizeInput,
-        ScanCarry,
     )
     from reelscan.scan_rules import cache_backlog_full, child_id_suffix, launch_window, page_limit
     from workflows.directory_scan import DirectoryScanWorkflow

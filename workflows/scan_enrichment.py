@@ -16,18 +16,12 @@ with workflow.unsafe.imports_passed_through():
     from activities.enrich import load_enrichment_page
     from activities.enrich_music import load_album_enrichment_page
     from activities.enrich_tv import load_series_enrichment_page
-    from reelscan.jobs import (
-        EnrichmentPageInput,
-        EnrichMovieInput,
-        EnrichMovieResult,
-        LibraryScanInput,
-        ScanCarry,
-        Target,
-        target_id,
-    )
-    from reelscan.music_jobs import AlbumEnrichmentPageInput, AlbumTarget, EnrichAlbumInput, EnrichAlbumResult
+    from reelscan.payloads.carry import ScanCarry
+    from reelscan.payloads.enrichment import EnrichmentPageInput, EnrichMovieInput, EnrichMovieResult, Target, target_id
+    from reelscan.payloads.music import AlbumEnrichmentPageInput, AlbumTarget, EnrichAlbumInput, EnrichAlbumResult
+    from reelscan.payloads.scan import LibraryScanInput
+    from reelscan.payloads.tv import EnrichSeriesInput, EnrichSeriesResult, SeriesEnrichmentPageInput, SeriesTarget
     from reelscan.scan_rules import fold_enrichment_failure
-    from reelscan.tv_jobs import EnrichSeriesInput, EnrichSeriesResult, SeriesEnrichmentPageInput, SeriesTarget
     from workflows.enrich_album import EnrichAlbumWorkflow
     from workflows.enrich_movie import EnrichMovieWorkflow
     from workflows.enrich_series import EnrichSeriesWorkflow

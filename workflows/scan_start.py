@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
-from reelscan.jobs import LibraryScanInput
+from reelscan.payloads.scan import LibraryScanInput
 
 SCAN_PHASE = SearchAttributeKey.for_keyword("ScanPhase")
 LIBRARY_ID = SearchAttributeKey.for_int("LibraryId")

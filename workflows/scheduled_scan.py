@@ -12,7 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.schedule import prepare_scheduled_scan
-    from reelscan.jobs import ScheduledScanInput
+    from reelscan.payloads.scan import ScheduledScanInput
     from workflows.library_scan import LibraryScanWorkflow
     from workflows.scan_start import initial_search_attributes, scan_summary_text
 

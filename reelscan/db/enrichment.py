@@ -18,6 +18,7 @@ from reelscan.db.models import (
     ProviderDetails,
     Series,
     Trailer,
+    is_locked,
     utcnow,
 )
 from reelscan.providers.tmdb import (
@@ -209,15 +210,11 @@ def sync_local_candidates(session: Session, movie_id: int) -> None:
     sync_local(session, {"movie_id": movie_id}, local)
 
 
-def _locked(movie: object, name: str) -> bool:
-    return bool(getattr(movie, f"{name}_locked", False))
-
-
 def apply_values(row: object, values: dict[str, Any]) -> list[str]:
     """Set each provider value that is not empty on a row, unless its field is locked. Returns the fields changed."""
     changed = []
     for name, value in values.items():
-        if value in (None, [], {}) or _locked(row, name):
+        if value in (None, [], {}) or is_locked(row, name):
             continue
         if getattr(row, name) != value:
             setattr(row, name, value)
@@ -263,7 +260,7 @@ def apply_metadata(
         "credits": meta.writers,
     }
     changed = apply_values(movie, values)
-    if meta.rating is not None and not _locked(movie, "ratings"):
+    if meta.rating is not None and not is_locked(movie, "ratings"):
         others = [r for r in movie.ratings or [] if r.get("name") != "themoviedb"]
         movie.ratings = [*others, *rating]
     if meta.imdb_id and not movie.imdb_id:
@@ -335,7 +332,7 @@ def select_for(
         for rank, (candidate, value) in enumerate(kept):
             row = by_id[candidate.id]
             row.selected, row.rank, row.score = True, rank, value
-        if asset_type in artwork_types and kept and not _locked(entity, asset_type):
+        if asset_type in artwork_types and kept and not is_locked(entity, asset_type):
             setattr(entity, f"{asset_type}_id", kept[0][0].id)
         current = getattr(entity, f"{asset_type}_id", None) if asset_type in artwork_types else None
         if current is not None:

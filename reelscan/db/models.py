@@ -189,8 +189,13 @@ SEASON_ARTWORK_TYPES = ("poster", "fanart", "banner", "landscape")
 EPISODE_LOCKABLE_FIELDS = ("title", "plot", "air_date")
 
 
+def is_locked(row: object, field: str) -> bool:
+    """Whether a user locked this field (`<field>_locked`); fields without a lock column are never locked."""
+    return bool(getattr(row, f"{field}_locked", False))
+
+
 def _lock_columns(mixin: type, *fields: str) -> None:
-    """Add a `<field>_locked` column per field to a mixin (read with getattr, or repository.is_locked)."""
+    """Add a `<field>_locked` column per field to a mixin (read with is_locked)."""
     for name in fields:
         setattr(mixin, f"{name}_locked", mapped_column(Boolean, default=False, server_default=text("false")))
 

@@ -12,17 +12,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from reelscan.db.models import Album, Artist, MusicAsset, Track, utcnow
-from reelscan.db.repository import (
-    CacheCheck,
-    RecordedDirectory,
-    _content_hash,
-    _needs_caching,
-    _recorded,
-    _scan_directory_row,
-    _upsert_scanned,
-    is_locked,
-)
+from reelscan.db.models import Album, Artist, MusicAsset, Track, is_locked, utcnow
+from reelscan.db.scanned_rows import CacheCheck, _content_hash, _needs_caching, _upsert_scanned
+from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.music_layout import name_key
 from reelscan.library.music_scanner import AlbumFolderScan, AlbumScan, TrackScan

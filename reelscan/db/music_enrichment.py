@@ -11,9 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reelscan.db import enrichment
-from reelscan.db.models import Album, Artist, MusicAsset, Track, utcnow
-from reelscan.db.repository import is_locked
-from reelscan.music_jobs import AlbumTarget
+from reelscan.db.models import Album, Artist, MusicAsset, Track, is_locked, utcnow
 from reelscan.providers.musicbrainz import ArtistMetadata, ReleaseMetadata
 
 COVER_PREFERENCE = ("local", "embedded", "caa")  # a folder's own cover first, then the tracks', then the archive's
@@ -21,8 +19,9 @@ COVER_PREFERENCE = ("local", "embedded", "caa")  # a folder's own cover first, t
 
 def album_enrichment_page(
     session: Session, scan_job_id: int, library_id: int, after_album_id: int, limit: int
-) -> tuple[list[AlbumTarget], int]:
-    """A page (by id) of the albums this scan found on disk, and how many there are in all."""
+) -> tuple[list[tuple[Album, int | None]], int]:
+    """A page (by id) of the albums this scan found on disk, each with its tracks on disk, and how many albums
+    there are in all."""
     rows, total = enrichment.enrichment_page(session, Album, scan_job_id, library_id, after_album_id, limit)
     counts = dict(
         session.execute(
@@ -31,18 +30,7 @@ def album_enrichment_page(
             .group_by(Track.album_id)
         ).all()
     )
-    targets = [
-        AlbumTarget(
-            album_id=a.id,
-            title=a.title,
-            artist=a.album_artist,
-            year=a.year,
-            mb_release_id=a.mb_release_id,
-            track_count=counts.get(a.id),
-        )
-        for a in rows
-    ]
-    return targets, total
+    return [(album, counts.get(album.id)) for album in rows], total
 
 
 def _set(row: Any, field: str, value: Any, *, only_if_empty: bool) -> int:

@@ -29,21 +29,14 @@ from reelscan.db.models import (
 )
 from reelscan.providers.tmdb import ImageCandidate, VideoCandidate, merge_unique_ids
 from reelscan.providers.tmdb_tv import EpisodeMetadata, SeriesMetadata
-from reelscan.tv_jobs import SeriesTarget
 
 
 def series_enrichment_page(
     session: Session, scan_job_id: int, library_id: int, after_series_id: int, limit: int
-) -> tuple[list[SeriesTarget], int]:
+) -> tuple[list[Series], int]:
     """A page (by id) of the series this scan found and did not mark missing, and how many there are in all."""
     rows, total = enrichment.enrichment_page(session, Series, scan_job_id, library_id, after_series_id, limit)
-    targets = [
-        SeriesTarget(
-            series_id=s.id, title=s.title, year=s.year, tmdb_id=s.tmdb_id, tvdb_id=s.tvdb_id, imdb_id=s.imdb_id
-        )
-        for s in rows
-    ]
-    return targets, total
+    return rows, total
 
 
 # --- provider answers and metadata -------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from reelscan.db.models import Image, Movie
 from reelscan.db.session import session_scope
-from reelscan.service import scans, watch
 from reelscan.settings import Settings
+from service import scans, watch
 from tests.conftest import temporal_cli
 from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import (

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 with workflow.unsafe.imports_passed_through():
-    from reelscan.jobs import EnrichMovieInput, EnrichMovieResult
+    from reelscan.payloads.enrichment import EnrichMovieInput, EnrichMovieResult
     from reelscan.settings import Settings
     from worker import build_workers
     from workflows.enrich_movie import EnrichMovieWorkflow

@@ -17,8 +17,8 @@ from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.db.views import list_movies
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings, get_settings
+from service import scans
 from worker import build_workers
 
 T = TypeVar("T")

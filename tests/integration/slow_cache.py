@@ -17,7 +17,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.cache import cache_assets
-from reelscan.jobs import CacheAssetsInput, CacheAssetsResult
+from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult
 from reelscan.settings import Settings
 from worker import build_workers
 

@@ -13,8 +13,8 @@ import websockets
 from temporalio.client import Client
 
 from api.app import check_bind
-from reelscan.service.scans import ScanRequestError
 from reelscan.settings import Settings, get_settings
+from service.scans import ScanRequestError
 from tests.integration.api_server import api_server
 from tests.integration.scanning import eventually, running_workers
 from tests.library_builder import build_bulk_library, build_library

@@ -24,12 +24,12 @@ from temporalio.exceptions import ApplicationError
 
 from reelscan.db.session import dispose_engines, session_scope
 from reelscan.db.views import list_movies
-from reelscan.jobs import ScheduledScanInput
+from reelscan.payloads.scan import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded, scans
-from reelscan.service.client import connect
-from reelscan.service.installation_guard import WRONG_INSTALLATION
 from reelscan.settings import Settings
+from service import embedded, scans
+from service.client import connect
+from service.installation_guard import WRONG_INSTALLATION
 from tests.integration.api_server import free_port
 from tests.integration.scanning import finish, running_workers, start
 from tests.library_builder import build_bulk_library

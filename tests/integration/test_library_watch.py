@@ -16,9 +16,9 @@ from temporalio.client import Client
 
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
-from reelscan.service import scans, watch
-from reelscan.service.watch_runner import WatchRunner
 from reelscan.settings import Settings
+from service import scans, watch
+from service.watch_runner import WatchRunner
 from tests.integration.scanning import (
     eventually,
     finish,

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from temporalio.client import Client
 
-from reelscan.service.display import render
 from reelscan.settings import Settings
+from service.display import render
 from tests.integration.api_server import api_server
 from tests.integration.browser import CHROMIUM_ARGS
 from tests.integration.test_cli import starter

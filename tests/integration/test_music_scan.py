@@ -15,8 +15,8 @@ from temporalio.client import Client
 from reelscan.db.models import Album, Artist, MusicAsset, Track
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.integration.scanning import finish, running_workers
 from tests.music_builder import OK_COMPUTER_RELEASE, MusicLibraryManifest, build_music_library
 from tests.music_tagging import TrackSpec, copy_fixture, tag_file

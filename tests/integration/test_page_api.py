@@ -9,8 +9,8 @@ import pytest
 from temporalio.client import Client
 
 from reelscan.scan_options import ScanOptions
-from reelscan.service import schedules
 from reelscan.settings import Settings, get_settings
+from service import schedules
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, running_workers, scan_job, start
 from tests.library_builder import build_bulk_library, build_library, build_tv_library
@@ -117,7 +117,7 @@ async def test_series_wall_shows_series_posters_and_counts(
 ) -> None:
     tv = build_tv_library(tmp_path / "TV")
     async with running_workers(client, sqlite_settings):
-        from reelscan.service import scans
+        from service import scans
 
         library_id = scans.library_for_path(sqlite_settings, tv.root, library_type="tv")
         started = await scans.start_scan(client, sqlite_settings, library_id, ScanOptions(enable_enrichment=False))

@@ -8,12 +8,11 @@ from pathlib import Path
 from sqlalchemy import select, update
 from temporalio.client import Client
 
-from reelscan.db.models import Episode, Image, Movie, Series, TvAsset, utcnow
-from reelscan.db.repository import is_locked
+from reelscan.db.models import Episode, Image, Movie, Series, TvAsset, is_locked, utcnow
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.integration.scanning import finish, running_workers, scan
 from tests.library_builder import MEDIA, build_tv_library
 

@@ -18,13 +18,13 @@ from temporalio.client import Client
 from temporalio.testing import ActivityEnvironment
 
 from activities.discovery import discover_directories
-from reelscan.db import repository
+from reelscan.db import scan_jobs
 from reelscan.db.models import Movie, ScanError, Series
 from reelscan.db.session import session_scope
-from reelscan.jobs import DiscoverInput
+from reelscan.payloads.scan import DiscoverInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, scan, start
 from tests.library_builder import build_bulk_library, build_tv_library
@@ -158,8 +158,8 @@ async def test_movies_under_an_unreadable_folder_are_kept_and_other_removals_sti
 
 def discover(settings: Settings, root: Path, library_type: str = "movie") -> Any:
     with session_scope(settings.resolved_database_url) as session:
-        library_id = repository.get_or_create_library(session, root, library_type=library_type).id
-        job = repository.create_scan_job(session, library_id, {})
+        library_id = scan_jobs.get_or_create_library(session, root, library_type=library_type).id
+        job = scan_jobs.create_scan_job(session, library_id, {})
         assert job is not None
         job_id = job.id
     job_input = DiscoverInput(

@@ -26,13 +26,13 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.discovery import discover_directories
 from activities.scan import scan_directories
-from reelscan.db import repository
+from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Movie, ScanDirectory
 from reelscan.db.session import session_scope
-from reelscan.jobs import DirectoryRef, DirectoryScanInput, DiscoverInput
+from reelscan.payloads.scan import DirectoryRef, DirectoryScanInput, DiscoverInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.integration.paused_enrichment import PAUSED_PREFIX, workers_with_paused_enrichment
 from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
@@ -112,14 +112,14 @@ def test_cancel_delivered_inside_a_directory_scan_is_not_the_folders_error(
     give_slow_nfo(root / names[1])  # the folder being read when the cancellation arrives
     url = sqlite_settings.resolved_database_url
     with session_scope(url) as session:
-        library_id = repository.get_or_create_library(session, root).id
-        job = repository.create_scan_job(session, library_id, {})
+        library_id = scan_jobs.get_or_create_library(session, root).id
+        job = scan_jobs.create_scan_job(session, library_id, {})
         assert job is not None
         scan_job_id = job.id
     env = ActivityEnvironment()
     env.run(discover_directories, DiscoverInput(scan_job_id=scan_job_id, library_id=library_id, library_path=str(root)))
     with session_scope(url) as session:
-        refs = [DirectoryRef(seq=s, path=p) for s, p in repository.directory_page(session, scan_job_id, 0, 10)]
+        refs = [DirectoryRef(seq=s, path=p) for s, p in work_list.directory_page(session, scan_job_id, 0, 10)]
     job_input = DirectoryScanInput(
         scan_job_id=scan_job_id, library_id=library_id, library_path=str(root), directories=refs, skip_ffprobe=True
     )

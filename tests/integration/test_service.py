@@ -20,8 +20,8 @@ from bench.scan_benchmark import with_children
 from reelscan.db.models import ScanJob
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans, schedules
 from reelscan.settings import Settings
+from service import scans, schedules
 from tests.integration.api_server import free_port
 from tests.integration.scanning import eventually, finish, reconfigure, running_workers, start
 from tests.integration.test_cli import starter

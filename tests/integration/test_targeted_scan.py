@@ -12,8 +12,8 @@ from temporalio.client import Client
 from reelscan.db.models import Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, movies_by_directory, running_workers, scan, scan_job
 from tests.library_builder import MEDIA, build_bulk_library, build_tv_library

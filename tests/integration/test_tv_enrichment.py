@@ -13,16 +13,17 @@ import pytest
 from sqlalchemy import select, update
 from temporalio.client import Client
 
+from activities.enrich_tv import series_target
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository
+from reelscan.db import scan_jobs, series_records, work_list
 from reelscan.db.models import AssetCandidate, Episode, Season, Series
 from reelscan.db.session import session_scope
 from reelscan.db.tv_enrichment import series_enrichment_page
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.series_scanner import scan_series_directory
+from reelscan.payloads.tv import EnrichSeriesInput, EnrichSeriesResult, SeriesTarget
 from reelscan.settings import Settings
-from reelscan.tv_jobs import EnrichSeriesInput, EnrichSeriesResult, SeriesTarget
 from tests.fake_tmdb import API_KEY, FakeTmdb, series_for_library
 from tests.integration.scanning import running_workers
 from tests.integration.test_enrichment import configure
@@ -58,13 +59,13 @@ def build_tv_library(root: Path) -> None:
 def record_library(settings: Settings, root: Path) -> tuple[int, int]:
     """One scan job that records every series folder; returns its id and the library's."""
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, library_type="tv")
-        job = repository.create_scan_job(session, library.id, {})
+        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
+        job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
         folders = sorted(SHOWS)
-        repository.replace_scan_directories(session, job.id, [DiscoveredDirectory(f, f"fp-{f}") for f in folders])
+        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(f, f"fp-{f}") for f in folders])
         for seq, folder in enumerate(folders):
-            repository.record_series_scan(
+            series_records.record_series_scan(
                 session,
                 scan_job_id=job.id,
                 seq=seq,
@@ -96,7 +97,7 @@ def tv_library(sqlite_settings: Settings, tmp_path: Path) -> TvLibrary:
 
 def all_targets(settings: Settings, scan_job_id: int, library_id: int) -> list[SeriesTarget]:
     with session_scope(settings.resolved_database_url) as session:
-        return series_enrichment_page(session, scan_job_id, library_id, 0, 100)[0]
+        return [series_target(row) for row in series_enrichment_page(session, scan_job_id, library_id, 0, 100)[0]]
 
 
 def serve_catalogue(root: Path) -> FakeTmdb:
@@ -175,8 +176,9 @@ async def test_series_enrichment_fills_episodes_keeps_locks_and_selects_artwork(
     with serve_catalogue(root) as fake:
         settings = configure(monkeypatch, fake)
         with session_scope(settings.resolved_database_url) as session:
-            first, total = series_enrichment_page(session, scan_job_id, library_id, 0, 3)
-            rest, _ = series_enrichment_page(session, scan_job_id, library_id, first[-1].series_id, 3)
+            first_rows, total = series_enrichment_page(session, scan_job_id, library_id, 0, 3)
+            rest_rows, _ = series_enrichment_page(session, scan_job_id, library_id, first_rows[-1].id, 3)
+            first, rest = [series_target(r) for r in first_rows], [series_target(r) for r in rest_rows]
         assert total == 4 and len(first) == 3 and len(rest) == 1
         async with running_workers(client, settings):
             results = await enrich_all(client, settings, fake, scan_job_id, [*first, *rest])

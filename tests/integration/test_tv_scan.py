@@ -16,8 +16,8 @@ from reelscan.db import views
 from reelscan.db.models import Episode, Series
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans
 from reelscan.settings import Settings
+from service import scans
 from tests.fake_tmdb import FakeTmdb, series_for_library
 from tests.integration.scanning import finish, running_workers
 from tests.integration.test_enrichment import configure

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 from temporalio.client import Client
 
-from reelscan.service import watch
 from reelscan.settings import Settings
+from service import watch
 from tests.integration.api_server import api_server
 from tests.integration.scanning import eventually, movies_by_directory, running_workers
 from tests.integration.test_cli import PROJECT, starter

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository
+from reelscan.db import scan_jobs, series_records, work_list
 from reelscan.db.session import session_scope
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.library.tv_discovery import SeriesWalker
@@ -22,14 +22,14 @@ def record_tv_library(settings: Settings, root: Path, name: str | None = None) -
     found = list(SeriesWalker(root).walk())
     series_ids: list[int] = []
     with session_scope(url) as session:
-        library = repository.get_or_create_library(session, root, name, library_type="tv")
+        library = scan_jobs.get_or_create_library(session, root, name, library_type="tv")
         library_id = library.id
-        job = repository.create_scan_job(session, library_id, {})
+        job = scan_jobs.create_scan_job(session, library_id, {})
         assert job is not None
         job_id = job.id
-        repository.replace_scan_directories(session, job_id, found)
+        work_list.replace_scan_directories(session, job_id, found)
         for seq, series in enumerate(found):
-            recorded = repository.record_series_scan(
+            recorded = series_records.record_series_scan(
                 session,
                 scan_job_id=job_id,
                 seq=seq,
@@ -43,5 +43,5 @@ def record_tv_library(settings: Settings, root: Path, name: str | None = None) -
         pending = pending_assets(session, [], series_ids=series_ids)
     cache_pending_assets(url, store, root, pending, scan_job_id=job_id)
     with session_scope(url) as session:
-        repository.write_scan_projection(session, job_id, {"status": "completed"})
+        scan_jobs.write_scan_projection(session, job_id, {"status": "completed"})
     return library_id

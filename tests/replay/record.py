@@ -34,8 +34,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from reelscan.db.session import dispose_engines, migrate
 from reelscan.scan_options import ScanOptions
-from reelscan.service import scans, schedules, watch
 from reelscan.settings import Settings, get_settings
+from service import scans, schedules, watch
 from tests.fake_musicbrainz import FakeMusicBrainz, releases_for_library
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned

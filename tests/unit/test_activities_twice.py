@@ -12,10 +12,16 @@ from activities.cache import cache_assets
 from activities.discovery import discover_directories
 from activities.progress import record_scan_progress
 from activities.scan import scan_directories
-from reelscan.db import repository
+from reelscan.db import scan_jobs, work_list
 from reelscan.db.models import Image, Movie, ScanDirectory, ScanJob, Stream, Subtitle, Trailer
 from reelscan.db.session import session_scope
-from reelscan.jobs import CacheAssetsInput, DirectoryRef, DirectoryScanInput, DiscoverInput, RecordProgressInput
+from reelscan.payloads.scan import (
+    CacheAssetsInput,
+    DirectoryRef,
+    DirectoryScanInput,
+    DiscoverInput,
+    RecordProgressInput,
+)
 from reelscan.progress import ScanState, build_message, enter_phase
 from reelscan.settings import Settings
 from tests.library_builder import build_library
@@ -48,8 +54,8 @@ def snapshot(settings: Settings) -> dict[str, Any]:
 def test_each_activity_twice_changes_nothing_the_second_time(sqlite_settings: Settings, tmp_path: Path) -> None:
     library = build_library(tmp_path / "Movies")
     with session_scope(sqlite_settings.resolved_database_url) as session:
-        library_id = repository.get_or_create_library(session, library.root).id
-        job = repository.create_scan_job(session, library_id, {})
+        library_id = scan_jobs.get_or_create_library(session, library.root).id
+        job = scan_jobs.create_scan_job(session, library_id, {})
         assert job is not None
         scan_job_id = job.id
     env = ActivityEnvironment()
@@ -61,7 +67,7 @@ def test_each_activity_twice_changes_nothing_the_second_time(sqlite_settings: Se
     assert snapshot(sqlite_settings) == before
 
     with session_scope(sqlite_settings.resolved_database_url) as session:
-        pages = repository.directory_page(session, scan_job_id, 0, 1000)
+        pages = work_list.directory_page(session, scan_job_id, 0, 1000)
     movie_ids = []
     for seq, path in pages:
         job_input = DirectoryScanInput(

@@ -1,6 +1,6 @@
 """How many directories one DirectoryScanWorkflow scans."""
 
-from reelscan.jobs import directories_per_child
+from reelscan.scan_rules import directories_per_child
 
 
 def test_one_directory_per_child_up_to_a_thousand_directories() -> None:

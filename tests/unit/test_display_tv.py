@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.console import Console
 
-from reelscan.service.display import render
+from service.display import render
 
 
 def text_of(message: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository
+from reelscan.db import movie_records, scan_jobs, work_list
 from reelscan.db.models import Movie
 from reelscan.db.session import session_scope
 from reelscan.library.discovery import LibraryWalker
@@ -21,11 +21,11 @@ NFO = "<movie><title>Heat</title><year>1995</year><plot>From the NFO.</plot></mo
 
 def scan_once(settings: Settings, root: Path) -> str:
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root)
-        job = repository.create_scan_job(session, library.id, {})
+        library = scan_jobs.get_or_create_library(session, root)
+        job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
-        repository.replace_scan_directories(session, job.id, LibraryWalker(root).walk())
-        recorded = repository.record_directory_scan(
+        work_list.replace_scan_directories(session, job.id, LibraryWalker(root).walk())
+        recorded = movie_records.record_directory_scan(
             session,
             scan_job_id=job.id,
             seq=0,
@@ -33,7 +33,7 @@ def scan_once(settings: Settings, root: Path) -> str:
             scan=scan_movie_directory(root, "Heat (1995)"),
             cache_exists=CacheStore(settings.resolved_cache_dir).exists,
         )
-        repository.write_scan_projection(session, job.id, {"status": "completed"})
+        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
     return recorded.outcome
 
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reelscan.db import music as music_db
-from reelscan.db import repository
+from reelscan.db import work_list
 from reelscan.db.models import Album, Library, ScanJob, Track
 from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.invariants import folder_violations
-from reelscan.jobs import DirectoryScanResult, OutcomeCounts
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.music_scanner import scan_album_directory
+from reelscan.payloads.scan import DirectoryScanResult, OutcomeCounts
 from reelscan.progress import ScanState, build_message, summary_line
 from reelscan.providers.musicbrainz import choose_release, parse_artist, parse_release
 from reelscan.scan_rules import fold_directory, settle_from_database
@@ -114,10 +114,10 @@ def test_recording_an_album_folder_twice_changes_nothing(tmp_path: Path) -> None
         job = ScanJob(library_id=library.id, status="scanning", options={})
         session.add(job)
         session.flush()
-        repository.replace_scan_directories(session, job.id, [DiscoveredDirectory(folder, "fp")])
+        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(folder, "fp")])
         ids = (library.id, job.id)
 
-    def record() -> repository.RecordedDirectory:
+    def record() -> work_list.RecordedDirectory:
         with session_scope(url) as session:
             return music_db.record_album_folder(
                 session, scan_job_id=ids[1], seq=0, library_id=ids[0], scan=scan, cache_exists=lambda p, s: False

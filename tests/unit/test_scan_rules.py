@@ -7,7 +7,7 @@ import random
 import pytest
 
 from reelscan.invariants import completion_violations, folder_violations
-from reelscan.jobs import CacheAssetsResult, DirectoryScanResult, OutcomeCounts
+from reelscan.payloads.scan import CacheAssetsResult, DirectoryScanResult, OutcomeCounts
 from reelscan.progress import ScanCounters
 from reelscan.scan_rules import (
     FIRST_CHILDREN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from reelscan.service.shown_progress import ShownProgress, progress_rank
+from service.shown_progress import ShownProgress, progress_rank
 
 
 def _message(phase: str, scanned: int, cached: int = 0) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from reelscan.db import repository, tv_enrichment
+from reelscan.db import asset_records, tv_enrichment
 from reelscan.db.models import AssetCandidate, Episode, Season, Series
 from reelscan.db.session import session_scope
 from reelscan.providers.tmdb import trailer_candidates
@@ -34,8 +34,8 @@ def test_series_metadata_seasons_and_artwork_apply_once_and_respect_locks(any_se
     with session_scope(url) as session:
         job_id = session.scalar(select(func.max(Series.last_scan_job_id)))
         assert job_id is not None
-        targets, total = tv_enrichment.series_enrichment_page(session, job_id, 1, 0, 10)
-        assert total == 1 and targets[0].series_id == series_id and targets[0].title == "Show"
+        page, total = tv_enrichment.series_enrichment_page(session, job_id, 1, 0, 10)
+        assert total == 1 and page[0].id == series_id and page[0].title == "Show"
         session.execute(update(Episode).where(Episode.title == "Pilot").values(title_locked=True))
         session.execute(update(Series).values(genres_locked=True, fanart_locked=True))
 
@@ -87,8 +87,8 @@ def test_series_metadata_seasons_and_artwork_apply_once_and_respect_locks(any_se
         downloads = tv_enrichment.series_downloads(session, series_id, preferred_language="en", keep={"poster": 1})
         owners = {candidates[i].owner for i, _ in downloads}
         assert {kind for kind, _ in owners} == {"series", "season"} and all(u.startswith(BASE) for _, u in downloads)
-        rows = repository.uncached_assets(session, [], [i for i, _ in downloads])
-        assert {repository.asset_owner(r) for r in rows} == owners
+        rows = asset_records.uncached_assets(session, [], [i for i, _ in downloads])
+        assert {asset_records.asset_owner(r) for r in rows} == owners
 
         tv_enrichment.mark_series_outcome(session, series_id, "enrichment_failed", "TMDB failed")
     with session_scope(url) as session:

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
-from reelscan.db import repository, views
+from reelscan.db import asset_records, scan_jobs, series_records, views, work_list
 from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset
-from reelscan.db.repository import RecordedDirectory
 from reelscan.db.session import session_scope
+from reelscan.db.work_list import RecordedDirectory
 from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
@@ -59,12 +59,12 @@ def record(settings: Settings, root: Path, directory: str = SHOW, *, incremental
     """One scan of the library that records this series folder (the scan is then completed). Incremental: the
     recorded season fingerprints are passed in, as scan_directories does when the scan is not forced."""
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, library_type="tv")
-        job = repository.create_scan_job(session, library.id, {})
+        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
+        job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
-        repository.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
-        known = repository.known_season_fingerprints(session, library.id, directory) if incremental else None
-        result = repository.record_series_scan(
+        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
+        known = series_records.known_season_fingerprints(session, library.id, directory) if incremental else None
+        result = series_records.record_series_scan(
             session,
             scan_job_id=job.id,
             seq=0,
@@ -72,7 +72,7 @@ def record(settings: Settings, root: Path, directory: str = SHOW, *, incremental
             scan=scan_series_directory(root, directory, known_season_fingerprints=known),
             cache_exists=CacheStore(settings.resolved_cache_dir).exists,
         )
-        repository.write_scan_projection(session, job.id, {"status": "completed"})
+        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
     return result
 
 
@@ -119,7 +119,7 @@ def test_a_retry_of_the_same_directory_reports_what_was_recorded(sqlite_settings
     with session_scope(sqlite_settings.resolved_database_url) as session:
         job_id = session.scalar(select(func.max(Series.last_scan_job_id)))
         assert job_id is not None
-        again = repository.record_series_scan(
+        again = series_records.record_series_scan(
             session,
             scan_job_id=job_id,
             seq=0,
@@ -128,7 +128,7 @@ def test_a_retry_of_the_same_directory_reports_what_was_recorded(sqlite_settings
             cache_exists=CacheStore(sqlite_settings.resolved_cache_dir).exists,
         )
         assert again == first
-        assert repository.already_recorded(session, job_id, [0]) == {0: first}
+        assert work_list.already_recorded(session, job_id, [0]) == {0: first}
 
 
 def test_a_new_episode_file_is_exactly_one_new_episode(any_settings: Settings, root: Path) -> None:
@@ -254,8 +254,8 @@ def test_assets_are_pending_then_cached_under_their_owner(any_settings: Settings
         assert str(paths["poster@season"]).startswith(f"season/{season_id}/poster_")
         assert str(paths["thumb"]).startswith(f"episode/{pilot_id}/thumb_")
         assert all(store.exists(str(p)) for p in paths.values())
-        assert repository.uncached_assets(session, [], series_ids=[result.series_id]) == []
-        by_type, failed, _ = repository.cache_outcome(session, [], 1, series_ids=[result.series_id])
+        assert asset_records.uncached_assets(session, [], series_ids=[result.series_id]) == []
+        by_type, failed, _ = asset_records.cache_outcome(session, [], 1, series_ids=[result.series_id])
         assert (by_type, failed) == ({"poster": 2, "thumb": 1, "subtitle": 1}, 0)
         detail = views.series_detail(session, result.series_id)
         assert detail is not None
@@ -280,14 +280,14 @@ def test_views_list_series_with_seasons_and_episode_counts(sqlite_settings: Sett
         assert detail is not None and [e["episodeNumber"] for e in detail["episodes"]] == [1, 2, 1]
         assert detail["episodes"][0]["streams"] and detail["episodes"][0]["title"] == "Pilot"
         assert listed["id"] == result.series_id and views.series_detail(session, 999_999) is None
-        assert repository.count_series(session, 1) == 1
+        assert scan_jobs.count_series(session, 1) == 1
 
 
 def test_a_vanished_series_folder_is_marked_missing(sqlite_settings: Settings, root: Path) -> None:
     record(sqlite_settings, root)
     with session_scope(sqlite_settings.resolved_database_url) as session:
-        job = repository.create_scan_job(session, 1, {})
+        job = scan_jobs.create_scan_job(session, 1, {})
         assert job is not None
-        repository.replace_scan_directories(session, job.id, [])
-        assert repository.plan_rescan(session, job.id, 1, complete=True, force=False, model=Series) == (0, 1)
+        work_list.replace_scan_directories(session, job.id, [])
+        assert work_list.plan_rescan(session, job.id, 1, complete=True, force=False, model=Series) == (0, 1)
         assert session.scalars(select(Series.state)).all() == ["missing"]

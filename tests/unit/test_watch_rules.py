@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelscan.watch_jobs import WatchCarry
+from reelscan.payloads.carry import WatchCarry
 from reelscan.watch_rules import (
     apply_snapshots,
     describe,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reelscan.service.watch import WatchPlan, watch_status_text
-from reelscan.watch_jobs import WatchCarry
+from reelscan.payloads.carry import WatchCarry
 from reelscan.watch_rules import note_changes
+from service.watch import WatchPlan, watch_status_text
 
 PLAN = WatchPlan(1, "Movies", "/m", "movie", "auto", "events", "local file system (ext4)", 300.0)
 OFF = WatchPlan(2, "TV", "/tv", "tv", "off", "off", "not watched", 300.0)

@@ -21,7 +21,7 @@ def test_default_children_window_fits_the_embedded_workers_local_activity_slots(
             monkeypatch.delenv(name)
     defaults = Settings(_env_file=None)  # type: ignore[call-arg]
     # build_workers gives each worker process scan_concurrency local-activity slots; the embedded default starts
-    # worker_processes processes, 0 meaning one per core (reelscan/service/embedded.py).
+    # worker_processes processes, 0 meaning one per core (service/embedded.py).
     processes = defaults.worker_processes or os.cpu_count() or 1
     slots = defaults.scan_concurrency * processes
     assert defaults.children_window <= slots * HEADROOM, (

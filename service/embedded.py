@@ -27,7 +27,7 @@ from pathlib import Path
 
 from reelscan.settings import Settings, default_data_dir
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 class EmbeddedError(Exception):

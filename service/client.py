@@ -7,8 +7,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError
 
-from reelscan.service import embedded
 from reelscan.settings import Settings
+from service import embedded
 
 
 class TemporalUnavailable(Exception):

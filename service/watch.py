@@ -15,10 +15,10 @@ from temporalio.service import RPCError
 
 from reelscan.db.models import Library
 from reelscan.db.session import session_scope
-from reelscan.service.scans import ScanRequestError
+from reelscan.payloads.watch import MAX_FOLDERS_PER_SIGNAL, WatchInput
 from reelscan.settings import Settings
-from reelscan.watch_jobs import MAX_FOLDERS_PER_SIGNAL, WatchInput
 from reelscan.watching import WATCH_MODES, choose_watch_mode, read_mountinfo
+from service.scans import ScanRequestError
 from workflows.library_watch import LibraryWatchWorkflow
 
 

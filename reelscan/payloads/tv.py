@@ -1,7 +1,7 @@
 """Job payloads of phase 4 for TV libraries: enriching one series, its seasons and its artwork.
 
-Same rules as reelscan.jobs: nothing here grows with the library (a page of series, the season numbers of one
-series, the candidate ids one series downloaded), big answers stay in the database, secrets never appear here.
+Same rules as every payload (reelscan/payloads): nothing here grows with the library (a page of series, the season
+numbers of one series, the candidate ids one series downloaded), big answers stay in the database, no secrets.
 """
 
 from __future__ import annotations

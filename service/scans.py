@@ -3,73 +3,40 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import (
     Client,
-    WorkflowExecutionStatus,
     WorkflowQueryFailedError,
     WorkflowQueryRejectedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from reelscan.db import repository
-from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
+from activities.scan_preparation import prepare_scan, workflow_running
+from reelscan.db import scan_jobs
+from reelscan.db.models import ACTIVE_SCAN_STATUSES, ScanJob
 from reelscan.db.session import session_scope
-from reelscan.jobs import LibraryScanInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service import embedded
-from reelscan.service.shown_progress import ShownProgress
+from reelscan.scan_requests import ScanRequestError as ScanRequestError
+from reelscan.scan_requests import StartedScan as StartedScan
+from reelscan.scan_requests import check_library_path
+from reelscan.scan_requests import workflow_id_for as workflow_id_for
 from reelscan.settings import Settings
+from service import embedded
+from service.shown_progress import ShownProgress
 from workflows.library_scan import LibraryScanWorkflow
 from workflows.scan_start import initial_search_attributes, scan_summary_text
 
 _shown = ShownProgress()
 LIBRARY_TYPES = ("movie", "tv", "music")
-
-
-class ScanRequestError(Exception):
-    """A request a person made that cannot be carried out (bad path, unknown id); the message says why."""
-
-
-@dataclass(frozen=True)
-class StartedScan:
-    scan_job_id: int
-    workflow_id: str
-    library_id: int
-    already_running: bool
-
-
 MAX_NAME_LENGTH = 255  # libraries.name
-
-
-def workflow_id_for(settings: Settings, library_id: int, scan_job_id: int) -> str:
-    return f"{settings.resolved_workflow_id_prefix}-{library_id}-{scan_job_id}"
-
-
-def check_library_path(path: Path) -> Path:
-    if "\x00" in str(path):
-        raise ScanRequestError("a library path cannot contain a NUL character")
-    try:
-        if not path.exists():
-            raise ScanRequestError(f"library path {path} does not exist")
-        if not path.is_dir():
-            raise ScanRequestError(f"library path {path} is not a directory")
-        next(path.iterdir(), None)
-        return path.resolve()
-    except PermissionError:
-        raise ScanRequestError(f"library path {path} cannot be read: permission denied") from None
-    except OSError as exc:  # a name too long, a link loop, a share that stopped answering
-        raise ScanRequestError(f"library path {path} cannot be used: {exc.strerror or exc}") from None
 
 
 def library_for_path(settings: Settings, path: Path, name: str | None = None, library_type: str | None = None) -> int:
@@ -82,105 +49,12 @@ def library_for_path(settings: Settings, path: Path, name: str | None = None, li
         raise ScanRequestError(f"a library name has at most {MAX_NAME_LENGTH} characters")
     root = check_library_path(path)
     with session_scope(settings.resolved_database_url) as session:
-        library = repository.get_or_create_library(session, root, name, library_type or "movie")
+        library = scan_jobs.get_or_create_library(session, root, name, library_type or "movie")
         if library_type is not None and library.type != library_type:
             raise ScanRequestError(
                 f"library path {root} is already a {library.type} library (id {library.id}), not a {library_type} one"
             )
         return library.id
-
-
-async def _is_running(client: Client, workflow_id: str | None) -> bool:
-    if not workflow_id:
-        return False
-    try:
-        description = await client.get_workflow_handle(workflow_id).describe()
-    except RPCError:
-        return False
-    return description.status == WorkflowExecutionStatus.RUNNING
-
-
-async def search_attributes_registered(client: Client, namespace: str) -> bool:
-    """ScanPhase and LibraryId exist on the server (the embedded one registers them at start)."""
-    try:
-        response = await client.operator_service.list_search_attributes(
-            ListSearchAttributesRequest(namespace=namespace)
-        )
-    except RPCError:
-        return False
-    return {"ScanPhase", "LibraryId"} <= set(response.custom_attributes)
-
-
-async def prepare_scan(
-    client: Client, settings: Settings, library_id: int, options: ScanOptions
-) -> tuple[StartedScan, LibraryScanInput | None]:
-    """Create the scan's row and workflow input, or find the library's running scan (then no input)."""
-    url = settings.resolved_database_url
-    # Read before the write transaction below (into the workflow id): on SQLite a second connection of this
-    # process would wait on that transaction.
-    _ = settings.installation_id
-    with session_scope(url) as session:
-        library = session.get(Library, library_id)
-        if library is None:
-            raise ScanRequestError(f"there is no library with id {library_id}")
-        check_library_path(Path(library.path))
-        running = repository.active_scan(session, library_id)
-        running_id = (running.id, running.workflow_id) if running else None
-    if running_id is not None:
-        if await _is_running(client, running_id[1]):
-            return StartedScan(running_id[0], str(running_id[1]), library_id, already_running=True), None
-        # The row says active but its workflow is gone (terminated by hand, server history lost).
-        with session_scope(url) as session:
-            stale = session.get(ScanJob, running_id[0])
-            if stale is not None and stale.status in ACTIVE_SCAN_STATUSES:
-                stale.status = "failed"
-                stale.last_error = "the scan's workflow is no longer running"
-                stale.completed_at = utcnow()
-
-    with session_scope(url) as session:
-        library = session.get(Library, library_id)
-        assert library is not None
-        job = repository.create_scan_job(session, library_id, options.to_json_dict())
-        if job is None:  # another starter won the race
-            other = repository.active_scan(session, library_id)
-            assert other is not None
-            return StartedScan(other.id, other.workflow_id or "", library_id, already_running=True), None
-        job.workflow_id = workflow_id_for(settings, library_id, job.id)
-        enrichment_wanted = (
-            options.enable_enrichment if options.enable_enrichment is not None else library.auto_enrich
-        ) and options.enrichment_mode != "none"
-        scan_input = LibraryScanInput(
-            scan_job_id=job.id,
-            library_id=library_id,
-            library_name=library.name,
-            library_path=library.path,
-            library_type=library.type,
-            options=options,
-            enrichment_wanted=enrichment_wanted,
-            children_window=settings.resolved_children_window,
-            directories_per_child=settings.directories_per_child,
-            cache_window=settings.cache_window,
-            cache_batch_size=settings.cache_batch_size,
-            progress_interval_seconds=settings.progress_interval_seconds,
-            continue_as_new_events=settings.continue_as_new_events,
-            scan_task_queue=settings.scan_task_queue,
-            cache_task_queue=settings.cache_task_queue,
-            enrich_task_queue=settings.enrich_task_queue,
-            enrich_window=settings.enrich_window,
-            auto_select_assets=library.auto_select_assets,
-            provider_retry_attempts=settings.provider_retry_attempts,
-            provider_failure_threshold=settings.provider_failure_threshold,
-            provider_pause_seconds=settings.provider_pause_seconds,
-            provider_requests_per_second=(
-                settings.musicbrainz_requests_per_second
-                if library.type == "music"
-                else settings.tmdb_requests_per_second
-            ),
-            music_enrich_task_queue=settings.music_enrich_task_queue,
-        )
-        started = StartedScan(job.id, job.workflow_id, library_id, already_running=False)
-    scan_input.search_attributes = await search_attributes_registered(client, settings.temporal_namespace)
-    return started, scan_input
 
 
 async def start_scan(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> StartedScan:
@@ -330,7 +204,7 @@ async def cancel_scan(client: Client, settings: Settings, scan_job_id: int) -> s
     job = scan_row(settings, scan_job_id)
     if job.status not in ACTIVE_SCAN_STATUSES:
         return f"scan {scan_job_id} is already {job.status}"
-    if not job.workflow_id or not await _is_running(client, job.workflow_id):
+    if not job.workflow_id or not await workflow_running(client, job.workflow_id):
         raise ScanRequestError(f"scan {scan_job_id} has no running workflow")
     await client.get_workflow_handle(job.workflow_id).signal("cancel")
     return f"cancel requested for scan {scan_job_id}"

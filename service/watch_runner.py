@@ -21,10 +21,10 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from reelscan.service.watch import WatchPlan, signal_changes, start_watch
+from reelscan.payloads.watch import MAX_FOLDERS_PER_SIGNAL
 from reelscan.settings import Settings
-from reelscan.watch_jobs import MAX_FOLDERS_PER_SIGNAL
 from reelscan.watching import event_folder
+from service.watch import WatchPlan, signal_changes, start_watch
 
 log = logging.getLogger("reelscan.watch")
 # Reading a file is no change (and the scanner reads every file it scans).

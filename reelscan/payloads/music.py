@@ -1,6 +1,6 @@
 """Job payloads of phase 4 for music libraries: enriching one album (and its artist) from MusicBrainz.
 
-Same rules as reelscan.jobs: small, bounded, no secrets; MusicBrainz answers stay in the database.
+Same rules as every payload (reelscan/payloads): small, bounded, no secrets; MusicBrainz answers stay in the database.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from reelscan.db.models import Library
 from reelscan.db.session import session_scope
-from reelscan.jobs import ScheduledScanInput
+from reelscan.payloads.scan import ScheduledScanInput
 from reelscan.scan_options import ScanOptions
-from reelscan.service.scans import ScanRequestError
 from reelscan.settings import Settings
+from service.scans import ScanRequestError
 from workflows.scheduled_scan import ScheduledScanWorkflow
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$", re.IGNORECASE)

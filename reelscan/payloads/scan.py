@@ -1,8 +1,5 @@
-"""Job payloads: the spec's job types as small pydantic models that travel through Temporal.
-
-Rule: nothing here grows with the library. Lists are bounded pages; big data stays in the database.
-Secrets never appear here.
-"""
+"""Payloads of a scan's phases 1 to 3 (discovery, directory children, cache batches, the progress projection) and
+of scheduled scans."""
 
 from __future__ import annotations
 
@@ -10,33 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from reelscan.music_jobs import AlbumTarget
+from reelscan.payloads.carry import ScanCarry
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
-from reelscan.tv_jobs import SeriesTarget
-
-
-class ScanCarry(BaseModel):
-    """Everything a scan carries from one run to the next across continue-as-new, as one object: the workflow
-    keeps it whole and hands it on whole, so no field is ever left behind by name."""
-
-    state: ScanState
-    directories_per_child: int = 1  # resolved once discovery has counted the library
-    scan_pass: int = 1  # 2: the second pass over directories still pending after the first
-    next_seq: int = 0  # cursor into the directory list
-    priority_paths: list[str] = Field(default_factory=list)  # prioritize requests not yet looked up
-    started_ahead: list[int] = Field(default_factory=list)  # seqs started out of order (prioritized)
-    pending_cache: list[tuple[int, int]] = Field(default_factory=list)  # (owner id, assets) not yet batched
-    pending_candidates: list[int] = Field(default_factory=list)  # downloaded provider images not yet batched
-    pending_music_assets: list[int] = Field(default_factory=list)  # downloaded album covers not yet batched
-    last_child_failure: str | None = None  # why a directory child failed last (names unscanned folders)
-    cache_requeues: int = 0  # cache batches started again after an unrequested cancel
-    enrichment_cursor: int = 0  # last movie or series id handed to enrichment
-    enrichment_retry: list[Target] = Field(default_factory=list)  # to enrich again after a pause
-    enrichment_streak: list[Target] = Field(default_factory=list)  # failing in a row on provider errors
-    provider_pauses: int = 0
-    image_base_url: str | None = None
-    cancel_requested: bool = False
 
 
 class LibraryScanInput(BaseModel):
@@ -243,100 +216,6 @@ class RecordProgressInput(BaseModel):
     message: dict[str, object]
 
 
-# --- phase 4: enrichment ---------------------------------------------------------------------------------------
-
-
-class ProviderConfigInput(BaseModel):
-    scan_job_id: int
-
-
-class ProviderConfig(BaseModel):
-    configured: bool
-    image_base_url: str | None = None
-    reason: str | None = None
-
-
-class EnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
-    after_movie_id: int
-    limit: int
-
-
-class EnrichmentTarget(BaseModel):
-    movie_id: int
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
-    imdb_id: str | None = None
-
-
-# What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.
-Target = EnrichmentTarget | SeriesTarget | AlbumTarget
-
-
-def target_id(target: Target) -> int:
-    if isinstance(target, AlbumTarget):
-        return target.album_id
-    return target.series_id if isinstance(target, SeriesTarget) else target.movie_id
-
-
-class EnrichmentPage(BaseModel):
-    movies: list[EnrichmentTarget]
-    total: int  # all targets of the scan (for enrichment_queued)
-
-
-class EnrichMovieInput(BaseModel):
-    """The spec's fetch-provider-assets, enrich-metadata and select-assets jobs for one movie, in that order."""
-
-    scan_job_id: int
-    target: EnrichmentTarget
-    mode: str = "full"  # full | metadata-only
-    auto_select_assets: bool = True
-    image_base_url: str | None = None
-    enrich_task_queue: str = "reelscan-enrich"
-    provider_retry_attempts: int = 5
-
-
-class ProviderLookupInput(BaseModel):
-    title: str = ""
-    year: int | None = None
-    imdb_id: str | None = None
-    filter_by_year: bool = False  # search only that year (first try) or all years (second try)
-
-
-class ResolvedId(BaseModel):
-    tmdb_id: int | None
-    match: str  # nfo | imdb | search | none
-
-
-class MovieProviderInput(BaseModel):
-    scan_job_id: int
-    movie_id: int
-    provider_id: int = 0
-    match: str = "nfo"
-    image_base_url: str | None = None
-
-
-class ProviderAssetsResult(BaseModel):
-    candidates: int
-    to_cache: list[int]  # candidate ids downloaded and waiting for the cache batch (bounded per movie)
-
-
-class EnrichmentOutcomeInput(BaseModel):
-    movie_id: int
-    state: str  # unmatched | enrichment_failed
-    reason: str
-
-
-class EnrichMovieResult(BaseModel):
-    movie_id: int
-    outcome: str  # enriched | unmatched | failed
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)
-
-
 class ScheduledScanInput(BaseModel):
     """What a Temporal Schedule starts: a scan of one library with these options."""
 
@@ -349,20 +228,3 @@ class PreparedScan(BaseModel):
     workflow_id: str
     already_running: bool
     scan_input: LibraryScanInput | None = None
-
-
-ScanCarry.model_rebuild()
-LibraryScanInput.model_rebuild()
-
-
-CHILDREN_PER_SCAN_TARGET = 1000
-MAX_DIRECTORIES_PER_CHILD = 20
-
-
-def directories_per_child(configured: int, directories_total: int) -> int:
-    """One directory per child workflow for libraries up to about 1,000 folders (each visible on its own in the
-    Temporal Web UI); bigger libraries group consecutive folders so the server handles about 1,000 children per
-    scan, since each child workflow costs the server far more than scanning one folder."""
-    if configured:
-        return configured
-    return min(MAX_DIRECTORIES_PER_CHILD, max(1, -(-directories_total // CHILDREN_PER_SCAN_TARGET)))

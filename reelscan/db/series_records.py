@@ -1,0 +1,355 @@
+"""Recording one series folder: its series (keyed by library + directory), seasons, episodes (by natural key),
+streams and assets, once per (scan, folder); season folders a rescan did not read keep what they recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, utcnow
+from reelscan.db.scanned_rows import (
+    CacheCheck,
+    _actors,
+    _asset_key,
+    _claim_gone,
+    _content_hash,
+    _media_values,
+    _needs_caching,
+    _rebased,
+    _set_subtitle_columns,
+    _stream_columns,
+    _upsert_scanned,
+)
+from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
+from reelscan.library.assets import LocalAsset
+from reelscan.library.series_scanner import EpisodeScan, SeriesScan
+from reelscan.library.tv_nfo import EpisodeNfo
+
+
+def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) -> str | None:
+    """What identifies a series folder wherever it goes: its episode files' names inside it and their sizes."""
+    inside = sorted(
+        {(path[len(directory) + 1 :], size or 0) for path, size in files if path.startswith(directory + "/")}
+    )
+    if not inside:
+        return None
+    return f"{len(inside)}:" + _content_hash(inside)[:64]
+
+
+def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> tuple[Series | None, str | None]:
+    """The series of a folder renamed or moved to this one: the same episode files (names and sizes) and its old
+    folder gone. Its paths (folder, NFO, seasons, episodes, assets) move here; the scan then updates it as usual,
+    keeping its id, locked fields, episodes and cached artwork."""
+    new = scan.relative_dir
+    files = [(e.relative_path, _media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
+    signature = episodes_signature(new, files)
+    if signature is None:
+        return None, None
+    series, old = _claim_gone(session, Series, library_id, signature, new, scan.root)
+    if series is not None and old is not None:
+        series.nfo_path = _rebased(series.nfo_path, old, new)
+        for season in session.scalars(select(Season).where(Season.series_id == series.id)):
+            season.folder = _rebased(season.folder, old, new)
+        for episode in session.scalars(select(Episode).where(Episode.series_id == series.id)):
+            episode.file_path = _rebased(episode.file_path, old, new) or episode.file_path
+            episode.nfo_path = _rebased(episode.nfo_path, old, new)
+        for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
+            asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
+        session.flush()
+    return series, old
+
+
+@dataclass(frozen=True)
+class _WantedEpisode:
+    """One episode row a series scan found: its natural key, values, streams and the file's assets."""
+
+    key: tuple[Any, ...]
+    values: dict[str, Any]
+    streams: list[dict[str, Any]]
+    assets: list[LocalAsset]  # the file's thumb and subtitles, on the file's first episode row only
+    content_hash: str
+
+
+def _episode_key(season: int | None, number: int | None, file_path: str) -> tuple[Any, ...]:
+    """Numbered episodes by (season, number); air-date and absolute-number files by their path (see Episode)."""
+    return ("number", season, number) if number is not None else ("file", file_path)
+
+
+def _episode_nfo(episode: EpisodeScan, index: int, number: int | None) -> EpisodeNfo | None:
+    """The <episodedetails> of one episode of a file: the one with its number, else the one in its position."""
+    for nfo in episode.nfo:
+        if number is not None and nfo.episode == number and nfo.season in (None, episode.season):
+            return nfo
+    return episode.nfo[index] if index < len(episode.nfo) else None
+
+
+def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: int | None) -> dict[str, Any]:
+    nfo = _episode_nfo(episode, index, number)
+    return {
+        "season_number": episode.season,
+        "episode_number": number,
+        "file_path": episode.relative_path,
+        "file_episodes": list(episode.episodes),
+        "air_date": (nfo.aired if nfo else None) or episode.air_date,
+        "absolute_number": episode.absolute,
+        "title": nfo.title if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
+        "nfo_path": scan.relative(episode.nfo_path) if episode.nfo_path else None,
+        **_media_values(episode.media, episode.size),
+    }
+
+
+def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[Any, ...], str]) -> list[_WantedEpisode]:
+    """An episode row per episode number of each file; a number a second file claims again is an error, and so is
+    one an episode of an unchanged season folder holds (taken: its file by key)."""
+    wanted: dict[tuple[Any, ...], _WantedEpisode] = {}
+    for episode in scan.episodes:
+        streams = episode.media.stream_rows() if episode.media else []
+        assets = [a for a in (episode.thumb, *episode.subtitles) if a is not None]
+        for index, number in enumerate(episode.episodes or (None,)):
+            key = _episode_key(episode.season, number, episode.relative_path)
+            if key in wanted or key in taken:
+                first = wanted[key].values["file_path"] if key in wanted else taken[key]
+                label = f"S{episode.season:02d}E{number:02d}" if episode.season is not None else f"E{number:02d}"
+                errors.append(f"duplicate episode {label}: {episode.relative_path} (also {first})")
+                continue
+            values = _episode_values(scan, episode, index, number)
+            keys = [_asset_key(scan, a) for a in assets]
+            wanted[key] = _WantedEpisode(key, values, streams, assets, _content_hash(values, streams, keys))
+            assets = []
+    return list(wanted.values())
+
+
+def _series_values(scan: SeriesScan) -> dict[str, Any]:
+    nfo = scan.nfo
+    return {
+        "title": scan.title,
+        "title_source": scan.title_source,
+        "original_title": nfo.original_title if nfo else None,
+        "year": scan.year,
+        "premiered": nfo.premiered if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "studios": list(nfo.studios) if nfo else [],
+        "genres": list(nfo.genres) if nfo else [],
+        "actors": _actors(nfo.actors if nfo else []),
+        "imdb_id": scan.imdb_id,
+        "tmdb_id": scan.tmdb_id,
+        "tvdb_id": scan.tvdb_id,
+        "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
+        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
+    }
+
+
+def _sync_seasons(session: Session, series: Series, scan: SeriesScan) -> dict[int, int]:
+    """Upsert the scanned seasons by number (seasons no longer seen are kept); their ids by number."""
+    seasons = {row.number: row for row in session.scalars(select(Season).where(Season.series_id == series.id))}
+    for scanned in scan.seasons:
+        season = seasons.get(scanned.number)
+        if season is None:
+            season = seasons[scanned.number] = Season(series_id=series.id, number=scanned.number)
+            session.add(season)
+        season.folder, season.fingerprint = scanned.folder, scanned.fingerprint
+    session.flush()
+    return {number: season.id for number, season in seasons.items()}
+
+
+@dataclass
+class _EpisodeCounts:
+    new: int = 0
+    updated: int = 0
+    missing: int = 0
+
+
+def _episodes_by_key(session: Session, series: Series | None) -> dict[tuple[Any, ...], Episode]:
+    """The recorded episodes of a series by natural key (none for a new series)."""
+    if series is None:
+        return {}
+    return {
+        _episode_key(row.season_number, row.episode_number, row.file_path): row
+        for row in session.scalars(select(Episode).where(Episode.series_id == series.id))
+    }
+
+
+def _untouched_episodes(
+    existing: dict[tuple[Any, ...], Episode], unchanged_folders: Collection[str]
+) -> dict[tuple[Any, ...], Episode]:
+    """The episodes on disk in the season folders a scan did not read (taken out of existing): kept as they are."""
+    keys = [
+        key
+        for key, row in existing.items()
+        if row.state != "missing" and row.file_path.rpartition("/")[0] in unchanged_folders
+    ]
+    return {key: existing.pop(key) for key in keys}
+
+
+def _sync_episodes(
+    session: Session,
+    series: Series,
+    wanted: list[_WantedEpisode],
+    existing: dict[tuple[Any, ...], Episode],
+    scan_job_id: int,
+) -> tuple[dict[tuple[Any, ...], int], _EpisodeCounts]:
+    """Upsert the episodes by natural key over the existing ones (those of unchanged season folders left out),
+    replace the streams of changed ones, mark the ones gone as missing. Returns the episode ids by key and the
+    counts."""
+    existing = dict(existing)
+    counts = _EpisodeCounts()
+    changed: list[tuple[Episode, _WantedEpisode]] = []
+    kept: dict[tuple[Any, ...], Episode] = {}
+    for episode in wanted:
+        found = existing.pop(episode.key, None)
+        keys = {"series_id": series.id}
+        row, outcome = _upsert_scanned(session, Episode, found, keys, episode.values, episode.content_hash)
+        row.last_scan_job_id = scan_job_id
+        kept[episode.key] = row
+        if outcome != "unchanged":
+            changed.append((row, episode))
+            counts.new += outcome == "new"
+            counts.updated += outcome == "updated"
+    for row in existing.values():
+        if row.state != "missing":
+            row.state, row.updated_at = "missing", utcnow()
+            counts.missing += 1
+    session.flush()
+    if changed:
+        session.execute(delete(EpisodeStream).where(EpisodeStream.episode_id.in_([row.id for row, _ in changed])))
+        streams = [
+            {"episode_id": row.id, "position": i, **_stream_columns(s)}
+            for row, episode in changed
+            for i, s in enumerate(episode.streams)
+        ]
+        if streams:
+            session.execute(insert(EpisodeStream), streams)
+    return {key: row.id for key, row in kept.items()}, counts
+
+
+def _sync_tv_assets(
+    session: Session,
+    series: Series,
+    wanted: dict[str, tuple[int | None, int | None, LocalAsset]],
+    cache_exists: CacheCheck,
+    kept_episodes: Collection[int] = (),
+) -> int:
+    """Upsert a series folder's assets by source path (owners by season and episode id); return how many need
+    caching. The assets of kept_episodes (episodes of unchanged season folders, not read) stay as they are."""
+    existing = {row.source_path: row for row in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id))}
+    to_cache = 0
+    for source_path, old in existing.items():
+        if source_path not in wanted and old.episode_id not in kept_episodes:
+            session.delete(old)
+    for source_path, (season_id, episode_id, asset) in wanted.items():
+        row = existing.get(source_path)
+        if row is None:
+            row = TvAsset(series_id=series.id, source_path=source_path, file_size=asset.size, mtime_ns=asset.mtime_ns)
+            session.add(row)
+        row.season_id, row.episode_id, row.asset_type = season_id, episode_id, asset.asset_type
+        _set_subtitle_columns(row, asset)
+        to_cache += _needs_caching(row, asset, cache_exists)
+    return to_cache
+
+
+def known_season_fingerprints(session: Session, library_id: int, directory: str) -> dict[str, str]:
+    """The recorded fingerprints of a series folder's season folders, by folder (relative to the root); none when
+    the series is new or was missing."""
+    rows = session.execute(
+        select(Season.folder, Season.fingerprint)
+        .join(Series, Series.id == Season.series_id)
+        .where(
+            Series.library_id == library_id,
+            Series.directory == directory,
+            Series.state != "missing",
+            Season.folder.is_not(None),
+            Season.fingerprint.is_not(None),
+        )
+    )
+    return {folder: fingerprint for folder, fingerprint in rows if folder and fingerprint}
+
+
+def record_series_scan(
+    session: Session,
+    *,
+    scan_job_id: int,
+    seq: int,
+    library_id: int,
+    scan: SeriesScan,
+    cache_exists: CacheCheck,
+) -> RecordedDirectory:
+    """Upsert the series of one series folder (keyed by library + directory), its seasons (by number), episodes
+    (by natural key, see Episode; gone ones marked missing), their streams and every asset of the folder.
+
+    Once per (scan_job_id, seq) like record_directory_scan: a retry returns what the first attempt stored.
+    Unmatched video files are recorded as errors ("unmatched episode file: <path>"). Locked fields are kept.
+
+    The episodes of the season folders the scan did not read (scan.unchanged_folders) are kept as recorded, with
+    their assets and the series' errors about those folders; they count in episodes_found, and the series' content
+    hash takes their recorded hashes, so the outcome and the counts are those of a full scan.
+    """
+    row = _scan_directory_row(session, scan_job_id, seq)
+    if row.outcome != "pending":
+        return _recorded(row)
+
+    found = session.scalars(
+        select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
+    ).one_or_none()
+    moved_from = None
+    if found is None:
+        found, moved_from = _claim_moved_series(session, library_id, scan)
+    counted_missing = found is not None and found.state == "missing" and found.last_scan_job_id == scan_job_id
+    skipped = scan.unchanged_folders
+    existing = _episodes_by_key(session, found)
+    untouched = _untouched_episodes(existing, skipped)
+    errors = [*scan.errors, *(f"unmatched episode file: {path}" for path in scan.unmatched)]
+    episodes = _wanted_episodes(scan, errors, {key: e.file_path for key, e in untouched.items()})
+    values = _series_values(scan)
+    seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
+    folder_assets = [
+        _asset_key(scan, a) for a in [*scan.assets, *(a for season in scan.seasons for a in season.assets)]
+    ]
+    episode_hashes = sorted([*(e.content_hash for e in episodes), *(e.content_hash or "" for e in untouched.values())])
+    content_hash = _content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
+    # Errors about the folders not read (their NFOs, media info) stay the series' until those folders are read again.
+    kept_errors = [
+        e
+        for e in ((found.scan_errors or []) if found else [])
+        if e not in errors and any(f"{f}/" in e for f in skipped)
+    ]
+
+    keys = {"library_id": library_id, "directory": scan.relative_dir}
+    series, outcome = _upsert_scanned(session, Series, found, keys, values, content_hash)
+    session.flush()
+
+    season_ids = _sync_seasons(session, series, scan)
+    episode_ids, counts = _sync_episodes(session, series, episodes, existing, scan_job_id)
+    wanted_assets: dict[str, tuple[int | None, int | None, LocalAsset]] = {}
+    for asset in scan.assets:
+        wanted_assets.setdefault(scan.relative(asset.path), (None, None, asset))
+    for season in scan.seasons:
+        for asset in season.assets:
+            wanted_assets.setdefault(scan.relative(asset.path), (season_ids[season.number], None, asset))
+    for episode in episodes:
+        for asset in episode.assets:
+            wanted_assets.setdefault(scan.relative(asset.path), (None, episode_ids[episode.key], asset))
+    to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists, {e.id for e in untouched.values()})
+    series.scan_errors = [*errors, *kept_errors]
+    series.last_scan_job_id = scan_job_id
+    series.fingerprint = row.fingerprint
+    series.video_signature = episodes_signature(
+        scan.relative_dir,
+        [(e.values["file_path"], e.values["file_size"]) for e in episodes]
+        + [(e.file_path, e.file_size) for e in untouched.values()],
+    )
+
+    row.outcome = outcome
+    row.series_id = series.id
+    row.moved_from = moved_from if counted_missing else None
+    row.assets_queued = to_cache
+    row.errors = errors or None
+    row.episodes_found = len(episodes) + len(untouched)
+    row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
+    row.unmatched = len(scan.unmatched)
+    return _recorded(row)

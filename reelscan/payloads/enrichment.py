@@ -1,0 +1,99 @@
+"""Payloads of phase 4 for movies (and what the three kinds share: the target union, the resolved provider id)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from reelscan.payloads.music import AlbumTarget
+from reelscan.payloads.tv import SeriesTarget
+
+
+class ProviderConfigInput(BaseModel):
+    scan_job_id: int
+
+
+class ProviderConfig(BaseModel):
+    configured: bool
+    image_base_url: str | None = None
+    reason: str | None = None
+
+
+class EnrichmentPageInput(BaseModel):
+    scan_job_id: int
+    library_id: int
+    after_movie_id: int
+    limit: int
+
+
+class EnrichmentTarget(BaseModel):
+    movie_id: int
+    title: str
+    year: int | None = None
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
+
+
+# What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.
+Target = EnrichmentTarget | SeriesTarget | AlbumTarget
+
+
+def target_id(target: Target) -> int:
+    if isinstance(target, AlbumTarget):
+        return target.album_id
+    return target.series_id if isinstance(target, SeriesTarget) else target.movie_id
+
+
+class EnrichmentPage(BaseModel):
+    movies: list[EnrichmentTarget]
+    total: int  # all targets of the scan (for enrichment_queued)
+
+
+class EnrichMovieInput(BaseModel):
+    """The spec's fetch-provider-assets, enrich-metadata and select-assets jobs for one movie, in that order."""
+
+    scan_job_id: int
+    target: EnrichmentTarget
+    mode: str = "full"  # full | metadata-only
+    auto_select_assets: bool = True
+    image_base_url: str | None = None
+    enrich_task_queue: str = "reelscan-enrich"
+    provider_retry_attempts: int = 5
+
+
+class ProviderLookupInput(BaseModel):
+    title: str = ""
+    year: int | None = None
+    imdb_id: str | None = None
+    filter_by_year: bool = False  # search only that year (first try) or all years (second try)
+
+
+class ResolvedId(BaseModel):
+    tmdb_id: int | None
+    match: str  # nfo | imdb | search | none
+
+
+class MovieProviderInput(BaseModel):
+    scan_job_id: int
+    movie_id: int
+    provider_id: int = 0
+    match: str = "nfo"
+    image_base_url: str | None = None
+
+
+class ProviderAssetsResult(BaseModel):
+    candidates: int
+    to_cache: list[int]  # candidate ids downloaded and waiting for the cache batch (bounded per movie)
+
+
+class EnrichmentOutcomeInput(BaseModel):
+    movie_id: int
+    state: str  # unmatched | enrichment_failed
+    reason: str
+
+
+class EnrichMovieResult(BaseModel):
+    movie_id: int
+    outcome: str  # enriched | unmatched | failed
+    error: str | None = None
+    error_type: str | None = None
+    to_cache: list[int] = Field(default_factory=list)
