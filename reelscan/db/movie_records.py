@@ -35,6 +35,7 @@ def _movie_values(scan: DirectoryScan) -> dict[str, Any]:
     return {
         "main_video": scan.relative(scan.main.path),
         "video_parts": [scan.relative(p) for p in scan.main.parts],
+        "video_versions": [scan.relative(p) for p in scan.main.versions],
         "disc_type": scan.main.disc,
         "title": scan.title,
         "title_source": scan.title_source,
@@ -61,6 +62,7 @@ def _movie_values(scan: DirectoryScan) -> dict[str, Any]:
         "credits": list(nfo.credits) if nfo else [],
         "actors": _actors(nfo.actors if nfo else []),
         "set_name": nfo.set_name if nfo else None,
+        "sets": list(nfo.sets) if nfo else [],
         "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
         **_media_values(media, scan.main.size),
     }
@@ -197,6 +199,7 @@ def _claim_moved_movie(
         movie.main_video = _rebased(movie.main_video, old, new)
         movie.nfo_path = _rebased(movie.nfo_path, old, new)
         movie.video_parts = [_rebased(part, old, new) for part in movie.video_parts or []]
+        movie.video_versions = [_rebased(path, old, new) for path in movie.video_versions or []]
         for model in ASSET_MODELS:
             for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
                 row.source_path = _rebased(row.source_path, old, new) or row.source_path
@@ -212,6 +215,7 @@ def _only_moved(
     for key in ("main_video", "nfo_path"):
         back[key] = _rebased(values[key], new, old)
     back["video_parts"] = [_rebased(part, new, old) for part in values["video_parts"]]
+    back["video_versions"] = [_rebased(path, new, old) for path in values["video_versions"]]
     assets = sorted(
         ({**_asset_key(scan, a), "path": _rebased(scan.relative(a.path), new, old)} for a in scan.assets),
         key=lambda a: (a["type"], a["path"]),
