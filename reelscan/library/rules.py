@@ -342,6 +342,25 @@ def is_trailer_name(stem: str) -> bool:
     return extra_type(stem) == "trailer"
 
 
+def is_loose_movie_name(name: str) -> bool:
+    """True for a video directly in the library root that media servers take for a movie of its own: any video
+    except extras ("trailer.mp4", "Movie-sample.mkv")."""
+    if not is_video_name(name) or name.startswith("."):
+        return False
+    return extra_type(name[: name.rfind(".")]) is None
+
+
+def belongs_to_loose_video(name: str, video: str) -> bool:
+    """Whether a file in the library root goes with a loose video there: the video itself and the files named after
+    it ("Movie.nfo", "Movie-poster.jpg", "Movie.en.srt", "Movie-trailer.mkv"), never another movie ("Movie 2.mkv")."""
+    if name == video:
+        return True
+    stem = video[: video.rfind(".")]
+    if not name.startswith(stem) or name[len(stem) : len(stem) + 1] not in (".", "-", "_", " ") or name == stem:
+        return False
+    return not is_video_name(name) or extra_type(name[: name.rfind(".")]) is not None
+
+
 def is_ignored_folder_name(name: str) -> bool:
     """Dot folders and NAS/OS system folders."""
     return name.startswith(".") or name.lower() in IGNORED_FOLDER_NAMES

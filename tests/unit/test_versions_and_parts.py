@@ -314,3 +314,20 @@ def test_season_titles_are_recorded_and_a_locked_one_is_kept(sqlite_settings: Se
     record_series(sqlite_settings, root, show.name)
     with session_scope(sqlite_settings.resolved_database_url) as session:
         assert [s.title for s in session.scalars(select(Season).order_by(Season.number))] == ["Mine", "Own Title"]
+
+
+def test_a_video_loose_in_the_root_is_scanned_with_the_files_named_after_it(tmp_path: Path) -> None:
+    put(tmp_path / "City.of.God.2002.1080p.BluRay.mp4", repeat=2)
+    put(tmp_path / "City.of.God.2002.1080p.BluRay-trailer.mp4")
+    put(tmp_path / "Other Movie.mp4", repeat=3)  # another loose movie, bigger: not this one's
+    (tmp_path / "City.of.God.2002.1080p.BluRay.nfo").write_text("<movie><tmdbid>598</tmdbid></movie>")
+    (tmp_path / "movie.nfo").write_text("<movie><title>Nobody's</title></movie>")
+    (tmp_path / "City.of.God.2002.1080p.BluRay-poster.jpg").write_bytes(b"p")
+    (tmp_path / "poster.jpg").write_bytes(b"p")
+    scan = scan_movie_directory(tmp_path, "City.of.God.2002.1080p.BluRay.mp4", read_media=False)
+    assert (scan.title, scan.year, scan.tmdb_id) == ("City of God", 2002, 598)
+    assert scan.main.path.name == "City.of.God.2002.1080p.BluRay.mp4" and not scan.main.versions
+    assert sorted((a.asset_type, a.path.name) for a in scan.assets) == [
+        ("poster", "City.of.God.2002.1080p.BluRay-poster.jpg"),
+        ("trailer", "City.of.God.2002.1080p.BluRay-trailer.mp4"),
+    ]
