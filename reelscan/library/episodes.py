@@ -60,7 +60,10 @@ _HASH_NUMBER_RE = re.compile(r"(?:^|\s)#(\d{1,4})(?!\d)")
 # Anime names: bracketed tags ("[Group]", "[1080p]", "[ABCD1234]", "(BD 1080p)") come off before the number is read.
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
 # "Show - 112", "Show - 07v2", "Show - 11 - Title": a number alone after " - ".
-_ABSOLUTE_RE = re.compile(r"\S\s+-\s+(\d{1,4})(?:v\d)?(?=$|[\s.\[(_-])", re.IGNORECASE)
+# "Show - 05-06", "Show - 05 ~ 06": two episodes in one file (the second group).
+_ABSOLUTE_RE = re.compile(
+    r"\S\s+-\s+(\d{1,4})(?:v\d)?(?:(?:-|\s*~\s*)(\d{1,4})(?:v\d)?)?(?=$|[\s.\[(_-])", re.IGNORECASE
+)
 # "[Group] Show 11" (the number ends the name once the tags are off).
 _TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
@@ -71,7 +74,7 @@ _LEADING_NUMBER_RE = re.compile(r"^(\d{1,4})(?:v\d)?(?=$|[\s._-])")
 _EPISODE_OF_RE = re.compile(r"(?<![\da-z])(\d{1,3})[\s._]*of[\s._]*\d{1,3}(?!\d)", re.IGNORECASE)
 _WORDS_RE = re.compile(r"[._]+")
 _RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3}|1[0-8]\d{2})(?:v\d)?")
-_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
+_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3})|\s*[&+]\s*(\d{1,3}))?(?=$|[\s._-])")
 
 _SEASON_WORDS = "|".join(SEASON_WORDS)
 _SEASON_FOLDER_RE = re.compile(rf"^(?:{_SEASON_WORDS})[\s._-]*(\d{{1,4}})(?:[\s._-]+\D.*|\s*\(.*)?$", re.IGNORECASE)
@@ -242,18 +245,21 @@ def _short_date(first: int, second: int, third: int, folder_year: int | None) ->
     return year_last or year_first
 
 
-def _anime_number(stem: str) -> int | None:
-    """The absolute number of an anime-style name, or None."""
+def _anime_number(stem: str) -> tuple[int, int | None] | None:
+    """The absolute number of an anime-style name and, for "Show - 05-06", the last episode the file holds; None."""
     text = stem.replace("_", " ")
     match = _ABSOLUTE_RE.search(text)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
-        return int(match.group(1))
+        return int(match.group(1)), int(match.group(2)) if match.group(2) else None
     if not text.lstrip().startswith(("[", "【")):
         return None
     bare = _BRACKETS_RE.sub(" ", text).strip(" .-")
-    match = _ABSOLUTE_RE.search(bare) or _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
+    match = _ABSOLUTE_RE.search(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
-        return int(match.group(1))  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
+        return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    match = _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
+    if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
+        return int(match.group(1)), None  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
     return None
 
 
@@ -297,13 +303,19 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
         match = _LEADING_RE.match(stem)
         if match:
             found = _leading(int(match.group(1)), folder_season)
-            if match.group(2) is not None and len(found.episodes) == 1:  # "02-04 - Title": a range
+            last = match.group(2) or match.group(3)
+            if last is not None and len(found.episodes) == 1:  # "02-04 - Title": a range; "05 & 06 - Title"
                 numbers = list(found.episodes)
-                _add(numbers, numbers[0], int(match.group(2)), is_range=True)
+                _add(numbers, numbers[0], int(last), is_range=match.group(2) is not None)
                 found = EpisodeMatch(folder_season, tuple(numbers), rule="leading")
             return found
-    absolute = _anime_number(stem)
-    if absolute is not None:
+    anime = _anime_number(stem)
+    if anime is not None:
+        absolute, last = anime
+        if last is not None and folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+            numbers = [absolute]
+            _add(numbers, absolute, last, is_range=True)
+            return EpisodeMatch(folder_season, tuple(numbers), rule="number")
         return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
     return _plain_number(stem, folder_season)
 

@@ -290,3 +290,21 @@ def test_spelled_season_numbers_and_release_words_after_a_dash(name: str, season
 @pytest.mark.parametrize("name", ["Season Something", "Show Season 1-3", "Show Season 2 - 4"])
 def test_season_ranges_and_other_words_stay_no_season(name: str) -> None:
     assert parse_season_folder(name) is None
+
+
+@pytest.mark.parametrize(
+    ("stem", "episodes"),
+    [
+        ("Harbor Lights - 05-06", (5, 6)),  # a dash range after the title, in a season folder
+        ("Harbor Lights - 05 ~ 07", (5, 6, 7)),
+        ("[Fansub] Harbor Lights - 05-06 [720p]", (5, 6)),
+        ("05 & 06 - The Title", (5, 6)),  # two leading numbers
+        ("05+07 - The Title", (5, 7)),
+    ],
+)
+def test_two_episodes_in_a_season_folder_without_sxxeyy(stem: str, episodes: tuple[int, ...]) -> None:
+    assert numbers(stem, 1) == (1, episodes)
+
+
+def test_a_dash_range_without_a_season_is_its_first_absolute_number() -> None:
+    assert absolute("[Fansub] Harbor Lights - 05-06 [720p]") == 5
