@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from reelscan.library.rules import (
     RELEASE_STRONG_PAIRS,
     RELEASE_STRONG_TOKENS,
+    SITE_SUFFIXES,
     TAIL_WORDS,
+    TITLE_ARTICLES,
     TITLE_EDITION_TOKENS,
     edition_length,
     is_release_word,
@@ -42,12 +44,11 @@ _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d
 
 _PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
 _ARTICLE_END_RE = re.compile(r"(?<=\S)[\s._-]+(\w{1,3})$")
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
 _SITE_RE = re.compile(
-    r"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[\w-]+\.(?:com|org|net|to|cd|tv|me|info|ws|cc|io|ru|se|"
-    r"nl|lol|xyz|club|tld))\s*[\])]?\s*(?:[-_.]\s*|\s+)",
+    rf"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,6}}|[\w-]+\.(?:{'|'.join(SITE_SUFFIXES)}))\s*[\])]?\s*"
+    r"(?:[-_.]\s*|\s+)",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
@@ -170,9 +171,9 @@ def _strip_release_tail(words: list[str], lowered: list[str], end: int, release_
         phrase = " ".join(words[start:end]).strip(_OPENERS + _CLOSERS)
         remaining = _clean_title(" ".join(words[:start]))
         upper = phrase.isupper() and phrase.lower() not in TITLE_EDITION_TOKENS
-        if not remaining or remaining.lower() in _ARTICLES or not (release_style or upper):
+        if not remaining or remaining.lower() in TITLE_ARTICLES or not (release_style or upper):
             return end
-        end = start - 1 if start >= 2 and lowered[start - 1] in _ARTICLES else start
+        end = start - 1 if start >= 2 and lowered[start - 1] in TITLE_ARTICLES else start
     return end
 
 
@@ -394,7 +395,7 @@ def parse_series_folder_name(name: str) -> ParsedName:
         return parse_folder_name(name)
     before = text[: marker.start()].rstrip(" ._-")
     last = _ARTICLE_END_RE.search(before)
-    if last is not None and last.group(1).lower() in _ARTICLES:  # "Show - The Complete Series"
+    if last is not None and last.group(1).lower() in TITLE_ARTICLES:  # "Show - The Complete Series"
         before = before[: last.start()].rstrip(" ._-")
     head = parse_folder_name(before)
     year = head.year

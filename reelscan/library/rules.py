@@ -192,6 +192,14 @@ RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
         "3d",  # "Title.3D.2012.1080p.HSBS": the 3D release of a title
     }
 )
+# Domain endings of the sites that prefix release names without "www." ("site.tld - Title", "[site.com] Title").
+SITE_SUFFIXES: tuple[str, ...] = (
+    *("com", "org", "net", "to", "cd", "tv", "me", "info", "ws", "cc", "io", "ru", "se", "nl", "lol", "xyz"),
+    *("club", "tld", "mx", "ag", "pw", "ch"),
+)
+# Leading articles of titles: never a title alone, and the one before an edition goes with it
+# ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
+TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
 TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
