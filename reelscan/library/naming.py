@@ -10,6 +10,7 @@ The words come from rules.py.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from reelscan.library.rules import (
     TAIL_WORDS,
     TITLE_ARTICLES,
     TITLE_EDITION_TOKENS,
+    YEARS_AHEAD,
     edition_length,
     is_release_word,
     is_strong_release_word,
@@ -51,6 +53,7 @@ _SITE_RE = re.compile(
     r"(?:[-_.]\s*|\s+)",
     re.IGNORECASE,
 )
+_LATEST_YEAR = datetime.date.today().year + YEARS_AHEAD
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 # Two single letters between dots: an acronym in a dotted name ("S.H.I.E.L.D", "L.A.Confidential").
 _ACRONYM_RE = re.compile(r"(?:^|\.)[^\W\d_]\.[^\W\d_](?:\.|$)")
@@ -93,8 +96,8 @@ def _year_of(word: str) -> tuple[int, bool, bool] | None:
     "1999", "(1999)", "[1999]", "1999-GRP", "1999.1080p"; else None."""
     bracketed = word[:1] in "([" and word[-1:] in ")]"
     core = word[1:-1].strip() if bracketed else word.lstrip(_OPENERS)
-    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20"):
-        return None
+    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20") or int(core[:4]) > _LATEST_YEAR:
+        return None  # "Blade.Runner.2049.1080p": a year no movie has yet is a title number
     rest = core[4:]
     if rest and (rest[0] not in "-.)]" or (len(core) > 4 and core[4:5].isdigit())):
         return None

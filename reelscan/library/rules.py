@@ -214,6 +214,9 @@ SITE_SUFFIXES: tuple[str, ...] = (
     *("com", "org", "net", "to", "cd", "tv", "me", "info", "ws", "cc", "io", "ru", "se", "nl", "lol", "xyz"),
     *("club", "tld", "mx", "ag", "pw", "ch"),
 )
+# How many years after this one a release year may be (announced titles); later "years" are title numbers
+# ("Blade.Runner.2049.1080p").
+YEARS_AHEAD = 2
 # Leading articles of titles: never a title alone, and the one before an edition goes with it
 # ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
 TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
