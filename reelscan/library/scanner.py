@@ -113,6 +113,8 @@ def scan_movie_directory(
 
     main = choose_main_video(directory, entries)
     if main is None:
+        if loose:
+            raise DirectoryError(f"{root / relative_dir} is a zero-byte video file in the library root")
         videos = [e for e in entries if not e.is_dir and is_video_name(e.name)]
         if videos and all(e.size == 0 for e in videos):
             raise DirectoryError(f"{directory} holds only zero-byte video files")

@@ -15,7 +15,7 @@ from reelscan.db.models import Movie, Season
 from reelscan.db.session import session_scope
 from reelscan.library.discovery import DiscoveredDirectory, LibraryWalker
 from reelscan.library.media_info import read_media_info
-from reelscan.library.scanner import scan_movie_directory
+from reelscan.library.scanner import DirectoryError, scan_movie_directory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
 from tests.library_builder import MEDIA
@@ -331,3 +331,9 @@ def test_a_video_loose_in_the_root_is_scanned_with_the_files_named_after_it(tmp_
         ("poster", "City.of.God.2002.1080p.BluRay-poster.jpg"),
         ("trailer", "City.of.God.2002.1080p.BluRay-trailer.mp4"),
     ]
+
+
+def test_a_zero_byte_video_loose_in_the_root_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "loose.mkv").write_bytes(b"")
+    with pytest.raises(DirectoryError, match=r"loose\.mkv is a zero-byte video file in the library root"):
+        scan_movie_directory(tmp_path, "loose.mkv", read_media=False)
