@@ -460,7 +460,7 @@ class FakeTmdb:
         @app.get("/3/movie/{tmdb_id}")
         async def movie(tmdb_id: str) -> Response:
             details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(details)
+            return _not_found() if details is None else JSONResponse(_served(details))
 
         @app.get("/3/movie/{tmdb_id}/alternative_titles")
         async def movie_alternative_titles(tmdb_id: str) -> Response:
@@ -479,7 +479,7 @@ class FakeTmdb:
         @app.get("/3/tv/{tmdb_id}")
         async def tv(tmdb_id: str) -> Response:
             details = self.series.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(details)
+            return _not_found() if details is None else JSONResponse(_served(details))
 
         @app.get("/3/tv/{tmdb_id}/season/{season_number}")
         async def tv_season(tmdb_id: str, season_number: str) -> Response:
@@ -591,6 +591,11 @@ def _summary(item: dict[str, Any], keys: tuple[str, str, str]) -> dict[str, Any]
         dated: item.get(dated) or "",
         "popularity": float(item.get("popularity") or 1.0),
     }
+
+
+def _served(details: dict[str, Any]) -> dict[str, Any]:
+    """A details answer as TMDB sends it: the fixtures' alternative titles are served on their own path only."""
+    return {key: value for key, value in details.items() if key != "alternative_titles"}
 
 
 def _alternatives(item: dict[str, Any]) -> list[dict[str, Any]]:
