@@ -25,11 +25,12 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import discover_directories
-    from activities.enrich import fetch_provider_configuration
     from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
+    from activities.provider_calls import fetch_provider_configuration
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
+    from reelscan.library_kinds import library_kind
     from reelscan.payloads.carry import ScanCarry
     from reelscan.payloads.enrichment import ProviderConfigInput
     from reelscan.payloads.scan import (
@@ -103,11 +104,11 @@ class LibraryScanWorkflow:
 
     @property
     def _tv(self) -> bool:
-        return self._job.library_type == "tv"
+        return library_kind(self._job.library_type).tv
 
     @property
     def _music(self) -> bool:
-        return self._job.library_type == "music"
+        return library_kind(self._job.library_type).music
 
     # --- what users see -----------------------------------------------------------------------------------------
 

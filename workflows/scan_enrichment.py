@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.enrich import load_enrichment_page
     from activities.enrich_music import load_album_enrichment_page
     from activities.enrich_tv import load_series_enrichment_page
+    from reelscan.library_kinds import library_kind
     from reelscan.payloads.carry import ScanCarry
     from reelscan.payloads.enrichment import EnrichmentPageInput, EnrichMovieInput, EnrichMovieResult, Target, target_id
     from reelscan.payloads.music import AlbumEnrichmentPageInput, AlbumTarget, EnrichAlbumInput, EnrichAlbumResult
@@ -47,11 +48,11 @@ class EnrichmentWindow:
 
     @property
     def _tv(self) -> bool:
-        return self._job.library_type == "tv"
+        return library_kind(self._job.library_type).tv
 
     @property
     def _music(self) -> bool:
-        return self._job.library_type == "music"
+        return library_kind(self._job.library_type).music
 
     def any_finished(self) -> bool:
         return any(task.done() for _, task in self.children.values())
