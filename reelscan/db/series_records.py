@@ -131,6 +131,7 @@ def _series_values(scan: SeriesScan) -> dict[str, Any]:
         "title": scan.title,
         "title_source": scan.title_source,
         "original_title": nfo.original_title if nfo else None,
+        "sort_title": nfo.sort_title if nfo else None,
         "year": scan.year,
         "premiered": nfo.premiered if nfo else None,
         "plot": nfo.plot if nfo else None,

@@ -44,6 +44,10 @@ _CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2}|(?:19|20)\d{2})x(\d{1,3})(?![\
 _MORE_CROSS_RE = re.compile(
     r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,4})x|(?P<e>x|e))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
 )
+# A cheap first look for a full date beside other numbers ("Show.2013.03.14.S01E05").
+_HAS_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}[-._ /]\d{1,2}[-._ /]\d{1,2}(?!\d)|\d{1,2}[-._ /]\d{1,2}[-._ /](?:19|20)\d{2}"
+)
 _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
 _DATE_SHORT_RE = re.compile(r"(?<![\d.])(\d{2})([-._])(\d{2})\2(\d{2})(?![\d.])")
@@ -272,7 +276,8 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     if match:
         season, first = int(match.group(1)), int(match.group(2))
         episodes = _following(stem[match.end() :], season, first, _MORE_SXXEXX_RE, "s")
-        return EpisodeMatch(season, episodes, rule="sxxexx")
+        aired = _air_date(stem, None) if _HAS_DATE_RE.search(stem) else None  # "Show.S01E05.2013.03.14"
+        return EpisodeMatch(season, episodes, air_date=aired, rule="sxxexx")
     match = _SEASON_EPISODE_RE.search(stem)
     if match:
         return EpisodeMatch(int(match.group(1)), (int(match.group(2)),), rule="season-episode")

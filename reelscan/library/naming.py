@@ -10,14 +10,18 @@ The words come from rules.py.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
 from reelscan.library.rules import (
     RELEASE_STRONG_PAIRS,
     RELEASE_STRONG_TOKENS,
+    SITE_SUFFIXES,
     TAIL_WORDS,
+    TITLE_ARTICLES,
     TITLE_EDITION_TOKENS,
+    YEARS_AHEAD,
     edition_length,
     is_release_word,
     is_strong_release_word,
@@ -42,14 +46,14 @@ _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d
 
 _PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
 _ARTICLE_END_RE = re.compile(r"(?<=\S)[\s._-]+(\w{1,3})$")
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
 _SITE_RE = re.compile(
-    r"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[\w-]+\.(?:com|org|net|to|cd|tv|me|info|ws|cc|io|ru|se|"
-    r"nl|lol|xyz|club|tld))\s*[\])]?\s*(?:[-_.]\s*|\s+)",
+    rf"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,6}}|[\w-]+\.(?:{'|'.join(SITE_SUFFIXES)}))\s*[\])]?\s*"
+    r"(?:[-_.]\s*|\s+)",
     re.IGNORECASE,
 )
+_LATEST_YEAR = datetime.date.today().year + YEARS_AHEAD
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 # Two single letters between dots: an acronym in a dotted name ("S.H.I.E.L.D", "L.A.Confidential").
 _ACRONYM_RE = re.compile(r"(?:^|\.)[^\W\d_]\.[^\W\d_](?:\.|$)")
@@ -92,8 +96,8 @@ def _year_of(word: str) -> tuple[int, bool, bool] | None:
     "1999", "(1999)", "[1999]", "1999-GRP", "1999.1080p"; else None."""
     bracketed = word[:1] in "([" and word[-1:] in ")]"
     core = word[1:-1].strip() if bracketed else word.lstrip(_OPENERS)
-    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20"):
-        return None
+    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20") or int(core[:4]) > _LATEST_YEAR:
+        return None  # "Blade.Runner.2049.1080p": a year no movie has yet is a title number
     rest = core[4:]
     if rest and (rest[0] not in "-.)]" or (len(core) > 4 and core[4:5].isdigit())):
         return None
@@ -170,9 +174,9 @@ def _strip_release_tail(words: list[str], lowered: list[str], end: int, release_
         phrase = " ".join(words[start:end]).strip(_OPENERS + _CLOSERS)
         remaining = _clean_title(" ".join(words[:start]))
         upper = phrase.isupper() and phrase.lower() not in TITLE_EDITION_TOKENS
-        if not remaining or remaining.lower() in _ARTICLES or not (release_style or upper):
+        if not remaining or remaining.lower() in TITLE_ARTICLES or not (release_style or upper):
             return end
-        end = start - 1 if start >= 2 and lowered[start - 1] in _ARTICLES else start
+        end = start - 1 if start >= 2 and lowered[start - 1] in TITLE_ARTICLES else start
     return end
 
 
@@ -394,7 +398,7 @@ def parse_series_folder_name(name: str) -> ParsedName:
         return parse_folder_name(name)
     before = text[: marker.start()].rstrip(" ._-")
     last = _ARTICLE_END_RE.search(before)
-    if last is not None and last.group(1).lower() in _ARTICLES:  # "Show - The Complete Series"
+    if last is not None and last.group(1).lower() in TITLE_ARTICLES:  # "Show - The Complete Series"
         before = before[: last.start()].rstrip(" ._-")
     head = parse_folder_name(before)
     year = head.year

@@ -435,30 +435,7 @@ def _movie(root: Element, path: Path) -> NfoData:
     data.tmdb_id = numeric_id(data.unique_ids.get("tmdb"))
     ids_from_urls(root, data, path)
 
-    for node in root.findall("ratings/rating"):
-        rating = _float(node_text(node.find("value")))
-        if rating is not None:
-            data.ratings.append(
-                Rating(
-                    name=(node.get("name") or "default").strip(),
-                    value=rating,
-                    votes=leading_int(node_text(node.find("votes"))),
-                    max=_float(node.get("max")),
-                    default=(node.get("default") or "").lower() == "true",
-                )
-            )
-    legacy = root.find("rating")
-    legacy_rating = _float(node_text(legacy)) if legacy is not None and len(legacy) == 0 else None
-    if legacy_rating is not None and all(r.value != legacy_rating for r in data.ratings):
-        # The old <rating> beside <ratings> is kept: it may be the only one of its kind.
-        data.ratings.append(
-            Rating(
-                "default",
-                legacy_rating,
-                leading_int(node_text(root.find("votes"))),
-                default=not any(r.default for r in data.ratings),
-            )
-        )
+    data.ratings = read_ratings(root)
 
     critic = _float(node_text(root.find("criticrating")))  # Emby: the critics' score out of 100
     if critic is not None and not any(r.name == "tomatometerallcritics" for r in data.ratings):
@@ -477,6 +454,37 @@ def _movie(root: Element, path: Path) -> NfoData:
             data.sets.append(name)
     data.set_name = data.sets[0] if data.sets else None
     return data
+
+
+def read_ratings(root: Element) -> list[Rating]:
+    """Kodi 17+'s <ratings><rating name=...>, and the old single <rating> (with <votes>) beside them: it may be the
+    only one of its kind."""
+    ratings: list[Rating] = []
+    for node in root.findall("ratings/rating"):
+        rating = _float(node_text(node.find("value")))
+        if rating is not None:
+            ratings.append(
+                Rating(
+                    name=(node.get("name") or "default").strip(),
+                    value=rating,
+                    votes=leading_int(node_text(node.find("votes"))),
+                    max=_float(node.get("max")),
+                    default=(node.get("default") or "").lower() == "true",
+                )
+            )
+    legacy = root.find("rating")
+    legacy_rating = _float(node_text(legacy)) if legacy is not None and len(legacy) == 0 else None
+    if legacy_rating is not None and all(r.value != legacy_rating for r in ratings):
+        # The old <rating> beside <ratings> is kept: it may be the only one of its kind.
+        ratings.append(
+            Rating(
+                "default",
+                legacy_rating,
+                leading_int(node_text(root.find("votes"))),
+                default=not any(r.default for r in ratings),
+            )
+        )
+    return ratings
 
 
 def _stream_minutes(root: Element) -> int | None:

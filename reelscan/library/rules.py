@@ -158,6 +158,23 @@ SPECIALS_FOLDER_NAMES: frozenset[str] = frozenset(
     {"specials", "special", "season specials", "extras specials", "speciale", "especiales", "specials season"}
 )
 
+# Subtitle languages written as names ("Movie.English.srt", "Movie (Deutsch).srt"), to their ISO 639-1 codes.
+SUBTITLE_LANGUAGE_NAMES: dict[str, str] = {
+    **{"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it", "portuguese": "pt"},
+    **{"dutch": "nl", "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi", "polish": "pl"},
+    **{"russian": "ru", "czech": "cs", "hungarian": "hu", "greek": "el", "turkish": "tr", "hebrew": "he"},
+    **{"arabic": "ar", "hindi": "hi", "japanese": "ja", "korean": "ko", "chinese": "zh", "thai": "th"},
+    **{"vietnamese": "vi", "indonesian": "id", "romanian": "ro", "bulgarian": "bg", "croatian": "hr"},
+    **{"serbian": "sr", "slovak": "sk", "slovenian": "sl", "ukrainian": "uk", "persian": "fa", "icelandic": "is"},
+    **{"deutsch": "de", "français": "fr", "francais": "fr", "español": "es", "espanol": "es", "italiano": "it"},
+    **{"português": "pt", "portugues": "pt", "nederlands": "nl", "svenska": "sv", "dansk": "da", "norsk": "no"},
+    **{"suomi": "fi", "polski": "pl", "русский": "ru", "castellano": "es", "latino": "es-419"},
+    **{"brazilian": "pt-br", "portuguese-br": "pt-br", "simplified": "zh-hans", "traditional": "zh-hant"},
+}
+# Subtitle flags by the words media managers use for them: forced ("foreign" parts only), SDH, default.
+SUBTITLE_FORCED_WORDS: frozenset[str] = frozenset({"forced", "foreign"})
+SUBTITLE_SDH_WORDS: frozenset[str] = frozenset({"sdh", "cc", "hi"})
+
 # Release-name words, one word each as they stand between separators (lower case). Strong: never part of a title,
 # they end it wherever they stand ("Alien.1080p.BluRay").
 RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
@@ -192,6 +209,17 @@ RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
         "3d",  # "Title.3D.2012.1080p.HSBS": the 3D release of a title
     }
 )
+# Domain endings of the sites that prefix release names without "www." ("site.tld - Title", "[site.com] Title").
+SITE_SUFFIXES: tuple[str, ...] = (
+    *("com", "org", "net", "to", "cd", "tv", "me", "info", "ws", "cc", "io", "ru", "se", "nl", "lol", "xyz"),
+    *("club", "tld", "mx", "ag", "pw", "ch"),
+)
+# How many years after this one a release year may be (announced titles); later "years" are title numbers
+# ("Blade.Runner.2049.1080p").
+YEARS_AHEAD = 2
+# Leading articles of titles: never a title alone, and the one before an edition goes with it
+# ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
+TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
 # Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
 TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").

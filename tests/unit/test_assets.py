@@ -164,7 +164,14 @@ def subtitle(tmp_path: Path, name: str) -> tuple[str | None, bool, bool, bool, s
         ("Movie.es.hi.vtt", ("es", False, True, False, "vtt")),
         ("Movie.default.de.ass", ("de", False, False, True, "ass")),
         ("Movie.fr.default.forced.SRT", ("fr", True, False, True, "srt")),
-        ("Movie.English.srt", (None, False, False, False, "srt")),
+        ("Movie.English.srt", ("en", False, False, False, "srt")),  # a language name: its ISO 639-1 code
+        ("Movie.English.Forced.srt", ("en", True, False, False, "srt")),
+        ("Movie.Deutsch.srt", ("de", False, False, False, "srt")),
+        ("Movie (Français).srt", ("fr", False, False, False, "srt")),
+        ("Movie.[eng].srt", ("eng", False, False, False, "srt")),  # a bracketed code
+        ("Movie.pt_BR.srt", ("pt-br", False, False, False, "srt")),  # an underscore for the dash
+        ("Movie.en.foreign.srt", ("en", True, False, False, "srt")),  # foreign parts only: forced
+        ("Movie.Brazilian.srt", ("pt-br", False, False, False, "srt")),
         ("Movie.1080p.BluRay.en.srt", ("en", False, False, False, "srt")),
     ],
 )

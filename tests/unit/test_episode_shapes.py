@@ -308,3 +308,14 @@ def test_two_episodes_in_a_season_folder_without_sxxeyy(stem: str, episodes: tup
 
 def test_a_dash_range_without_a_season_is_its_first_absolute_number() -> None:
     assert absolute("[Fansub] Harbor Lights - 05-06 [720p]") == 5
+
+
+@pytest.mark.parametrize("stem", ["Evening.News.S01E05.2013.03.14.720p", "Evening.News.2013.03.14.S01E05"])
+def test_an_air_date_beside_sxxeyy_is_kept(stem: str) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None and (match.season, match.episodes, match.air_date) == (1, (5,), "2013-03-14")
+
+
+def test_sxxeyy_without_a_date_has_no_air_date() -> None:
+    match = parse_episode_name("Evening.News.S01E05.1080p.x264")
+    assert match is not None and match.air_date is None

@@ -456,3 +456,35 @@ def test_episode_premiered_is_its_air_date_and_titles_lose_trailing_commas(tmp_p
     )
     (episode,) = parse_episode_nfo(path)
     assert (episode.title, episode.aired) == ("Pilot", "2008-01-20")
+
+
+def test_tvshow_sort_title_rating_certification_status_and_countries(tmp_path: Path) -> None:
+    nfo = parse_tvshow_nfo(
+        tvshow(
+            tmp_path,
+            "<tvshow><title>The Wire</title><sorttitle>Wire</sorttitle><mpaa>TV-MA</mpaa><status>Ended</status>"
+            '<ratings><rating name="tvdb" max="10" default="true"><value>9.3</value><votes>500</votes></rating>'
+            "</ratings><rating>9.1</rating><country>US, UK,</country></tvshow>",
+        )
+    )
+    assert (nfo.sort_title, nfo.mpaa, nfo.status, nfo.countries) == ("Wire", "TV-MA", "Ended", ["US", "UK"])
+    assert [(r.name, r.value, r.votes) for r in nfo.ratings] == [("tvdb", 9.3, 500), ("default", 9.1, None)]
+
+
+def test_tvshow_certification_when_no_mpaa(tmp_path: Path) -> None:
+    nfo = parse_tvshow_nfo(tvshow(tmp_path, "<tvshow><title>X</title><certification>TV-14</certification></tvshow>"))
+    assert nfo.mpaa == "TV-14"
+
+
+def test_episode_runtime_rating_people(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "<episodedetails><title>Pilot</title><season>1</season><episode>1</episode><runtime>58 min</runtime>"
+        "<rating>8.4</rating><director>Jane Doe / John Roe</director><credits>Writer A</credits>"
+        "<writer>Writer B</writer><actor><name>Guest Star</name><role>Visitor</role></actor></episodedetails>",
+        "ep.nfo",
+    )
+    (episode,) = parse_episode_nfo(path)
+    assert (episode.runtime, [r.value for r in episode.ratings]) == (58, [8.4])
+    assert (episode.directors, episode.credits) == (["Jane Doe", "John Roe"], ["Writer A", "Writer B"])
+    assert [(a.name, a.role) for a in episode.actors] == [("Guest Star", "Visitor")]

@@ -243,3 +243,16 @@ def test_mixed_separators_3d_and_source_words(name: str, title: str, year: int) 
 )
 def test_series_folders_complete_series_words(name: str, title: str) -> None:
     assert parse_series_folder_name(name).title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Blade.Runner.2049.1080p.BluRay.x265-GRP", "Blade Runner 2049", None),  # no movie is from 2049 yet
+        ("Blade Runner 2049 1080p WEB-DL", "Blade Runner 2049", None),
+        ("Blade.Runner.2049.2017.1080p", "Blade Runner 2049", 2017),
+        ("Film.2099.720p", "Film 2099", None),
+    ],
+)
+def test_a_year_no_movie_has_yet_is_a_title_number(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
