@@ -53,6 +53,17 @@ QUEUES = ("scan", "cache", "enrich")
 PROVIDER_HEADROOM = 0.8
 log = logging.getLogger("reelscan.worker")
 
+# Every workflow the scan queue's workers run (tests/unit/test_replay.py replays recorded histories against these).
+WORKFLOWS: list[type] = [
+    LibraryScanWorkflow,
+    DirectoryScanWorkflow,
+    EnrichMovieWorkflow,
+    EnrichSeriesWorkflow,
+    EnrichAlbumWorkflow,
+    ScheduledScanWorkflow,
+    LibraryWatchWorkflow,
+]
+
 
 def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QUEUES) -> list[Worker]:
     """The Worker objects for the chosen queues (tests run these in-process)."""
@@ -67,15 +78,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 client,
                 task_queue=settings.scan_task_queue,
                 interceptors=guard,
-                workflows=[
-                    LibraryScanWorkflow,
-                    DirectoryScanWorkflow,
-                    EnrichMovieWorkflow,
-                    EnrichSeriesWorkflow,
-                    EnrichAlbumWorkflow,
-                    ScheduledScanWorkflow,
-                    LibraryWatchWorkflow,
-                ],
+                workflows=WORKFLOWS,
                 activities=[
                     discover_directories,
                     load_directory_page,

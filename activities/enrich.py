@@ -11,7 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import database, settings
-from activities.provider_calls import download_candidates, download_keep
+from activities.provider_calls import choose_artwork, download_candidates, download_keep
 from reelscan.db import enrichment
 from reelscan.payloads.enrichment import (
     EnrichmentOutcomeInput,
@@ -26,7 +26,6 @@ from reelscan.providers.tmdb import (
     parse_movie_details,
     trailer_candidates,
 )
-from reelscan.selection import DEFAULT_KEEP
 
 # --- on the scan queue: downloads and database ------------------------------------------------------------------
 
@@ -80,16 +79,9 @@ def enrich_metadata(job: MovieProviderInput) -> int:
 @activity.defn
 def select_assets(job: MovieProviderInput) -> dict[str, int]:
     """The spec's select-assets: score every candidate, keep the best per type, respect locked choices."""
-    s = settings()
     with database() as session:
         enrichment.sync_local_candidates(session, job.movie_id)
-        return enrichment.apply_selection(
-            session,
-            job.movie_id,
-            preferred_language=s.tmdb_language,
-            local_first=s.prefer_local_assets,
-            keep={**DEFAULT_KEEP, **s.asset_keep_counts},
-        )
+        return choose_artwork(enrichment.apply_selection, session, job.movie_id)
 
 
 @activity.defn

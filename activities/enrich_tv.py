@@ -12,7 +12,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import database, settings
-from activities.provider_calls import download_candidates, download_keep
+from activities.provider_calls import choose_artwork, download_candidates, download_keep
 from reelscan.db import tv_enrichment
 from reelscan.db.models import Series
 from reelscan.payloads.enrichment import ProviderAssetsResult
@@ -24,7 +24,6 @@ from reelscan.payloads.tv import (
     SeriesTarget,
 )
 from reelscan.providers.tmdb_tv import parse_series_details
-from reelscan.selection import DEFAULT_KEEP
 
 
 def _stored_details(session: Session, series_id: int) -> dict[str, Any]:
@@ -82,15 +81,8 @@ async def fetch_series_assets(job: SeriesProviderInput) -> ProviderAssetsResult:
 @activity.defn
 def select_series_assets(job: SeriesProviderInput) -> dict[str, int]:
     """Series and season artwork chosen from local files and candidates, locked choices kept."""
-    s = settings()
     with database() as session:
-        return tv_enrichment.select_series_artwork(
-            session,
-            job.series_id,
-            preferred_language=s.tmdb_language,
-            local_first=s.prefer_local_assets,
-            keep={**DEFAULT_KEEP, **s.asset_keep_counts},
-        )
+        return choose_artwork(tv_enrichment.select_series_artwork, session, job.series_id)
 
 
 @activity.defn

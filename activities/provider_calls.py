@@ -11,9 +11,10 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
+from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -101,6 +102,20 @@ async def provider_request(call: Callable[[TmdbClient], Awaitable[T]]) -> T:
         return await call(tmdb())
     except ProviderError as exc:
         raise provider_failure(exc) from None
+
+
+class ArtworkSelection(Protocol):
+    def __call__(
+        self, session: Session, owner_id: int, /, *, preferred_language: str, local_first: bool, keep: dict[str, int]
+    ) -> dict[str, int]: ...
+
+
+def choose_artwork(select: ArtworkSelection, session: Session, owner_id: int) -> dict[str, int]:
+    """Artwork chosen among local files and provider candidates by the workers' settings: preferred language, local
+    files first or not, how many of each type to keep."""
+    s = settings()
+    keep = {**DEFAULT_KEEP, **s.asset_keep_counts}
+    return select(session, owner_id, preferred_language=s.tmdb_language, local_first=s.prefer_local_assets, keep=keep)
 
 
 def download_keep() -> dict[str, int]:

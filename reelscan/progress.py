@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from reelscan.library_kinds import MOVIES, MUSIC, TV, LibraryType, library_kind
+from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
 
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
@@ -268,9 +268,8 @@ def _items_line(state: ScanState) -> str:
     )
 
 
-def found_line(directories: int, *, tv: bool, music: bool = False) -> str:
+def found_line(directories: int, kind: LibraryKind) -> str:
     """What discovery found, in words: "1 movie directory", "12 series directories", "40 album directories"."""
-    kind = TV if tv else MUSIC if music else MOVIES
     return f"{_n(directories)} {kind.directory} director{'y' if directories == 1 else 'ies'}"
 
 

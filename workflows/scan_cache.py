@@ -12,7 +12,6 @@ from temporalio.exceptions import ActivityError, CancelledError
 with workflow.unsafe.imports_passed_through():
     from activities.cache import CACHE_MAX_ATTEMPTS, cache_assets
     from activities.common import DATABASE_UNAVAILABLE
-    from reelscan.library_kinds import library_kind
     from reelscan.payloads.carry import ScanCarry
     from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult, LibraryScanInput
     from reelscan.scan_rules import fold_cache_result, next_cache_batch
@@ -47,7 +46,7 @@ class CacheWindow:
 
     @property
     def _items(self) -> str:
-        return library_kind(self._job.library_type).asset_owners
+        return self._job.kind.asset_owners
 
     def idle(self) -> bool:
         carry = self._carry
@@ -90,8 +89,7 @@ class CacheWindow:
     def _start(self, batch: Batch) -> None:
         owner_ids = [owner for owner, _ in batch.owners]
         what = f"{len(owner_ids)} {self._items}" if owner_ids else "downloaded artwork"
-        kind = library_kind(self._job.library_type)
-        tv, music = kind.tv, kind.music
+        tv, music = self._job.kind.tv, self._job.kind.music
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from reelscan.library_kinds import LibraryType
+from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
 from reelscan.payloads.carry import ScanCarry
 from reelscan.payloads.values import FolderOutcome
 from reelscan.progress import ScanState
@@ -43,6 +43,10 @@ class LibraryScanInput(BaseModel):
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
     carry: ScanCarry | None = None
+
+    @property
+    def kind(self) -> LibraryKind:
+        return library_kind(self.library_type)
 
     @model_validator(mode="before")
     @classmethod
