@@ -25,10 +25,11 @@ from temporalio.worker import Worker
 
 from activities.cache import cache_assets
 from activities.discovery import discover_directories, find_pending_directories, load_directory_page
-from activities.enrich import ENRICH_QUEUE_ACTIVITIES, SCAN_QUEUE_ACTIVITIES
+from activities.enrich import SCAN_QUEUE_ACTIVITIES
 from activities.enrich_music import MUSIC_ENRICH_QUEUE_ACTIVITIES, MUSIC_SCAN_QUEUE_ACTIVITIES
-from activities.enrich_tv import TV_ENRICH_QUEUE_ACTIVITIES, TV_SCAN_QUEUE_ACTIVITIES
+from activities.enrich_tv import TV_SCAN_QUEUE_ACTIVITIES
 from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
+from activities.provider_calls import ENRICH_QUEUE_ACTIVITIES
 from activities.scan import load_recorded_directories, scan_directories
 from activities.schedule import prepare_scheduled_scan
 from activities.watch import poll_library_changes, snapshot_folders
@@ -52,6 +53,17 @@ QUEUES = ("scan", "cache", "enrich")
 PROVIDER_HEADROOM = 0.8
 log = logging.getLogger("reelscan.worker")
 
+# Every workflow the scan queue's workers run (tests/unit/test_replay.py replays recorded histories against these).
+WORKFLOWS: list[type] = [
+    LibraryScanWorkflow,
+    DirectoryScanWorkflow,
+    EnrichMovieWorkflow,
+    EnrichSeriesWorkflow,
+    EnrichAlbumWorkflow,
+    ScheduledScanWorkflow,
+    LibraryWatchWorkflow,
+]
+
 
 def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QUEUES) -> list[Worker]:
     """The Worker objects for the chosen queues (tests run these in-process)."""
@@ -66,15 +78,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 client,
                 task_queue=settings.scan_task_queue,
                 interceptors=guard,
-                workflows=[
-                    LibraryScanWorkflow,
-                    DirectoryScanWorkflow,
-                    EnrichMovieWorkflow,
-                    EnrichSeriesWorkflow,
-                    EnrichAlbumWorkflow,
-                    ScheduledScanWorkflow,
-                    LibraryWatchWorkflow,
-                ],
+                workflows=WORKFLOWS,
                 activities=[
                     discover_directories,
                     load_directory_page,
@@ -114,7 +118,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 client,
                 task_queue=settings.enrich_task_queue,
                 interceptors=guard,
-                activities=[*ENRICH_QUEUE_ACTIVITIES, *TV_ENRICH_QUEUE_ACTIVITIES],
+                activities=ENRICH_QUEUE_ACTIVITIES,
                 max_concurrent_activities=8,
                 # Enforced by the server for the whole queue, so the provider limit holds across every worker.
                 # Scheduled at 80% of the allowance: the limiter's initial burst then still fits any 10 s window.

@@ -1,21 +1,17 @@
-"""Phase 4 activities. Provider calls run on the rate-limited enrich task queue, one API call per activity, so
-the server-side limit holds for every worker together; the rest (downloads, database) runs on the scan queue.
-The API key is read from settings here and never leaves this module."""
+"""Phase 4 activities of movies on the scan queue: downloads and the database. Their provider calls (one API call
+per activity, on the rate-limited enrich queue) are in activities/provider_calls.py."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
-from pathlib import Path
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.common import count, database, settings
+from activities.common import database, settings
+from activities.provider_calls import choose_artwork, download_candidates, download_keep
 from reelscan.db import enrichment
 from reelscan.payloads.enrichment import (
     EnrichmentOutcomeInput,
@@ -24,142 +20,12 @@ from reelscan.payloads.enrichment import (
     EnrichmentTarget,
     MovieProviderInput,
     ProviderAssetsResult,
-    ProviderConfig,
-    ProviderConfigInput,
-    ProviderLookupInput,
-    ResolvedId,
 )
 from reelscan.providers.tmdb import (
-    ProviderError,
-    ProviderRateLimited,
-    TmdbClient,
-    TmdbCredentials,
     image_candidates,
     parse_movie_details,
     trailer_candidates,
 )
-from reelscan.selection import DEFAULT_KEEP
-
-NO_KEY = "no TMDB credentials configured: set REELSCAN_TMDB_API_KEY or REELSCAN_TMDB_READ_TOKEN on the workers"
-_clients: dict[tuple[str, ...], TmdbClient] = {}
-T = TypeVar("T")
-
-
-def _credentials() -> TmdbCredentials:
-    s = settings()
-    return TmdbCredentials(
-        api_key=s.tmdb_api_key.get_secret_value() if s.tmdb_api_key else None,
-        read_token=s.tmdb_read_token.get_secret_value() if s.tmdb_read_token else None,
-    )
-
-
-def tmdb() -> TmdbClient:
-    """One shared client per worker process and configuration."""
-    s, credentials = settings(), _credentials()
-    key = (
-        s.tmdb_base_url,
-        s.tmdb_language,
-        str(s.tmdb_timeout_seconds),
-        str(credentials.api_key),
-        str(credentials.read_token),
-    )
-    if key not in _clients:
-        _clients[key] = TmdbClient(
-            credentials, base_url=s.tmdb_base_url, language=s.tmdb_language, timeout=s.tmdb_timeout_seconds
-        )
-    return _clients[key]
-
-
-def provider_failure(exc: ProviderError) -> ApplicationError:
-    """429 waits as long as the provider asked; 401/404 are final; the rest retries with backoff."""
-    count("provider_errors", kind=type(exc).__name__)
-    activity.logger.warning("provider call failed: %s", exc)
-    if isinstance(exc, ProviderRateLimited):
-        return ApplicationError(
-            str(exc), type="ProviderRateLimited", next_retry_delay=timedelta(seconds=max(exc.retry_after, 0.1))
-        )
-    return ApplicationError(str(exc), type=type(exc).__name__, non_retryable=not exc.retryable)
-
-
-async def provider_request(call: Callable[[TmdbClient], Awaitable[T]]) -> T:
-    """One counted provider call with the shared client; its failure becomes the matching ApplicationError."""
-    try:
-        count("enrichment_requests")
-        return await call(tmdb())
-    except ProviderError as exc:
-        raise provider_failure(exc) from None
-
-
-# --- on the enrich queue: one provider call each ----------------------------------------------------------------
-
-
-@activity.defn
-async def fetch_provider_configuration(job: ProviderConfigInput) -> ProviderConfig:
-    if not _credentials().configured:
-        return ProviderConfig(configured=False, reason=NO_KEY)
-    try:
-        count("enrichment_requests")
-        config = await tmdb().configuration()
-    except ProviderError as exc:
-        raise provider_failure(exc) from None
-    images = config.get("images") or {}
-    return ProviderConfig(configured=True, image_base_url=images.get("secure_base_url") or images.get("base_url"))
-
-
-@activity.defn
-async def find_provider_id(job: ProviderLookupInput) -> ResolvedId:
-    """TMDB id from an IMDb id."""
-    try:
-        count("enrichment_requests")
-        found = await tmdb().find_by_imdb(job.imdb_id or "")
-    except ProviderError as exc:
-        raise provider_failure(exc) from None
-    return ResolvedId(tmdb_id=found, match="imdb" if found else "none")
-
-
-@activity.defn
-async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
-    """TMDB id from title and year; no match is recorded as such rather than guessed."""
-    try:
-        count("enrichment_requests")
-        match = await tmdb().search_once(job.title, job.year, filter_by_year=job.filter_by_year)
-    except ProviderError as exc:
-        raise provider_failure(exc) from None
-    return ResolvedId(tmdb_id=match.tmdb_id if match else None, match="search" if match else "none")
-
-
-@activity.defn
-async def fetch_provider_details(job: MovieProviderInput) -> None:
-    """The one details call per movie; stored so assets and metadata both use it.
-
-    An id from the NFO or folder name that TMDB does not know (404) falls back to a title search, as media servers
-    do; the details of the match are stored, and enrich_metadata records the match as a search.
-    """
-    try:
-        count("enrichment_requests")
-        if job.match == "nfo":
-
-            def title_and_year() -> tuple[str, int | None]:
-                with database() as session:
-                    return enrichment.movie_title_and_year(session, job.movie_id)
-
-            title, year = await asyncio.to_thread(title_and_year)
-            details, fallback = await tmdb().movie_details_or_search(job.provider_id, title, year)
-            if fallback is not None:
-                count("nfo_id_fallbacks")
-                activity.logger.info("TMDB has no movie %s: matched %r by title instead", job.provider_id, title)
-        else:
-            details = await tmdb().movie_details(job.provider_id)
-    except ProviderError as exc:
-        raise provider_failure(exc) from None
-    provider_id = int(details.get("id") or job.provider_id)
-
-    def store() -> None:
-        with database() as session:
-            enrichment.store_provider_details(session, job.movie_id, provider_id, details)
-
-    await asyncio.to_thread(store)
-
 
 # --- on the scan queue: downloads and database ------------------------------------------------------------------
 
@@ -175,51 +41,6 @@ def load_enrichment_page(job: EnrichmentPageInput) -> EnrichmentPage:
             for m in movies
         ]
     return EnrichmentPage(movies=targets, total=total)
-
-
-def download_keep() -> dict[str, int]:
-    """How many provider images per type are worth downloading: twice what selection keeps."""
-    return {k: 2 * v for k, v in {**DEFAULT_KEEP, **settings().asset_keep_counts}.items()}
-
-
-async def download_candidates(downloads: list[tuple[int, str]], folder: Path, owner: str) -> list[int]:
-    """Download (id, url) candidates into a temp folder, hashing on the way, and record each file on its candidate
-    for the cache batch. Returns the ids downloaded; a missing image (not 200) is skipped."""
-    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-    done: list[int] = []
-    async with httpx.AsyncClient(timeout=settings().tmdb_timeout_seconds, follow_redirects=True) as http:
-        for candidate_id, url in downloads:
-            activity.heartbeat(candidate_id)
-            ext = Path(url).suffix.lower().lstrip(".")[:5] or "jpg"
-            target = folder / f"{candidate_id}.{ext if ext.isalnum() else 'jpg'}"
-            digest = hashlib.sha256()
-            try:
-                async with http.stream("GET", url) as response:
-                    if response.status_code != 200:
-                        continue  # a missing image is not worth failing the movie for
-                    with target.open("wb") as out:
-                        async for chunk in response.aiter_bytes():
-                            digest.update(chunk)
-                            out.write(chunk)
-            except httpx.HTTPError:
-                raise ApplicationError(f"could not download artwork for {owner}") from None
-            st = target.stat()
-
-            def record(
-                candidate_id: int = candidate_id,
-                path: str = str(target),
-                size: int = st.st_size,
-                mtime: int = st.st_mtime_ns,
-                sha: str = digest.hexdigest(),
-            ) -> None:
-                with database() as session:
-                    enrichment.set_candidate_download(
-                        session, candidate_id, path=path, size=size, mtime_ns=mtime, sha256=sha
-                    )
-
-            await asyncio.to_thread(record)
-            done.append(candidate_id)
-    return done
 
 
 @activity.defn
@@ -258,16 +79,9 @@ def enrich_metadata(job: MovieProviderInput) -> int:
 @activity.defn
 def select_assets(job: MovieProviderInput) -> dict[str, int]:
     """The spec's select-assets: score every candidate, keep the best per type, respect locked choices."""
-    s = settings()
     with database() as session:
         enrichment.sync_local_candidates(session, job.movie_id)
-        return enrichment.apply_selection(
-            session,
-            job.movie_id,
-            preferred_language=s.tmdb_language,
-            local_first=s.prefer_local_assets,
-            keep={**DEFAULT_KEEP, **s.asset_keep_counts},
-        )
+        return choose_artwork(enrichment.apply_selection, session, job.movie_id)
 
 
 @activity.defn
@@ -276,12 +90,6 @@ def record_enrichment_outcome(job: EnrichmentOutcomeInput) -> None:
         enrichment.mark_outcome(session, job.movie_id, job.state, job.reason)
 
 
-ENRICH_QUEUE_ACTIVITIES: list[Callable[..., Any]] = [
-    fetch_provider_configuration,
-    find_provider_id,
-    search_provider_id,
-    fetch_provider_details,
-]
 SCAN_QUEUE_ACTIVITIES: list[Callable[..., Any]] = [
     load_enrichment_page,
     fetch_provider_assets,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from temporalio import activity
 
 from activities.common import count, database, settings
-from activities.enrich import provider_failure
+from activities.provider_calls import provider_failure
 from reelscan.db import music_enrichment
 from reelscan.library.music_tags import picture_extension
 from reelscan.payloads.enrichment import ProviderConfig, ProviderConfigInput

@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 from activities.common import LIBRARY_ROOT_ERROR, database
 from reelscan.db.models import Album, Movie, ScanDirectory, ScanJob, Series
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError
+from reelscan.library_kinds import library_kind
 from reelscan.payloads.watch import PollInput, PollResult, SnapshotInput, SnapshotResult
 from reelscan.watching import folder_snapshot, poll_pass
 
@@ -33,9 +34,8 @@ def poll_library_changes(job: PollInput) -> PollResult:
     def heartbeat(stats: DiscoveryStats) -> None:
         activity.heartbeat(stats.found)
 
-    model: type[Movie] | type[Series] | type[Album] = (
-        Series if job.library_type == "tv" else Album if job.library_type == "music" else Movie
-    )
+    kind = library_kind(job.library_type)
+    model: type[Movie] | type[Series] | type[Album] = Series if kind.tv else Album if kind.music else Movie
     with database() as session:
         rows = session.execute(
             select(model.directory, model.fingerprint).where(
@@ -56,8 +56,8 @@ def poll_library_changes(job: PollInput) -> PollResult:
         found = poll_pass(
             Path(job.library_path),
             known,
-            tv=job.library_type == "tv",
-            music=job.library_type == "music",
+            tv=kind.tv,
+            music=kind.music,
             failed=failed,
             on_progress=heartbeat,
         )

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
+
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "cover", "other")  # cover: album covers
@@ -102,7 +104,7 @@ class ScanState(BaseModel):
     scan_job_id: int
     library_id: int
     library_name: str
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     workflow_id: str = ""
     phase: Phase = "discovering"
     counters: ScanCounters = Field(default_factory=ScanCounters)
@@ -250,14 +252,14 @@ def _plural(count: int, word: str) -> str:
 
 def _items_line(state: ScanState) -> str:
     """What the scan found so far: movies, series and their episodes, or artists, albums and tracks."""
-    c = state.counters
-    if state.library_type == "music":
+    c, kind = state.counters, library_kind(state.library_type)
+    if kind.music:
         untagged = f", {_n(c.tracks_untagged)} untagged" if c.tracks_untagged else ""
         return (
             f"{_plural(c.artists_found, 'artist')}, {_plural(c.albums_found, 'album')}, "
             f"{_plural(c.tracks_found, 'track')} ({_n(c.tracks_new)} new, {_n(c.tracks_updated)} updated){untagged}"
         )
-    if state.library_type != "tv":
+    if not kind.tv:
         return f"{_plural(c.movies_found, 'movie')} ({_n(c.movies_new)} new, {_n(c.movies_updated)} updated)"
     unmatched = f", {_plural(c.episodes_unmatched, 'unmatched file')}" if c.episodes_unmatched else ""
     return (
@@ -266,16 +268,15 @@ def _items_line(state: ScanState) -> str:
     )
 
 
-def found_line(directories: int, *, tv: bool, music: bool = False) -> str:
+def found_line(directories: int, kind: LibraryKind) -> str:
     """What discovery found, in words: "1 movie directory", "12 series directories", "40 album directories"."""
-    kind = "series" if tv else "album" if music else "movie"
-    return f"{_n(directories)} {kind} director{'y' if directories == 1 else 'ies'}"
+    return f"{_n(directories)} {kind.directory} director{'y' if directories == 1 else 'ies'}"
 
 
 def summary_line(state: ScanState) -> str:
     """The one human line of the spec's displays, for the Web UI, the CLI and logs."""
-    c = state.counters
-    items = {"tv": "series", "music": "albums"}.get(state.library_type, "movies")
+    c, kind = state.counters, library_kind(state.library_type)
+    items = kind.items
     if state.targeted_folders and state.phase in ("discovering", "scanning"):
         updating = f"Updating {_plural(state.targeted_folders, 'folder')}..."
         if state.phase == "discovering":
@@ -285,9 +286,9 @@ def summary_line(state: ScanState) -> str:
     if state.phase == "discovering":
         found = (
             _n(c.directories_total) + " series"
-            if state.library_type == "tv"
+            if kind.tv
             else _plural(c.directories_total, "album folder")
-            if state.library_type == "music"
+            if kind.music
             else _plural(c.directories_total, "movie")
         )
         return f"Discovering directories... Found {found}"
@@ -295,9 +296,9 @@ def summary_line(state: ScanState) -> str:
         done, total = phase_done_and_total(state)
         episodes = (
             f", {_plural(c.episodes_found, 'episode')}"
-            if state.library_type == "tv"
+            if kind.tv
             else f", {_plural(c.tracks_found, 'track')}"
-            if state.library_type == "music"
+            if kind.music
             else ""
         )
         return f"Scanning {items}... {_n(done)}/{_n(total)} ({percentage(done, total)}%){episodes}"
@@ -367,7 +368,7 @@ def caching_finished(counters: ScanCounters) -> bool:
 
 
 def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
-    c = state.counters
+    c, kind = state.counters, library_kind(state.library_type)
     progress = PhaseProgress(
         discovering=DiscoveringProgress(
             directories_found=c.directories_total,
@@ -397,7 +398,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             queued=c.enrichment_queued,
             percentage=percentage(c.enrichment_completed, c.enrichment_queued),
             failed=c.enrichment_failed,
-            provider="MusicBrainz" if state.library_type == "music" else "TMDB",
+            provider=kind.provider,
             rate_limit=f"{rps * 10:g} req/10 sec" if rps else None,
             paused_until=state.paused_until.isoformat() if state.paused_until else None,
         )
@@ -420,8 +421,8 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             movies_missing=c.movies_missing,
             assets_cached=c.assets_cached,
             errors_count=c.errors_count,
-            **(c.model_dump(include=set(TV_COUNTERS)) if state.library_type == "tv" else {}),
-            **(c.model_dump(include=set(MUSIC_COUNTERS)) if state.library_type == "music" else {}),
+            **(c.model_dump(include=set(TV_COUNTERS)) if kind.tv else {}),
+            **(c.model_dump(include=set(MUSIC_COUNTERS)) if kind.music else {}),
         ),
         summary=summary_line(state),
         current_operation=state.current_operation,

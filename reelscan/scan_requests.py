@@ -11,6 +11,7 @@ from pathlib import Path
 from reelscan.db import scan_jobs
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, Library, ScanJob, utcnow
 from reelscan.db.session import session_scope
+from reelscan.library_kinds import library_kind
 from reelscan.payloads.scan import LibraryScanInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
@@ -120,7 +121,7 @@ def create_scan(
             provider_pause_seconds=settings.provider_pause_seconds,
             provider_requests_per_second=(
                 settings.musicbrainz_requests_per_second
-                if library.type == "music"
+                if library_kind(library.type).music
                 else settings.tmdb_requests_per_second
             ),
             music_enrich_task_queue=settings.music_enrich_task_queue,

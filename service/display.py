@@ -10,6 +10,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from reelscan.library_kinds import library_kind
+
 HEADINGS = {
     "discovering": "🔍 Discovering directories...",
     "scanning": "📊 Scanning movies...",
@@ -74,8 +76,8 @@ def render(message: dict[str, Any]) -> Panel:
     phase = str(message.get("phase", "?"))
     progress: dict[str, Any] = message.get("progress") or {}
     stats: dict[str, Any] = message.get("stats") or {}
-    tv = message.get("libraryType") == "tv"
-    music = message.get("libraryType") == "music"
+    kind = library_kind(str(message.get("libraryType")))
+    tv, music = kind.tv, kind.music
     heading = "📊 Scanning series..." if tv and phase == "scanning" else HEADINGS.get(phase, phase)
     if music and phase == "scanning":
         heading = f"📊 {message.get('summary') or 'Scanning albums...'}"  # "Scanning albums... 120/800 (15%), ..."

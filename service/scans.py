@@ -23,6 +23,7 @@ from activities.scan_preparation import prepare_scan, workflow_running
 from reelscan.db import scan_jobs
 from reelscan.db.models import ACTIVE_SCAN_STATUSES, ScanJob
 from reelscan.db.session import session_scope
+from reelscan.library_kinds import LIBRARY_TYPES as LIBRARY_TYPES
 from reelscan.scan_options import ScanOptions
 from reelscan.scan_requests import ScanRequestError as ScanRequestError
 from reelscan.scan_requests import StartedScan as StartedScan
@@ -35,7 +36,6 @@ from workflows.library_scan import LibraryScanWorkflow
 from workflows.scan_start import initial_search_attributes, scan_summary_text
 
 _shown = ShownProgress()
-LIBRARY_TYPES = ("movie", "tv", "music")
 MAX_NAME_LENGTH = 255  # libraries.name
 
 

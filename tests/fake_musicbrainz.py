@@ -11,10 +11,7 @@ MusicBrainz at /ws/2/release/{mbid}, /ws/2/release?query=..., /ws/2/artist/{mbid
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import re
-import socket
 import threading
 import time
 import uuid
@@ -22,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from tests.fake_tmdb import tiny_png
+from tests.loopback import LoopbackServer, detach, serve
 
 MODES = ("ok", "503", "500")
 _QUERY_RE = re.compile(r'(release|artist):"((?:[^"\\]|\\.)*)"')
@@ -82,8 +79,10 @@ def sample_artist(name: str) -> dict[str, Any]:
     }
 
 
-class FakeMusicBrainz:
+class FakeMusicBrainz(LoopbackServer):
     """MusicBrainz and the Cover Art Archive on 127.0.0.1 (uvicorn in a background thread)."""
+
+    label = "fake MusicBrainz"
 
     def __init__(self, releases: list[dict[str, Any]] | None = None, *, port: int = 0) -> None:
         self.releases: dict[str, dict[str, Any]] = {}
@@ -94,15 +93,7 @@ class FakeMusicBrainz:
         self._mode, self._retry_after = "ok", 1.0
         self._count: int | None = None
         self._lock = threading.Lock()
-        self._requested_port = port
-        self.port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(port=port)
 
     @property
     def base_url(self) -> str:
@@ -192,52 +183,9 @@ class FakeMusicBrainz:
 
         return app
 
-    def start(self) -> FakeMusicBrainz:
-        if self._thread is not None:
-            return self
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self._requested_port))
-        self._socket = sock
-        self.port = int(sock.getsockname()[1])
-        server = uvicorn.Server(uvicorn.Config(self.app(), log_level="warning", access_log=False, lifespan="off"))
-        self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-mb")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not (server.started and _accepts(self.port)):
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the fake MusicBrainz did not start")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server, self._thread, self._socket = None, None, None
-
-    def __enter__(self) -> FakeMusicBrainz:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.casefold()).split())
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def releases_for_library(root: Path, *, unknown: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -271,19 +219,11 @@ def main() -> None:
     parser.add_argument("--library", type=Path, help="serve a release for every album of this music library")
     parser.add_argument("--detach", type=Path, metavar="PIDFILE", help="run in the background, pid in this file")
     args = parser.parse_args()
-    if args.detach:
-        if os.fork():
-            return
-        os.setsid()
-        args.detach.parent.mkdir(parents=True, exist_ok=True)
-        args.detach.write_text(json.dumps({"pid": os.getpid()}))
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
+    if detach(args.detach):
+        return
     fake = FakeMusicBrainz(releases_for_library(args.library) if args.library else [], port=args.port)
-    fake.port = args.port
     print(f"fake MusicBrainz on {fake.base_url}: {len(fake.releases)} releases", flush=True)
-    uvicorn.run(fake.app(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    serve(fake, args.port)
 
 
 if __name__ == "__main__":

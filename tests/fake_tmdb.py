@@ -14,9 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
-import json
-import os
-import socket
 import struct
 import threading
 import time
@@ -27,9 +24,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+
+from tests.loopback import LoopbackServer, detach, serve
 
 API_KEY = "fake-tmdb-key"
 MODES = ("ok", "429", "500", "slow", "malformed", "401", "404")
@@ -315,12 +313,14 @@ def _sample_videos(slug: str, year: int) -> dict[str, Any]:
     }
 
 
-class FakeTmdb:
+class FakeTmdb(LoopbackServer):
     """TMDB's v3 API on 127.0.0.1 (uvicorn in a background thread), with switchable fault modes.
 
     Every request is recorded in `requests` (api_key redacted). Only /3 routes need the key and obey the mode
     (movie and TV paths alike); images under /t/p/ are always served.
     """
+
+    label = "fake TMDB"
 
     def __init__(
         self,
@@ -344,16 +344,7 @@ class FakeTmdb:
         self._delay = 0.0
         self._prefix = "/3/"
         self._lock = threading.Lock()
-        self._requested_port = port
-        self.port = port
-        self.base_url = f"http://127.0.0.1:{port}/3" if port else ""
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        super().__init__(port=port)
 
     # --- control ---
 
@@ -521,45 +512,9 @@ class FakeTmdb:
 
     # --- lifecycle ---
 
-    def start(self) -> FakeTmdb:
-        """Serve on 127.0.0.1 (a free port unless one was given); returns once the port accepts connections."""
-        if self._thread is not None:
-            return self
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self._requested_port))
-        self._socket = sock
-        self.port = int(sock.getsockname()[1])
-        self.base_url = f"{self.root_url}/3"
-        config = uvicorn.Config(self.app(), log_level="warning", access_log=False, lifespan="off")
-        server = uvicorn.Server(config)
-        self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="fake-tmdb")
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while True:
-            if server.started and _accepts(self.port):
-                return self
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the fake TMDB did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        """Shut the server down and wait for its thread."""
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server, self._thread, self._socket = None, None, None
-
-    def __enter__(self) -> FakeTmdb:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/3"
 
 
 def _invalid_key() -> JSONResponse:
@@ -629,14 +584,6 @@ def _search_answer(
 
 def _imdb_id(movie: dict[str, Any]) -> str | None:
     return movie.get("imdb_id") or (movie.get("external_ids") or {}).get("imdb_id")
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def movies_for_library(root: Path) -> list[dict[str, Any]]:
@@ -745,15 +692,8 @@ def main() -> None:
     )
     parser.add_argument("--detach", type=Path, metavar="PIDFILE", help="run in the background, pid in this file")
     args = parser.parse_args()
-    if args.detach:
-        if os.fork():
-            return
-        os.setsid()
-        args.detach.parent.mkdir(parents=True, exist_ok=True)
-        args.detach.write_text(json.dumps({"pid": os.getpid()}))
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(devnull, fd)
+    if detach(args.detach):
+        return
     movies: list[dict[str, Any]] = []
     series: list[dict[str, Any]] = []
     if args.library:
@@ -764,9 +704,8 @@ def main() -> None:
     if args.tv_library:
         series.extend(series_for_library(args.tv_library, every_series_folder=True))
     fake = FakeTmdb(movies, series=series, port=args.port)
-    fake.base_url = f"{fake.root_url}/3"
     print(f"fake TMDB on {fake.base_url} (key {fake.api_key}): {len(movies)} movies, {len(series)} series", flush=True)
-    uvicorn.run(fake.app(), host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    serve(fake, args.port)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ReleaseApplied,
         ReleaseSearchInput,
     )
+    from reelscan.payloads.values import AlbumState
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
@@ -100,7 +101,7 @@ class EnrichAlbumWorkflow:
         step = AlbumReleaseInput(scan_job_id=job.scan_job_id, album_id=target.album_id, mbid=found.mbid, match="search")
         return found.mbid, await self._provider_call(fetch_release, step)
 
-    async def _settle(self, state: str, reason: str, error_type: str | None = None) -> EnrichAlbumResult:
+    async def _settle(self, state: AlbumState, reason: str, error_type: str | None = None) -> EnrichAlbumResult:
         assert self._job is not None
         album_id = self._job.target.album_id
         await local_step(record_album_outcome, AlbumOutcomeInput(album_id=album_id, state=state, reason=reason))

@@ -1,9 +1,9 @@
 """EnrichMovieWorkflow: phase 4 for one movie, the spec's jobs in the spec's order.
 
-resolve the TMDB id (NFO/folder id, else IMDb lookup, else title search) -> fetch details (one rate-limited call)
--> fetch-provider-assets -> enrich-metadata -> select-assets. Provider calls retry with backoff (429 waits for
-Retry-After); when they are exhausted the movie is marked enrichment_failed and the parent decides whether the
-provider is down.
+resolve the TMDB id (NFO/folder id, else the plan of reelscan/provider_lookup.py: IMDb lookup, title search)
+-> fetch details (one rate-limited call) -> fetch-provider-assets -> enrich-metadata -> select-assets. Provider
+calls retry with backoff (429 waits for Retry-After); when they are exhausted the movie is marked
+enrichment_failed and the parent decides whether the provider is down.
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.enrich import (
-        enrich_metadata,
-        fetch_provider_assets,
-        fetch_provider_details,
-        find_provider_id,
-        record_enrichment_outcome,
-        search_provider_id,
-        select_assets,
-    )
+    from activities.enrich import enrich_metadata, fetch_provider_assets, record_enrichment_outcome, select_assets
+    from activities.provider_calls import fetch_provider_details, find_provider_id, search_provider_id
     from reelscan.payloads.enrichment import (
         EnrichmentOutcomeInput,
         EnrichMovieInput,
@@ -32,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         ProviderLookupInput,
         ResolvedId,
     )
+    from reelscan.provider_lookup import FindById, Lookup, lookup_plan
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
@@ -48,16 +42,17 @@ class EnrichMovieWorkflow:
                 activity, argument, task_queue=job.enrich_task_queue, attempts=job.provider_retry_attempts
             )
 
+        async def lookup(step: Lookup) -> ResolvedId:
+            if isinstance(step, FindById):
+                found: ResolvedId = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=step.value))
+                return found
+            search = ProviderLookupInput(title=step.title, year=step.year, filter_by_year=step.filter_by_year)
+            searched: ResolvedId = await provider_call(search_provider_id, search)
+            return searched
+
         try:
-            resolved = ResolvedId(tmdb_id=target.tmdb_id, match="nfo")
-            if resolved.tmdb_id is None and target.imdb_id:
-                resolved = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=target.imdb_id))
-            if resolved.tmdb_id is None and target.year is not None:  # one rate-limited call per try
-                lookup = ProviderLookupInput(title=target.title, year=target.year, filter_by_year=True)
-                resolved = await provider_call(search_provider_id, lookup)
-            if resolved.tmdb_id is None:
-                lookup = ProviderLookupInput(title=target.title, year=target.year)
-                resolved = await provider_call(search_provider_id, lookup)
+            plan = lookup_plan(target.title, target.year, [("imdb_id", target.imdb_id)])
+            resolved = await enrich_steps.resolve_id(target.tmdb_id, plan, lookup)
             if resolved.tmdb_id is None:
                 reason = f"no TMDB match for {target.title!r} ({target.year or 'year unknown'})"
                 await local_step(

@@ -20,14 +20,11 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.enrich_tv import (
         enrich_series_metadata,
-        fetch_season,
         fetch_series_assets,
-        fetch_series_details,
-        find_series_id,
         record_series_outcome,
-        search_series_id,
         select_series_assets,
     )
+    from activities.provider_calls import fetch_season, fetch_series_details, find_series_id, search_series_id
     from reelscan.payloads.enrichment import ResolvedId
     from reelscan.payloads.tv import (
         EnrichSeriesInput,
@@ -38,6 +35,8 @@ with workflow.unsafe.imports_passed_through():
         SeriesProviderInput,
         SeriesSearchInput,
     )
+    from reelscan.payloads.values import NotEnriched
+    from reelscan.provider_lookup import FindById, Lookup, lookup_plan
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
@@ -71,23 +70,21 @@ class EnrichSeriesWorkflow:
         )
 
     async def _resolve_id(self) -> ResolvedId:
-        """One rate-limited call per try: TVDB id, IMDb id, title in its first-air year, title in any year."""
+        """The NFO's id, else one rate-limited call per try of the lookup plan: TVDB id, IMDb id, title in its
+        first-air year, title in any year."""
         assert self._job is not None
         target = self._job.target
-        resolved = ResolvedId(tmdb_id=target.tmdb_id, match="nfo")
-        for source, value in (("tvdb_id", target.tvdb_id), ("imdb_id", target.imdb_id)):
-            if resolved.tmdb_id is None and value:
-                resolved = await self._provider_call(
-                    find_series_id, SeriesFindInput(external_id=str(value), source=source)
-                )
-        if resolved.tmdb_id is None and target.year is not None:
-            search = SeriesSearchInput(title=target.title, year=target.year, filter_by_year=True)
-            resolved = await self._provider_call(search_series_id, search)
-        if resolved.tmdb_id is None:
-            resolved = await self._provider_call(
-                search_series_id, SeriesSearchInput(title=target.title, year=target.year)
-            )
-        return resolved
+        plan = lookup_plan(target.title, target.year, [("tvdb_id", target.tvdb_id), ("imdb_id", target.imdb_id)])
+        return await enrich_steps.resolve_id(target.tmdb_id, plan, self._lookup)
+
+    async def _lookup(self, step: Lookup) -> ResolvedId:
+        if isinstance(step, FindById):
+            find = SeriesFindInput(external_id=step.value, source=step.source)
+            found: ResolvedId = await self._provider_call(find_series_id, find)
+            return found
+        search = SeriesSearchInput(title=step.title, year=step.year, filter_by_year=step.filter_by_year)
+        searched: ResolvedId = await self._provider_call(search_series_id, search)
+        return searched
 
     async def _enrich(self, tmdb_id: int, match: str) -> list[int]:
         """Details, metadata, the seasons on disk, artwork; returns the downloaded candidate ids to cache."""
@@ -121,7 +118,7 @@ class EnrichSeriesWorkflow:
             await local_step(select_series_assets, step)
         return to_cache
 
-    async def _settle(self, state: str, reason: str, error_type: str | None = None) -> EnrichSeriesResult:
+    async def _settle(self, state: NotEnriched, reason: str, error_type: str | None = None) -> EnrichSeriesResult:
         """Record an unmatched or failed series with its reason, and say so to the parent."""
         assert self._job is not None
         series_id = self._job.target.series_id

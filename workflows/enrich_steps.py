@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from reelscan.payloads.enrichment import ResolvedId
+    from reelscan.provider_lookup import Lookup
 
 LOCAL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=10
@@ -45,3 +49,16 @@ async def local_step(activity: Callable[..., Any], argument: Any) -> Any:
         heartbeat_timeout=timedelta(minutes=1),
         retry_policy=LOCAL_RETRY,
     )
+
+
+async def resolve_id(
+    known: int | None, plan: Sequence[Lookup], lookup: Callable[[Lookup], Awaitable[ResolvedId]]
+) -> ResolvedId:
+    """The NFO's (or folder's) id when there is one, else the first try of the plan that finds one (a provider
+    call each, through `lookup`); the last answer ("none") when none does."""
+    resolved = ResolvedId(tmdb_id=known, match="nfo")
+    for step in plan:
+        if resolved.tmdb_id is not None:
+            break
+        resolved = await lookup(step)
+    return resolved

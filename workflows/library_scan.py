@@ -25,9 +25,9 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
     from activities.discovery import discover_directories
-    from activities.enrich import fetch_provider_configuration
     from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
+    from activities.provider_calls import fetch_provider_configuration
     from activities.scan import load_recorded_directories
     from reelscan.invariants import completion_violations, describe, folder_violations
     from reelscan.payloads.carry import ScanCarry
@@ -100,14 +100,6 @@ class LibraryScanWorkflow:
     @property
     def _state(self) -> ScanState:
         return self._carry.state
-
-    @property
-    def _tv(self) -> bool:
-        return self._job.library_type == "tv"
-
-    @property
-    def _music(self) -> bool:
-        return self._job.library_type == "music"
 
     # --- what users see -----------------------------------------------------------------------------------------
 
@@ -195,12 +187,12 @@ class LibraryScanWorkflow:
         # Unchanged directories are settled without a child: found, scanned, neither new nor updated.
         c.directories_unchanged = result.directories_unchanged
         c.directories_scanned += result.directories_unchanged
-        if self._tv:
+        if self._job.kind.tv:
             c.series_found += result.directories_unchanged
             c.series_missing = result.movies_missing
             c.episodes_found += result.episodes_unchanged
             c.episodes_unchanged = result.episodes_unchanged
-        elif self._music:
+        elif self._job.kind.music:
             settled = result.music_unchanged
             c.music_settled = {**settled, "albums_missing": result.movies_missing}
             c.albums_found += settled.get("albums", 0)
@@ -218,7 +210,7 @@ class LibraryScanWorkflow:
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
         if result.unchecked_notice:
             self._add_notice(result.unchecked_notice)
-        self._enter("scanning", f"Found {found_line(c.directories_total, tv=self._tv, music=self._music)}")
+        self._enter("scanning", f"Found {found_line(c.directories_total, self._job.kind)}")
         await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
@@ -268,8 +260,8 @@ class LibraryScanWorkflow:
         self._show_details()
 
     def _fold(self, result: DirectoryScanResult) -> None:
-        fold_directory(self._state.counters, result, tv=self._tv)
-        owner = result.series_id if self._tv else result.album_id if self._music else result.movie_id
+        fold_directory(self._state.counters, result, tv=self._job.kind.tv)
+        owner = result.series_id if self._job.kind.tv else result.album_id if self._job.kind.music else result.movie_id
         if self._job.options.enable_caching and owner is not None and result.assets_to_cache:
             self._carry.pending_cache.append((owner, result.assets_to_cache))
             self._state.counters.assets_queued += result.assets_to_cache
@@ -315,8 +307,8 @@ class LibraryScanWorkflow:
         return await self._read_database(count_scan_outcomes, OutcomeCountsInput(scan_job_id=self._job.scan_job_id))
 
     def _settle_folders(self, outcomes: OutcomeCounts) -> None:
-        settle_from_database(self._state.counters, outcomes, tv=self._tv, music=self._music)
-        problems = folder_violations(self._state.counters, outcomes, tv=self._tv, music=self._music)
+        settle_from_database(self._state.counters, outcomes, tv=self._job.kind.tv, music=self._job.kind.music)
+        problems = folder_violations(self._state.counters, outcomes, tv=self._job.kind.tv, music=self._job.kind.music)
         if problems:
             raise ScanFailed(describe(problems))
 
@@ -353,7 +345,7 @@ class LibraryScanWorkflow:
     async def _begin_enrichment(self) -> None:
         """Enter phase 4 when the provider is configured on the workers; otherwise say why it is skipped."""
         self._set_operation("Checking the metadata provider")
-        music = self._music
+        music = self._job.kind.music
         try:
             config = await workflow.execute_activity(
                 fetch_music_provider_configuration if music else fetch_provider_configuration,
@@ -512,7 +504,7 @@ class LibraryScanWorkflow:
                 start_to_close_timeout=timedelta(minutes=1),
                 retry_policy=DB_RETRY,
             )
-            settle_from_database(self._state.counters, counts, tv=self._tv, music=self._music)
+            settle_from_database(self._state.counters, counts, tv=self._job.kind.tv, music=self._job.kind.music)
         return await self._finish(phase)
 
     async def _finish(self, phase: Phase) -> dict[str, Any]:

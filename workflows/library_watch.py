@@ -18,7 +18,6 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ChildWorkflowError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.schedule import prepare_scheduled_scan
@@ -37,8 +36,7 @@ with workflow.unsafe.imports_passed_through():
         settle_scanned,
         to_snapshot,
     )
-    from workflows.library_scan import LibraryScanWorkflow
-    from workflows.scan_start import initial_search_attributes, scan_summary_text
+    from workflows.scan_child import run_scan
 
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30), maximum_attempts=10)
 BUSY_RETRY_SECONDS = (2.0, 30.0)  # wait for the library's running scan: first and longest pause
@@ -262,15 +260,7 @@ class LibraryWatchWorkflow:
         self._scanning = folders or ["(whole library)"]
         self._show()
         try:
-            message = await workflow.execute_child_workflow(
-                LibraryScanWorkflow.run,
-                scan_input,
-                id=prepared.workflow_id,
-                task_queue=scan_input.scan_task_queue,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                search_attributes=initial_search_attributes(scan_input),
-                static_summary=scan_summary_text(scan_input),
-            )
+            message = await run_scan(scan_input, prepared.workflow_id)
         except ChildWorkflowError as exc:
             self._scanning = []
             c.failures += 1

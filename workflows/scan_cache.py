@@ -46,7 +46,7 @@ class CacheWindow:
 
     @property
     def _items(self) -> str:
-        return {"tv": "series", "music": "album folders"}.get(self._job.library_type, "movies")
+        return self._job.kind.asset_owners
 
     def idle(self) -> bool:
         carry = self._carry
@@ -89,7 +89,7 @@ class CacheWindow:
     def _start(self, batch: Batch) -> None:
         owner_ids = [owner for owner, _ in batch.owners]
         what = f"{len(owner_ids)} {self._items}" if owner_ids else "downloaded artwork"
-        tv, music = self._job.library_type == "tv", self._job.library_type == "music"
+        tv, music = self._job.kind.tv, self._job.kind.music
         task = asyncio.create_task(
             workflow.execute_activity(
                 cache_assets,

@@ -45,14 +45,6 @@ class EnrichmentWindow:
         self.exhausted = False
         self.provider_refused = False
 
-    @property
-    def _tv(self) -> bool:
-        return self._job.library_type == "tv"
-
-    @property
-    def _music(self) -> bool:
-        return self._job.library_type == "music"
-
     def any_finished(self) -> bool:
         return any(task.done() for _, task in self.children.values())
 
@@ -84,7 +76,7 @@ class EnrichmentWindow:
         job, limit = self._job, max(self._job.enrich_window, 100)
         scan_job_id, library_id, cursor = job.scan_job_id, job.library_id, self._carry.enrichment_cursor
         targets: list[Target]
-        if self._music:
+        if self._job.kind.music:
             album_page = await self._read(
                 load_album_enrichment_page,
                 AlbumEnrichmentPageInput(
@@ -92,7 +84,7 @@ class EnrichmentWindow:
                 ),
             )
             targets, total = list(album_page.albums), album_page.total
-        elif self._tv:
+        elif self._job.kind.tv:
             series_page = await self._read(
                 load_series_enrichment_page,
                 SeriesEnrichmentPageInput(

@@ -8,13 +8,11 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.schedule import prepare_scheduled_scan
     from reelscan.payloads.scan import ScheduledScanInput
-    from workflows.library_scan import LibraryScanWorkflow
-    from workflows.scan_start import initial_search_attributes, scan_summary_text
+    from workflows.scan_child import run_scan
 
 
 @workflow.defn
@@ -30,13 +28,5 @@ class ScheduledScanWorkflow:
         if prepared.already_running or prepared.scan_input is None:
             return {"scanJobId": prepared.scan_job_id, "alreadyRunning": True}
         scan_input = prepared.scan_input
-        return await workflow.execute_child_workflow(
-            LibraryScanWorkflow.run,
-            scan_input,
-            id=prepared.workflow_id,
-            task_queue=scan_input.scan_task_queue,
-            # The scan is its own workflow: it is not cut short if this run is terminated.
-            parent_close_policy=ParentClosePolicy.ABANDON,
-            search_attributes=initial_search_attributes(scan_input),
-            static_summary=scan_summary_text(scan_input),
-        )
+        # The scan is its own workflow: it is not cut short if this run is terminated.
+        return await run_scan(scan_input, prepared.workflow_id)

@@ -78,6 +78,8 @@ class DiscoveryStats:
 
 
 def _natural_key(name: str) -> list[object]:
+    if _NATURAL_RE.search(name) is None:  # most names: no number to compare as one (the same key, made faster)
+        return [name.casefold()]
     return [int(part) if part.isdigit() else part.casefold() for part in _NATURAL_RE.split(name)]
 
 

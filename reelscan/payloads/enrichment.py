@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
+from reelscan.payloads.values import EnrichmentMode, EnrichmentOutcome, IdMatch, NotEnriched
 
 
 class ProviderConfigInput(BaseModel):
@@ -53,7 +54,7 @@ class EnrichMovieInput(BaseModel):
 
     scan_job_id: int
     target: EnrichmentTarget
-    mode: str = "full"  # full | metadata-only
+    mode: EnrichmentMode = "full"
     auto_select_assets: bool = True
     image_base_url: str | None = None
     enrich_task_queue: str = "reelscan-enrich"
@@ -69,14 +70,14 @@ class ProviderLookupInput(BaseModel):
 
 class ResolvedId(BaseModel):
     tmdb_id: int | None
-    match: str  # nfo | imdb | search | none
+    match: IdMatch
 
 
 class MovieProviderInput(BaseModel):
     scan_job_id: int
     movie_id: int
     provider_id: int = 0
-    match: str = "nfo"
+    match: IdMatch = "nfo"
     image_base_url: str | None = None
 
 
@@ -87,13 +88,13 @@ class ProviderAssetsResult(BaseModel):
 
 class EnrichmentOutcomeInput(BaseModel):
     movie_id: int
-    state: str  # unmatched | enrichment_failed
+    state: NotEnriched
     reason: str
 
 
 class EnrichMovieResult(BaseModel):
     movie_id: int
-    outcome: str  # enriched | unmatched | failed
+    outcome: EnrichmentOutcome
     error: str | None = None
     error_type: str | None = None
     to_cache: list[int] = Field(default_factory=list)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from reelscan.payloads.values import AlbumState, EnrichmentMode, EnrichmentOutcome, ReleaseMatch
+
 
 class AlbumTarget(BaseModel):
     album_id: int
@@ -38,7 +40,7 @@ class EnrichAlbumInput(BaseModel):
 
     scan_job_id: int
     target: AlbumTarget
-    mode: str = "full"  # full | metadata-only (no cover download)
+    mode: EnrichmentMode = "full"  # metadata-only: no cover download
     auto_select_assets: bool = True
     image_base_url: str | None = None
     enrich_task_queue: str = "reelscan-music-enrich"
@@ -47,7 +49,7 @@ class EnrichAlbumInput(BaseModel):
 
 class EnrichAlbumResult(BaseModel):
     album_id: int
-    outcome: str  # enriched | unmatched | failed
+    outcome: EnrichmentOutcome
     error: str | None = None
     error_type: str | None = None
     to_cache: list[int] = Field(default_factory=list)  # the downloaded front cover (music_assets ids), for the cache
@@ -68,7 +70,7 @@ class AlbumReleaseInput(BaseModel):
     scan_job_id: int
     album_id: int
     mbid: str
-    match: str  # tags | search
+    match: ReleaseMatch
 
 
 class ReleaseApplied(BaseModel):
@@ -93,5 +95,5 @@ class AlbumStepInput(BaseModel):
 
 class AlbumOutcomeInput(BaseModel):
     album_id: int
-    state: str  # unmatched | enrichment_failed
+    state: AlbumState
     reason: str

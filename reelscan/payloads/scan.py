@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
 from reelscan.payloads.carry import ScanCarry
+from reelscan.payloads.values import FolderOutcome
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
 
@@ -19,7 +21,7 @@ class LibraryScanInput(BaseModel):
     library_id: int
     library_name: str
     library_path: str
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     options: ScanOptions = Field(default_factory=ScanOptions)
     enrichment_wanted: bool = False
     # Knobs copied from settings at start so every run of the scan uses the same ones.
@@ -41,6 +43,10 @@ class LibraryScanInput(BaseModel):
     scan_task_queue: str = "reelscan-scan"
     cache_task_queue: str = "reelscan-cache"
     carry: ScanCarry | None = None
+
+    @property
+    def kind(self) -> LibraryKind:
+        return library_kind(self.library_type)
 
     @model_validator(mode="before")
     @classmethod
@@ -75,7 +81,7 @@ class DiscoverInput(BaseModel):
     scan_job_id: int
     library_id: int
     library_path: str
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     max_directories: int | None = None
     force_full_rescan: bool = False
     paths: list[str] = Field(default_factory=list)  # a targeted scan's folders (ScanOptions.paths); empty = all
@@ -121,7 +127,7 @@ class DirectoryScanInput(BaseModel):
     scan_job_id: int
     library_id: int
     library_path: str
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     directories: list[DirectoryRef]
     skip_ffprobe: bool = False
     skip_asset_discovery: bool = False
@@ -130,7 +136,7 @@ class DirectoryScanInput(BaseModel):
 
 class DirectoryScanResult(BaseModel):
     seq: int
-    outcome: str  # new | updated | unchanged | error (of the movie, or the series in a TV library)
+    outcome: FolderOutcome  # of the movie, or the series in a TV library (the album in a music library)
     movie_id: int | None = None
     series_id: int | None = None
     episodes_found: int = 0

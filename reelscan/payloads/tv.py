@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from reelscan.payloads.values import EnrichmentMode, EnrichmentOutcome, FindSource, IdMatch, NotEnriched
+
 
 class SeriesTarget(BaseModel):
     series_id: int
@@ -35,7 +37,7 @@ class EnrichSeriesInput(BaseModel):
 
     scan_job_id: int
     target: SeriesTarget
-    mode: str = "full"  # full | metadata-only (no artwork candidates, downloads or selection)
+    mode: EnrichmentMode = "full"
     auto_select_assets: bool = True
     image_base_url: str | None = None
     enrich_task_queue: str = "reelscan-enrich"
@@ -44,7 +46,7 @@ class EnrichSeriesInput(BaseModel):
 
 class EnrichSeriesResult(BaseModel):
     series_id: int
-    outcome: str  # enriched | unmatched | failed
+    outcome: EnrichmentOutcome
     error: str | None = None
     error_type: str | None = None
     to_cache: list[int] = Field(default_factory=list)  # downloaded candidate ids for the cache batch
@@ -54,7 +56,7 @@ class SeriesFindInput(BaseModel):
     """One /find call: the series with this TVDB id (source "tvdb_id") or IMDb id ("imdb_id")."""
 
     external_id: str
-    source: str
+    source: FindSource
 
 
 class SeriesSearchInput(BaseModel):
@@ -69,7 +71,7 @@ class SeriesProviderInput(BaseModel):
     scan_job_id: int
     series_id: int
     provider_id: int
-    match: str = "nfo"  # nfo | tvdb | imdb | search
+    match: IdMatch = "nfo"
     image_base_url: str | None = None
     with_artwork: bool = True  # store provider artwork as candidates (not in metadata-only mode)
 
@@ -94,5 +96,5 @@ class SeasonResult(BaseModel):
 
 class SeriesOutcomeInput(BaseModel):
     series_id: int
-    state: str  # unmatched | enrichment_failed
+    state: NotEnriched
     reason: str

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from reelscan.library_kinds import LibraryType
 from reelscan.payloads.carry import WatchCarry
 from reelscan.scan_options import MAX_TARGETED_PATHS
 
@@ -18,7 +19,7 @@ class WatchInput(BaseModel):
     library_id: int
     library_name: str = ""
     library_path: str = ""
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     quiet_seconds: float = 10.0
     poll_interval_seconds: float = 0.0
     continue_as_new_events: int = 4000
@@ -38,7 +39,7 @@ class SnapshotResult(BaseModel):
 class PollInput(BaseModel):
     library_id: int
     library_path: str
-    library_type: str = "movie"
+    library_type: LibraryType = "movie"
     limit: int = MAX_TARGETED_PATHS
 
 

@@ -126,7 +126,11 @@ def build_corpus(root: Path, outside: Path) -> dict[str, tuple[str, str | None]]
 
 
 async def test_hostile_corpus(
-    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    sqlite_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    subtests: pytest.Subtests,
 ) -> None:
     root = tmp_path / "Movies"
     cases = build_corpus(root, tmp_path / "outside")
@@ -156,41 +160,56 @@ async def test_hostile_corpus(
         subtitles = list(session.scalars(select(Subtitle)))
         texts = " ".join(f"{m.title} {m.plot} {m.original_title}" for m in movies.values())
 
+    # One subtest per case, named by its folder, and one per group of checks after them: every failure is reported,
+    # none hides the rest, and the scan (the slow part) runs once.
     for name, (kind, text) in cases.items():
-        if name == "Locked Folder (2001)" and not as_root:
-            kind, text = ERROR, "permission denied"
-        if kind == ABSENT:
-            assert name not in outcomes, name
-            continue
-        outcome, errors = outcomes[name]
-        if kind == MOVIE:
-            assert name in movies and outcome in ("new", "updated", "unchanged"), (name, outcome, errors)
-        else:
-            assert outcome == "error" and name not in movies, (name, outcome)
-        if text:
-            assert text in errors, (name, errors)
-            assert name.split("\n")[0][:40] in errors or kind == MOVIE, (name, errors)
+        with subtests.test(msg=name.replace("\n", "\\n")[:60]):
+            check_case(name, kind, text, movies, outcomes, as_root=as_root)
 
-    # Healthy movies are intact, posters cached.
-    healthy = [m for d, m in movies.items() if d.startswith("Healthy")]
-    assert len(healthy) == 10 and all(m.title.startswith("Healthy") for m in healthy)
-    cached = {i.source_path for i in images if i.cache_path}
-    assert all(f"{m.directory}/poster.jpg" in cached for m in healthy)
-    # Handled variants.
-    assert movies["NFO UTF-16 (2001)"].title == "Zoë" and movies["NFO Latin-1 (2001)"].title == "Amélie"
-    assert (
-        movies["NFO Cp1252 (2001)"].title == "Café \u2013 Noir" and movies["NFO Doctype URL (2001)"].title == "Offline"
-    )
-    assert movies["NFO URL Only (2001)"].imdb_id == "tt0000002" and movies["NFO Junk After (2001)"].title == "Junky"
-    assert movies["Broken Stack (2001)"].video_parts and movies["Truncated Video (2001)"].container == "matroska"
-    assert any(s.source_path.startswith("Odd Subtitle") and s.cache_path for s in subtitles)
-    assert not [i for i in images if i.source_path.startswith("Zero Poster")]
-    vanished = [i for i in images if i.source_path.startswith("aa Asset Vanishes")]
-    assert vanished and vanished[0].cache_path is None and "no longer exists" in (vanished[0].cache_error or "")
-    assert message["progress"]["caching"]["failed"] == (1 if as_root else 2)
-    # Nothing outside the root was read or recorded.
-    assert "root:" not in texts
-    assert not [d for d in outcomes if d.startswith(("Leaves Root", "Etc Link"))]
-    assert not [i for i in images if i.source_path.startswith("Poster Links Out")]
-    assert all(not Path(i.source_path).is_absolute() for i in images)
+    with subtests.test(msg="healthy movies are intact, posters cached"):
+        healthy = [m for d, m in movies.items() if d.startswith("Healthy")]
+        assert len(healthy) == 10 and all(m.title.startswith("Healthy") for m in healthy)
+        cached = {i.source_path for i in images if i.cache_path}
+        assert all(f"{m.directory}/poster.jpg" in cached for m in healthy)
+    with subtests.test(msg="handled variants"):
+        assert movies["NFO UTF-16 (2001)"].title == "Zoë" and movies["NFO Latin-1 (2001)"].title == "Amélie"
+        assert movies["NFO Cp1252 (2001)"].title == "Café \u2013 Noir"
+        assert movies["NFO Doctype URL (2001)"].title == "Offline"
+        assert movies["NFO URL Only (2001)"].imdb_id == "tt0000002" and movies["NFO Junk After (2001)"].title == "Junky"
+        assert movies["Broken Stack (2001)"].video_parts and movies["Truncated Video (2001)"].container == "matroska"
+        assert any(s.source_path.startswith("Odd Subtitle") and s.cache_path for s in subtitles)
+        assert not [i for i in images if i.source_path.startswith("Zero Poster")]
+        vanished = [i for i in images if i.source_path.startswith("aa Asset Vanishes")]
+        assert vanished and vanished[0].cache_path is None and "no longer exists" in (vanished[0].cache_error or "")
+        assert message["progress"]["caching"]["failed"] == (1 if as_root else 2)
+    with subtests.test(msg="nothing outside the root was read or recorded"):
+        assert "root:" not in texts
+        assert not [d for d in outcomes if d.startswith(("Leaves Root", "Etc Link"))]
+        assert not [i for i in images if i.source_path.startswith("Poster Links Out")]
+        assert all(not Path(i.source_path).is_absolute() for i in images)
     assert len(cases) >= 40
+
+
+def check_case(
+    name: str,
+    kind: str,
+    text: str | None,
+    movies: dict[str, Movie],
+    outcomes: dict[str, tuple[str, str]],
+    *,
+    as_root: bool,
+) -> None:
+    """A case is a movie, a counted error naming its folder, or absent from the scan, as build_corpus says."""
+    if name == "Locked Folder (2001)" and not as_root:
+        kind, text = ERROR, "permission denied"
+    if kind == ABSENT:
+        assert name not in outcomes, name
+        return
+    outcome, errors = outcomes[name]
+    if kind == MOVIE:
+        assert name in movies and outcome in ("new", "updated", "unchanged"), (name, outcome, errors)
+    else:
+        assert outcome == "error" and name not in movies, (name, outcome)
+    if text:
+        assert text in errors, (name, errors)
+        assert name.split("\n")[0][:40] in errors or kind == MOVIE, (name, errors)

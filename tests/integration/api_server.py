@@ -7,6 +7,7 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import uvicorn
 from temporalio.client import Client
 
@@ -39,3 +40,13 @@ async def api_server(client: Client, settings: Settings) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+@contextlib.asynccontextmanager
+async def api_client(client: Client, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The API served as api_server does, and an HTTP client for it (its address: `http.base_url.netloc`)."""
+    async with (
+        api_server(client, settings) as address,
+        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+    ):
+        yield http

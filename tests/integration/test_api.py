@@ -13,10 +13,10 @@ import websockets
 from temporalio.client import Client
 
 from api.app import check_bind
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from service.scans import ScanRequestError
-from tests.integration.api_server import api_server
-from tests.integration.scanning import eventually, running_workers
+from tests.integration.api_server import api_client, api_server
+from tests.integration.scanning import eventually, reconfigure, running_workers
 from tests.library_builder import build_bulk_library, build_library
 
 ORDER = ["discovering", "scanning", "caching", "enriching", "completed"]
@@ -36,16 +36,14 @@ async def collect(ws_url: str, until: str, timeout: float = 120) -> list[dict]:
 async def test_scan_through_the_api_with_live_websocket_events(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "4")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="4")
     library = build_library(tmp_path / "Movies")
     build_bulk_library(tmp_path / "Movies" / "More", 60)
     async with (
         running_workers(client, settings),
-        api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, settings) as http,
     ):
+        address = http.base_url.netloc.decode()
         created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
         assert created.status_code == 201
         library_id = created.json()["id"]
@@ -103,8 +101,7 @@ async def test_scan_through_the_api_with_live_websocket_events(
 
 async def test_bad_input_gets_clear_404_and_422(client: Client, sqlite_settings: Settings, tmp_path: Path) -> None:
     async with (
-        api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, sqlite_settings) as http,
     ):
         missing_path = await http.post("/api/libraries", json={"path": str(tmp_path / "nowhere")})
         (tmp_path / "file").write_text("x")
@@ -133,9 +130,7 @@ async def test_token_is_required_off_loopback_and_checked_on_every_request(
     with pytest.raises(ScanRequestError, match="REELSCAN_API_TOKEN"):
         check_bind(sqlite_settings, "0.0.0.0")
     check_bind(sqlite_settings, "127.0.0.1")
-    monkeypatch.setenv("REELSCAN_API_TOKEN", "s3cret-token")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, api_token="s3cret-token")
     check_bind(settings, "0.0.0.0")
     async with api_server(client, settings) as address:
         async with httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http:
@@ -155,9 +150,7 @@ async def test_token_is_required_off_loopback_and_checked_on_every_request(
 async def test_search_attribute_query_finds_the_running_scan(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "2")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="2")
     build_bulk_library(tmp_path / "Movies", 150, with_assets=False)
     from tests.integration.scanning import finish, start
 
@@ -181,8 +174,7 @@ async def test_editing_a_movie_locks_the_field(client: Client, sqlite_settings: 
 
     await scan(client, sqlite_settings, tmp_path / "Movies")
     async with (
-        api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, sqlite_settings) as http,
     ):
         edited = await http.patch("/api/movies/1", json={"values": {"title": "My Title", "genres": ["Noir"]}})
         wrong = await http.patch("/api/movies/1", json={"values": {"directory": "/etc"}})

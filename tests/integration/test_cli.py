@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
-from tests.integration.scanning import finish, running_workers, start, wait_for_scanned
+from tests.integration.scanning import finish, reconfigure, running_workers, start, wait_for_scanned
 from tests.integration.tv_records import record_tv_library
 from tests.library_builder import build_bulk_library, build_library, build_tv_library
 
@@ -147,11 +147,7 @@ async def test_scan_type_tv_of_a_movie_library_path_is_one_line_and_exit_2(
 async def test_temporal_cli_queries_progress_and_signals_cancel(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "2")
-    from reelscan.settings import get_settings
-
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="2")
     build_bulk_library(tmp_path / "Movies", 200)
     async with running_workers(client, settings):
         started = await start(client, settings, tmp_path / "Movies")

@@ -15,7 +15,7 @@ from reelscan.db.models import AssetCandidate, Movie
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
-from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
+from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
 from tests.integration.scanning import children_started, finish, running_workers, scan, scan_runs, start
 from tests.library_builder import build_bulk_library, build_library
 
@@ -255,3 +255,25 @@ async def test_the_api_key_never_reaches_workflow_history(
     assert len(histories) >= 3 and "fetch_provider_details" in text
     assert API_KEY not in text and API_KEY not in caplog.text
     assert API_KEY not in json.dumps(message)
+
+
+async def test_an_nfo_id_tmdb_does_not_know_falls_back_to_a_title_search(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    root = tmp_path / "Movies"
+    (root / "Heat (1995)").mkdir(parents=True)
+    (root / "Heat (1995)" / "Heat.mp4").write_bytes(b"\x00" * 10)
+    (root / "Heat (1995)" / "movie.nfo").write_text(
+        '<movie><title>Heat</title><year>1995</year><uniqueid type="tmdb">999999</uniqueid></movie>'
+    )
+    fake.add_movie(sample_movie(949, "Heat", 1995))  # TMDB knows Heat, under another id than the NFO's
+    settings = configure(monkeypatch, fake)
+
+    message = await scan(client, settings, root, ENRICH)
+
+    assert message["phase"] == "completed", message
+    heat = movies(settings)["Heat (1995)"]
+    assert (heat.state, heat.tmdb_id, heat.provider_match) == ("enriched", 949, "search")
+    assert heat.tagline == "The Heat tagline."
+    paths = [r.path for r in fake.api_requests()]
+    assert "/3/movie/999999" in paths and paths.index("/3/movie/999999") < paths.index("/3/movie/949")

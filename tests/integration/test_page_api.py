@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 from temporalio.client import Client
 
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import schedules
-from tests.integration.api_server import api_server
-from tests.integration.scanning import finish, running_workers, scan_job, start
+from tests.integration.api_server import api_client
+from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
 from tests.library_builder import build_bulk_library, build_library, build_tv_library
 
 ORDER = ["discovering", "scanning", "caching", "enriching"]
@@ -21,15 +20,12 @@ ORDER = ["discovering", "scanning", "caching", "enriching"]
 async def test_wall_filters_timeline_and_fleet_of_a_scanned_library(
     client: Client, any_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "4")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="4")
     library = build_library(tmp_path / "Movies")
     build_bulk_library(tmp_path / "Movies" / "More", 40)
     async with (
         running_workers(client, settings),
-        api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, settings) as http,
     ):
         started = await start(client, settings, library.root, ScanOptions(enable_enrichment=False))
         await finish(client, started)
@@ -123,8 +119,7 @@ async def test_series_wall_shows_series_posters_and_counts(
         started = await scans.start_scan(client, sqlite_settings, library_id, ScanOptions(enable_enrichment=False))
         await finish(client, started)
     async with (
-        api_server(client, sqlite_settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, sqlite_settings) as http,
     ):
         listed = await http.get(f"/api/libraries/{library_id}/series", params={"sort": "title"})
         searched = await http.get(f"/api/libraries/{library_id}/series", params={"q": "breaking"})
@@ -138,12 +133,9 @@ async def test_series_wall_shows_series_posters_and_counts(
 async def test_thumbnails_need_the_token_which_an_image_may_carry_in_its_address(
     client: Client, sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("REELSCAN_API_TOKEN", "s3cret-token")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, api_token="s3cret-token")
     async with (
-        api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, settings) as http,
     ):
         anonymous = await http.get("/thumbs/160/movie/1/poster_x.jpg")
         wrong = await http.get("/thumbs/160/movie/1/poster_x.jpg", params={"token": "nope"})
@@ -175,8 +167,7 @@ async def test_the_timeline_of_an_enriched_scan_counts_its_provider_requests(
         settings = get_settings()
         async with (
             running_workers(client, settings),
-            api_server(client, settings) as address,
-            httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+            api_client(client, settings) as http,
         ):
             started = await start(client, settings, root, ScanOptions(enable_enrichment=True))
             await finish(client, started)

@@ -8,10 +8,10 @@ import pytest
 from temporalio.client import Client
 
 from reelscan.scan_options import ScanOptions
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from tests.integration.api_server import api_server
 from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
-from tests.integration.scanning import finish, running_workers, scan_job, start
+from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
 from tests.library_builder import build_bulk_library, build_library
 
 WAIT = 60_000  # ms: generous, the machines are shared
@@ -189,10 +189,7 @@ async def test_the_timeline_of_a_running_scan_grows_live(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "2")
-    monkeypatch.setenv("REELSCAN_DIRECTORIES_PER_CHILD", "1")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="2", directories_per_child="1")
     build_bulk_library(tmp_path / "Movies", 400)
     ARTIFACTS.mkdir(exist_ok=True)
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.testing import ActivityEnvironment
@@ -25,7 +24,7 @@ from reelscan.payloads.scan import DiscoverInput
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans
-from tests.integration.api_server import api_server
+from tests.integration.api_server import api_client
 from tests.integration.scanning import finish, scan, start
 from tests.library_builder import build_bulk_library, build_tv_library
 
@@ -51,8 +50,7 @@ def states(settings: Settings) -> dict[str, str]:
 
 async def missing_through_the_api(client: Client, settings: Settings, library_id: int) -> list[str]:
     async with (
-        api_server(client, settings) as address,
-        httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
+        api_client(client, settings) as http,
     ):
         found = await http.get(f"/api/libraries/{library_id}/movies", params={"state": "missing"})
     return [m["directory"] for m in found.json()]

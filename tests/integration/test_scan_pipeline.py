@@ -191,12 +191,3 @@ async def test_caching_can_be_switched_off(client: Client, sqlite_settings: Sett
     assert message["stats"]["assetsCached"] == 0
     assert not sqlite_settings.resolved_cache_dir.exists() or not any(sqlite_settings.resolved_cache_dir.rglob("*.*"))
     assert sum(len(m["assets"]) for m in movies_by_directory(sqlite_settings).values()) == library.assets_total
-
-
-async def test_enrichment_request_is_explained_until_phase_four_exists(
-    client: Client, sqlite_settings: Settings, library: LibraryManifest
-) -> None:
-    message = await scan(client, sqlite_settings, library.root, ScanOptions(enable_enrichment=True))
-
-    assert message["phase"] == "completed"
-    assert "enrichment" in message["notice"].lower()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -145,7 +146,9 @@ def cache_downloads(
     with session_scope(settings.resolved_database_url) as session:
         pending = pending_assets(session, [], to_cache)
     store = CacheStore(settings.resolved_cache_dir)
-    outcomes = cache_pending_assets(settings.resolved_database_url, store, root, pending, scan_job_id)
+    outcomes = cache_pending_assets(
+        partial(session_scope, settings.resolved_database_url), store, root, pending, scan_job_id
+    )
     assert [o.error for o in outcomes if o.error is not None] == []
     return {p.asset_id: (p.entity_type, p.entity_id) for p in pending}
 
@@ -285,3 +288,23 @@ async def test_metadata_only_skips_artwork_and_provider_errors_mark_enrichment_f
     tvdb = series["Tvdb Show"]
     assert tvdb.state == "enrichment_failed" and tvdb.enrichment_error == result.error
     assert "enrichment of series 'Tvdb Show' failed" in (result.error or "")
+
+
+async def test_an_nfo_id_tmdb_does_not_know_falls_back_to_a_title_search(
+    client: Client, tv_library: TvLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, scan_job_id, library_id = tv_library
+    with serve_catalogue(root) as fake:
+        settings = configure(monkeypatch, fake)
+        targets = {t.title: t for t in all_targets(settings, scan_job_id, library_id)}
+        stale = targets["Breaking Test"].model_copy(update={"tmdb_id": 999999})  # an id TMDB has nothing at
+        async with running_workers(client, settings):
+            results = await enrich_all(client, settings, fake, scan_job_id, [stale], mode="metadata-only")
+        paths = [r.path for r in fake.api_requests()]
+
+    assert results["Breaking Test"].outcome == "enriched"
+    series, episodes, _ = load(settings)
+    breaking = series["Breaking Test"]
+    assert (breaking.tmdb_id, breaking.provider_match) == (1396, "search")
+    assert episodes[("Breaking Test (2008)", 1, 2)].title == "Breaking Test S01E02 title"  # the match's seasons
+    assert paths.index("/3/tv/999999") < paths.index("/3/tv/1396") < paths.index("/3/tv/1396/season/1")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from tests.integration.api_server import api_server
 from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
-from tests.integration.scanning import finish, running_workers, start
+from tests.integration.scanning import finish, reconfigure, running_workers, start
 from tests.library_builder import build_bulk_library, build_library
 
 
@@ -19,9 +19,7 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
 ) -> None:
     from playwright.async_api import async_playwright
 
-    monkeypatch.setenv("REELSCAN_CHILDREN_WINDOW", "2")
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = reconfigure(monkeypatch, children_window="2")
     library = build_library(tmp_path / "Movies")
     build_bulk_library(tmp_path / "Movies" / "Archive", 150)
     ARTIFACTS.mkdir(exist_ok=True)

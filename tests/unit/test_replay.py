@@ -16,26 +16,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from tests.fake_tmdb import API_KEY
-from workflows.directory_scan import DirectoryScanWorkflow
-from workflows.enrich_album import EnrichAlbumWorkflow
-from workflows.enrich_movie import EnrichMovieWorkflow
-from workflows.enrich_series import EnrichSeriesWorkflow
-from workflows.library_scan import LibraryScanWorkflow
-from workflows.library_watch import LibraryWatchWorkflow
-from workflows.scheduled_scan import ScheduledScanWorkflow
+from worker import WORKFLOWS
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 MANIFEST = HISTORIES / "workflow-ids.json"
 FILES = sorted(path for path in HISTORIES.glob("*.json") if path != MANIFEST)
-WORKFLOWS = [
-    LibraryScanWorkflow,
-    DirectoryScanWorkflow,
-    EnrichMovieWorkflow,
-    EnrichSeriesWorkflow,
-    EnrichAlbumWorkflow,
-    ScheduledScanWorkflow,
-    LibraryWatchWorkflow,
-]
 
 
 def manifest() -> dict[str, dict[str, str]]:
