@@ -80,8 +80,19 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup ## make bench DIRS=10000 (the default)
-	$(BIN)/python -m bench.scan_benchmark --directories $(or $(DIRS),10000)
+# The scan benchmark (bench/scan_benchmark.py): lean script, bare scan with its per-folder split, the pipeline on
+# SQLite, on PostgreSQL (BENCH_DATABASE_URL; left out with a note when unreachable, or set it empty) and through a
+# FUSE passthrough adding BENCH_NAS_LATENCY_MS to every file-system operation (0 leaves it out; without FUSE it is
+# left out with a note). A quicker look: make bench BENCH_FOLDERS=2000.
+BENCH_FOLDERS ?= $(or $(DIRS),10000)
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+BENCH_NAS_LATENCY_MS ?= 2
+BENCH_ARGS ?=
+
+bench: setup ## make bench (10,000 folders), make bench BENCH_FOLDERS=2000 for a quicker run
+	$(BIN)/python -m bench.scan_benchmark --directories $(BENCH_FOLDERS) \
+		$(if $(BENCH_DATABASE_URL),--database-url "$(BENCH_DATABASE_URL)") \
+		--nas-latency-ms $(BENCH_NAS_LATENCY_MS) $(BENCH_ARGS)
 
 stop: setup ## stop the embedded Temporal server, worker, API (and the demo's fake TMDB and MusicBrainz) of the data dir
 	$(BIN)/python starter.py down

@@ -8,10 +8,11 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, CancelledError
 
 from activities.common import count, database, settings
-from reelscan.asset_cache import PendingAsset, cache_pending_assets, pending_assets
+from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import asset_records
 from reelscan.db import music as music_db
+from reelscan.db.asset_records import PendingAsset
 from reelscan.payloads.scan import CacheAssetsInput, CacheAssetsResult
 
 # Tries per file: from this attempt on, files that still fail are recorded as counted errors instead of raising.
@@ -35,7 +36,6 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
     left (cached files are skipped); from attempt CACHE_MAX_ATTEMPTS on, failures are recorded as counted errors.
     """
     store = CacheStore(settings().resolved_cache_dir)
-    url = settings().resolved_database_url
     root = Path(job.library_path)
     files_final = activity.info().attempt >= CACHE_MAX_ATTEMPTS
     with database() as session:
@@ -43,7 +43,7 @@ def cache_assets(job: CacheAssetsInput) -> CacheAssetsResult:
         pending = pending_assets(
             session, job.movie_ids, job.candidate_ids, job.series_ids, album_ids, job.music_asset_ids
         )
-    outcomes = cache_pending_assets(url, store, root, pending, job.scan_job_id, before_each=_heartbeat)
+    outcomes = cache_pending_assets(database, store, root, pending, job.scan_job_id, before_each=_heartbeat)
     failures: list[str] = []
     copied_bytes = 0
     for outcome in outcomes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,21 +11,12 @@ from sqlalchemy.orm import Session
 
 from reelscan.cache_store import CacheError, CacheStore, StoredAsset
 from reelscan.db import asset_records
+from reelscan.db.asset_records import PendingAsset
 from reelscan.db.models import AssetCandidate, MusicAsset
-from reelscan.db.session import session_scope
 from reelscan.library.music_tags import TagError, embedded_cover_bytes, picture_extension
 
-
-@dataclass(frozen=True)
-class PendingAsset:
-    model: asset_records.AssetModel
-    asset_id: int
-    entity_type: str  # movie | series | season | episode: the cache folder <cache>/<entity_type>/<entity_id>/
-    entity_id: int
-    asset_type: str
-    source_path: str  # relative to the library root (absolute for provider downloads)
-    embedded: bool = False  # a cover inside the tags of the track at source_path
-    downloaded: bool = False  # a provider download in a temp area, removed once cached
+# A unit of work of the caller: the activity's database(), or session_scope(url) bound with functools.partial.
+Database = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,7 @@ def pending_assets(
 ) -> list[PendingAsset]:
     """The uncached assets of these movies, provider candidates, series (with their seasons and episodes) and
     albums (with their artists' artwork)."""
-    return [
+    return asset_records.uncached_movie_assets(session, movie_ids) + [
         PendingAsset(
             type(row),
             row.id,
@@ -54,9 +46,7 @@ def pending_assets(
             embedded=isinstance(row, MusicAsset) and row.embedded,
             downloaded=isinstance(row, AssetCandidate) or (isinstance(row, MusicAsset) and row.source != "local"),
         )
-        for row in asset_records.uncached_assets(
-            session, movie_ids, candidate_ids, series_ids, album_ids, music_asset_ids
-        )
+        for row in asset_records.uncached_assets(session, [], candidate_ids, series_ids, album_ids, music_asset_ids)
     ]
 
 
@@ -84,7 +74,7 @@ def _store(store: CacheStore, root: Path, asset: PendingAsset) -> StoredAsset:
 
 
 def cache_pending_assets(
-    url: str,
+    database: Database,
     store: CacheStore,
     root: Path,
     assets: Sequence[PendingAsset],
@@ -92,7 +82,8 @@ def cache_pending_assets(
     before_each: Callable[[PendingAsset], None] | None = None,
 ) -> list[CacheOutcome]:
     """Store each file (a failure is its own outcome), make the renames durable once per folder, then record every
-    hash and cache path in one transaction; a provider download's temp file is removed once recorded."""
+    hash and cache path in one transaction of the caller's database (an activity's `database()`, so an outage comes
+    back as its typed error); a provider download's temp file is removed once recorded."""
     outcomes: list[CacheOutcome] = []
     for asset in assets:
         if before_each is not None:
@@ -106,7 +97,7 @@ def cache_pending_assets(
     done = [(o.asset, o.stored) for o in outcomes if o.stored is not None]
     store.sync_folders(stored for _, stored in done)
     if done:
-        with session_scope(url) as session:
+        with database() as session:
             asset_records.mark_assets_cached(
                 session,
                 [(a.model, a.asset_id, stored.sha256, stored.relative_path) for a, stored in done],

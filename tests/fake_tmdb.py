@@ -5,7 +5,8 @@ Used by the tests and by `make demo` (so a newcomer sees phase 4 work without a 
     python -m tests.fake_tmdb --port 8790 --library DIR/demo-library [--tv-library DIR/demo-tv]
 
 Movies are served at /3/movie/{id}, /3/search/movie and /3/find; series at /3/tv/{id}, /3/tv/{id}/season/{n},
-/3/search/tv and /3/find (tv_results, by imdb_id or tvdb_id).
+/3/search/tv and /3/find (tv_results, by imdb_id or tvdb_id); the alternative titles of either at
+{movie,tv}/{id}/alternative_titles.
 """
 
 from __future__ import annotations
@@ -450,12 +451,26 @@ class FakeTmdb(LoopbackServer):
         @app.get("/3/movie/{tmdb_id}")
         async def movie(tmdb_id: str) -> Response:
             details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(details)
+            return _not_found() if details is None else JSONResponse(_served(details))
+
+        @app.get("/3/movie/{tmdb_id}/alternative_titles")
+        async def movie_alternative_titles(tmdb_id: str) -> Response:
+            details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
+            if details is None:
+                return _not_found()
+            return JSONResponse({"id": details["id"], "titles": _alternatives(details)})
+
+        @app.get("/3/tv/{tmdb_id}/alternative_titles")
+        async def tv_alternative_titles(tmdb_id: str) -> Response:
+            details = self.series.get(int(tmdb_id)) if tmdb_id.isdigit() else None
+            if details is None:
+                return _not_found()
+            return JSONResponse({"id": details["id"], "results": _alternatives(details)})
 
         @app.get("/3/tv/{tmdb_id}")
         async def tv(tmdb_id: str) -> Response:
             details = self.series.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(details)
+            return _not_found() if details is None else JSONResponse(_served(details))
 
         @app.get("/3/tv/{tmdb_id}/season/{season_number}")
         async def tv_season(tmdb_id: str, season_number: str) -> Response:
@@ -533,18 +548,34 @@ def _summary(item: dict[str, Any], keys: tuple[str, str, str]) -> dict[str, Any]
     }
 
 
+def _served(details: dict[str, Any]) -> dict[str, Any]:
+    """A details answer as TMDB sends it: the fixtures' alternative titles are served on their own path only."""
+    return {key: value for key, value in details.items() if key != "alternative_titles"}
+
+
+def _alternatives(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """An item's alternative titles as TMDB lists them; fixtures give them as {"alternative_titles": {"DE": "..."}}."""
+    return [
+        {"iso_3166_1": country, "title": title, "type": ""}
+        for country, title in (item.get("alternative_titles") or {}).items()
+    ]
+
+
 def _search_answer(
     items: Iterable[dict[str, Any]], keys: tuple[str, str, str], query: str, year: int | None
 ) -> dict[str, Any]:
-    """A search page: items whose title or original title contains the query (dated in `year` when given), most
-    popular first."""
+    """A search page: items whose title, original title or an alternative title contains the query (dated in `year`
+    when given), most popular first. As at TMDB, the alternative titles find an item but are not in the answer."""
     words = query.casefold().strip()
     title, original, dated = keys
     results = [
         _summary(item, keys)
         for item in items
         if words
-        and any(words in str(item.get(k) or "").casefold() for k in (title, original))
+        and any(
+            words in str(name or "").casefold()
+            for name in (item.get(title), item.get(original), *(item.get("alternative_titles") or {}).values())
+        )
         and (year is None or str(item.get(dated) or "").startswith(str(year)))
     ]
     results.sort(key=lambda r: -r["popularity"])

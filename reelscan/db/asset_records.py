@@ -4,9 +4,10 @@ downloaded candidates not cached yet, marking them cached or failed, and what a 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, literal, select, update
 from sqlalchemy.orm import Session
 
 from reelscan.db.models import AssetCandidate, Image, MusicAsset, Subtitle, Trailer, TvAsset, utcnow
@@ -23,8 +24,42 @@ AssetModel = MovieAssetModel | type[AssetCandidate] | type[TvAsset] | type[Music
 ASSET_MODELS: tuple[MovieAssetModel, ...] = (Image, Trailer, Subtitle)
 
 
+@dataclass(frozen=True)
+class PendingAsset:
+    """An asset row still to cache: what the cache needs to copy it and record where it went."""
+
+    model: AssetModel
+    asset_id: int
+    entity_type: str  # movie | series | season | episode: the cache folder <cache>/<entity_type>/<entity_id>/
+    entity_id: int
+    asset_type: str
+    source_path: str  # relative to the library root (absolute for provider downloads)
+    embedded: bool = False  # a cover inside the tags of the track at source_path
+    downloaded: bool = False  # a provider download in a temp area, removed once cached
+
+
 def _asset_rows(session: Session, query: Any) -> list[AssetRow]:
     return cast("list[AssetRow]", list(session.scalars(query)))
+
+
+def uncached_movie_assets(session: Session, movie_ids: Sequence[int]) -> list[PendingAsset]:
+    """The local assets of these movies not cached yet, as uncached_assets orders them (images, trailers,
+    subtitles, each by id): read as columns, not as ORM rows."""
+    pending: list[PendingAsset] = []
+    if not movie_ids:
+        return pending
+    for model in ASSET_MODELS:
+        kind = Image.image_type if model is Image else literal("trailer" if model is Trailer else "subtitle")
+        query = (
+            select(model.id, model.movie_id, kind, model.source_path)
+            .where(model.movie_id.in_(movie_ids), model.cache_path.is_(None))
+            .order_by(model.id)
+        )
+        pending.extend(
+            PendingAsset(model, asset_id, "movie", movie_id, asset_type, source_path)
+            for asset_id, movie_id, asset_type, source_path in session.execute(query)
+        )
+    return pending
 
 
 def uncached_assets(

@@ -286,6 +286,8 @@ class Movie(_Locks, _Titled, _Enriched, _MediaFile, _ScannedFolder, Base):
     # Size and a hash of the main video's first and last megabyte: a renamed or moved folder keeps its movie.
     video_signature: Mapped[str | None] = mapped_column(String(80))
     video_parts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Other versions of the movie in its folder ("Dune (2021) - 1080p.mkv" beside "- 2160p.mkv"), relative paths.
+    video_versions: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     disc_type: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(32), default="discovered")
 
@@ -304,7 +306,9 @@ class Movie(_Locks, _Titled, _Enriched, _MediaFile, _ScannedFolder, Base):
     directors: Mapped[list[Any]] = mapped_column(JSON, default=list)
     credits: Mapped[list[Any]] = mapped_column(JSON, default=list)
     actors: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    set_name: Mapped[str | None] = mapped_column(Text)
+    set_name: Mapped[str | None] = mapped_column(Text)  # the first of sets
+    # Every <set> of the NFO, locked with set_name.
+    sets: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     nfo_path: Mapped[str | None] = mapped_column(Text)
     certifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The chosen candidate (asset_candidates.id) per artwork type, set by select-assets.

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Table, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -96,15 +96,21 @@ class _Counts:
 
 
 def _sync_tracks(
-    session: Session, library_id: int, album: Album, scanned: list[TrackScan], existing: dict[str, Track], c: _Counts
+    library_id: int,
+    album: Album,
+    scanned: list[TrackScan],
+    existing: dict[str, Track],
+    c: _Counts,
+    new_rows: list[dict[str, Any]],
 ) -> None:
-    """Upsert an album's tracks by file path (a retagged track moves to its new album and counts as updated)."""
+    """Upsert an album's tracks by file path (a retagged track moves to its new album and counts as updated); the
+    new ones go to new_rows, inserted together for the folder."""
     for track in scanned:
         values = _track_values(track)
         content_hash = _content_hash(values)
         row = existing.pop(track.relative_path, None)
         if row is None:
-            session.add(Track(library_id=library_id, album_id=album.id, **values, content_hash=content_hash))
+            new_rows.append({"library_id": library_id, "album_id": album.id, **values, "content_hash": content_hash})
             c.tracks_new += 1
             continue
         if row.content_hash == content_hash and row.state != "missing" and row.album_id == album.id:
@@ -194,6 +200,7 @@ def record_album_folder(
         )
     }
     c = _Counts()
+    new_tracks: list[dict[str, Any]] = []
     outcomes: list[str] = []
     main: Album | None = None
     owners: dict[str, tuple[int, int | None]] = {}
@@ -217,7 +224,7 @@ def record_album_folder(
         outcomes.append(outcome)
         c.albums_new += outcome == "new"
         c.albums_updated += outcome == "updated"
-        _sync_tracks(session, library_id, album, album_scan.tracks, existing_tracks, c)
+        _sync_tracks(library_id, album, album_scan.tracks, existing_tracks, c, new_tracks)
         for asset in album_scan.assets:
             path = scan.relative(asset.path)
             owners[path], wanted[path] = (album.id, None), (asset, None)
@@ -228,6 +235,8 @@ def record_album_folder(
         if main is None:
             main, main_artist = album, artist
     assert main is not None and main_artist is not None  # a folder without tracks is a DirectoryError
+    if new_tracks:  # one executemany for the folder's new tracks, not an ORM unit of work per track
+        session.execute(insert(cast("Table", Track.__table__)), new_tracks)
     for asset in scan.artist_assets:
         path = scan.relative(asset.path)
         owners[path], wanted[path] = (main.id, main_artist.id), (asset, None)

@@ -81,7 +81,7 @@ def _needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -
 
 
 # Values that follow another field's lock: a locked title keeps where it came from too.
-_LOCKED_WITH = {"title_source": "title"}
+_LOCKED_WITH = {"title_source": "title", "sets": "set_name"}
 
 
 def _upsert_scanned(

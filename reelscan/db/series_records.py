@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, utcnow
+from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, is_locked, utcnow
 from reelscan.db.scanned_rows import (
     CacheCheck,
     _actors,
@@ -131,6 +131,7 @@ def _series_values(scan: SeriesScan) -> dict[str, Any]:
         "title": scan.title,
         "title_source": scan.title_source,
         "original_title": nfo.original_title if nfo else None,
+        "sort_title": nfo.sort_title if nfo else None,
         "year": scan.year,
         "premiered": nfo.premiered if nfo else None,
         "plot": nfo.plot if nfo else None,
@@ -154,6 +155,10 @@ def _sync_seasons(session: Session, series: Series, scan: SeriesScan) -> dict[in
             season = seasons[scanned.number] = Season(series_id=series.id, number=scanned.number)
             session.add(season)
         season.folder, season.fingerprint = scanned.folder, scanned.fingerprint
+        # Titles and plots from season.nfo or tvshow.nfo's <namedseason>; a user's locked edit stays.
+        for field, value in (("title", scanned.title), ("plot", scanned.plot)):
+            if value and not is_locked(season, field):
+                setattr(season, field, value)
     session.flush()
     return {number: season.id for number, season in seasons.items()}
 

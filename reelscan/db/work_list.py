@@ -4,12 +4,13 @@ phase errors, the pages children take, and what recording a folder left in its r
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from reelscan.db.asset_records import PendingAsset
 from reelscan.db.models import Album, Movie, ScanDirectory, ScanError, Series, utcnow
 from reelscan.library.discovery import DiscoveredDirectory
 
@@ -19,6 +20,7 @@ def replace_scan_directories(
 ) -> int:
     """Store the discovered directories as the scan's work list (seq 0..n-1). Safe to run again."""
     session.execute(delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id))
+    table = cast("Table", ScanDirectory.__table__)  # Core, not the ORM's bulk insert: one executemany per batch
     count = 0
     batch: list[dict[str, Any]] = []
     for found in directories:
@@ -33,10 +35,10 @@ def replace_scan_directories(
         )
         count += 1
         if len(batch) >= batch_size:
-            session.execute(insert(ScanDirectory), batch)
+            session.execute(insert(table), batch)
             batch = []
     if batch:
-        session.execute(insert(ScanDirectory), batch)
+        session.execute(insert(table), batch)
     return count
 
 
@@ -218,6 +220,9 @@ class RecordedDirectory:
     episodes_missing: int = 0  # episodes of the series no longer on disk, newly marked missing
     unmatched: int = 0  # video files no episode rule matched (each also one of errors)
     music: dict[str, int] | None = None  # an album folder's album and track counts (MUSIC_COUNTS), with album_id
+    # The asset rows a new movie's recording wrote, all still to cache (known without querying them back); empty
+    # when recording did not say (what an earlier attempt recorded, or a folder recorded one by one).
+    assets: tuple[PendingAsset, ...] = field(default=(), compare=False)
 
 
 # What recording an album folder counts, as scan_directories columns (reelscan.db.music).
@@ -254,6 +259,20 @@ def _scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDir
     if row is None:
         raise LookupError(f"scan {scan_job_id} has no directory #{seq}")
     return row
+
+
+def directory_rows(session: Session, scan_job_id: int, seqs: Sequence[int]) -> dict[int, ScanDirectory]:
+    """The scan_directories rows of these directories (by seq), in one query; LookupError when one is not there."""
+    rows = {
+        row.seq: row
+        for row in session.scalars(
+            select(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq.in_(seqs))
+        )
+    }
+    for seq in seqs:
+        if seq not in rows:
+            raise LookupError(f"scan {scan_job_id} has no directory #{seq}")
+    return rows
 
 
 def already_recorded(session: Session, scan_job_id: int, seqs: Sequence[int]) -> dict[int, RecordedDirectory]:

@@ -18,6 +18,9 @@ from reelscan.library.rules import (
     EXTRAFANART_FOLDERS,
     IMAGE_EXTENSIONS,
     SUBTITLE_EXTENSIONS,
+    SUBTITLE_FORCED_WORDS,
+    SUBTITLE_LANGUAGE_NAMES,
+    SUBTITLE_SDH_WORDS,
     TRAILER_FOLDERS,
     VIDEO_EXTENSIONS,
     is_trailer_name,
@@ -93,13 +96,13 @@ ASSET_SUBFOLDERS = ASSET_FOLDER_NAMES
 
 # Subtitle name tokens.
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-(?:[a-z]{2}|[a-z]{4}|\d{3}))?")
-_SDH_FLAGS = frozenset({"sdh", "cc", "hi"})
-_FLAGS = _SDH_FLAGS | {"forced", "default"}
+_SDH_FLAGS = SUBTITLE_SDH_WORDS
+_FLAGS = _SDH_FLAGS | SUBTITLE_FORCED_WORDS | {"default"} | SUBTITLE_LANGUAGE_NAMES.keys()
 # Short tokens that look like language codes but are not.
 _NOT_LANGUAGES = frozenset(
     {"sub", "subs", "srt", "ass", "ssa", "vtt", "idx", "sup", "smi", "the", "and", "web", "dvd", "hd", "uhd", "dl"}
 )
-_TAG_STRIP = " -_"
+_TAG_STRIP = " -_[]()"
 
 
 def _format(ext: str) -> str:
@@ -166,13 +169,15 @@ def subtitle_asset(path: Path, entry: FolderEntry, ext: str, tokens: Sequence[st
     language: str | None = None
     forced = sdh = default = False
     for raw in tokens:
-        tag = raw.strip(_TAG_STRIP).lower()
-        if tag == "forced":
+        tag = raw.strip(_TAG_STRIP).lower().replace("_", "-")
+        if tag in SUBTITLE_FORCED_WORDS:
             forced = True
         elif tag in _SDH_FLAGS:
             sdh = True
         elif tag == "default":
             default = True
+        elif tag in SUBTITLE_LANGUAGE_NAMES:  # "English", "Deutsch"
+            language = SUBTITLE_LANGUAGE_NAMES[tag]
         elif tag not in _NOT_LANGUAGES and _LANGUAGE_RE.fullmatch(tag):
             language = tag
     return LocalAsset(

@@ -18,9 +18,11 @@ from reelscan.library.rules import (
     ASSET_FOLDER_NAMES,
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
+    belongs_to_loose_video,
     disc_part_folder,
     is_extras_folder_name,
     is_ignored_folder_name,
+    is_loose_movie_name,
     is_valid_utf8,
     is_video_name,
 )
@@ -76,6 +78,8 @@ class DiscoveryStats:
 
 
 def _natural_key(name: str) -> list[object]:
+    if _NATURAL_RE.search(name) is None:  # most names: no number to compare as one (the same key, made faster)
+        return [name.casefold()]
     return [int(part) if part.isdigit() else part.casefold() for part in _NATURAL_RE.split(name)]
 
 
@@ -323,8 +327,26 @@ class LibraryWalker(FolderWalker):
         parts = [part for part in (self._read(relative) for relative in names) if part is not None]
         return parts if any(part.has_video for part in parts) else []
 
+    def _loose_videos(self, listing: FolderListing) -> Iterator[DiscoveredDirectory]:
+        """Each video directly in the library root is a movie of its own, as media servers take it; its path is the
+        file's and its fingerprint covers the files named after it. A disc folder in the root is an error."""
+        loose = [e for e in listing.entries if is_loose_movie_name(e.name) and is_valid_utf8(e.name) and not e.is_dir()]
+        if not loose:
+            self.stats.error(
+                f"a disc folder directly in the library root {self._real_root} is not scanned; put it in a folder"
+                " named after the movie"
+            )
+        for video in loose:
+            if video.is_symlink() and not self._inside(self._real_root, video.path):
+                self.stats.skipped_symlinks += 1
+                continue
+            own = [e for e in listing.entries if belongs_to_loose_video(e.name, video.name)]
+            self.stats.found += 1
+            yield DiscoveredDirectory(video.name, fingerprint(listing.absolute, own))
+
     def walk(self) -> Iterator[DiscoveredDirectory]:
-        """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order."""
+        """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order; a video
+        loose in the library root is a movie whose path is the file's."""
         self._begin()
         # Relative paths still to visit (reversed order): the root, or the targeted folders.
         stack: list[str] = list(reversed(self._targets())) if self.only else [""]
@@ -351,10 +373,10 @@ class LibraryWalker(FolderWalker):
                 continue
             if listing.has_video:
                 if not listing.relative:
-                    self.stats.error(
-                        f"videos directly in the library root {self._real_root} are not scanned; put each movie in its"
-                        " own folder"
-                    )
+                    for loose in self._loose_videos(listing):
+                        yield loose
+                        if self._full():
+                            return
                 else:
                     self.stats.found += 1
                     yield DiscoveredDirectory(listing.relative, fingerprint(listing.absolute, listing.entries))

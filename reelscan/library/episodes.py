@@ -22,7 +22,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
+from reelscan.library.rules import SEASON_NUMBER_WORDS, SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
 
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
@@ -44,6 +44,10 @@ _CROSS_RE = re.compile(r"(?<!\d)(?<!\d\.)(\d{1,2}|(?:19|20)\d{2})x(\d{1,3})(?![\
 _MORE_CROSS_RE = re.compile(
     r"^(?P<sep>[\s._]*(?P<op>[-+&])?[\s._]*)(?:(?P<s>\d{1,4})x|(?P<e>x|e))?(?P<n>\d{1,3})(?![\dp])", re.IGNORECASE
 )
+# A cheap first look for a full date beside other numbers ("Show.2013.03.14.S01E05").
+_HAS_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}[-._ /]\d{1,2}[-._ /]\d{1,2}(?!\d)|\d{1,2}[-._ /]\d{1,2}[-._ /](?:19|20)\d{2}"
+)
 _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
 _DATE_SHORT_RE = re.compile(r"(?<![\d.])(\d{2})([-._])(\d{2})\2(\d{2})(?![\d.])")
@@ -51,11 +55,19 @@ _EPISODE_ONLY_RE = re.compile(
     rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
     re.IGNORECASE,
 )
+# A season before an anime number: "[Group] Show S2 - 05 (1080p)", "[Group] Show Season 2 - 05 [720p]".
+_SEASON_DASH_NUMBER_RE = re.compile(
+    rf"(?<![a-z0-9])(?:s|(?:{'|'.join(SEASON_WORDS)})[\s._]*)(\d{{1,2}})[\s._]+-[\s._]+(\d{{1,4}})(?:v\d)?(?=$|[\s.\[(_-])",
+    re.IGNORECASE,
+)
 _HASH_NUMBER_RE = re.compile(r"(?:^|\s)#(\d{1,4})(?!\d)")
 # Anime names: bracketed tags ("[Group]", "[1080p]", "[ABCD1234]", "(BD 1080p)") come off before the number is read.
 _BRACKETS_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)|【[^】]*】|\{[^}]*\}")
 # "Show - 112", "Show - 07v2", "Show - 11 - Title": a number alone after " - ".
-_ABSOLUTE_RE = re.compile(r"\S\s+-\s+(\d{1,4})(?:v\d)?(?=$|[\s.\[(_-])", re.IGNORECASE)
+# "Show - 05-06", "Show - 05 ~ 06": two episodes in one file (the second group).
+_ABSOLUTE_RE = re.compile(
+    r"\S\s+-\s+(\d{1,4})(?:v\d)?(?:(?:-|\s*~\s*)(\d{1,4})(?:v\d)?)?(?=$|[\s.\[(_-])", re.IGNORECASE
+)
 # "[Group] Show 11" (the number ends the name once the tags are off).
 _TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
@@ -65,8 +77,8 @@ _NOT_EPISODE_NUMBERS = frozenset({"264", "265", "480", "576", "720"})
 _LEADING_NUMBER_RE = re.compile(r"^(\d{1,4})(?:v\d)?(?=$|[\s._-])")
 _EPISODE_OF_RE = re.compile(r"(?<![\da-z])(\d{1,3})[\s._]*of[\s._]*\d{1,3}(?!\d)", re.IGNORECASE)
 _WORDS_RE = re.compile(r"[._]+")
-_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3})(?:v\d)?")
-_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3}))?(?=$|[\s._-])")
+_RELEASE_NUMBER_RE = re.compile(r"(\d{1,2}|0\d{3}|1[0-8]\d{2})(?:v\d)?")
+_LEADING_RE = re.compile(r"^(\d{1,4})(?:-(\d{1,3})|\s*[&+]\s*(\d{1,3}))?(?=$|[\s._-])")
 
 _SEASON_WORDS = "|".join(SEASON_WORDS)
 _SEASON_FOLDER_RE = re.compile(rf"^(?:{_SEASON_WORDS})[\s._-]*(\d{{1,4}})(?:[\s._-]+\D.*|\s*\(.*)?$", re.IGNORECASE)
@@ -75,7 +87,8 @@ _NUMBER_FIRST_FOLDER_RE = re.compile(
     rf"^(\d{{1,3}})(?:\.|st|nd|rd|th|ª|a|º)?[\s._-]*(?:{_SEASON_WORDS})$", re.IGNORECASE
 )
 _TITLED_SEASON_FOLDER_RE = re.compile(
-    rf"\S[\s._-]+(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?=$|[\s._\-\[(])(?![\s._-]*[-&][\s._-]*\d)", re.IGNORECASE
+    rf"\S[\s._-]+(?:{_SEASON_WORDS})[\s._-]*(\d{{1,3}})(?=$|[\s._\-\[(])(?![\s._-]*[-&][\s._-]*\d{{1,3}}(?![\dpi]))",
+    re.IGNORECASE,
 )
 _SHORT_SEASON_FOLDER_RE = re.compile(r"^s(\d{1,4})$", re.IGNORECASE)
 # Season packs: "Show.S02.1080p.BluRay-GRP", "Show S02 Complete"; never "Show S01E01" or "Show S01-S03".
@@ -85,6 +98,10 @@ _RANGE_BEFORE_RE = re.compile(r"s\d{1,3}[\s._]*-[\s._]*$", re.IGNORECASE)
 _BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _ROMAN_SEASON_RE = re.compile(
     rf"^(?:.*\S[\s._-]+)?(?:{_SEASON_WORDS})[\s._-]+([ivx]{{1,6}})(?=$|[\s._\-(\[])", re.IGNORECASE
+)
+_NUMBER_WORDS = "|".join(SEASON_NUMBER_WORDS)
+_SPELLED_SEASON_RE = re.compile(
+    rf"^(?:(?:{_SEASON_WORDS})[\s._-]+({_NUMBER_WORDS})|({_NUMBER_WORDS})[\s._-]+(?:{_SEASON_WORDS}))$", re.IGNORECASE
 )
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
@@ -118,8 +135,8 @@ def parse_season_folder(name: str) -> int | None:
     """The season a folder holds, else None.
 
     0 for "Specials"; N for "Season N", "Season 0N", "S0N", "Season 1 (2019)", "Temporada 1", "Stagione 1",
-    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", a bare "2", and season packs
-    ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
+    "Säsong 1", "Сезон 1", "Saison 2", "3.Staffel", "Season IV", "Season One", "First Season", a bare "2", and
+    season packs ("Show.S02.1080p.BluRay-GRP", "Show - Season 2").
     """
     lowered = name.strip().lower()
     if lowered in SPECIALS_FOLDER_NAMES:
@@ -132,6 +149,9 @@ def parse_season_folder(name: str) -> int | None:
     )
     if match is not None:
         return int(match.group(1) if match.groups() else match.group(0))
+    spelled = _SPELLED_SEASON_RE.match(lowered)
+    if spelled is not None:  # "Season One", "First Season", "Staffel Zwei"
+        return SEASON_NUMBER_WORDS[spelled.group(1) or spelled.group(2)]
     roman = _ROMAN_SEASON_RE.match(lowered)
     if roman is not None:  # "Season IV", "Saison VII"
         return _roman(roman.group(1))
@@ -229,18 +249,21 @@ def _short_date(first: int, second: int, third: int, folder_year: int | None) ->
     return year_last or year_first
 
 
-def _anime_number(stem: str) -> int | None:
-    """The absolute number of an anime-style name, or None."""
+def _anime_number(stem: str) -> tuple[int, int | None] | None:
+    """The absolute number of an anime-style name and, for "Show - 05-06", the last episode the file holds; None."""
     text = stem.replace("_", " ")
     match = _ABSOLUTE_RE.search(text)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
-        return int(match.group(1))
+        return int(match.group(1)), int(match.group(2)) if match.group(2) else None
     if not text.lstrip().startswith(("[", "【")):
         return None
     bare = _BRACKETS_RE.sub(" ", text).strip(" .-")
-    match = _ABSOLUTE_RE.search(bare) or _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
+    match = _ABSOLUTE_RE.search(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
-        return int(match.group(1))  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
+        return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    match = _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
+    if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
+        return int(match.group(1)), None  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
     return None
 
 
@@ -253,7 +276,8 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     if match:
         season, first = int(match.group(1)), int(match.group(2))
         episodes = _following(stem[match.end() :], season, first, _MORE_SXXEXX_RE, "s")
-        return EpisodeMatch(season, episodes, rule="sxxexx")
+        aired = _air_date(stem, None) if _HAS_DATE_RE.search(stem) else None  # "Show.S01E05.2013.03.14"
+        return EpisodeMatch(season, episodes, air_date=aired, rule="sxxexx")
     match = _SEASON_EPISODE_RE.search(stem)
     if match:
         return EpisodeMatch(int(match.group(1)), (int(match.group(2)),), rule="season-episode")
@@ -261,6 +285,9 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     if match:
         season, first = int(match.group(1)), int(match.group(2))
         return EpisodeMatch(season, _following(stem[match.end() :], season, first, _MORE_CROSS_RE, ""), rule="cross")
+    match = _SEASON_DASH_NUMBER_RE.search(stem)
+    if match and _has_title(stem, match.start() - 1):
+        return EpisodeMatch(int(match.group(1)), (int(match.group(2)),), rule="season-number")
     aired = _air_date(stem, folder_season)
     if aired:
         return EpisodeMatch(folder_season, air_date=aired, rule="date")
@@ -281,13 +308,19 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
         match = _LEADING_RE.match(stem)
         if match:
             found = _leading(int(match.group(1)), folder_season)
-            if match.group(2) is not None and len(found.episodes) == 1:  # "02-04 - Title": a range
+            last = match.group(2) or match.group(3)
+            if last is not None and len(found.episodes) == 1:  # "02-04 - Title": a range; "05 & 06 - Title"
                 numbers = list(found.episodes)
-                _add(numbers, numbers[0], int(match.group(2)), is_range=True)
+                _add(numbers, numbers[0], int(last), is_range=match.group(2) is not None)
                 found = EpisodeMatch(folder_season, tuple(numbers), rule="leading")
             return found
-    absolute = _anime_number(stem)
-    if absolute is not None:
+    anime = _anime_number(stem)
+    if anime is not None:
+        absolute, last = anime
+        if last is not None and folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+            numbers = [absolute]
+            _add(numbers, absolute, last, is_range=True)
+            return EpisodeMatch(folder_season, tuple(numbers), rule="number")
         return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
     return _plain_number(stem, folder_season)
 
@@ -305,6 +338,9 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     if three is not None and folder_season is not None and int(three.group(1)) == folder_season:
         return EpisodeMatch(folder_season, (int(three.group(2)),), rule="number")
     text = stem.replace("_", " ").strip()
+    of = _EPISODE_OF_RE.search(stem)
+    if of is not None and _has_title(stem, of.start()):  # "Show - Part 1 of 6": episode 1, not 6
+        return _release_number(stem, folder_season)
     trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
     if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
         number = int(trailing.group(1))
@@ -320,7 +356,8 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
 
 def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     """A number standing between the title and the release words of a dotted name: "Show.07.PDTV-GRP",
-    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.14.of.21.Title" (episode 14)."""
+    "Show.07v2.HDTV" (an episode), "Show.0307.PDTV" (season 3, episode 7), "Show.1002.HDTV" (season 10),
+    "Show.14.of.21.Title" (episode 14)."""
     of = _EPISODE_OF_RE.search(stem)
     if of is not None and _has_title(stem, of.start()):
         number = int(of.group(1))
@@ -340,7 +377,7 @@ def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None
         if following and not is_release_word(following.split("-", 1)[0]) and not is_release_word(following):
             continue
         digits = match.group(1)
-        if len(digits) == 4 and digits.startswith("0"):  # "0307"
+        if len(digits) == 4:  # "0307", "1002" (season 10, episode 2; never a year)
             return EpisodeMatch(int(digits[:2]), (int(digits[2:]),), rule="number")
         if len(digits) <= 2:
             number = int(digits)

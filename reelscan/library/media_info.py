@@ -1,8 +1,14 @@
-"""Video, audio and subtitle streams of a video file, read with pymediainfo (libmediainfo ships in the wheel)."""
+"""Video, audio and subtitle streams of a video file, read with libmediainfo (shipped in the pymediainfo wheel).
+
+libmediainfo is asked for the few fields used here, through an Inform template, on a handle kept per thread: the
+same values pymediainfo's full XML report gives (tests/unit/test_media_probe.py compares them), without building
+and parsing that report, and without loading the library again for every file.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -44,6 +50,51 @@ SUBTITLE_CODECS = {
     "timed text": "mov_text",
     "webvtt": "webvtt",
 }
+
+
+# The fields read per track kind: the template names them as libmediainfo does, the keys are pymediainfo's names
+# for them (what the code below reads, as it read pymediainfo's to_data()).
+_FIELDS = {
+    "General": {
+        "format": "Format",
+        "duration": "Duration",
+        "file_size": "FileSize",
+        "overall_bit_rate": "OverallBitRate",
+    },
+    "Video": {
+        "format": "Format",
+        "format_profile": "Format_Profile",
+        "width": "Width",
+        "height": "Height",
+        "frame_rate": "FrameRate",
+        "bit_depth": "BitDepth",
+        "hdr_format": "HDR_Format",
+        "hdr_format_compatibility": "HDR_Format_Compatibility",
+        "transfer_characteristics": "transfer_characteristics",
+        "language": "Language",
+        "default": "Default",
+        "forced": "Forced",
+        "title": "Title",
+    },
+    "Audio": {
+        "format": "Format",
+        "channel_s": "Channel(s)",
+        "channel_layout": "ChannelLayout",
+        "sampling_rate": "SamplingRate",
+        "bit_rate": "BitRate",
+        "language": "Language",
+        "default": "Default",
+        "forced": "Forced",
+        "title": "Title",
+    },
+    "Text": {"format": "Format", "language": "Language", "default": "Default", "forced": "Forced", "title": "Title"},
+}
+_TRACK, _FIELD = "\x1e", "\x1f"  # record and unit separators: no tag value holds them
+_TEMPLATE = "\r\n".join(
+    f"{kind};{_TRACK}{kind}" + "".join(f"{_FIELD}%{name}%" for name in fields.values())
+    for kind, fields in _FIELDS.items()
+)
+_handles = threading.local()
 
 
 class MediaInfoError(Exception):
@@ -180,7 +231,7 @@ def read_media_info(path: Path) -> MediaInfo:
     if not os.access(target, os.R_OK):
         raise MediaInfoError(f"cannot read media info of {target}: permission denied")
     try:
-        parsed = _Parser.parse(str(target))
+        tracks = _tracks(target)
     except Exception as exc:  # libmediainfo errors come in several types
         raise MediaInfoError(f"cannot read media info of {target}: {exc}") from None
 
@@ -188,8 +239,7 @@ def read_media_info(path: Path) -> MediaInfo:
     video: list[VideoStream] = []
     audio: list[AudioStream] = []
     subtitles: list[SubtitleStream] = []
-    for track in parsed.tracks:
-        data: dict[str, Any] = track.to_data()
+    for data in tracks:
         kind = data.get("track_type")
         language = _text(data.get("language"))
         language = language.lower() if language else None
@@ -243,6 +293,40 @@ def read_media_info(path: Path) -> MediaInfo:
         audio=tuple(audio),
         subtitles=tuple(subtitles),
     )
+
+
+def _library() -> tuple[Any, Any]:
+    """This thread's libmediainfo handle, made on first use with the options every read shares."""
+    made = getattr(_handles, "made", None)
+    if made is None:
+        lib, handle, _, _ = _Parser._get_library()  # the wheel's library, loaded once per thread
+        for option, value in (("CharSet", "UTF-8"), ("Complete", "1"), ("ParseSpeed", "0.5"), ("Cover_Data", "")):
+            lib.MediaInfo_Option(handle, option, value)
+        made = _handles.made = (lib, handle)
+    return made
+
+
+def _tracks(target: Path) -> list[dict[str, Any]]:
+    """The tracks of a file as pymediainfo's to_data() names them, with only the fields read here ("" is None)."""
+    lib, handle = _library()
+    lib.MediaInfo_Option(handle, "Inform", _TEMPLATE)  # set per file: the option is the library's, not the handle's
+    if lib.MediaInfo_Open(handle, os.fspath(target)) == 0:
+        lib.MediaInfo_Close(handle)
+        raise RuntimeError(f"An error occured while opening {target} with libmediainfo")
+    try:
+        report: str = lib.MediaInfo_Inform(handle, 0)
+    finally:
+        lib.MediaInfo_Close(handle)
+    tracks = []
+    for record in report.split(_TRACK)[1:]:
+        kind, *values = record.split(_FIELD)
+        fields = _FIELDS.get(kind)
+        if fields is None or len(values) != len(fields):
+            continue
+        data: dict[str, Any] = {key: value or None for key, value in zip(fields, values, strict=True)}
+        data["track_type"] = kind
+        tracks.append(data)
+    return tracks
 
 
 def read_parts_media_info(parts: Sequence[Path]) -> MediaInfo:

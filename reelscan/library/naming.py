@@ -10,13 +10,18 @@ The words come from rules.py.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
 from reelscan.library.rules import (
     RELEASE_STRONG_PAIRS,
     RELEASE_STRONG_TOKENS,
+    SITE_SUFFIXES,
     TAIL_WORDS,
+    TITLE_ARTICLES,
+    TITLE_EDITION_TOKENS,
+    YEARS_AHEAD,
     edition_length,
     is_release_word,
     is_strong_release_word,
@@ -40,14 +45,15 @@ _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGN
 _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
 _PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
+_ARTICLE_END_RE = re.compile(r"(?<=\S)[\s._-]+(\w{1,3})$")
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
 _SITE_RE = re.compile(
-    r"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}|[\w-]+\.(?:com|org|net|to|cd|tv|me|info|ws|cc|io|ru|se|"
-    r"nl|lol|xyz|club|tld))\s*[\])]?\s*(?:[-_.]\s*|\s+)",
+    rf"^\s*[\[(]?\s*(?:www\.[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,6}}|[\w-]+\.(?:{'|'.join(SITE_SUFFIXES)}))\s*[\])]?\s*"
+    r"(?:[-_.]\s*|\s+)",
     re.IGNORECASE,
 )
+_LATEST_YEAR = datetime.date.today().year + YEARS_AHEAD
 _YEAR_RE = re.compile(r"(?<!\w)((?:19|20)\d{2})(?!\w)")
 # Two single letters between dots: an acronym in a dotted name ("S.H.I.E.L.D", "L.A.Confidential").
 _ACRONYM_RE = re.compile(r"(?:^|\.)[^\W\d_]\.[^\W\d_](?:\.|$)")
@@ -65,6 +71,7 @@ _CLOSERS = ")]}"
 # Series folder words that end the title: season packs ("Show.S01.COMPLETE", "Show S01-S03", "Show Season 1-3").
 _SERIES_MARKER_RE = re.compile(
     r"(?<![\w'])(?:s\d{1,2}(?:[-_ ]?(?:s|e)?\d{1,3})*|seasons?[\s._]*\d{1,2}(?:[\s._]*-[\s._]*\d{1,2})?|"
+    r"\d{1,2}[\s._]*-[\s._]*\d{1,2}[\s._]+seasons|"
     r"complete(?:[\s._]+(?:series|seasons?))?)(?![\w'])",
     re.IGNORECASE,
 )
@@ -89,8 +96,8 @@ def _year_of(word: str) -> tuple[int, bool, bool] | None:
     "1999", "(1999)", "[1999]", "1999-GRP", "1999.1080p"; else None."""
     bracketed = word[:1] in "([" and word[-1:] in ")]"
     core = word[1:-1].strip() if bracketed else word.lstrip(_OPENERS)
-    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20"):
-        return None
+    if len(core) < 4 or not core[:4].isdigit() or core[:2] not in ("19", "20") or int(core[:4]) > _LATEST_YEAR:
+        return None  # "Blade.Runner.2049.1080p": a year no movie has yet is a title number
     rest = core[4:]
     if rest and (rest[0] not in "-.)]" or (len(core) > 4 and core[4:5].isdigit())):
         return None
@@ -166,9 +173,10 @@ def _strip_release_tail(words: list[str], lowered: list[str], end: int, release_
         start = end - cut
         phrase = " ".join(words[start:end]).strip(_OPENERS + _CLOSERS)
         remaining = _clean_title(" ".join(words[:start]))
-        if not remaining or remaining.lower() in _ARTICLES or not (release_style or phrase.isupper()):
+        upper = phrase.isupper() and phrase.lower() not in TITLE_EDITION_TOKENS
+        if not remaining or remaining.lower() in TITLE_ARTICLES or not (release_style or upper):
             return end
-        end = start - 1 if start >= 2 and lowered[start - 1] in _ARTICLES else start
+        end = start - 1 if start >= 2 and lowered[start - 1] in TITLE_ARTICLES else start
     return end
 
 
@@ -257,12 +265,27 @@ def _split_compound(word: str, out: list[str]) -> None:
         return
     parts = [part for part in _COMPOUND_SPLIT_RE.split(word) if part]
     lowered = [part.lower().strip(_OPENERS + _CLOSERS) for part in parts]
+    if len(parts) >= 2 and "." in word and _is_release_phrase(lowered):  # "German.DL", "Directors.Cut"
+        out.extend(parts)
+        return
     if len(parts) < 2 or not any(_is_year_word(p) or is_strong_release_word(p) for p in lowered[:-1]):
         out.append(word)
         return
     if "-" in word and word.rsplit("-", 1)[1] == parts[-1]:
         parts = [*parts[:-2], f"{parts[-2]}-{parts[-1]}"]  # "XviD-GRP", "1979-GROUP"
     out.extend(parts)
+
+
+def _is_release_phrase(lowered: list[str]) -> bool:
+    """True when dotted words inside a spaced name are all edition or language words ("German.DL",
+    "Directors.Cut"), so they are split like the rest of the name."""
+    index = 0
+    while index < len(lowered):
+        length = edition_length(lowered, index)
+        if not length:
+            return False
+        index += length
+    return True
 
 
 def _leading_release_words(lowered: list[str], strong: list[bool]) -> int:
@@ -294,7 +317,9 @@ def _tidy(name: str) -> ParsedName | None:
     title = match.group(1)
     first, _, _ = title.partition(" ")
     last = title.rsplit(" ", 1)[-1].lower()
-    if last in TAIL_WORDS or is_strong_release_word(first.lower()) or title[:4].lower() == "www.":
+    if (last in TAIL_WORDS and last not in TITLE_EDITION_TOKENS) or is_strong_release_word(first.lower()):
+        return None
+    if title[:4].lower() == "www.":
         return None
     return ParsedName(title=title, year=int(match.group(2)))
 
@@ -371,7 +396,11 @@ def parse_series_folder_name(name: str) -> ParsedName:
     marker = next((m for m in _SERIES_MARKER_RE.finditer(text) if _has_title_before(text, m.start())), None)
     if marker is None:
         return parse_folder_name(name)
-    head = parse_folder_name(text[: marker.start()].rstrip(" ._-"))
+    before = text[: marker.start()].rstrip(" ._-")
+    last = _ARTICLE_END_RE.search(before)
+    if last is not None and last.group(1).lower() in TITLE_ARTICLES:  # "Show - The Complete Series"
+        before = before[: last.start()].rstrip(" ._-")
+    head = parse_folder_name(before)
     year = head.year
     if year is None:
         after = parse_folder_name(text[: marker.start()] + " " + text[marker.end() :]).year

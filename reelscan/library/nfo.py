@@ -79,6 +79,20 @@ _LIST_SPLIT_RE = re.compile(r"\s*(?:/|,|\||;)\s*")
 _NAME_SPLIT_RE = re.compile(r"\s+/\s+|\s*[,;|]\s*")
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _VALUE_STRIP = " \t\r\n,;/|"
+# Id types as media managers spell them, in one vocabulary: "imdb", "tmdb", "tvdb" (others kept lower-case).
+_ID_TYPE_ALIASES = {
+    "themoviedb": "tmdb",
+    "moviedb": "tmdb",
+    "tmdbid": "tmdb",
+    "thetvdb": "tvdb",
+    "tvdbid": "tvdb",
+    "imdbid": "imdb",
+    "imdb_id": "imdb",
+    "tmdb_id": "tmdb",
+    "tvdb_id": "tvdb",
+}
+# Tags whose text may be a provider URL ("<id>https://www.imdb.com/title/tt0133093/</id>", "<url>...</url>").
+_URL_ID_TAGS = ("id", "url", "website", "homepage", "imdb", "tmdb")
 
 
 @dataclass(frozen=True)
@@ -325,10 +339,10 @@ def read_unique_ids(root: Element, legacy: Sequence[tuple[str, str]], numeric_ki
     ids: dict[str, str] = {}
     typeless: list[tuple[bool, str]] = []
     for node in root.findall("uniqueid"):
-        kind, value = (node.get("type") or "").strip().lower(), node_text(node)
-        if not value:
+        kind, value = id_type(node.get("type") or ""), node_text(node)
+        if not value or value == "0":
             continue
-        if kind:
+        if kind and (kind not in ("unknown", "default") or _inferred_kind(value, "") is None):
             ids.setdefault(kind, value)
         else:
             typeless.append(((node.get("default") or "").strip().lower() != "true", value))
@@ -338,18 +352,39 @@ def read_unique_ids(root: Element, legacy: Sequence[tuple[str, str]], numeric_ki
             ids.setdefault(inferred, value)
     for entry in root.findall("ids/entry"):
         key, value = node_text(entry.find("key")), node_text(entry.find("value"))
-        if key and value:
-            ids.setdefault(key.lower(), value)
+        if key and value and value != "0":
+            ids.setdefault(id_type(key), value)
     for node in root.findall("ids/*"):
         value = node_text(node)
-        if node.tag != "entry" and value:
-            ids.setdefault(str(node.tag).removesuffix("id").rstrip("_"), value)
+        if node.tag != "entry" and value and value != "0":
+            ids.setdefault(id_type(str(node.tag).removesuffix("id").rstrip("_")), value)
     for tag, kind in legacy:
         for node in root.findall(tag):
             value = node_text(node)
-            if value and kind not in ids and _LEGACY_ID_SHAPES.get(kind, _ANY_RE).fullmatch(value):
+            if value and value != "0" and kind not in ids and _LEGACY_ID_SHAPES.get(kind, _ANY_RE).fullmatch(value):
                 ids[kind] = value
     return ids
+
+
+def id_type(kind: str) -> str:
+    """An id type in the one vocabulary ("TheMovieDb" -> "tmdb", "IMDB" -> "imdb"); others lower-case."""
+    lowered = kind.strip().lower()
+    return _ID_TYPE_ALIASES.get(lowered, lowered)
+
+
+def ids_from_urls(root: Element, data: NfoData, path: Path) -> None:
+    """IMDb and TMDB ids from provider URLs in id and link tags, for the ids the tags did not give."""
+    if data.imdb_id and data.tmdb_id:
+        return
+    texts = [text for tag in _URL_ID_TAGS for node in root.findall(tag) if (text := node_text(node)) and "/" in text]
+    found = _ids_in("\n".join(texts), path) if texts else None
+    if found is not None:
+        data.imdb_id = data.imdb_id or found.imdb_id
+        data.tmdb_id = data.tmdb_id or found.tmdb_id
+        if data.imdb_id:
+            data.unique_ids.setdefault("imdb", data.imdb_id)
+        if data.tmdb_id:
+            data.unique_ids.setdefault("tmdb", str(data.tmdb_id))
 
 
 def imdb_id(unique_ids: dict[str, str]) -> str | None:
@@ -363,7 +398,7 @@ def numeric_id(value: str | None) -> int | None:
     return number if number and str(number) == value else None
 
 
-def _clean(value: str | None) -> str | None:
+def clean_name(value: str | None) -> str | None:
     """A name without the trailing commas and spaces some media managers leave."""
     cleaned = value.strip(_VALUE_STRIP) if value else None
     return cleaned or None
@@ -374,35 +409,61 @@ def read_actors(root: Element) -> list[Actor]:
     Emby's <type> tells actors from guest stars and directors: only actors and guest stars are kept."""
     actors: list[Actor] = []
     for node in [*root.findall("actor"), *root.findall("actors/actor")]:
-        name = _clean(node_text(node.find("name"))) if node.find("name") is not None else _clean(node_text(node))
+        name = clean_name(node_text(node.find("name")) if node.find("name") is not None else node_text(node))
         kind = (node_text(node.find("type")) or "actor").lower()
         if name and kind in ("actor", "gueststar", "guest star"):
             order = leading_int(node_text(node.find("order")))
-            role = _clean(node_text(node.find("role")))
+            role = clean_name(node_text(node.find("role")))
             actors.append(Actor(name, role, len(actors) if order is None else order))
     return actors
 
 
 def _movie(root: Element, path: Path) -> NfoData:
     data = NfoData(path=str(path))
-    data.title = _clean(node_text(root.find("title")))
-    data.original_title = _clean(node_text(root.find("originaltitle")))
-    data.sort_title = _clean(node_text(root.find("sorttitle")))
+    data.title = clean_name(node_text(root.find("title")) or node_text(root.find("localtitle")))  # Emby: <localtitle>
+    data.original_title = clean_name(node_text(root.find("originaltitle")))
+    data.sort_title = clean_name(node_text(root.find("sorttitle")))
     data.plot = node_text(root.find("plot"))
     data.outline = node_text(root.find("outline"))
     data.tagline = node_text(root.find("tagline"))
-    data.runtime = runtime_minutes(node_text(root.find("runtime")))
-    data.mpaa = node_text(root.find("mpaa"))
+    data.runtime = runtime_minutes(node_text(root.find("runtime"))) or _stream_minutes(root)
+    data.mpaa = node_text(root.find("mpaa")) or node_text(root.find("certification"))
     data.premiered, data.year = read_premiered(root, "premiered", "releasedate", "release_date", "aired")
 
     data.unique_ids = read_unique_ids(root, _MOVIE_LEGACY_IDS)
     data.imdb_id = imdb_id(data.unique_ids)
     data.tmdb_id = numeric_id(data.unique_ids.get("tmdb"))
+    ids_from_urls(root, data, path)
 
+    data.ratings = read_ratings(root)
+
+    critic = _float(node_text(root.find("criticrating")))  # Emby: the critics' score out of 100
+    if critic is not None and not any(r.name == "tomatometerallcritics" for r in data.ratings):
+        data.ratings.append(Rating("tomatometerallcritics", critic, max=100.0))
+
+    data.genres = node_texts(root, "genre", split=True)
+    data.studios = node_texts(root, "studio", split=True)
+    data.countries = node_texts(root, "country", split=True)
+    data.directors = node_texts(root, "director", split=True, names=True)
+    data.credits = node_texts(root, "credits", split=True, names=True, also=("writer",))
+    data.actors = read_actors(root)
+    for set_node in root.findall("set"):
+        named = set_node.find("name")
+        name = clean_name(node_text(named) if named is not None else node_text(set_node))
+        if name and name not in data.sets:
+            data.sets.append(name)
+    data.set_name = data.sets[0] if data.sets else None
+    return data
+
+
+def read_ratings(root: Element) -> list[Rating]:
+    """Kodi 17+'s <ratings><rating name=...>, and the old single <rating> (with <votes>) beside them: it may be the
+    only one of its kind."""
+    ratings: list[Rating] = []
     for node in root.findall("ratings/rating"):
         rating = _float(node_text(node.find("value")))
         if rating is not None:
-            data.ratings.append(
+            ratings.append(
                 Rating(
                     name=(node.get("name") or "default").strip(),
                     value=rating,
@@ -413,29 +474,24 @@ def _movie(root: Element, path: Path) -> NfoData:
             )
     legacy = root.find("rating")
     legacy_rating = _float(node_text(legacy)) if legacy is not None and len(legacy) == 0 else None
-    if legacy_rating is not None and all(r.value != legacy_rating for r in data.ratings):
+    if legacy_rating is not None and all(r.value != legacy_rating for r in ratings):
         # The old <rating> beside <ratings> is kept: it may be the only one of its kind.
-        data.ratings.append(
+        ratings.append(
             Rating(
                 "default",
                 legacy_rating,
                 leading_int(node_text(root.find("votes"))),
-                default=not any(r.default for r in data.ratings),
+                default=not any(r.default for r in ratings),
             )
         )
+    return ratings
 
-    data.genres = node_texts(root, "genre", split=True)
-    data.studios = node_texts(root, "studio", split=True)
-    data.countries = node_texts(root, "country", split=True)
-    data.directors = node_texts(root, "director", split=True, names=True)
-    data.credits = node_texts(root, "credits", split=True, names=True, also=("writer",))
-    data.actors = read_actors(root)
-    for set_node in root.findall("set"):
-        name = _clean(node_text(set_node.find("name")) if set_node.find("name") is not None else node_text(set_node))
-        if name and name not in data.sets:
-            data.sets.append(name)
-    data.set_name = data.sets[0] if data.sets else None
-    return data
+
+def _stream_minutes(root: Element) -> int | None:
+    """The video stream's duration in an NFO without <runtime> (<fileinfo><streamdetails><video>
+    <durationinseconds>), in whole minutes."""
+    seconds = leading_int(node_text(root.find("fileinfo/streamdetails/video/durationinseconds")))
+    return round(seconds / 60) if seconds else None
 
 
 def read_nfo_text(path: Path, max_bytes: int = MAX_NFO_BYTES) -> str:

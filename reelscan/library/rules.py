@@ -137,9 +137,43 @@ SEASON_WORDS: tuple[str, ...] = (
     "сезона",
     "temp",
 )
+# Season numbers spelled out in season folder names ("Season One", "First Season").
+SEASON_NUMBER_WORDS: dict[str, int] = {
+    **dict(
+        zip(
+            ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+            range(1, 13),
+            strict=True,
+        )
+    ),
+    **dict(
+        zip(
+            ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"),
+            range(1, 11),
+            strict=True,
+        )
+    ),
+}
 SPECIALS_FOLDER_NAMES: frozenset[str] = frozenset(
     {"specials", "special", "season specials", "extras specials", "speciale", "especiales", "specials season"}
 )
+
+# Subtitle languages written as names ("Movie.English.srt", "Movie (Deutsch).srt"), to their ISO 639-1 codes.
+SUBTITLE_LANGUAGE_NAMES: dict[str, str] = {
+    **{"english": "en", "french": "fr", "german": "de", "spanish": "es", "italian": "it", "portuguese": "pt"},
+    **{"dutch": "nl", "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi", "polish": "pl"},
+    **{"russian": "ru", "czech": "cs", "hungarian": "hu", "greek": "el", "turkish": "tr", "hebrew": "he"},
+    **{"arabic": "ar", "hindi": "hi", "japanese": "ja", "korean": "ko", "chinese": "zh", "thai": "th"},
+    **{"vietnamese": "vi", "indonesian": "id", "romanian": "ro", "bulgarian": "bg", "croatian": "hr"},
+    **{"serbian": "sr", "slovak": "sk", "slovenian": "sl", "ukrainian": "uk", "persian": "fa", "icelandic": "is"},
+    **{"deutsch": "de", "français": "fr", "francais": "fr", "español": "es", "espanol": "es", "italiano": "it"},
+    **{"português": "pt", "portugues": "pt", "nederlands": "nl", "svenska": "sv", "dansk": "da", "norsk": "no"},
+    **{"suomi": "fi", "polski": "pl", "русский": "ru", "castellano": "es", "latino": "es-419"},
+    **{"brazilian": "pt-br", "portuguese-br": "pt-br", "simplified": "zh-hans", "traditional": "zh-hant"},
+}
+# Subtitle flags by the words media managers use for them: forced ("foreign" parts only), SDH, default.
+SUBTITLE_FORCED_WORDS: frozenset[str] = frozenset({"forced", "foreign"})
+SUBTITLE_SDH_WORDS: frozenset[str] = frozenset({"sdh", "cc", "hi"})
 
 # Release-name words, one word each as they stand between separators (lower case). Strong: never part of a title,
 # they end it wherever they stand ("Alien.1080p.BluRay").
@@ -153,6 +187,8 @@ RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
         *("flac", "mp3", "opus", "lpcm", "dd", "dd+", "ddp", "10bit", "8bit", "12bit", "hdr", "hdr10", "hdr10+"),
         *("hdr10plus", "dovi", "dolbyvision", "amzn", "nf", "dsnp", "hmax", "atvp", "pcok", "hulu", "itunes"),
         *("bdmux", "brmux", "bdripmux", "brripmux", "webmux", "dvdmux", "dvdivx", "vhsrip", "tvriphd", "hdlight"),
+        *("telesync", "telecine", "workprint", "pdvd", "predvd", "screener", "dvdscreener", "bdscr", "hdtc"),
+        *("fullhd", "webdlrip", "web-dlrip", "dvdr", "dvd-r", "bd-rip", "br-rip", "hd-rip", "hdtv-rip"),
     }
 )
 # Word shapes of strong words with numbers in them ("ddp5.1", "aac2.0", "dd5.1", "h.264").
@@ -161,7 +197,7 @@ RELEASE_STRONG_SHAPES = (
 )
 # Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
 RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
-    {"h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
+    {"full hd", "h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
 )
 # Edition words: release words, not title words, between the title and the year or at the end of a release name
 # ("Title.EXTENDED.2013", "Title.IMAX.2018").
@@ -170,8 +206,22 @@ RELEASE_EDITION_TOKENS: frozenset[str] = frozenset(
         *("extended", "unrated", "uncut", "uncensored", "remastered", "imax", "limited", "restored", "proper"),
         *("repack", "rerip", "internal", "readnfo", "nfofix", "criterion", "directorscut", "directorcut", "dc"),
         *("theatrical", "remaster", "dubbed", "subbed", "convert", "stv", "colorized", "festival", "docu"),
+        "3d",  # "Title.3D.2012.1080p.HSBS": the 3D release of a title
     }
 )
+# Domain endings of the sites that prefix release names without "www." ("site.tld - Title", "[site.com] Title").
+SITE_SUFFIXES: tuple[str, ...] = (
+    *("com", "org", "net", "to", "cd", "tv", "me", "info", "ws", "cc", "io", "ru", "se", "nl", "lol", "xyz"),
+    *("club", "tld", "mx", "ag", "pw", "ch"),
+)
+# How many years after this one a release year may be (announced titles); later "years" are title numbers
+# ("Blade.Runner.2049.1080p").
+YEARS_AHEAD = 2
+# Leading articles of titles: never a title alone, and the one before an edition goes with it
+# ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
+TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
+# Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
+TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
 RELEASE_EDITION_PHRASES: frozenset[str] = frozenset(
     {
@@ -198,6 +248,7 @@ RELEASE_WEAK_TOKENS: frozenset[str] = (
         {
             *("dvd", "dvdr", "dvd5", "dvd9", "web", "complete", "avc", "sdr", "dv", "hdcam", "cam", "hdts", "ts"),
             *("tc", "r5", "sample", "3d", "hsbs", "h-sbs", "half-sbs", "sbs", "hou", "h-ou", "hdr", "rarbg"),
+            *("pal", "ntsc", "secam", "custom", "ws", "fs", "hc", "hq", "rus", "esub", "esubs", "workprint"),
         }
     )
     | RELEASE_EDITION_TOKENS
@@ -317,6 +368,25 @@ def is_sample_name(stem: str) -> bool:
 def is_trailer_name(stem: str) -> bool:
     """True for "trailer", "movie-trailer", "Movie.trailer", "Movie - trailer", "Movie-trailer2", "Movie-teaser"."""
     return extra_type(stem) == "trailer"
+
+
+def is_loose_movie_name(name: str) -> bool:
+    """True for a video directly in the library root that media servers take for a movie of its own: any video
+    except extras ("trailer.mp4", "Movie-sample.mkv")."""
+    if not is_video_name(name) or name.startswith("."):
+        return False
+    return extra_type(name[: name.rfind(".")]) is None
+
+
+def belongs_to_loose_video(name: str, video: str) -> bool:
+    """Whether a file in the library root goes with a loose video there: the video itself and the files named after
+    it ("Movie.nfo", "Movie-poster.jpg", "Movie.en.srt", "Movie-trailer.mkv"), never another movie ("Movie 2.mkv")."""
+    if name == video:
+        return True
+    stem = video[: video.rfind(".")]
+    if not name.startswith(stem) or name[len(stem) : len(stem) + 1] not in (".", "-", "_", " ") or name == stem:
+        return False
+    return not is_video_name(name) or extra_type(name[: name.rfind(".")]) is not None
 
 
 def is_ignored_folder_name(name: str) -> bool:

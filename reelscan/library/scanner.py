@@ -13,7 +13,13 @@ from reelscan.library.assets import LocalAsset, discover_local_assets
 from reelscan.library.media_info import MediaInfo, MediaInfoError, read_parts_media_info
 from reelscan.library.naming import ParsedName, parse_movie_name
 from reelscan.library.nfo import NfoData, NfoError, NotAnNfo, find_nfo, parse_nfo
-from reelscan.library.rules import disc_part_folder, is_valid_utf8, is_video_name
+from reelscan.library.rules import (
+    belongs_to_loose_video,
+    disc_part_folder,
+    is_loose_movie_name,
+    is_valid_utf8,
+    is_video_name,
+)
 from reelscan.library.videos import FolderEntry, MainVideo, choose_main_video, list_folder, video_stem
 
 
@@ -96,13 +102,19 @@ def readable_entries(directory: Path, entries: list[FolderEntry], errors: list[s
 def scan_movie_directory(
     root: Path, relative_dir: str, *, read_media: bool = True, find_assets: bool = True
 ) -> DirectoryScan:
-    """Scan one movie folder. Raises DirectoryError when there is no movie to record."""
-    directory, entries = open_directory(root, relative_dir)
+    """Scan one movie folder, or a video loose in the library root (relative_dir is then its file name: the movie is
+    the video and the files named after it). Raises DirectoryError when there is no movie to record."""
+    loose = "/" not in relative_dir and is_loose_movie_name(relative_dir) and (root / relative_dir).is_file()
+    directory, entries = open_directory(root, "" if loose else relative_dir)
+    if loose:
+        entries = [e for e in entries if belongs_to_loose_video(e.name, relative_dir)]
     unreadable: list[str] = []
     entries = readable_entries(directory, entries, unreadable)
 
     main = choose_main_video(directory, entries)
     if main is None:
+        if loose:
+            raise DirectoryError(f"{root / relative_dir} is a zero-byte video file in the library root")
         videos = [e for e in entries if not e.is_dir and is_video_name(e.name)]
         if videos and all(e.size == 0 for e in videos):
             raise DirectoryError(f"{directory} holds only zero-byte video files")
@@ -111,11 +123,13 @@ def scan_movie_directory(
     stem = video_stem(main)
     # A movie found in its "Disc 1" folder is named by the folder above it.
     folder_name = directory.parent.name if disc_part_folder(directory.name) is not None else directory.name
-    parsed = parse_movie_name(folder_name, None if main.disc else stem)
+    parsed = parse_movie_name(stem if loose else folder_name, None if main.disc else stem)
     scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parsed)
     scan.errors.extend(unreadable)
 
     nfo_path = find_nfo(directory, [stem])
+    if loose and nfo_path is not None and nfo_path.name.lower() != f"{stem.lower()}.nfo":
+        nfo_path = None  # the root's movie.nfo is no loose video's
     if nfo_path is not None:
         scan.nfo_path = nfo_path
         try:

@@ -19,6 +19,8 @@ from reelscan.library.nfo import (
     Actor,
     NfoError,
     NotAnNfo,
+    Rating,
+    clean_name,
     imdb_id,
     iso_date,
     leading_int,
@@ -29,7 +31,9 @@ from reelscan.library.nfo import (
     read_actors,
     read_nfo_text,
     read_premiered,
+    read_ratings,
     read_unique_ids,
+    runtime_minutes,
 )
 
 # Kodi's <id> held the TVDB id of shows and episodes; IMDb ids are told apart by their "tt".
@@ -68,9 +72,14 @@ class SeriesNfo:
     path: str
     title: str | None = None
     original_title: str | None = None
+    sort_title: str | None = None
     plot: str | None = None
     premiered: str | None = None  # "YYYY-MM-DD"
     year: int | None = None
+    mpaa: str | None = None
+    status: str | None = None  # "Continuing", "Ended"
+    ratings: list[Rating] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
     studios: list[str] = field(default_factory=list)
     genres: list[str] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
@@ -98,6 +107,11 @@ class EpisodeNfo:
     aired: str | None = None  # "YYYY-MM-DD"
     plot: str | None = None
     ids: ProviderIds = field(default_factory=ProviderIds)
+    runtime: int | None = None  # minutes
+    ratings: list[Rating] = field(default_factory=list)
+    directors: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)  # guest stars
 
 
 def _ids(root: Element) -> ProviderIds:
@@ -157,11 +171,18 @@ def parse_tvshow_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeriesNfo
     premiered, year = read_premiered(root, "premiered", "aired", "releasedate")
     return SeriesNfo(
         path=str(path),
-        title=node_text(root.find("title")),
-        original_title=node_text(root.find("originaltitle")),
+        title=clean_name(
+            node_text(root.find("title")) or node_text(root.find("showtitle")) or node_text(root.find("localtitle"))
+        ),
+        original_title=clean_name(node_text(root.find("originaltitle"))),
+        sort_title=clean_name(node_text(root.find("sorttitle"))),
         plot=node_text(root.find("plot")),
         premiered=premiered,
         year=year,
+        mpaa=node_text(root.find("mpaa")) or node_text(root.find("certification")),
+        status=node_text(root.find("status")),
+        ratings=read_ratings(root),
+        countries=node_texts(root, "country", split=True),
         studios=node_texts(root, "studio", split=True),
         genres=node_texts(root, "genre", split=True),
         actors=read_actors(root),
@@ -208,7 +229,7 @@ def parse_season_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> SeasonNfo
     return SeasonNfo(
         path=str(path),
         season=leading_int(node_text(root.find("seasonnumber"))),
-        title=node_text(root.find("title")),
+        title=clean_name(node_text(root.find("title"))),
         plot=node_text(root.find("plot")) or node_text(root.find("outline")),
         premiered=premiered,
         ids=_ids(root),
@@ -234,12 +255,17 @@ def parse_episode_nfo(path: Path, *, max_bytes: int = MAX_NFO_BYTES) -> list[Epi
         episodes.append(
             EpisodeNfo(
                 path=str(path),
-                title=node_text(root.find("title")),
+                title=clean_name(node_text(root.find("title"))),
                 season=leading_int(node_text(root.find("season"))),
                 episode=leading_int(node_text(root.find("episode"))),
-                aired=iso_date(node_text(root.find("aired"))),
+                aired=iso_date(node_text(root.find("aired"))) or iso_date(node_text(root.find("premiered"))),
                 plot=node_text(root.find("plot")),
                 ids=_ids(root),
+                runtime=runtime_minutes(node_text(root.find("runtime"))),
+                ratings=read_ratings(root),
+                directors=node_texts(root, "director", split=True, names=True),
+                credits=node_texts(root, "credits", split=True, names=True, also=("writer",)),
+                actors=read_actors(root),
             )
         )
     if not episodes:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from reelscan.providers.tmdb import (
+from reelscan.providers.tmdb.matching import release_year
+from reelscan.providers.tmdb.parsing import (
     MAX_CAST,
     ImageCandidate,
-    _names,
-    _text,
     cast_list,
     external_ids,
     image_candidates,
+    item_names,
+    optional_text,
     rating_and_votes,
-    release_year,
 )
 
 SEASON_IMAGE_KINDS = {"posters": "poster"}
@@ -50,7 +50,7 @@ class SeriesMetadata:
 
 @dataclass
 class EpisodeMetadata:
-    """One episode of a tv_season answer; `still_path` is a TMDB image path for image_url."""
+    """One episode of a tv_season answer; `still_path` is a TMDB image path (after a base URL and size)."""
 
     season: int
     episode: int
@@ -102,7 +102,7 @@ def series_cast(details: dict[str, Any]) -> list[dict[str, Any]]:
         cast.append(
             {
                 "name": str(row["name"]),
-                "role": _text(main.get("character")) if main else None,
+                "role": optional_text(main.get("character")) if main else None,
                 "order": int(order) if isinstance(order, int | float) and not isinstance(order, bool) else index,
             }
         )
@@ -127,21 +127,21 @@ def parse_series_details(details: dict[str, Any]) -> SeriesMetadata:
     rating per country. Seasons: every season TMDB lists (0 for specials) with its episode count.
     """
     external = external_ids(details)
-    first_air_date = _text(details.get("first_air_date"))
+    first_air_date = optional_text(details.get("first_air_date"))
     rating, votes = rating_and_votes(details)
     return SeriesMetadata(
         tmdb_id=int(details["id"]),
         imdb_id=external.get("imdb_id"),
         tvdb_id=_int(external.get("tvdb_id")),
-        title=_text(details.get("name")),
-        original_title=_text(details.get("original_name")),
-        overview=_text(details.get("overview")),
+        title=optional_text(details.get("name")),
+        original_title=optional_text(details.get("original_name")),
+        overview=optional_text(details.get("overview")),
         first_air_date=first_air_date,
         year=release_year(first_air_date),
-        status=_text(details.get("status")),
-        genres=_names(details.get("genres")),
-        networks=_names(details.get("networks")),
-        studios=_names(details.get("production_companies")),
+        status=optional_text(details.get("status")),
+        genres=item_names(details.get("genres")),
+        networks=item_names(details.get("networks")),
+        studios=item_names(details.get("production_companies")),
         certifications=_certifications(details),
         seasons=_season_counts(details),
         cast=series_cast(details),
@@ -169,10 +169,10 @@ def parse_season(details: dict[str, Any]) -> list[EpisodeMetadata]:
             EpisodeMetadata(
                 season=season,
                 episode=number,
-                title=_text(row.get("name")),
-                air_date=_text(row.get("air_date")),
-                overview=_text(row.get("overview")),
-                still_path=_text(row.get("still_path")),
+                title=optional_text(row.get("name")),
+                air_date=optional_text(row.get("air_date")),
+                overview=optional_text(row.get("overview")),
+                still_path=optional_text(row.get("still_path")),
                 tmdb_id=_int(row.get("id")),
                 runtime=runtime if runtime else None,
                 rating=rating,

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
+from activities.cache import cache_assets
+from activities.common import DATABASE_UNAVAILABLE
+from reelscan.db import asset_records, movie_records, scan_jobs, work_list
 from reelscan.db.models import Movie
-from reelscan.db.session import dispose_engines, session_scope
+from reelscan.db.session import dispose_engines, migrate, session_scope
+from reelscan.library.discovery import LibraryWalker
+from reelscan.library.scanner import scan_movie_directory
+from reelscan.payloads.scan import CacheAssetsInput
 from reelscan.settings import Settings
 from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import finish, reconfigure, running_workers, start, wait_for_scanned
@@ -59,3 +68,62 @@ async def test_scan_rides_out_a_postgres_outage(
     faulted = end_state(settings)
     assert faulted["partial_files"] == []
     assert faulted == await clean_run(client, tmp_path / "Movies", tmp_path, monkeypatch)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.postgres
+@pytest.mark.postgres_outage  # it stops the server too
+def test_asset_caching_reports_an_outage_as_the_database_being_unavailable(
+    postgres_settings: Settings, tmp_path: Path
+) -> None:
+    """PostgreSQL stops while a cache batch copies its files: recording where they went fails with the activities'
+    typed DatabaseUnavailable error (which fails the scan once retries run out), not an untyped error that the
+    parent would count as failed assets."""
+    if not Path("/etc/postgresql").exists():
+        pytest.skip("no local PostgreSQL cluster to stop and start")
+    url = postgres_settings.resolved_database_url
+    root = tmp_path / "Movies"
+    build_bulk_library(root, 2)
+    migrate(url)
+    with session_scope(url) as session:
+        library_id = scan_jobs.get_or_create_library(session, root).id
+        job = scan_jobs.create_scan_job(session, library_id, {})
+        assert job is not None
+        scan_job_id = job.id
+        work_list.replace_scan_directories(session, scan_job_id, LibraryWalker(root).walk())
+        pages = work_list.directory_page(session, scan_job_id, 0, 10)
+        recorded = movie_records.record_directory_scans(
+            session,
+            scan_job_id=scan_job_id,
+            library_id=library_id,
+            scans=[(seq, scan_movie_directory(root, path)) for seq, path in pages],
+            cache_exists=lambda *_: False,
+        )
+    movie_ids = [r.movie_id for r in recorded.values() if r.movie_id is not None]
+    assert len(movie_ids) == 2
+
+    stopped: list[bool] = []
+
+    def stop_once(*_: object) -> None:  # the first file's heartbeat: the rows were read, nothing recorded yet
+        if not stopped:
+            postgres("stop")
+            stopped.append(True)
+
+    environment = ActivityEnvironment()
+    environment.on_heartbeat = stop_once
+    try:
+        with pytest.raises(ApplicationError) as raised:
+            environment.run(
+                cache_assets, CacheAssetsInput(scan_job_id=scan_job_id, library_path=str(root), movie_ids=movie_ids)
+            )
+    finally:
+        postgres("start")
+        dispose_engines()
+    assert stopped
+    assert raised.value.type == DATABASE_UNAVAILABLE, raised.value
+    for _ in range(30):  # the server takes a moment to accept connections again
+        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode == 0:
+            break
+        time.sleep(1)
+    with session_scope(url) as session:  # nothing was recorded as cached: the retry caches both posters
+        assert asset_records.uncached_assets(session, movie_ids) != []

@@ -21,7 +21,9 @@ async def test_the_error_lists_hold_every_counted_error_the_root_level_one_too(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     library = build_library(tmp_path / "Movies", hostile=False)
-    shutil.copy(library.root / "The Matrix (1999)" / "The.Matrix.1999.mkv", library.root / "loose.mkv")
+    # A DVD folder directly in the root: a root-level error (a video loose there is a movie of its own).
+    (library.root / "VIDEO_TS").mkdir()
+    shutil.copy(library.root / "The Matrix (1999)" / "The.Matrix.1999.mkv", library.root / "VIDEO_TS" / "VTS_01_1.VOB")
     message = await scan(client, any_settings, library.root, ScanOptions(enable_enrichment=False))
     count = message["stats"]["errorsCount"]
     scan_id = message["scanJobId"]
@@ -39,7 +41,7 @@ async def test_the_error_lists_hold_every_counted_error_the_root_level_one_too(
     assert sum(len(e["errors"]) for e in entries) == count
     root_level = [e for e in entries if e["phase"] == "discovering"]
     assert len(root_level) == 1 and root_level[0]["directory"] == ""
-    assert "videos directly in the library root" in root_level[0]["errors"][0]
+    assert "a disc folder directly in the library root" in root_level[0]["errors"][0]
     assert paged == entries[1:3]
     assert listed.returncode == 0, listed.stderr
     lines = json.loads(listed.stdout)

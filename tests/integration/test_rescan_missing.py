@@ -32,12 +32,14 @@ PROJECT = Path(__file__).resolve().parents[2]
 QUICK = ScanOptions(enable_enrichment=False, enable_caching=False)
 
 
-def library_with_a_loose_video(root: Path) -> list[str]:
-    """Movie folders, "1917 (2019)" among them, and one video loose in the root: a counted discovery error."""
+def library_with_a_root_level_error(root: Path) -> list[str]:
+    """Movie folders, "1917 (2019)" among them, and a DVD folder directly in the root: a counted discovery error
+    (a video loose in the root is a movie of its own)."""
     names = build_bulk_library(root, 3, with_assets=False)
     (root / "1917 (2019)").mkdir()
     shutil.copy(root / names[0] / "movie.mp4", root / "1917 (2019)" / "1917.mp4")
-    shutil.copy(root / names[0] / "movie.mp4", root / "loose.mp4")
+    (root / "VIDEO_TS").mkdir()
+    shutil.copy(root / names[0] / "movie.mp4", root / "VIDEO_TS" / "VTS_01_1.VOB")
     return names
 
 
@@ -58,7 +60,7 @@ async def test_a_deleted_folder_is_marked_missing_beside_a_root_level_error(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     root = tmp_path / "Movies"
-    library_with_a_loose_video(root)
+    library_with_a_root_level_error(root)
     first = await scan(client, any_settings, root, QUICK)
     assert first["phase"] == "completed" and first["stats"]["errorsCount"] == 1
 
@@ -76,7 +78,7 @@ async def test_a_renamed_folder_keeps_its_movie_under_the_new_name(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     root = tmp_path / "Movies"
-    library_with_a_loose_video(root)
+    library_with_a_root_level_error(root)
     await scan(client, any_settings, root, QUICK)
 
     (root / "1917 (2019)").rename(root / "Nineteen Seventeen (2019)")
@@ -93,7 +95,7 @@ async def test_a_folder_emptied_of_its_video_is_marked_missing(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     root = tmp_path / "Movies"
-    library_with_a_loose_video(root)
+    library_with_a_root_level_error(root)
     await scan(client, any_settings, root, QUICK)
 
     (root / "1917 (2019)" / "1917.mp4").unlink()
@@ -130,7 +132,7 @@ async def test_movies_under_an_unreadable_folder_are_kept_and_other_removals_sti
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     root = tmp_path / "Movies"
-    names = library_with_a_loose_video(root)
+    names = library_with_a_root_level_error(root)
     for name in ("Alien (1979)", "Heat (1995)"):
         (root / "Collection" / name).mkdir(parents=True)
         shutil.copy(root / names[0] / "movie.mp4", root / "Collection" / name / "movie.mp4")
@@ -145,7 +147,7 @@ async def test_movies_under_an_unreadable_folder_are_kept_and_other_removals_sti
 
     assert again["phase"] == "completed", again
     assert again["stats"]["moviesMissing"] == 1
-    assert again["stats"]["errorsCount"] == 2  # the loose video, and the folder that could not be read
+    assert again["stats"]["errorsCount"] == 2  # the DVD folder in the root, and the folder that could not be read
     found = states(any_settings)
     assert found["1917 (2019)"] == "missing"
     assert found["Collection/Alien (1979)"] == found["Collection/Heat (1995)"] == "discovered"
@@ -170,7 +172,7 @@ async def test_discovery_says_how_many_folders_could_not_be_checked_and_why(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
     root = tmp_path / "Movies"
-    library_with_a_loose_video(root)
+    library_with_a_root_level_error(root)
     await scan(client, any_settings, root, QUICK)
     # A link to itself: listing it fails with ELOOP for root too.
     shutil.rmtree(root / "1917 (2019)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -145,7 +146,9 @@ def cache_downloads(
     with session_scope(settings.resolved_database_url) as session:
         pending = pending_assets(session, [], to_cache)
     store = CacheStore(settings.resolved_cache_dir)
-    outcomes = cache_pending_assets(settings.resolved_database_url, store, root, pending, scan_job_id)
+    outcomes = cache_pending_assets(
+        partial(session_scope, settings.resolved_database_url), store, root, pending, scan_job_id
+    )
     assert [o.error for o in outcomes if o.error is not None] == []
     return {p.asset_id: (p.entity_type, p.entity_id) for p in pending}
 

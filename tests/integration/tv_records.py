@@ -3,6 +3,7 @@ caching), without running the pipeline."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from reelscan.asset_cache import cache_pending_assets, pending_assets
@@ -41,7 +42,7 @@ def record_tv_library(settings: Settings, root: Path, name: str | None = None) -
             series_ids.append(recorded.series_id)
     with session_scope(url) as session:
         pending = pending_assets(session, [], series_ids=series_ids)
-    cache_pending_assets(url, store, root, pending, scan_job_id=job_id)
+    cache_pending_assets(partial(session_scope, url), store, root, pending, scan_job_id=job_id)
     with session_scope(url) as session:
         scan_jobs.write_scan_projection(session, job_id, {"status": "completed"})
     return library_id

@@ -28,6 +28,10 @@ def kinds(found: list[LocalAsset], folder: Path) -> dict[str, str]:
     return {a.path.relative_to(folder).as_posix(): a.asset_type for a in found}
 
 
+def by_name(found: list[LocalAsset]) -> dict[str, str]:
+    return {a.path.name: a.asset_type for a in found}
+
+
 def kind_of(tmp_path: Path, name: str, videos: tuple[str, ...] = ("Movie.mkv",)) -> str | None:
     found = [a for a in discover(tmp_path, [name], videos) if a.path == tmp_path / name]
     assert len(found) <= 1
@@ -160,7 +164,14 @@ def subtitle(tmp_path: Path, name: str) -> tuple[str | None, bool, bool, bool, s
         ("Movie.es.hi.vtt", ("es", False, True, False, "vtt")),
         ("Movie.default.de.ass", ("de", False, False, True, "ass")),
         ("Movie.fr.default.forced.SRT", ("fr", True, False, True, "srt")),
-        ("Movie.English.srt", (None, False, False, False, "srt")),
+        ("Movie.English.srt", ("en", False, False, False, "srt")),  # a language name: its ISO 639-1 code
+        ("Movie.English.Forced.srt", ("en", True, False, False, "srt")),
+        ("Movie.Deutsch.srt", ("de", False, False, False, "srt")),
+        ("Movie (Français).srt", ("fr", False, False, False, "srt")),
+        ("Movie.[eng].srt", ("eng", False, False, False, "srt")),  # a bracketed code
+        ("Movie.pt_BR.srt", ("pt-br", False, False, False, "srt")),  # an underscore for the dash
+        ("Movie.en.foreign.srt", ("en", True, False, False, "srt")),  # foreign parts only: forced
+        ("Movie.Brazilian.srt", ("pt-br", False, False, False, "srt")),
         ("Movie.1080p.BluRay.en.srt", ("en", False, False, False, "srt")),
     ],
 )
@@ -239,3 +250,97 @@ def test_results_are_sorted_by_type_and_path(tmp_path: Path) -> None:
         ("trailer", "trailer.mp4"),
     ]
     assert all(a.asset_type in ASSET_TYPES for a in found)
+
+
+# Whole folders: every kind of name at once
+
+
+def test_bare_names_of_every_type_in_one_folder(tmp_path: Path) -> None:
+    names = [
+        "poster.jpg",
+        "fanart.jpg",
+        "banner.jpg",
+        "logo.png",
+        "clearart.png",
+        "disc.png",
+        "landscape.jpg",
+        "keyart.jpg",
+        "trailer.mp4",
+    ]
+    assert by_name(discover(tmp_path, names)) == {
+        "poster.jpg": "poster",
+        "fanart.jpg": "fanart",
+        "banner.jpg": "banner",
+        "logo.png": "clearlogo",
+        "clearart.png": "clearart",
+        "disc.png": "discart",
+        "landscape.jpg": "landscape",
+        "keyart.jpg": "keyart",
+        "trailer.mp4": "trailer",
+    }
+
+
+def test_aliases_and_numbered_fanart(tmp_path: Path) -> None:
+    names = ["folder.jpg", "backdrop.jpg", "fanart1.jpg", "fanart-2.jpg", "cdart.png", "thumb.jpg", "clearlogo.png"]
+    assert by_name(discover(tmp_path, names)) == {
+        "folder.jpg": "poster",
+        "backdrop.jpg": "fanart",
+        "fanart1.jpg": "fanart",
+        "fanart-2.jpg": "fanart",
+        "cdart.png": "discart",
+        "thumb.jpg": "landscape",
+        "clearlogo.png": "clearlogo",
+    }
+
+
+def test_names_after_the_video(tmp_path: Path) -> None:
+    names = ["Movie.jpg", "Movie-fanart.jpg", "Movie-landscape.jpg", "Movie-trailer.mkv", "Other-poster.jpg"]
+    assert by_name(discover(tmp_path, names)) == {
+        "Movie.jpg": "poster",
+        "Movie-fanart.jpg": "fanart",
+        "Movie-landscape.jpg": "landscape",
+        "Movie-trailer.mkv": "trailer",
+    }
+
+
+def test_asset_subfolders_together(tmp_path: Path) -> None:
+    found = discover(tmp_path, ["extrafanart/a.jpg", "extrafanart/b.png", "trailers/teaser.mp4", "subs/Movie.de.srt"])
+    assert sorted((a.asset_type, a.path.name) for a in found) == [
+        ("fanart", "a.jpg"),
+        ("fanart", "b.png"),
+        ("subtitle", "Movie.de.srt"),
+        ("trailer", "teaser.mp4"),
+    ]
+
+
+def test_subtitle_languages_and_flags_in_one_folder(tmp_path: Path) -> None:
+    names = [
+        "Movie.srt",
+        "Movie.en.srt",
+        "Movie.fr.forced.srt",
+        "Movie.eng.sdh.srt",
+        "Movie.pt-BR.srt",
+        "Movie.default.de.ass",
+        "Movie.es.hi.vtt",
+    ]
+    found = {a.path.name: (a.language, a.forced, a.sdh, a.default, a.format) for a in discover(tmp_path, names)}
+    assert found == {
+        "Movie.srt": (None, False, False, False, "srt"),
+        "Movie.en.srt": ("en", False, False, False, "srt"),
+        "Movie.fr.forced.srt": ("fr", True, False, False, "srt"),
+        "Movie.eng.sdh.srt": ("eng", False, True, False, "srt"),
+        "Movie.pt-BR.srt": ("pt-br", False, False, False, "srt"),
+        "Movie.default.de.ass": ("de", False, False, True, "ass"),
+        "Movie.es.hi.vtt": ("es", False, True, False, "vtt"),
+    }
+
+
+def test_a_zero_byte_fanart_beside_a_poster_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "fanart.jpg").write_bytes(b"")
+    assert by_name(discover(tmp_path, ["poster.jpg"])) == {"poster.jpg": "poster"}
+
+
+def test_stacked_movies_match_posters_and_subtitles_on_the_base_name(tmp_path: Path) -> None:
+    (tmp_path / "Film-cd2.avi").write_bytes(b"v" * 100)
+    found = discover(tmp_path, ["Film-poster.jpg", "Film.en.srt"], videos=("Film-cd1.avi",))
+    assert by_name(found) == {"Film-poster.jpg": "poster", "Film.en.srt": "subtitle"}

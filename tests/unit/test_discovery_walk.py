@@ -70,8 +70,27 @@ def test_disc_folders_make_their_parent_a_movie(tmp_path: Path) -> None:
     assert found == ["BD (2010)", "DVD (1999)"]
 
 
-def test_video_in_the_root_is_a_counted_error(tmp_path: Path) -> None:
-    video(tmp_path / "loose.mkv")
+def test_each_video_loose_in_the_root_is_a_movie(tmp_path: Path) -> None:
+    video(tmp_path / "Heat.1995.1080p.mkv")
+    video(tmp_path / "Alien (1979).mp4")
+    video(tmp_path / "trailer.mp4")  # an extra, never a movie
+    (tmp_path / "Heat.1995.1080p.nfo").write_text("<movie/>")
+    video(tmp_path / "Movie (2000)" / "movie.mkv")
+    found, walker = walk(tmp_path)
+    assert found == ["Alien (1979).mp4", "Heat.1995.1080p.mkv", "Movie (2000)"] and walker.stats.errors == 0
+
+
+def test_a_loose_videos_fingerprint_changes_with_its_own_files_only(tmp_path: Path) -> None:
+    video(tmp_path / "Heat.mkv")
+    video(tmp_path / "Alien.mkv")
+    before = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    (tmp_path / "Heat-poster.jpg").write_bytes(b"p")
+    after = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    assert before["Heat.mkv"] != after["Heat.mkv"] and before["Alien.mkv"] == after["Alien.mkv"]
+
+
+def test_a_disc_folder_in_the_root_is_a_counted_error(tmp_path: Path) -> None:
+    video(tmp_path / "VIDEO_TS" / "VTS_01_1.VOB")
     found, walker = walk(tmp_path)
     assert found == [] and walker.stats.errors == 1
     assert str(tmp_path) in walker.stats.error_messages[0]

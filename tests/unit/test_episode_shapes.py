@@ -236,3 +236,86 @@ def test_season_folders(name: str, season: int) -> None:
 )
 def test_folders_that_are_no_season(name: str) -> None:
     assert parse_season_folder(name) is None
+
+
+@pytest.mark.parametrize(
+    ("stem", "season", "episode"),
+    [
+        ("[SubsPlease] Mythic Blades S2 - 05 (1080p) [ABCD1234]", 2, 5),
+        ("[Fansub] Harbor Lights Season 3 - 07 [720p]", 3, 7),
+        ("[Fansub] Harbor Lights Temporada 2 - 11v2 [1080p]", 2, 11),
+        ("Harbor Lights S2 - 05", 2, 5),
+    ],
+)
+def test_anime_season_before_the_number(stem: str, season: int, episode: int) -> None:
+    assert numbers(stem) == (season, (episode,))
+
+
+@pytest.mark.parametrize(
+    ("stem", "season", "episodes"),
+    [
+        ("Quiet.Harbor.1002.HDTV.x264", 10, (2,)),  # four digits, not a year: season 10, episode 2
+        ("Quiet.Harbor.1815.PDTV", 18, (15,)),
+    ],
+)
+def test_four_digit_season_and_episode_numbers(stem: str, season: int, episodes: tuple[int, ...]) -> None:
+    assert numbers(stem) == (season, episodes)
+
+
+def test_a_year_stays_no_four_digit_episode_number() -> None:
+    assert numbers("Quiet.Harbor.1999.HDTV") is None
+
+
+@pytest.mark.parametrize(("stem", "number"), [("Long Voyage - Part 1 of 6", 1), ("Long Voyage Part 3 of 4", 3)])
+def test_part_n_of_m_is_episode_n(stem: str, number: int) -> None:
+    assert absolute(stem) == number
+    assert numbers(stem, 1) == (1, (number,))
+
+
+@pytest.mark.parametrize(
+    ("name", "season"),
+    [
+        ("Season One", 1),
+        ("Season Twelve", 12),
+        ("First Season", 1),
+        ("Third Season", 3),
+        ("Show Name - Season 2 - 1080p", 2),  # a resolution after a dash is no season range
+        ("Show.Name.Season.4.720p.WEB-DL", 4),
+    ],
+)
+def test_spelled_season_numbers_and_release_words_after_a_dash(name: str, season: int) -> None:
+    assert parse_season_folder(name) == season
+
+
+@pytest.mark.parametrize("name", ["Season Something", "Show Season 1-3", "Show Season 2 - 4"])
+def test_season_ranges_and_other_words_stay_no_season(name: str) -> None:
+    assert parse_season_folder(name) is None
+
+
+@pytest.mark.parametrize(
+    ("stem", "episodes"),
+    [
+        ("Harbor Lights - 05-06", (5, 6)),  # a dash range after the title, in a season folder
+        ("Harbor Lights - 05 ~ 07", (5, 6, 7)),
+        ("[Fansub] Harbor Lights - 05-06 [720p]", (5, 6)),
+        ("05 & 06 - The Title", (5, 6)),  # two leading numbers
+        ("05+07 - The Title", (5, 7)),
+    ],
+)
+def test_two_episodes_in_a_season_folder_without_sxxeyy(stem: str, episodes: tuple[int, ...]) -> None:
+    assert numbers(stem, 1) == (1, episodes)
+
+
+def test_a_dash_range_without_a_season_is_its_first_absolute_number() -> None:
+    assert absolute("[Fansub] Harbor Lights - 05-06 [720p]") == 5
+
+
+@pytest.mark.parametrize("stem", ["Evening.News.S01E05.2013.03.14.720p", "Evening.News.2013.03.14.S01E05"])
+def test_an_air_date_beside_sxxeyy_is_kept(stem: str) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None and (match.season, match.episodes, match.air_date) == (1, (5,), "2013-03-14")
+
+
+def test_sxxeyy_without_a_date_has_no_air_date() -> None:
+    match = parse_episode_name("Evening.News.S01E05.1080p.x264")
+    assert match is not None and match.air_date is None

@@ -120,3 +120,27 @@ def test_a_title_ending_in_sample_is_the_movie(tmp_path: Path) -> None:
     write(tmp_path, {"The DNA Sample.mp4": 50, "The DNA Sample-sample.mp4": 5})
     main = choose_main_video(tmp_path, list_folder(tmp_path))
     assert main is not None and main.path.name == "The DNA Sample.mp4"
+
+
+@pytest.mark.parametrize(
+    ("name", "belongs"),
+    [
+        ("Heat.1995.mkv", True),
+        ("Heat.1995.nfo", True),
+        ("Heat.1995-poster.jpg", True),
+        ("Heat.1995.en.srt", True),
+        ("Heat.1995-trailer.mkv", True),
+        ("Heat.1995 2.mkv", False),  # another movie
+        ("Heat.1995.2.mkv", False),
+        ("Heat.1995x.jpg", False),
+        ("poster.jpg", False),
+        ("movie.nfo", False),
+    ],
+)
+def test_files_that_go_with_a_loose_video(name: str, belongs: bool) -> None:
+    assert rules.belongs_to_loose_video(name, "Heat.1995.mkv") is belongs
+
+
+@pytest.mark.parametrize(("name", "movie"), [("Heat.mkv", True), ("trailer.mp4", False), ("Heat-sample.mkv", False)])
+def test_which_loose_videos_are_movies(name: str, movie: bool) -> None:
+    assert rules.is_loose_movie_name(name) is movie

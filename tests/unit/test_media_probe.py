@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pymediainfo import MediaInfo as Parser
 
-from reelscan.library.media_info import MediaInfoError, read_media_info
+from reelscan.library.media_info import _FIELDS, MediaInfoError, _tracks, read_media_info
 
 MEDIA = Path(__file__).resolve().parents[1] / "fixtures" / "media"
 
@@ -62,3 +63,18 @@ def test_dvd_folder_reads_its_largest_vob(tmp_path: Path) -> None:
     shutil.copyfile(MEDIA / "tiny.mpg", tmp_path / "VIDEO_TS" / "VTS_01_1.VOB")
     info = read_media_info(tmp_path / "VIDEO_TS")
     assert info.video[0].codec == "mpeg2"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in MEDIA.iterdir() if p.suffix in {".mp4", ".mkv", ".avi", ".webm", ".mpg"})
+)
+def test_the_template_reads_what_pymediainfo_reads(name: str) -> None:
+    """The few fields read through the Inform template are the values of pymediainfo's full report, track by track."""
+    expected = [
+        {key: track.to_data().get(key) for key in [*_FIELDS[track.track_type], "track_type"]}
+        for track in Parser.parse(str(MEDIA / name)).tracks
+        if track.track_type in _FIELDS
+    ]
+    got = _tracks(MEDIA / name)
+    # pymediainfo makes numbers of digit-only values; the template gives text, which the readers convert alike.
+    assert [{k: None if v is None else str(v) for k, v in t.items()} for t in expected] == got

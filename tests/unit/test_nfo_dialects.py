@@ -382,3 +382,109 @@ def test_runtime_shapes(tmp_path: Path, runtime: str, minutes: int) -> None:
 @pytest.mark.parametrize(("rating", "value"), [("8.7", 8.7), ("8,7", 8.7), ("8.7/10", 8.7), (" 7.9 / 10 ", 7.9)])
 def test_rating_shapes(tmp_path: Path, rating: str, value: float) -> None:
     assert [r.value for r in parse_nfo(movie(tmp_path, f"<rating>{rating}</rating>")).ratings] == [value]
+
+
+# More dialect fields: fallbacks media managers write instead of Kodi's tags
+
+
+@pytest.mark.parametrize(
+    ("body", "imdb", "tmdb"),
+    [
+        ("<id>https://www.imdb.com/title/tt0133093/</id>", "tt0133093", None),  # a URL where the id goes
+        ("<url>https://www.themoviedb.org/movie/603-the-matrix</url>", None, 603),
+        ('<uniqueid type="unknown">tt0133093</uniqueid>', "tt0133093", None),  # an untyped IMDb id
+        ('<uniqueid type="TheMovieDb">603</uniqueid>', None, 603),  # Emby's name for TMDB
+        ("<tmdbid>0</tmdbid><id></id>", None, None),  # an empty id is no id
+    ],
+)
+def test_ids_from_urls_aliases_and_empty_ids(tmp_path: Path, body: str, imdb: str | None, tmdb: int | None) -> None:
+    nfo = parse_nfo(movie(tmp_path, f"<title>The Matrix</title>{body}"))
+    assert (nfo.imdb_id, nfo.tmdb_id) == (imdb, tmdb)
+    assert set(nfo.unique_ids) <= {"imdb", "tmdb"} and "0" not in nfo.unique_ids.values()
+
+
+def test_id_types_in_one_vocabulary(tmp_path: Path) -> None:
+    nfo = parse_nfo(
+        movie(
+            tmp_path,
+            '<uniqueid type="IMDB">tt0133093</uniqueid><uniqueid type="themoviedb">603</uniqueid>'
+            '<uniqueid type="TheTVDB">1234</uniqueid>',
+        )
+    )
+    assert nfo.unique_ids == {"imdb": "tt0133093", "tmdb": "603", "tvdb": "1234"}
+
+
+def test_emby_local_title_certification_and_critic_rating(tmp_path: Path) -> None:
+    nfo = parse_nfo(
+        movie(
+            tmp_path,
+            "<localtitle>Matrix</localtitle><certification>US:R</certification><rating>7.8</rating>"
+            "<criticrating>87</criticrating>",
+        )
+    )
+    assert (nfo.title, nfo.mpaa) == ("Matrix", "US:R")
+    ratings = [(r.name, r.value, r.max) for r in nfo.ratings]
+    assert ratings == [("default", 7.8, None), ("tomatometerallcritics", 87, 100)]
+
+
+def test_runtime_from_the_stream_details_when_no_runtime_tag(tmp_path: Path) -> None:
+    body = (
+        "<fileinfo><streamdetails><video><durationinseconds>8160</durationinseconds></video></streamdetails></fileinfo>"
+    )
+    assert parse_nfo(movie(tmp_path, f"<title>X</title>{body}")).runtime == 136
+    assert parse_nfo(movie(tmp_path, f"<title>X</title><runtime>120</runtime>{body}")).runtime == 120
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        ("<showtitle>Breaking Bad</showtitle>", "Breaking Bad"),
+        ("<localtitle>Breaking Bad</localtitle>", "Breaking Bad"),
+        ("<title>Breaking Bad, </title>", "Breaking Bad"),
+    ],
+)
+def test_tvshow_title_fallbacks_and_trailing_commas(tmp_path: Path, body: str, title: str) -> None:
+    assert parse_tvshow_nfo(tvshow(tmp_path, f"<tvshow>{body}</tvshow>")).title == title
+
+
+def test_episode_premiered_is_its_air_date_and_titles_lose_trailing_commas(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "<episodedetails><title>Pilot,</title><season>1</season><episode>1</episode>"
+        "<premiered>20.01.2008</premiered></episodedetails>",
+        "ep.nfo",
+    )
+    (episode,) = parse_episode_nfo(path)
+    assert (episode.title, episode.aired) == ("Pilot", "2008-01-20")
+
+
+def test_tvshow_sort_title_rating_certification_status_and_countries(tmp_path: Path) -> None:
+    nfo = parse_tvshow_nfo(
+        tvshow(
+            tmp_path,
+            "<tvshow><title>The Wire</title><sorttitle>Wire</sorttitle><mpaa>TV-MA</mpaa><status>Ended</status>"
+            '<ratings><rating name="tvdb" max="10" default="true"><value>9.3</value><votes>500</votes></rating>'
+            "</ratings><rating>9.1</rating><country>US, UK,</country></tvshow>",
+        )
+    )
+    assert (nfo.sort_title, nfo.mpaa, nfo.status, nfo.countries) == ("Wire", "TV-MA", "Ended", ["US", "UK"])
+    assert [(r.name, r.value, r.votes) for r in nfo.ratings] == [("tvdb", 9.3, 500), ("default", 9.1, None)]
+
+
+def test_tvshow_certification_when_no_mpaa(tmp_path: Path) -> None:
+    nfo = parse_tvshow_nfo(tvshow(tmp_path, "<tvshow><title>X</title><certification>TV-14</certification></tvshow>"))
+    assert nfo.mpaa == "TV-14"
+
+
+def test_episode_runtime_rating_people(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "<episodedetails><title>Pilot</title><season>1</season><episode>1</episode><runtime>58 min</runtime>"
+        "<rating>8.4</rating><director>Jane Doe / John Roe</director><credits>Writer A</credits>"
+        "<writer>Writer B</writer><actor><name>Guest Star</name><role>Visitor</role></actor></episodedetails>",
+        "ep.nfo",
+    )
+    (episode,) = parse_episode_nfo(path)
+    assert (episode.runtime, [r.value for r in episode.ratings]) == (58, [8.4])
+    assert (episode.directors, episode.credits) == (["Jane Doe", "John Roe"], ["Writer A", "Writer B"])
+    assert [(a.name, a.role) for a in episode.actors] == [("Guest Star", "Visitor")]

@@ -210,3 +210,49 @@ def test_acronyms_glued_years_and_group_words(name: str, title: str, year: int) 
 )
 def test_alternative_titles_bracketed_and_glued_release_words(name: str, title: str, year: int | None) -> None:
     assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Harbor Lights Directors.Cut 2001 2160p WEB-DL", "Harbor Lights", 2001),  # dotted words in a spaced name
+        ("Night_Ferry_REMASTERED_German.DL_1998_1080p", "Night Ferry", 1998),
+        ("Cold.River.3D.2012.1080p.HSBS-GRP", "Cold River", 2012),  # the 3D release
+        ("Cold River 3D 2012 1080p Half-SBS", "Cold River", 2012),
+        ("Step Up 3D (2010)", "Step Up 3D", 2010),  # a tidy name keeps a title ending in 3D
+        ("Cold.River.2010.PAL.DVDR-GRP", "Cold River", 2010),
+        ("Cold.River.2010.NTSC.DVDR", "Cold River", 2010),
+        ("Cold.River.2010.TELESYNC", "Cold River", 2010),
+        ("Cold.River.2010.WORKPRINT", "Cold River", 2010),
+        ("Cold.River.2010.PDVD", "Cold River", 2010),
+        ("Cold.River.2010.Custom.DVDR", "Cold River", 2010),
+        ("Cold River 2010 Full HD", "Cold River", 2010),
+    ],
+)
+def test_mixed_separators_3d_and_source_words(name: str, title: str, year: int) -> None:
+    assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("The Long Watch - The Complete Series (2013-2018)", "The Long Watch"),
+        ("The Long Watch 1-3 Seasons", "The Long Watch"),
+        ("The Long Watch - Complete Series", "The Long Watch"),
+    ],
+)
+def test_series_folders_complete_series_words(name: str, title: str) -> None:
+    assert parse_series_folder_name(name).title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Blade.Runner.2049.1080p.BluRay.x265-GRP", "Blade Runner 2049", None),  # no movie is from 2049 yet
+        ("Blade Runner 2049 1080p WEB-DL", "Blade Runner 2049", None),
+        ("Blade.Runner.2049.2017.1080p", "Blade Runner 2049", 2017),
+        ("Film.2099.720p", "Film 2099", None),
+    ],
+)
+def test_a_year_no_movie_has_yet_is_a_title_number(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)

@@ -171,3 +171,11 @@ def test_series_names_are_compared_the_same_way() -> None:
     office = {"id": 2316, "name": "The Office", "original_name": "The Office", "first_air_date": "2005-03-24"}
     match = best_match("Office, The (US)", 2005, [office], kind=TV_SEARCH)
     assert match is not None and match.tmdb_id == 2316
+
+
+def test_alternative_titles_count_as_the_results_titles() -> None:
+    results = [{"id": 671, "title": "Harry Potter and the Philosopher's Stone", "release_date": "2001-11-16"}]
+    german = "Harry Potter und der Stein der Weisen"
+    assert best_match(german, 2001, results) is None
+    match = best_match(german, 2001, results, alternatives={671: [german]})
+    assert match is not None and match.tmdb_id == 671 and match.title == "Harry Potter and the Philosopher's Stone"

@@ -32,6 +32,13 @@ MOVIES = [
     sample_movie(1091, "The Thing", 1982, "tt0084787"),
     sample_movie(60935, "The Thing", 2011, "tt0905372"),
     sample_movie(11, "Star Wars: Episode IV - A New Hope", 1977, "tt0076759"),
+    {
+        **sample_movie(671, "Harry Potter and the Philosopher's Stone", 2001, "tt0241527"),
+        "alternative_titles": {
+            "DE": "Harry Potter und der Stein der Weisen",
+            "FR": "Harry Potter à l'école des sorciers",
+        },
+    },
 ]
 
 
@@ -150,6 +157,23 @@ async def test_search_accepts_a_shorter_title_in_the_same_year(fake: FakeTmdb) -
         no_year = await tmdb.search_movie("Star Wars", None)
     assert same_year is not None and (same_year.tmdb_id, same_year.year) == (11, 1977)
     assert no_year is None
+
+
+async def test_a_title_in_another_language_matches_by_the_alternative_titles(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        german = await tmdb.search_movie("Harry Potter und der Stein der Weisen", 2001)
+    assert german is not None and german.tmdb_id == 671
+    paths = [r.path for r in fake.api_requests()[before:]]
+    assert paths == ["/3/search/movie", "/3/movie/671/alternative_titles"]  # found with the year: no second search
+
+
+async def test_a_title_that_matches_needs_no_alternative_titles(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        english = await tmdb.search_movie("Harry Potter and the Philosopher's Stone", 2001)
+    assert english is not None and english.tmdb_id == 671
+    assert [r.path for r in fake.api_requests()[before:]] == ["/3/search/movie"]
 
 
 async def test_search_returns_none_for_a_nonsense_title(fake: FakeTmdb) -> None:
@@ -332,12 +356,11 @@ def test_provider_errors_share_a_base() -> None:
 # --- images ---
 
 
-async def test_image_url_is_secure_base_plus_size_plus_path_and_serves_an_image(fake: FakeTmdb) -> None:
+async def test_the_configuration_base_url_plus_size_plus_path_serves_an_image(fake: FakeTmdb) -> None:
     async with make_client(fake) as tmdb:
-        url = await tmdb.image_url("/p-603-en.jpg", "w500")
-        other = await tmdb.image_url("/p-603-de.jpg")
+        base = (await tmdb.configuration())["images"]["secure_base_url"]
+    url, other = f"{base}w500/p-603-en.jpg", f"{base}original/p-603-de.jpg"
     assert url == f"http://127.0.0.1:{fake.port}/t/p/w500/p-603-en.jpg"
-    assert other.endswith("/t/p/original/p-603-de.jpg")
     async with httpx.AsyncClient() as http:
         first, second = await http.get(url), await http.get(other)
     assert first.status_code == 200 and first.headers["content-type"] == "image/png"
@@ -353,3 +376,14 @@ async def test_images_are_never_faulted(fake: FakeTmdb) -> None:
     async with httpx.AsyncClient() as http:
         response = await http.get(f"http://127.0.0.1:{fake.port}/t/p/original/x.jpg")
     assert response.status_code == 200
+
+
+async def test_search_once_is_one_call_unless_alternative_titles_are_asked_for(fake: FakeTmdb) -> None:
+    title = "Harry Potter und der Stein der Weisen"
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        plain = await tmdb.search_once(title, 2001, filter_by_year=True)
+        middle = len(fake.api_requests())
+        looked = await tmdb.search_once(title, 2001, filter_by_year=True, alternative_lookups=2)
+    assert plain is None and middle - before == 1
+    assert looked is not None and looked.tmdb_id == 671 and len(fake.api_requests()) - middle == 2

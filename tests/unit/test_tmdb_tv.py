@@ -25,6 +25,7 @@ from tests.unit.test_tmdb_client import make_client
 
 MONEY_HEIST = sample_series(71446, "Money Heist", 2017, {1: 9, 2: 6}, tvdb_id=327417, imdb_id="tt6468322")
 MONEY_HEIST["original_name"] = "La casa de papel"
+MONEY_HEIST["alternative_titles"] = {"DE": "Haus des Geldes"}
 SERIES = [
     sample_series(1396, "Breaking Bad", 2008, {0: 2, 1: 7, 2: 13}, tvdb_id=81189, imdb_id="tt0903747"),
     sample_series(1399, "Game of Thrones", 2011, {1: 10}, tvdb_id=121361, imdb_id="tt0944947"),
@@ -157,6 +158,14 @@ async def test_unknown_season_is_not_found(fake: FakeTmdb) -> None:
 
 
 # --- search ---
+
+
+async def test_a_series_named_in_another_language_matches_by_its_alternative_titles(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        match = await tmdb.search_tv("Haus des Geldes", 2017)
+    assert match is not None and match.tmdb_id == 71446
+    assert "/3/tv/71446/alternative_titles" in [r.path for r in fake.api_requests()[before:]]
 
 
 async def test_search_tv_with_the_year_is_one_call(fake: FakeTmdb) -> None:

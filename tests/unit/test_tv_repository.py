@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -244,7 +245,7 @@ def test_assets_are_pending_then_cached_under_their_owner(any_settings: Settings
             ("episode", pilot_id, "subtitle"),
         ]
     )
-    outcomes = cache_pending_assets(url, store, root, pending, scan_job_id=1)
+    outcomes = cache_pending_assets(partial(session_scope, url), store, root, pending, scan_job_id=1)
     assert all(o.stored is not None for o in outcomes)
     with session_scope(url) as session:
         paths = {

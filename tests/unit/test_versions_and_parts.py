@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from reelscan.db.models import Movie
+from reelscan.cache_store import CacheStore
+from reelscan.db import scan_jobs, series_records, work_list
+from reelscan.db.models import Movie, Season
 from reelscan.db.session import session_scope
-from reelscan.library.discovery import LibraryWalker
+from reelscan.library.discovery import DiscoveredDirectory, LibraryWalker
 from reelscan.library.media_info import read_media_info
-from reelscan.library.scanner import scan_movie_directory
+from reelscan.library.scanner import DirectoryError, scan_movie_directory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
 from tests.library_builder import MEDIA
@@ -208,3 +210,113 @@ def test_a_movie_read_in_its_disc_folder_is_named_by_the_folder_above(tmp_path: 
     put(tmp_path / "Heat (1995)" / "Disc 1" / "heat.mp4")
     scan = scan_movie_directory(tmp_path, "Heat (1995)/Disc 1", read_media=False)
     assert (scan.title, scan.year) == ("Heat", 1995)
+
+
+DUNE_NFO = "<movie><title>Dune</title><year>2021</year><set>Dune Saga</set><set><name>Villeneuve</name></set></movie>"
+
+
+def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "Movies"
+    put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
+    put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
+    (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        movie = session.scalars(select(Movie)).one()
+        assert movie.main_video == "Dune (2021)/Dune (2021) - 2160p.mp4"
+        assert movie.video_versions == ["Dune (2021)/Dune (2021) - 1080p.mp4"]
+        assert (movie.set_name, movie.sets) == ("Dune Saga", ["Dune Saga", "Villeneuve"])
+
+
+def test_a_rescan_of_a_movie_recorded_by_the_old_rules_updates_it_and_keeps_locked_fields(
+    sqlite_settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
+    put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
+    (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        # What the earlier rules recorded: no versions, no sets; the user renamed and locked the title and set.
+        session.execute(
+            update(Movie).values(
+                video_versions=[],
+                sets=[],
+                title="Dune: Part One",
+                title_locked=True,
+                set_name="My Set",
+                set_name_locked=True,
+                content_hash="recorded-by-earlier-rules",
+            )
+        )
+
+    assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "updated"
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Movie)) == 1
+        movie = session.scalars(select(Movie)).one()
+        assert movie.video_versions == ["Dune (2021)/Dune (2021) - 1080p.mp4"]
+        assert (movie.title, movie.set_name, movie.sets) == ("Dune: Part One", "My Set", [])  # locked: kept
+
+
+def record_series(settings: Settings, root: Path, directory: str) -> None:
+    with session_scope(settings.resolved_database_url) as session:
+        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
+        job = scan_jobs.create_scan_job(session, library.id, {})
+        assert job is not None
+        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
+        series_records.record_series_scan(
+            session,
+            scan_job_id=job.id,
+            seq=0,
+            library_id=library.id,
+            scan=scan_series_directory(root, directory, read_media=False),
+            cache_exists=CacheStore(settings.resolved_cache_dir).exists,
+        )
+        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
+
+
+def test_season_titles_are_recorded_and_a_locked_one_is_kept(sqlite_settings: Settings, tmp_path: Path) -> None:
+    root = tmp_path / "Shows"
+    show = root / "Show (2020)"
+    put(show / "Season 1" / "Show S01E01.mp4")
+    put(show / "Season 2" / "Show S02E01.mp4")
+    (show / "Season 2" / "season.nfo").write_text("<season><title>Own Title</title><plot>Later.</plot></season>")
+    (show / "tvshow.nfo").write_text('<tvshow><title>Show</title><namedseason number="1">One</namedseason></tvshow>')
+    record_series(sqlite_settings, root, show.name)
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        seasons = {s.number: s for s in session.scalars(select(Season))}
+        assert [(n, s.title, s.plot) for n, s in sorted(seasons.items())] == [
+            (1, "One", None),
+            (2, "Own Title", "Later."),
+        ]
+        session.execute(update(Season).where(Season.number == 1).values(title="Mine", title_locked=True))
+
+    (show / "tvshow.nfo").write_text(
+        '<tvshow><title>Show</title><namedseason number="1">Renamed</namedseason></tvshow>'
+    )
+    record_series(sqlite_settings, root, show.name)
+    with session_scope(sqlite_settings.resolved_database_url) as session:
+        assert [s.title for s in session.scalars(select(Season).order_by(Season.number))] == ["Mine", "Own Title"]
+
+
+def test_a_video_loose_in_the_root_is_scanned_with_the_files_named_after_it(tmp_path: Path) -> None:
+    put(tmp_path / "City.of.God.2002.1080p.BluRay.mp4", repeat=2)
+    put(tmp_path / "City.of.God.2002.1080p.BluRay-trailer.mp4")
+    put(tmp_path / "Other Movie.mp4", repeat=3)  # another loose movie, bigger: not this one's
+    (tmp_path / "City.of.God.2002.1080p.BluRay.nfo").write_text("<movie><tmdbid>598</tmdbid></movie>")
+    (tmp_path / "movie.nfo").write_text("<movie><title>Nobody's</title></movie>")
+    (tmp_path / "City.of.God.2002.1080p.BluRay-poster.jpg").write_bytes(b"p")
+    (tmp_path / "poster.jpg").write_bytes(b"p")
+    scan = scan_movie_directory(tmp_path, "City.of.God.2002.1080p.BluRay.mp4", read_media=False)
+    assert (scan.title, scan.year, scan.tmdb_id) == ("City of God", 2002, 598)
+    assert scan.main.path.name == "City.of.God.2002.1080p.BluRay.mp4" and not scan.main.versions
+    assert sorted((a.asset_type, a.path.name) for a in scan.assets) == [
+        ("poster", "City.of.God.2002.1080p.BluRay-poster.jpg"),
+        ("trailer", "City.of.God.2002.1080p.BluRay-trailer.mp4"),
+    ]
+
+
+def test_a_zero_byte_video_loose_in_the_root_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "loose.mkv").write_bytes(b"")
+    with pytest.raises(DirectoryError, match=r"loose\.mkv is a zero-byte video file in the library root"):
+        scan_movie_directory(tmp_path, "loose.mkv", read_media=False)

@@ -1,4 +1,4 @@
-"""Listing a movie folder and choosing its main video."""
+"""Listing a movie folder and choosing its main video: size, samples, trailers and extras, stacks, disc folders."""
 
 from __future__ import annotations
 
@@ -67,6 +67,19 @@ def test_trailers_are_skipped(tmp_path: Path, trailer: str) -> None:
     assert names(choose(tmp_path, {"Movie.mkv": 10, trailer: 90})) == ["Movie.mkv"]
 
 
+def test_samples_trailers_and_extras_together_are_never_the_movie(tmp_path: Path) -> None:
+    files = {
+        "Movie.mkv": 10,
+        "sample.mkv": 90,
+        "Movie-sample.mkv": 80,
+        "Movie.Sample.mkv": 70,
+        "Movie-trailer.mkv": 60,
+        "trailer.mp4": 50,
+        "Movie-behindthescenes.mkv": 40,
+    }
+    assert names(choose(tmp_path, files)) == ["Movie.mkv"]
+
+
 @pytest.mark.parametrize(
     "suffix", ["behindthescenes", "deleted", "featurette", "interview", "scene", "short", "other", "extra"]
 )
@@ -118,6 +131,11 @@ def test_part_markers(tmp_path: Path, marker: str) -> None:
     assert names(main) == [f"Film {marker}1.mkv", f"Film {marker}2.mkv"]
 
 
+def test_a_file_with_another_marker_is_no_part_of_the_stack(tmp_path: Path) -> None:
+    main = choose(tmp_path, {"Film.part2.mkv": 10, "Film.part1.mkv": 10, "Film_disc3.mkv": 10})
+    assert names(main)[:2] == ["Film.part1.mkv", "Film.part2.mkv"]
+
+
 def test_parts_need_the_same_extension(tmp_path: Path) -> None:
     assert names(choose(tmp_path, {"Movie-cd1.avi": 30, "Movie-cd2.mkv": 20})) == ["Movie-cd1.avi"]
 
@@ -155,6 +173,7 @@ def test_zero_byte_videos_are_not_candidates(tmp_path: Path) -> None:
 
 def test_only_zero_byte_videos_is_none(tmp_path: Path) -> None:
     assert choose(tmp_path, {"Empty.mkv": 0, "poster.jpg": 10}) is None
+    assert choose(tmp_path / "alone", {"Empty.mkv": 0}) is None
 
 
 def test_no_video_is_none(tmp_path: Path) -> None:
