@@ -35,7 +35,7 @@ _SXXEXX_RE = re.compile(
 # What may follow the first episode: another "E03" (listed), "-E03" / "-03" (a range end), "+02" / "&02"
 # (listed), "S03E02" / " - S03E02" (the same season, listed or a range end).
 _MORE_SXXEXX_RE = re.compile(
-    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
+    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>x?e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
     re.IGNORECASE,
 )
 _SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
@@ -70,6 +70,11 @@ _ABSOLUTE_RE = re.compile(
 )
 # "[Group] Show 11" (the number ends the name once the tags are off).
 _TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
+# "[Group] Show 05-06", "Show 05 06": two numbers ending the name, a range after a dash, two episodes after a space
+# (only when the second follows the first).
+_TRAILING_RANGE_RE = re.compile(
+    r"[^\s._\d][\s._]+(\d{1,4})(?:v\d)?(?:\s*(-|~)\s*|[\s._]+)(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE
+)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
 _THREE_DIGITS_RE = re.compile(r"(?<=[\s._\-\[(])([1-9])(\d{2})(?=$|[\s._\-\])])")
@@ -125,7 +130,9 @@ def _to_roman(number: int) -> str:
 @dataclass(frozen=True)
 class EpisodeMatch:
     season: int | None  # None when neither the name nor the folder says (air dates, absolute numbers)
-    episodes: tuple[int, ...] = ()  # several for multi-episode files; empty for air dates and absolute numbers
+    # Several for multi-episode files; empty for air dates and single absolute numbers. With no season and an
+    # absolute number, the absolute episodes the file holds ("Show - 05-06": 5 and 6).
+    episodes: tuple[int, ...] = ()
     air_date: str | None = None  # "YYYY-MM-DD"
     absolute: int | None = None
     rule: str = ""  # which rule matched: "sxxexx", "season-episode", "cross", "date", "episode", "absolute", "leading"
@@ -249,6 +256,18 @@ def _short_date(first: int, second: int, third: int, folder_year: int | None) ->
     return year_last or year_first
 
 
+def _trailing_range(text: str) -> tuple[int, int] | None:
+    """The two numbers ending "Show 05-06" (a range) or "Show 05 06" (two episodes when the second follows the
+    first); never years ("Show 2019-2020") nor a count down."""
+    match = _TRAILING_RANGE_RE.search(text)
+    if match is None or _YEAR_RE.fullmatch(match.group(1)) or _YEAR_RE.fullmatch(match.group(3)):
+        return None
+    first, last = int(match.group(1)), int(match.group(3))
+    if last <= first or last - first >= MAX_EPISODES_PER_FILE or (match.group(2) is None and last != first + 1):
+        return None
+    return first, last
+
+
 def _anime_number(stem: str) -> tuple[int, int | None] | None:
     """The absolute number of an anime-style name and, for "Show - 05-06", the last episode the file holds; None."""
     text = stem.replace("_", " ")
@@ -261,6 +280,9 @@ def _anime_number(stem: str) -> tuple[int, int | None] | None:
     match = _ABSOLUTE_RE.search(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
         return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    pair = _trailing_range(bare)
+    if pair is not None:  # "[Group] Show 05-06 [1080p]"
+        return pair
     match = _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
         return int(match.group(1)), None  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
@@ -317,10 +339,13 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     anime = _anime_number(stem)
     if anime is not None:
         absolute, last = anime
-        if last is not None and folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+        if last is not None:
             numbers = [absolute]
             _add(numbers, absolute, last, is_range=True)
-            return EpisodeMatch(folder_season, tuple(numbers), rule="number")
+            if folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+                return EpisodeMatch(folder_season, tuple(numbers), rule="number")
+            if len(numbers) > 1:  # without one: absolute episodes 5 and 6
+                return EpisodeMatch(None, tuple(numbers), absolute=absolute, rule="absolute")
         return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
     return _plain_number(stem, folder_season)
 
@@ -341,6 +366,12 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     of = _EPISODE_OF_RE.search(stem)
     if of is not None and _has_title(stem, of.start()):  # "Show - Part 1 of 6": episode 1, not 6
         return _release_number(stem, folder_season)
+    pair = _trailing_range(text) if " " in text else None
+    if pair is not None:  # "Show 05 06", "Show 05-06": two episodes
+        held = tuple(range(pair[0], pair[1] + 1))
+        if folder_season is not None:
+            return EpisodeMatch(folder_season, held, rule="number")
+        return EpisodeMatch(None, held, absolute=pair[0], rule="absolute")
     trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
     if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
         number = int(trailing.group(1))

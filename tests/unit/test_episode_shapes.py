@@ -306,8 +306,44 @@ def test_two_episodes_in_a_season_folder_without_sxxeyy(stem: str, episodes: tup
     assert numbers(stem, 1) == (1, episodes)
 
 
-def test_a_dash_range_without_a_season_is_its_first_absolute_number() -> None:
-    assert absolute("[Fansub] Harbor Lights - 05-06 [720p]") == 5
+@pytest.mark.parametrize(
+    ("stem", "episodes"),
+    [
+        ("[Fansub] Harbor Lights - 05-06 [720p]", (5, 6)),
+        ("[Group] Harbor Lights - 05-06 [1080p][ABCD1234]", (5, 6)),
+        ("[Group] Harbor Lights - 11 ~ 12 (BD 1080p)", (11, 12)),
+        ("[Group] Harbor Lights 05-06 [1080p]", (5, 6)),  # no dash before the numbers
+        ("[Group] Harbor Lights 05-07", (5, 6, 7)),
+        ("[Group] Harbor Lights 12 13v2", (12, 13)),
+        ("Harbor Lights 05 06", (5, 6)),  # two numbers, the second following the first
+    ],
+)
+def test_an_absolute_range_without_a_season_holds_each_episode(stem: str, episodes: tuple[int, ...]) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None
+    assert (match.season, match.episodes, match.absolute) == (None, episodes, episodes[0])
+
+
+@pytest.mark.parametrize(
+    ("stem", "number"),
+    [
+        ("Harbor Lights 05 07", 7),  # not consecutive: the last number alone
+        ("[Group] Harbor Lights - 12 [1080p]", 12),
+        ("Mob Psycho 100 - 05", 5),
+    ],
+)
+def test_not_an_absolute_range(stem: str, number: int) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None and (match.episodes, match.absolute) == ((), number)
+
+
+def test_years_are_no_absolute_range() -> None:
+    assert parse_episode_name("Harbor Lights 2019-2020") is None
+
+
+@pytest.mark.parametrize(("stem", "episodes"), [("Show.S01E05xE06", (5, 6)), ("Show S01E05xE06xE07", (5, 6, 7))])
+def test_sxxeyy_with_x_before_the_next_episode(stem: str, episodes: tuple[int, ...]) -> None:
+    assert numbers(stem) == (1, episodes)
 
 
 @pytest.mark.parametrize("stem", ["Evening.News.S01E05.2013.03.14.720p", "Evening.News.2013.03.14.S01E05"])
