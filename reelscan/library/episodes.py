@@ -22,8 +22,16 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import SEASON_NUMBER_WORDS, SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
+from reelscan.library.rules import (
+    SEASON_NUMBER_WORDS,
+    SEASON_WORDS,
+    SPECIALS_FOLDER_NAMES,
+    YEARS_AHEAD,
+    is_release_word,
+)
 
+# The latest year an air date may have (announced episodes).
+_LATEST_YEAR = datetime.date.today().year + YEARS_AHEAD
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
 
@@ -50,7 +58,8 @@ _HAS_DATE_RE = re.compile(
 )
 _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
-_DATE_SHORT_RE = re.compile(r"(?<![\d.])(\d{2})([-._])(\d{2})\2(\d{2})(?![\d.])")
+# Two-digit years, also in dotted release names ("Show.10.03.15"); never inside longer number runs ("1.10.03.15").
+_DATE_SHORT_RE = re.compile(r"(?<!\d)(?<!\d[-._])(\d{2})([-._])(\d{2})\2(\d{2})(?!\d)(?![-._]\d{1,2}(?:$|[-._ ]))")
 _EPISODE_ONLY_RE = re.compile(
     rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
     re.IGNORECASE,
@@ -243,10 +252,16 @@ def _century(year: int) -> int:
 
 
 def _short_date(first: int, second: int, third: int, folder_year: int | None) -> str | None:
-    """A date with a two-digit year: year first ("24.03.01", the scene order) unless only the last number can be a
-    year ("01.03.24" as day first, or month first when the day says so); a year folder ("2024/") decides."""
+    """A date with a two-digit year. Kodi and Jellyfin document four-digit years only ("2024.03.01",
+    "01.03.2024"); two-digit ones follow the scene order, year first ("24.03.01", "Show.10.03.15", as guessit reads
+    them too), unless that is no date ("10.15.03": no month 15) or one years ahead of today ("31.12.09"): then the
+    year is last ("01.03.24" as day first, or month first when the day says so). A year folder ("2024/") decides."""
     year_first = _date(_century(first), second, third)
     year_last = _date(_century(third), first, second) if second > 12 else _date(_century(third), second, first)
+    if year_first is not None and _century(first) > _LATEST_YEAR:
+        year_first = None
+    if year_last is not None and _century(third) > _LATEST_YEAR:
+        year_last = None
     if folder_year is not None and folder_year >= 1900:
         for aired in (year_first, year_last):
             if aired is not None and int(aired[:4]) == folder_year:

@@ -177,6 +177,29 @@ def test_daily_show_dates(stem: str, folder_season: int | None, date: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("stem", "date"),
+    [
+        ("Evening.News.10.03.15", "2010-03-15"),  # dotted release names: year first, the scene order
+        ("Evening.News.10.03.15.720p.HDTV.x264-GRP", "2010-03-15"),
+        ("Evening_News_10_03_15", "2010-03-15"),
+        ("Evening.News.10.15.03", "2003-10-15"),  # no month 15: the year is last, month first
+        ("Evening.News.15.03.10", "2015-03-10"),
+        ("Evening.News.31.12.09", "2009-12-31"),  # 2031 is years ahead: the year is last, day first
+        ("Evening.News.29.12.09.PDTV", "2009-12-29"),
+        ("Evening.News.2010.03.15", "2010-03-15"),  # four-digit years as they were
+        ("Evening.News.15.03.2010", "2010-03-15"),
+    ],
+)
+def test_two_digit_year_dates_in_release_names(stem: str, date: str) -> None:
+    assert aired(stem) == date
+
+
+@pytest.mark.parametrize("stem", ["Evening.News.1.10.03.15", "Evening.News.10.03.15.16", "Evening.News.10.13.32"])
+def test_longer_number_runs_are_no_two_digit_year_dates(stem: str) -> None:
+    assert aired(stem) is None
+
+
+@pytest.mark.parametrize(
     ("name", "season"),
     [
         ("Season 1", 1),
