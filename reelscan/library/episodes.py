@@ -60,8 +60,9 @@ _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
 # Two-digit years, also in dotted release names ("Show.10.03.15"); never inside longer number runs ("1.10.03.15").
 _DATE_SHORT_RE = re.compile(r"(?<!\d)(?<!\d[-._])(\d{2})([-._])(\d{2})\2(\d{2})(?!\d)(?![-._]\d{1,2}(?:$|[-._ ]))")
+# "E05", "EP06", "Episode 5"; never the start of a checksum tag ("[E4728DDB]").
 _EPISODE_ONLY_RE = re.compile(
-    rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
+    rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?![a-f\d]+\])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
     re.IGNORECASE,
 )
 # A season before an anime number: "[Group] Show S2 - 05 (1080p)", "[Group] Show Season 2 - 05 [720p]".

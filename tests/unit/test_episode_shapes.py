@@ -378,3 +378,15 @@ def test_an_air_date_beside_sxxeyy_is_kept(stem: str) -> None:
 def test_sxxeyy_without_a_date_has_no_air_date() -> None:
     match = parse_episode_name("Evening.News.S01E05.1080p.x264")
     assert match is not None and match.air_date is None
+
+
+@pytest.mark.parametrize(
+    ("stem", "number"),
+    [
+        ("[Group] Harbor Lights - 61 [2160p][E4728DDB]", 61),  # a checksum starting with E is no episode
+        ("[Group] Harbor Lights - 07 [EABCD123]", 7),
+        ("[Group] Harbor Lights [E05]", 5),
+    ],
+)
+def test_checksum_tags_are_no_episode_numbers(stem: str, number: int) -> None:
+    assert absolute(stem) == number
