@@ -176,8 +176,19 @@ def _episode(rng: random.Random) -> Case:
     title = rng.choice(_SERIES)
     season, episode = rng.randint(1, 12), rng.randint(1, 22)
     tags = _tags(rng)
-    shape = rng.randrange(32)
+    shape = rng.randrange(36)
     dotted = title.replace(" ", ".")
+    if shape == 32:  # an anime range without a season: absolute episodes
+        number = rng.randint(1, 200)
+        name = f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} - {number:02d}-{number + 1:02d} [1080p]"
+        return Case("episode", name, absolute=number, episodes=(number, number + 1))
+    if shape == 33:  # a two-digit year, year first
+        y, m, d = rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28)
+        name = _release(rng, [rng.choice(_DAILY), f"{y % 100:02d}.{m:02d}.{d:02d}", *tags[:2]])
+        return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
+    if shape == 34:
+        name = f"{dotted}.S{season:02d}E{episode:02d}xE{episode + 1:02d}.720p"
+        return Case("episode", name, season=season, episodes=(episode, episode + 1))
     if shape == 16:
         name = f"{dotted.lower()}.s{season:02d}e{episode:02d}.{rng.choice(_RESOLUTIONS)}.hdtv.x264-grp"
         return Case("episode", name, season=season, episodes=(episode,))
@@ -296,9 +307,12 @@ def _series(rng: random.Random) -> Case:
     title = rng.choice(_SERIES)
     year = rng.randint(1990, 2024)
     dotted = title.replace(" ", ".")
-    shape = rng.randrange(14)
+    shape = rng.randrange(15)
     if shape == 0:
         return Case("series", f"{title} ({year})", title=title, year=year)
+    if shape == 14:  # the article moved behind a comma
+        article, base = title.split(" ", 1) if title.startswith(("The ", "A ")) else (rng.choice(("The", "A")), title)
+        return Case("series", f"{base}, {article} ({year})", title=f"{article} {base}", year=year)
     if shape == 8:
         return Case("series", f"{dotted}.{year}.S01.1080p.WEB-DL-GRP", title=title)
     if shape == 9:
@@ -391,6 +405,8 @@ def project_answer(case: Case) -> tuple[Any, ...]:
         return (None,)
     if case.date is not None:
         return (found.air_date,)
+    if case.absolute is not None and case.episodes:
+        return (found.absolute, found.episodes)
     if case.absolute is not None:
         return (found.absolute if found.absolute is not None else (found.episodes[:1] or (None,))[0],)
     return (found.season if found.season is not None else case.folder_season, found.episodes)
@@ -405,7 +421,7 @@ def truth(case: Case) -> tuple[Any, ...]:
         if case.date is not None:
             return (case.date,)
         if case.absolute is not None:
-            return (case.absolute,)
+            return (case.absolute, case.episodes) if case.episodes else (case.absolute,)
         return (case.season, case.episodes)
     return (case.season,)
 
@@ -434,6 +450,8 @@ def guessit_answer(case: Case, guess: Callable[..., Any]) -> tuple[Any, ...]:
     episodes = _as_ints(found.get("episode"))
     if case.absolute is not None:
         absolute = _as_ints(found.get("absolute_episode")) or episodes
+        if case.episodes:
+            return (absolute[0] if absolute else None, absolute)
         return (absolute[0] if absolute else None,)
     seasons = _as_ints(found.get("season"))
     return (seasons[0] if seasons else case.folder_season, episodes)

@@ -95,7 +95,8 @@ def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: 
         "file_path": episode.relative_path,
         "file_episodes": list(episode.episodes),
         "air_date": (nfo.aired if nfo else None) or episode.air_date,
-        "absolute_number": episode.absolute,
+        # A file of absolute episodes ("Show - 05-06", no season) numbers each row by its own absolute number.
+        "absolute_number": number if episode.season is None and episode.absolute and number else episode.absolute,
         "title": nfo.title if nfo else None,
         "plot": nfo.plot if nfo else None,
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},

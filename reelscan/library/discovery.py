@@ -18,13 +18,14 @@ from reelscan.library.rules import (
     ASSET_FOLDER_NAMES,
     DISC_FOLDERS,
     IGNORE_MARKER_FILES,
-    belongs_to_loose_video,
+    belongs_to_loose_stack,
     disc_part_folder,
     is_extras_folder_name,
     is_ignored_folder_name,
     is_loose_movie_name,
     is_valid_utf8,
     is_video_name,
+    loose_stack,
 )
 
 _NATURAL_RE = re.compile(r"(\d+)")
@@ -329,18 +330,25 @@ class LibraryWalker(FolderWalker):
 
     def _loose_videos(self, listing: FolderListing) -> Iterator[DiscoveredDirectory]:
         """Each video directly in the library root is a movie of its own, as media servers take it; its path is the
-        file's and its fingerprint covers the files named after it. A disc folder in the root is an error."""
+        file's and its fingerprint covers the files named after it. The parts of a stack ("Movie-cd1.avi",
+        "Movie-cd2.avi") are one movie, at its first part's path. A disc folder in the root is an error."""
         loose = [e for e in listing.entries if is_loose_movie_name(e.name) and is_valid_utf8(e.name) and not e.is_dir()]
         if not loose:
             self.stats.error(
                 f"a disc folder directly in the library root {self._real_root} is not scanned; put it in a folder"
                 " named after the movie"
             )
+        names = [e.name for e in loose]
+        stacked: set[str] = set()
         for video in loose:
+            if video.name in stacked:
+                continue
             if video.is_symlink() and not self._inside(self._real_root, video.path):
                 self.stats.skipped_symlinks += 1
                 continue
-            own = [e for e in listing.entries if belongs_to_loose_video(e.name, video.name)]
+            parts = loose_stack(video.name, names)  # "Movie-cd1.avi" and "Movie-cd2.avi": one movie
+            stacked.update(parts)
+            own = [e for e in listing.entries if belongs_to_loose_stack(e.name, parts)]
             self.stats.found += 1
             yield DiscoveredDirectory(video.name, fingerprint(listing.absolute, own))
 

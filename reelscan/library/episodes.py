@@ -22,8 +22,16 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from reelscan.library.rules import SEASON_NUMBER_WORDS, SEASON_WORDS, SPECIALS_FOLDER_NAMES, is_release_word
+from reelscan.library.rules import (
+    SEASON_NUMBER_WORDS,
+    SEASON_WORDS,
+    SPECIALS_FOLDER_NAMES,
+    YEARS_AHEAD,
+    is_release_word,
+)
 
+# The latest year an air date may have (announced episodes).
+_LATEST_YEAR = datetime.date.today().year + YEARS_AHEAD
 # Longest run of episodes one file may claim; longer ranges are typos ("E01-E99").
 MAX_EPISODES_PER_FILE = 20
 
@@ -35,7 +43,7 @@ _SXXEXX_RE = re.compile(
 # What may follow the first episode: another "E03" (listed), "-E03" / "-03" (a range end), "+02" / "&02"
 # (listed), "S03E02" / " - S03E02" (the same season, listed or a range end).
 _MORE_SXXEXX_RE = re.compile(
-    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
+    r"^(?P<sep>[\s._]*(?P<op>[-+&~])?[\s._]*)(?:(?P<s>s\d{1,4})[\s._-]*)?(?P<e>x?e(?:p)?)?(?P<n>\d{1,4})(?![\dpi])",
     re.IGNORECASE,
 )
 _SEASON_EPISODE_RE = re.compile(rf"season{_SEP}(\d{{1,4}}){_SEP}(?:episode|ep){_SEP}(\d{{1,4}})", re.IGNORECASE)
@@ -50,9 +58,11 @@ _HAS_DATE_RE = re.compile(
 )
 _DATE_YMD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-._ /])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DATE_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})([-._ /])(\d{1,2})\2((?:19|20)\d{2})(?!\d)")
-_DATE_SHORT_RE = re.compile(r"(?<![\d.])(\d{2})([-._])(\d{2})\2(\d{2})(?![\d.])")
+# Two-digit years, also in dotted release names ("Show.10.03.15"); never inside longer number runs ("1.10.03.15").
+_DATE_SHORT_RE = re.compile(r"(?<!\d)(?<!\d[-._])(\d{2})([-._])(\d{2})\2(\d{2})(?!\d)(?![-._]\d{1,2}(?:$|[-._ ]))")
+# "E05", "EP06", "Episode 5"; never the start of a checksum tag ("[E4728DDB]").
 _EPISODE_ONLY_RE = re.compile(
-    rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
+    rf"(?<![a-z0-9])(?P<word>episode|ep|e){_SEP}(?P<n>\d{{1,4}})(?![\dp])(?![a-f\d]+\])(?:{_SEP}-{_SEP}(?:e|ep)?(?P<end>\d{{1,4}})(?![\dp]))?",
     re.IGNORECASE,
 )
 # A season before an anime number: "[Group] Show S2 - 05 (1080p)", "[Group] Show Season 2 - 05 [720p]".
@@ -70,6 +80,11 @@ _ABSOLUTE_RE = re.compile(
 )
 # "[Group] Show 11" (the number ends the name once the tags are off).
 _TRAILING_NUMBER_RE = re.compile(r"[^\s._][\s._]+(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE)
+# "[Group] Show 05-06", "Show 05 06": two numbers ending the name, a range after a dash, two episodes after a space
+# (only when the second follows the first).
+_TRAILING_RANGE_RE = re.compile(
+    r"[^\s._\d][\s._]+(\d{1,4})(?:v\d)?(?:\s*(-|~)\s*|[\s._]+)(\d{1,4})(?:v\d)?[\s._]*$", re.IGNORECASE
+)
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 # "Show.103.Title", "Show 210": season digit and two episode digits after the title (never a resolution or codec).
 _THREE_DIGITS_RE = re.compile(r"(?<=[\s._\-\[(])([1-9])(\d{2})(?=$|[\s._\-\])])")
@@ -125,7 +140,9 @@ def _to_roman(number: int) -> str:
 @dataclass(frozen=True)
 class EpisodeMatch:
     season: int | None  # None when neither the name nor the folder says (air dates, absolute numbers)
-    episodes: tuple[int, ...] = ()  # several for multi-episode files; empty for air dates and absolute numbers
+    # Several for multi-episode files; empty for air dates and single absolute numbers. With no season and an
+    # absolute number, the absolute episodes the file holds ("Show - 05-06": 5 and 6).
+    episodes: tuple[int, ...] = ()
     air_date: str | None = None  # "YYYY-MM-DD"
     absolute: int | None = None
     rule: str = ""  # which rule matched: "sxxexx", "season-episode", "cross", "date", "episode", "absolute", "leading"
@@ -236,10 +253,16 @@ def _century(year: int) -> int:
 
 
 def _short_date(first: int, second: int, third: int, folder_year: int | None) -> str | None:
-    """A date with a two-digit year: year first ("24.03.01", the scene order) unless only the last number can be a
-    year ("01.03.24" as day first, or month first when the day says so); a year folder ("2024/") decides."""
+    """A date with a two-digit year. Kodi and Jellyfin document four-digit years only ("2024.03.01",
+    "01.03.2024"); two-digit ones follow the scene order, year first ("24.03.01", "Show.10.03.15", as guessit reads
+    them too), unless that is no date ("10.15.03": no month 15) or one years ahead of today ("31.12.09"): then the
+    year is last ("01.03.24" as day first, or month first when the day says so). A year folder ("2024/") decides."""
     year_first = _date(_century(first), second, third)
     year_last = _date(_century(third), first, second) if second > 12 else _date(_century(third), second, first)
+    if year_first is not None and _century(first) > _LATEST_YEAR:
+        year_first = None
+    if year_last is not None and _century(third) > _LATEST_YEAR:
+        year_last = None
     if folder_year is not None and folder_year >= 1900:
         for aired in (year_first, year_last):
             if aired is not None and int(aired[:4]) == folder_year:
@@ -247,6 +270,18 @@ def _short_date(first: int, second: int, third: int, folder_year: int | None) ->
     if first > 31 or third <= 31:
         return year_first or year_last
     return year_last or year_first
+
+
+def _trailing_range(text: str) -> tuple[int, int] | None:
+    """The two numbers ending "Show 05-06" (a range) or "Show 05 06" (two episodes when the second follows the
+    first); never years ("Show 2019-2020") nor a count down."""
+    match = _TRAILING_RANGE_RE.search(text)
+    if match is None or _YEAR_RE.fullmatch(match.group(1)) or _YEAR_RE.fullmatch(match.group(3)):
+        return None
+    first, last = int(match.group(1)), int(match.group(3))
+    if last <= first or last - first >= MAX_EPISODES_PER_FILE or (match.group(2) is None and last != first + 1):
+        return None
+    return first, last
 
 
 def _anime_number(stem: str) -> tuple[int, int | None] | None:
@@ -261,6 +296,9 @@ def _anime_number(stem: str) -> tuple[int, int | None] | None:
     match = _ABSOLUTE_RE.search(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
         return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    pair = _trailing_range(bare)
+    if pair is not None:  # "[Group] Show 05-06 [1080p]"
+        return pair
     match = _TRAILING_NUMBER_RE.search(bare) or _LEADING_NUMBER_RE.match(bare)
     if match is not None and not _YEAR_RE.fullmatch(match.group(1)):
         return int(match.group(1)), None  # "[Group] Show - 12", "[Group] Show 06 (720p)", "[Group] 01 - Show [BD]"
@@ -317,10 +355,13 @@ def parse_episode_name(stem: str, folder_season: int | None = None) -> EpisodeMa
     anime = _anime_number(stem)
     if anime is not None:
         absolute, last = anime
-        if last is not None and folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+        if last is not None:
             numbers = [absolute]
             _add(numbers, absolute, last, is_range=True)
-            return EpisodeMatch(folder_season, tuple(numbers), rule="number")
+            if folder_season is not None:  # "Show - 05-06" in a season folder: two episodes
+                return EpisodeMatch(folder_season, tuple(numbers), rule="number")
+            if len(numbers) > 1:  # without one: absolute episodes 5 and 6
+                return EpisodeMatch(None, tuple(numbers), absolute=absolute, rule="absolute")
         return EpisodeMatch(folder_season, absolute=absolute, rule="absolute")
     return _plain_number(stem, folder_season)
 
@@ -341,6 +382,12 @@ def _plain_number(stem: str, folder_season: int | None) -> EpisodeMatch | None:
     of = _EPISODE_OF_RE.search(stem)
     if of is not None and _has_title(stem, of.start()):  # "Show - Part 1 of 6": episode 1, not 6
         return _release_number(stem, folder_season)
+    pair = _trailing_range(text) if " " in text else None
+    if pair is not None:  # "Show 05 06", "Show 05-06": two episodes
+        held = tuple(range(pair[0], pair[1] + 1))
+        if folder_season is not None:
+            return EpisodeMatch(folder_season, held, rule="number")
+        return EpisodeMatch(None, held, absolute=pair[0], rule="absolute")
     trailing = _TRAILING_NUMBER_RE.search(text) if " " in text else None
     if trailing is not None and not _YEAR_RE.fullmatch(trailing.group(1)):
         number = int(trailing.group(1))

@@ -45,6 +45,8 @@ _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGN
 _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
 _PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
+# "Show, The", "Office, The (US)": a title with its article moved behind a comma.
+_MOVED_ARTICLE_RE = re.compile(r"^(?P<rest>[^,]*\S),\s*(?P<article>\w{1,3})(?P<tail>\s*(?:[(\[].*)?)$")
 _ARTICLE_END_RE = re.compile(r"(?<=\S)[\s._-]+(\w{1,3})$")
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
@@ -388,9 +390,32 @@ def version_key(stem: str) -> str:
     return f"{_comparable(parsed.title)}\0{parsed.year or ''}"
 
 
+def _restore_article(title: str) -> str:
+    """ "Show, The" -> "The Show", "Office, The (US)" -> "The Office (US)": an article moved to the end of a
+    title (TITLE_ARTICLES) goes back to its front, once ("The Show, The" -> "The Show"); other titles unchanged."""
+    if "," not in title:
+        return title
+    found = _MOVED_ARTICLE_RE.match(title)
+    if found is None or found["article"].lower() not in TITLE_ARTICLES:
+        return title
+    rest, article = found["rest"].strip(), found["article"]
+    if rest.split(" ", 1)[0].lower() != article.lower():
+        rest = f"{article} {rest}"
+    return f"{rest} {found['tail'].strip()}".strip()
+
+
 def parse_series_folder_name(name: str) -> ParsedName:
     """Title, year and ids of a series folder: a movie folder's rules, with season-pack words ending the title
-    ("The.Show.S01.COMPLETE" -> "The Show", "Show (2019) Season 1-3 1080p" -> "Show", 2019)."""
+    ("The.Show.S01.COMPLETE" -> "The Show", "Show (2019) Season 1-3 1080p" -> "Show", 2019) and a moved article put
+    back ("Show, The (2010)" -> "The Show", 2010)."""
+    parsed = _series_folder_name(name)
+    title = _restore_article(parsed.title)
+    if title == parsed.title:
+        return parsed
+    return ParsedName(title=title, year=parsed.year, imdb_id=parsed.imdb_id, tmdb_id=parsed.tmdb_id)
+
+
+def _series_folder_name(name: str) -> ParsedName:
     text, imdb, tmdb = _ids(name)
     text = _strip_leading_tags(text).replace("_", " ")
     marker = next((m for m in _SERIES_MARKER_RE.finditer(text) if _has_title_before(text, m.start())), None)
@@ -398,7 +423,8 @@ def parse_series_folder_name(name: str) -> ParsedName:
         return parse_folder_name(name)
     before = text[: marker.start()].rstrip(" ._-")
     last = _ARTICLE_END_RE.search(before)
-    if last is not None and last.group(1).lower() in TITLE_ARTICLES:  # "Show - The Complete Series"
+    moved = last is not None and before[last.start() - 1] == ","  # "Show, The - Season 1": the title's article
+    if last is not None and last.group(1).lower() in TITLE_ARTICLES and not moved:  # "Show - The Complete Series"
         before = before[: last.start()].rstrip(" ._-")
     head = parse_folder_name(before)
     year = head.year

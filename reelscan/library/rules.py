@@ -11,6 +11,7 @@ documentation and the scene naming rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 VIDEO_EXTENSIONS: frozenset[str] = frozenset(
     {
@@ -387,6 +388,57 @@ def belongs_to_loose_video(name: str, video: str) -> bool:
     if not name.startswith(stem) or name[len(stem) : len(stem) + 1] not in (".", "-", "_", " ") or name == stem:
         return False
     return not is_video_name(name) or extra_type(name[: name.rfind(".")]) is not None
+
+
+# Multi-part files: "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv",
+# "Moviecd1.avi", "Movie-cd1-GROUP.avi". The base is greedy so the last marker counts ("Script 2 cd1").
+_STACK_RE = re.compile(
+    rf"^(?P<base>.*)(?:{'|'.join(STACK_WORDS)})[\s._-]*(?P<n>\d{{1,3}})(?P<rest>[\s._-].*)?$",
+    re.IGNORECASE,
+)
+_STACK_SEPARATORS = " ._-"
+
+
+def stack_part(stem: str) -> tuple[str, str, int] | None:
+    """(base, text after the marker, part number) of a multi-part file stem, or None."""
+    match = _STACK_RE.match(stem)
+    if match is None:
+        return None
+    base = match.group("base").strip(_STACK_SEPARATORS)
+    if not base:
+        return None
+    return base, match.group("rest") or "", int(match.group("n"))
+
+
+def loose_stack(video: str, names: Sequence[str]) -> list[str]:
+    """The videos loose in the library root that are parts of one movie with video ("Movie-cd1.avi" beside
+    "Movie-cd2.avi", same base, same text after the marker, same extension), in part order; [video] when it is no
+    part of a stack of two or more."""
+    dot = video.rfind(".")
+    part = stack_part(video[:dot]) if dot > 0 else None
+    if part is None:
+        return [video]
+    key = (part[0].lower(), part[1].lower(), video[dot:].lower())
+    parts: list[tuple[int, str]] = []
+    for name in names:
+        dot = name.rfind(".")
+        other = stack_part(name[:dot]) if dot > 0 and is_loose_movie_name(name) else None
+        if other is not None and (other[0].lower(), other[1].lower(), name[dot:].lower()) == key:
+            parts.append((other[2], name))
+    return [name for _, name in sorted(parts)] if len(parts) > 1 else [video]
+
+
+def belongs_to_loose_stack(name: str, parts: Sequence[str]) -> bool:
+    """Whether a file in the library root goes with a loose movie of these parts (loose_stack): the parts, the files
+    named after one ("Movie-cd1.en.srt") and, for a stack, those named after its base ("Movie.nfo",
+    "Movie-poster.jpg")."""
+    if any(belongs_to_loose_video(name, part) for part in parts):
+        return True
+    if len(parts) < 2:
+        return False
+    dot = parts[0].rfind(".")
+    part = stack_part(parts[0][:dot])
+    return part is not None and belongs_to_loose_video(name, part[0] + parts[0][dot:])
 
 
 def is_ignored_folder_name(name: str) -> bool:

@@ -14,11 +14,12 @@ from reelscan.library.media_info import MediaInfo, MediaInfoError, read_parts_me
 from reelscan.library.naming import ParsedName, parse_movie_name
 from reelscan.library.nfo import NfoData, NfoError, NotAnNfo, find_nfo, parse_nfo
 from reelscan.library.rules import (
-    belongs_to_loose_video,
+    belongs_to_loose_stack,
     disc_part_folder,
     is_loose_movie_name,
     is_valid_utf8,
     is_video_name,
+    loose_stack,
 )
 from reelscan.library.videos import FolderEntry, MainVideo, choose_main_video, list_folder, video_stem
 
@@ -103,11 +104,13 @@ def scan_movie_directory(
     root: Path, relative_dir: str, *, read_media: bool = True, find_assets: bool = True
 ) -> DirectoryScan:
     """Scan one movie folder, or a video loose in the library root (relative_dir is then its file name: the movie is
-    the video and the files named after it). Raises DirectoryError when there is no movie to record."""
+    the video, or the stack it is the first part of, and the files named after it). Raises DirectoryError when there
+    is no movie to record."""
     loose = "/" not in relative_dir and is_loose_movie_name(relative_dir) and (root / relative_dir).is_file()
     directory, entries = open_directory(root, "" if loose else relative_dir)
-    if loose:
-        entries = [e for e in entries if belongs_to_loose_video(e.name, relative_dir)]
+    if loose:  # the video, or the parts of its stack ("Movie-cd1.avi", "Movie-cd2.avi"), and their files
+        parts = loose_stack(relative_dir, [e.name for e in entries if not e.is_dir])
+        entries = [e for e in entries if belongs_to_loose_stack(e.name, parts)]
     unreadable: list[str] = []
     entries = readable_entries(directory, entries, unreadable)
 

@@ -26,6 +26,7 @@ from reelscan.library.rules import (
     IGNORE_MARKER_FILES,
     is_extras_folder_name,
     is_ignored_folder_name,
+    stack_part,
 )
 from reelscan.library.scanner import DirectoryError, open_directory, readable_entries
 from reelscan.library.tv_assets import (
@@ -45,7 +46,7 @@ from reelscan.library.tv_nfo import (
     parse_season_nfo,
     parse_tvshow_nfo,
 )
-from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder, split_name, stack_part
+from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder, split_name
 
 SEASON_NFO = "season.nfo"
 

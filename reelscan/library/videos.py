@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reelscan.library.naming import version_key
-from reelscan.library.rules import DISC_FOLDERS, STACK_WORDS, disc_part_folder, extra_type, is_video_name
+from reelscan.library.rules import DISC_FOLDERS, disc_part_folder, extra_type, is_video_name, stack_part
 
 
 @dataclass(frozen=True)
@@ -32,13 +31,6 @@ class MainVideo:
     versions: tuple[Path, ...] = ()  # other versions of the movie ("Dune (2021) - 1080p" beside "- 2160p")
 
 
-# Multi-part files: "Movie-cd1.avi", "Movie CD2.avi", "Movie.part1.mkv", "Movie_disc2.mkv", "Movie pt1.mkv",
-# "Moviecd1.avi", "Movie-cd1-GROUP.avi". The base is greedy so the last marker counts ("Script 2 cd1").
-_STACK_RE = re.compile(
-    rf"^(?P<base>.*)(?:{'|'.join(STACK_WORDS)})[\s._-]*(?P<n>\d{{1,3}})(?P<rest>[\s._-].*)?$",
-    re.IGNORECASE,
-)
-_STACK_SEPARATORS = " ._-"
 # Preferred disc kind when a folder holds both.
 _DISC_PREFERENCE = ("bluray", "dvd")
 
@@ -76,17 +68,6 @@ def split_name(name: str) -> tuple[str, str]:
 def is_extra_video(stem: str) -> bool:
     """True for samples, trailers and Jellyfin/Kodi extras by their stem ("Movie-featurette"); rules.extra_type."""
     return extra_type(stem) is not None
-
-
-def stack_part(stem: str) -> tuple[str, str, int] | None:
-    """(base, text after the marker, part number) of a multi-part file stem, or None."""
-    match = _STACK_RE.match(stem)
-    if match is None:
-        return None
-    base = match.group("base").strip(_STACK_SEPARATORS)
-    if not base:
-        return None
-    return base, match.group("rest") or "", int(match.group("n"))
 
 
 def is_video_candidate(entry: FolderEntry) -> bool:

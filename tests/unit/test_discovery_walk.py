@@ -80,6 +80,25 @@ def test_each_video_loose_in_the_root_is_a_movie(tmp_path: Path) -> None:
     assert found == ["Alien (1979).mp4", "Heat.1995.1080p.mkv", "Movie (2000)"] and walker.stats.errors == 0
 
 
+def test_stacked_parts_loose_in_the_root_are_one_movie(tmp_path: Path) -> None:
+    video(tmp_path / "Heat-cd2.avi")
+    video(tmp_path / "Heat-cd1.avi")
+    video(tmp_path / "Alien.part1.mkv")  # one part alone: a movie of its own
+    found, walker = walk(tmp_path)
+    assert found == ["Alien.part1.mkv", "Heat-cd1.avi"] and walker.stats.found == 2
+
+
+def test_a_loose_stacks_fingerprint_covers_every_part_and_its_files(tmp_path: Path) -> None:
+    video(tmp_path / "Heat-cd1.avi")
+    video(tmp_path / "Heat-cd2.avi")
+    first = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    (tmp_path / "Heat.nfo").write_text("<movie/>")
+    second = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    (tmp_path / "Heat-cd2.avi").write_bytes(b"longer part")
+    third = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    assert len({first["Heat-cd1.avi"], second["Heat-cd1.avi"], third["Heat-cd1.avi"]}) == 3
+
+
 def test_a_loose_videos_fingerprint_changes_with_its_own_files_only(tmp_path: Path) -> None:
     video(tmp_path / "Heat.mkv")
     video(tmp_path / "Alien.mkv")

@@ -177,6 +177,29 @@ def test_daily_show_dates(stem: str, folder_season: int | None, date: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("stem", "date"),
+    [
+        ("Evening.News.10.03.15", "2010-03-15"),  # dotted release names: year first, the scene order
+        ("Evening.News.10.03.15.720p.HDTV.x264-GRP", "2010-03-15"),
+        ("Evening_News_10_03_15", "2010-03-15"),
+        ("Evening.News.10.15.03", "2003-10-15"),  # no month 15: the year is last, month first
+        ("Evening.News.15.03.10", "2015-03-10"),
+        ("Evening.News.31.12.09", "2009-12-31"),  # 2031 is years ahead: the year is last, day first
+        ("Evening.News.29.12.09.PDTV", "2009-12-29"),
+        ("Evening.News.2010.03.15", "2010-03-15"),  # four-digit years as they were
+        ("Evening.News.15.03.2010", "2010-03-15"),
+    ],
+)
+def test_two_digit_year_dates_in_release_names(stem: str, date: str) -> None:
+    assert aired(stem) == date
+
+
+@pytest.mark.parametrize("stem", ["Evening.News.1.10.03.15", "Evening.News.10.03.15.16", "Evening.News.10.13.32"])
+def test_longer_number_runs_are_no_two_digit_year_dates(stem: str) -> None:
+    assert aired(stem) is None
+
+
+@pytest.mark.parametrize(
     ("name", "season"),
     [
         ("Season 1", 1),
@@ -306,8 +329,44 @@ def test_two_episodes_in_a_season_folder_without_sxxeyy(stem: str, episodes: tup
     assert numbers(stem, 1) == (1, episodes)
 
 
-def test_a_dash_range_without_a_season_is_its_first_absolute_number() -> None:
-    assert absolute("[Fansub] Harbor Lights - 05-06 [720p]") == 5
+@pytest.mark.parametrize(
+    ("stem", "episodes"),
+    [
+        ("[Fansub] Harbor Lights - 05-06 [720p]", (5, 6)),
+        ("[Group] Harbor Lights - 05-06 [1080p][ABCD1234]", (5, 6)),
+        ("[Group] Harbor Lights - 11 ~ 12 (BD 1080p)", (11, 12)),
+        ("[Group] Harbor Lights 05-06 [1080p]", (5, 6)),  # no dash before the numbers
+        ("[Group] Harbor Lights 05-07", (5, 6, 7)),
+        ("[Group] Harbor Lights 12 13v2", (12, 13)),
+        ("Harbor Lights 05 06", (5, 6)),  # two numbers, the second following the first
+    ],
+)
+def test_an_absolute_range_without_a_season_holds_each_episode(stem: str, episodes: tuple[int, ...]) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None
+    assert (match.season, match.episodes, match.absolute) == (None, episodes, episodes[0])
+
+
+@pytest.mark.parametrize(
+    ("stem", "number"),
+    [
+        ("Harbor Lights 05 07", 7),  # not consecutive: the last number alone
+        ("[Group] Harbor Lights - 12 [1080p]", 12),
+        ("Mob Psycho 100 - 05", 5),
+    ],
+)
+def test_not_an_absolute_range(stem: str, number: int) -> None:
+    match = parse_episode_name(stem)
+    assert match is not None and (match.episodes, match.absolute) == ((), number)
+
+
+def test_years_are_no_absolute_range() -> None:
+    assert parse_episode_name("Harbor Lights 2019-2020") is None
+
+
+@pytest.mark.parametrize(("stem", "episodes"), [("Show.S01E05xE06", (5, 6)), ("Show S01E05xE06xE07", (5, 6, 7))])
+def test_sxxeyy_with_x_before_the_next_episode(stem: str, episodes: tuple[int, ...]) -> None:
+    assert numbers(stem) == (1, episodes)
 
 
 @pytest.mark.parametrize("stem", ["Evening.News.S01E05.2013.03.14.720p", "Evening.News.2013.03.14.S01E05"])
@@ -319,3 +378,15 @@ def test_an_air_date_beside_sxxeyy_is_kept(stem: str) -> None:
 def test_sxxeyy_without_a_date_has_no_air_date() -> None:
     match = parse_episode_name("Evening.News.S01E05.1080p.x264")
     assert match is not None and match.air_date is None
+
+
+@pytest.mark.parametrize(
+    ("stem", "number"),
+    [
+        ("[Group] Harbor Lights - 61 [2160p][E4728DDB]", 61),  # a checksum starting with E is no episode
+        ("[Group] Harbor Lights - 07 [EABCD123]", 7),
+        ("[Group] Harbor Lights [E05]", 5),
+    ],
+)
+def test_checksum_tags_are_no_episode_numbers(stem: str, number: int) -> None:
+    assert absolute(stem) == number

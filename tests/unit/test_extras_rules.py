@@ -144,3 +144,39 @@ def test_files_that_go_with_a_loose_video(name: str, belongs: bool) -> None:
 @pytest.mark.parametrize(("name", "movie"), [("Heat.mkv", True), ("trailer.mp4", False), ("Heat-sample.mkv", False)])
 def test_which_loose_videos_are_movies(name: str, movie: bool) -> None:
     assert rules.is_loose_movie_name(name) is movie
+
+
+_ROOT = ["Heat-cd2.avi", "Heat-cd1.avi", "Heat-cd1.mkv", "Alien.part1.mkv", "Alien.part2.mkv", "Solo-cd1.avi"]
+_ROOT += ["Heat-cd3-sample.avi", "Alien.part3.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("video", "parts"),
+    [
+        ("Heat-cd1.avi", ["Heat-cd1.avi", "Heat-cd2.avi"]),  # parts side by side in the root: one movie
+        ("Heat-cd2.avi", ["Heat-cd1.avi", "Heat-cd2.avi"]),
+        ("Alien.part1.mkv", ["Alien.part1.mkv", "Alien.part2.mkv"]),  # another extension is no part
+        ("Heat-cd1.mkv", ["Heat-cd1.mkv"]),
+        ("Solo-cd1.avi", ["Solo-cd1.avi"]),  # one part alone
+        ("Heat.1995.mkv", ["Heat.1995.mkv"]),
+    ],
+)
+def test_stacks_loose_in_the_root(video: str, parts: list[str]) -> None:
+    assert rules.loose_stack(video, _ROOT) == parts
+
+
+@pytest.mark.parametrize(
+    ("name", "belongs"),
+    [
+        ("Heat-cd1.avi", True),
+        ("Heat-cd2.avi", True),
+        ("Heat.nfo", True),  # named after the stack's base
+        ("Heat-poster.jpg", True),
+        ("Heat-cd2.en.srt", True),
+        ("Heat-cd1.mkv", False),  # a video of its own
+        ("Heat 2.avi", False),
+        ("Alien.nfo", False),
+    ],
+)
+def test_files_that_go_with_a_loose_stack(name: str, belongs: bool) -> None:
+    assert rules.belongs_to_loose_stack(name, ["Heat-cd1.avi", "Heat-cd2.avi"]) is belongs

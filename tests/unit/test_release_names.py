@@ -169,6 +169,27 @@ def test_series_folders_with_acronyms_and_packs(name: str, title: str) -> None:
 @pytest.mark.parametrize(
     ("name", "title", "year"),
     [
+        ("Harbor Lights, The", "The Harbor Lights", None),  # the article moved behind a comma goes back
+        ("Harbor Lights, The (2010)", "The Harbor Lights", 2010),
+        ("The Harbor Lights, The", "The Harbor Lights", None),  # written twice: once
+        ("Office, The (US)", "The Office (US)", None),
+        ("Harbor Lights, The [tvdbid-123456]", "The Harbor Lights", None),
+        ("Harbor Lights, The - Season 1", "The Harbor Lights", None),
+        ("Harbor Lights, The (2010) Season 1-3 1080p", "The Harbor Lights", 2010),
+        ("Misérables, Les", "Les Misérables", None),
+        ("Night Shift, A", "A Night Shift", None),
+        ("Crazy, Stupid, Love (2011)", "Crazy, Stupid, Love", 2011),  # commas without an article stay
+        ("Him, Her", "Him, Her", None),
+    ],
+)
+def test_series_folders_with_a_moved_article(name: str, title: str, year: int | None) -> None:
+    parsed = parse_series_folder_name(name)
+    assert (parsed.title, parsed.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
         ("U.S.Marshals.1998.720p.BluRay", "U.S Marshals", 1998),
         ("A.I.Artificial.Intelligence.2001.1080p", "A.I Artificial Intelligence", 2001),
         ("Super movie(2009)", "Super movie", 2009),

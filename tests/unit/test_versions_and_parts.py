@@ -316,6 +316,19 @@ def test_a_video_loose_in_the_root_is_scanned_with_the_files_named_after_it(tmp_
     ]
 
 
+def test_stacked_parts_loose_in_the_root_are_scanned_as_one_movie(tmp_path: Path) -> None:
+    put(tmp_path / "City.of.God.2002-cd1.mp4")
+    put(tmp_path / "City.of.God.2002-cd2.mp4")
+    put(tmp_path / "Other Movie.mp4", repeat=3)  # another loose movie, bigger: not a part
+    (tmp_path / "City.of.God.2002.nfo").write_text("<movie><tmdbid>598</tmdbid></movie>")
+    (tmp_path / "City.of.God.2002-poster.jpg").write_bytes(b"p")
+    scan = scan_movie_directory(tmp_path, "City.of.God.2002-cd1.mp4", read_media=False)
+    assert (scan.title, scan.year, scan.tmdb_id) == ("City of God", 2002, 598)
+    assert [p.name for p in scan.main.parts] == ["City.of.God.2002-cd1.mp4", "City.of.God.2002-cd2.mp4"]
+    assert scan.main.size == sum((tmp_path / p.name).stat().st_size for p in scan.main.parts)
+    assert [(a.asset_type, a.path.name) for a in scan.assets] == [("poster", "City.of.God.2002-poster.jpg")]
+
+
 def test_a_zero_byte_video_loose_in_the_root_is_an_error_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "loose.mkv").write_bytes(b"")
     with pytest.raises(DirectoryError, match=r"loose\.mkv is a zero-byte video file in the library root"):
