@@ -101,6 +101,18 @@ async def wait_for_scanned(client: Client, workflow_id: str, at_least: int, time
         await asyncio.sleep(0.05)
 
 
+@contextlib.asynccontextmanager
+async def scan_under_way(
+    client: Client, settings: Settings, root: Path, at_least: int
+) -> AsyncIterator[scans.StartedScan]:
+    """A scan of `root` with in-process workers, handed over once it has scanned `at_least` directories; the
+    workers stop when the block ends."""
+    async with running_workers(client, settings):
+        started = await start(client, settings, root)
+        await wait_for_scanned(client, started.workflow_id, at_least)
+        yield started
+
+
 def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
     """Change REELSCAN_ settings for this test (in-process workers and activities read them)."""
     for key, value in values.items():
