@@ -36,6 +36,13 @@ def settings(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Sett
     return reconfigure(monkeypatch, watch_quiet_seconds="1")
 
 
+def empty_library(settings: Settings, tmp_path: Path) -> tuple[Path, int]:
+    """An empty `Movies` folder and the library for it."""
+    root = tmp_path / "Movies"
+    root.mkdir()
+    return root, scans.library_for_path(settings, root)
+
+
 def scan_jobs(settings: Settings, library_id: int) -> list[ScanJob]:
     with session_scope(settings.resolved_database_url) as session:
         rows = list(session.scalars(select(ScanJob).where(ScanJob.library_id == library_id).order_by(ScanJob.id)))
@@ -148,9 +155,7 @@ async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings
 async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     count = 300
     async with running_workers(client, settings):
         plan = watch.library_plan(settings, library_id)
@@ -187,9 +192,7 @@ async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
 
 
 async def test_pending_folders_survive_a_worker_restart(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     names = build_bulk_library(tmp_path / "staging", 2)
     plan = watch.library_plan(settings, library_id)
     async with running_workers(client, settings):
@@ -366,9 +369,7 @@ async def test_pending_folders_are_carried_across_continue_as_new(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, watch_quiet_seconds="1", continue_as_new_events="100")
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     plan = watch.library_plan(settings, library_id)
     names = build_bulk_library(tmp_path / "staging", 30)
     async with running_workers(client, settings):
@@ -405,9 +406,7 @@ async def test_pending_folders_are_carried_across_continue_as_new(
 async def test_the_runner_picks_up_a_library_watched_after_it_started(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     stop = asyncio.Event()
     async with running_workers(client, settings):
         runner = WatchRunner(
