@@ -161,33 +161,34 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         library["watch"] = await watch.watch_overview(client(), settings, plan, time.time())
         return library
 
-    @app.get("/api/libraries/{library_id}/movies", dependencies=guarded)
-    def get_movies(
-        library_id: Id,
-        response: Response,
-        where: Annotated[ListFilter, Depends(list_filter)],
-        offset: int = Query(0, ge=0, le=MAX_INT),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict[str, Any]]:
-        """A page of the library's movies (the X-Total-Count header says how many the filters let through)."""
-        library_row(library_id)
-        with session_scope(url) as session:
-            response.headers["X-Total-Count"] = str(count_items(session, Movie, library_id, where))
-            return list_movies(session, library_id, offset=offset, limit=limit, where=where)
+    # A library's page of movies and its page of series: one endpoint each, alike but for the table and the rows.
+    def library_page(
+        kind: type[Movie] | type[Series], list_rows: Callable[..., list[dict[str, Any]]], plural: str
+    ) -> Callable[..., list[dict[str, Any]]]:
+        def page(
+            library_id: Id,
+            response: Response,
+            where: Annotated[ListFilter, Depends(list_filter)],
+            offset: int = Query(0, ge=0, le=MAX_INT),
+            limit: int = Query(100, ge=1, le=1000),
+        ) -> list[dict[str, Any]]:
+            library_row(library_id)
+            with session_scope(url) as session:
+                response.headers["X-Total-Count"] = str(count_items(session, kind, library_id, where))
+                return list_rows(session, library_id, offset=offset, limit=limit, where=where)
 
-    @app.get("/api/libraries/{library_id}/series", dependencies=guarded)
-    def get_series_list(
-        library_id: Id,
-        response: Response,
-        where: Annotated[ListFilter, Depends(list_filter)],
-        offset: int = Query(0, ge=0, le=MAX_INT),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict[str, Any]]:
-        """A page of the library's series (the X-Total-Count header says how many the filters let through)."""
-        library_row(library_id)
-        with session_scope(url) as session:
-            response.headers["X-Total-Count"] = str(count_items(session, Series, library_id, where))
-            return list_series(session, library_id, offset=offset, limit=limit, where=where)
+        page.__doc__ = (
+            f"A page of the library's {plural} (the X-Total-Count header says how many the filters let through)."
+        )
+        return page
+
+    for path, name, kind, list_rows in (
+        ("movies", "get_movies", Movie, list_movies),
+        ("series", "get_series_list", Series, list_series),
+    ):
+        app.get(f"/api/libraries/{{library_id}}/{path}", dependencies=guarded, name=name)(
+            library_page(kind, list_rows, path)
+        )
 
     @app.get("/api/libraries/{library_id}/albums", dependencies=guarded)
     def get_albums(
