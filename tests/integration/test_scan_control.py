@@ -33,11 +33,17 @@ from tests.library_builder import build_bulk_library
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+def three_hundred_folders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
+    """300 movie folders in tmp_path/Movies; three children at a time, two directory scans at once per worker."""
+    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
+    build_bulk_library(tmp_path / "Movies", 300)
+    return settings
+
+
 async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
-    build_bulk_library(tmp_path / "Movies", 300)
+    settings = three_hundred_folders(monkeypatch, tmp_path)
     async with scan_under_way(client, settings, tmp_path / "Movies", 10) as started:
         await client.get_workflow_handle(started.workflow_id).signal("cancel")
         message = await finish(client, started)
@@ -53,8 +59,7 @@ async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(
 async def test_temporal_cancel_request_ends_the_scan_as_cancelled(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
-    build_bulk_library(tmp_path / "Movies", 300)
+    settings = three_hundred_folders(monkeypatch, tmp_path)
     async with scan_under_way(client, settings, tmp_path / "Movies", 5) as started:
         handle = client.get_workflow_handle(started.workflow_id)
         await handle.cancel()
