@@ -144,6 +144,13 @@ async def eventually(
         await asyncio.sleep(interval)
 
 
+async def movies_when(
+    settings: Settings, done: Callable[[dict[str, dict[str, Any]]], bool], *, what: str, timeout: float = 60
+) -> dict[str, dict[str, Any]]:
+    """The movies by directory once done(them) holds, read from the database; fails naming `what` after timeout."""
+    return await eventually(lambda: asyncio.to_thread(movies_by_directory, settings), done, what=what, timeout=timeout)
+
+
 async def scan_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:
     """Every run of a scan so far, first to last, following its continue-as-new chain.
 
