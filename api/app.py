@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from temporalio.client import Client
 
 from api.broadcaster import ProgressBroadcaster
@@ -161,33 +162,34 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         library["watch"] = await watch.watch_overview(client(), settings, plan, time.time())
         return library
 
-    @app.get("/api/libraries/{library_id}/movies", dependencies=guarded)
-    def get_movies(
-        library_id: Id,
-        response: Response,
-        where: Annotated[ListFilter, Depends(list_filter)],
-        offset: int = Query(0, ge=0, le=MAX_INT),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict[str, Any]]:
-        """A page of the library's movies (the X-Total-Count header says how many the filters let through)."""
-        library_row(library_id)
-        with session_scope(url) as session:
-            response.headers["X-Total-Count"] = str(count_items(session, Movie, library_id, where))
-            return list_movies(session, library_id, offset=offset, limit=limit, where=where)
+    # A library's page of movies and its page of series: one endpoint each, alike but for the table and the rows.
+    def library_page(
+        kind: type[Movie] | type[Series], list_rows: Callable[..., list[dict[str, Any]]], plural: str
+    ) -> Callable[..., list[dict[str, Any]]]:
+        def page(
+            library_id: Id,
+            response: Response,
+            where: Annotated[ListFilter, Depends(list_filter)],
+            offset: int = Query(0, ge=0, le=MAX_INT),
+            limit: int = Query(100, ge=1, le=1000),
+        ) -> list[dict[str, Any]]:
+            library_row(library_id)
+            with session_scope(url) as session:
+                response.headers["X-Total-Count"] = str(count_items(session, kind, library_id, where))
+                return list_rows(session, library_id, offset=offset, limit=limit, where=where)
 
-    @app.get("/api/libraries/{library_id}/series", dependencies=guarded)
-    def get_series_list(
-        library_id: Id,
-        response: Response,
-        where: Annotated[ListFilter, Depends(list_filter)],
-        offset: int = Query(0, ge=0, le=MAX_INT),
-        limit: int = Query(100, ge=1, le=1000),
-    ) -> list[dict[str, Any]]:
-        """A page of the library's series (the X-Total-Count header says how many the filters let through)."""
-        library_row(library_id)
-        with session_scope(url) as session:
-            response.headers["X-Total-Count"] = str(count_items(session, Series, library_id, where))
-            return list_series(session, library_id, offset=offset, limit=limit, where=where)
+        page.__doc__ = (
+            f"A page of the library's {plural} (the X-Total-Count header says how many the filters let through)."
+        )
+        return page
+
+    for path, name, kind, list_rows in (
+        ("movies", "get_movies", Movie, list_movies),
+        ("series", "get_series_list", Series, list_series),
+    ):
+        app.get(f"/api/libraries/{{library_id}}/{path}", dependencies=guarded, name=name)(
+            library_page(kind, list_rows, path)
+        )
 
     @app.get("/api/libraries/{library_id}/albums", dependencies=guarded)
     def get_albums(
@@ -203,29 +205,25 @@ def create_app(settings: Settings, connect: Callable[[], Awaitable[Client]]) -> 
         with session_scope(url) as session:
             return list_albums(session, library_id, artist_id=artist_id, state=state_filter, offset=offset, limit=limit)
 
+    def one_item(read: Callable[[Session, int], dict[str, Any] | None], item_id: int, what: str) -> dict[str, Any]:
+        """The album, series or movie `read` finds by id, or a 404 that names it."""
+        with session_scope(url) as session:
+            item = read(session, item_id)
+        if item is None:
+            raise HTTPException(404, f"there is no {what} with id {item_id}")
+        return item
+
     @app.get("/api/albums/{album_id}", dependencies=guarded)
     def get_album(album_id: Id) -> dict[str, Any]:
-        with session_scope(url) as session:
-            album = album_detail(session, album_id)
-        if album is None:
-            raise HTTPException(404, f"there is no album with id {album_id}")
-        return album
+        return one_item(album_detail, album_id, "album")
 
     @app.get("/api/series/{series_id}", dependencies=guarded)
     def get_series(series_id: Id) -> dict[str, Any]:
-        with session_scope(url) as session:
-            series = series_detail(session, series_id)
-        if series is None:
-            raise HTTPException(404, f"there is no series with id {series_id}")
-        return series
+        return one_item(series_detail, series_id, "series")
 
     @app.get("/api/movies/{movie_id}", dependencies=guarded)
     def get_movie(movie_id: Id) -> dict[str, Any]:
-        with session_scope(url) as session:
-            movie = movie_detail(session, movie_id)
-        if movie is None:
-            raise HTTPException(404, f"there is no movie with id {movie_id}")
-        return movie
+        return one_item(movie_detail, movie_id, "movie")
 
     @app.patch("/api/movies/{movie_id}", dependencies=guarded)
     def edit_movie(movie_id: Id, body: MovieEdit) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from reelscan.library_kinds import LibraryType
+
 ACTIVE_SCAN_STATUSES = ("discovering", "scanning", "caching", "enriching")
 FINAL_SCAN_STATUSES = ("completed", "failed", "cancelled")
 
@@ -26,7 +28,7 @@ class Library(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     path: Mapped[str] = mapped_column(Text, unique=True)
-    type: Mapped[str] = mapped_column(String(16), default="movie")  # movie | tv | music
+    type: Mapped[LibraryType] = mapped_column(String(16), default="movie")
     # Automation: what a scan does after phase 3 unless its options say otherwise.
     auto_enrich: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_select_assets: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from reelscan.providers.http import json_object
 from reelscan.providers.tmdb import ProviderError, ProviderNotFound, ProviderRateLimited, ProviderUnavailable
 
 DEFAULT_BASE_URL = "https://musicbrainz.org/ws/2"
@@ -91,13 +92,7 @@ class MusicBrainzClient:
             raise ProviderUnavailable(f"MusicBrainz cannot be reached for {what}: {type(exc).__name__}") from None
         if response.status_code != 200:
             raise _failure(response, what)
-        try:
-            data = response.json()
-        except ValueError:
-            raise ProviderMalformed(f"MusicBrainz sent something unreadable for {what}") from None
-        if not isinstance(data, dict):
-            raise ProviderMalformed(f"MusicBrainz sent something unreadable for {what}")
-        return data
+        return json_object(response, ProviderMalformed(f"MusicBrainz sent something unreadable for {what}"))
 
     async def release(self, mbid: str) -> dict[str, Any]:
         """A release (an album as issued) with its artist credits, label, release group and media."""

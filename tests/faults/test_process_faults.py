@@ -23,7 +23,7 @@ from tests.integration.scanning import (
     children_started,
     eventually,
     finish,
-    movies_by_directory,
+    movies_when,
     reconfigure,
     running_workers,
     scan_runs,
@@ -224,8 +224,8 @@ async def test_the_watcher_keeps_its_pending_folders_across_a_server_restart(
             assert before is not None and after is not None and after["paused"]
             assert after["pending"] == before["pending"]
             await watch.pause_watch(restarted, settings, library_id, paused=False)
-            movies = await eventually(
-                lambda: asyncio.to_thread(movies_by_directory, settings),
+            movies = await movies_when(
+                settings,
                 lambda movies: len(movies) == 2,
                 what="both movies scanned after the restart",
                 timeout=180,

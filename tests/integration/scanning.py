@@ -101,6 +101,18 @@ async def wait_for_scanned(client: Client, workflow_id: str, at_least: int, time
         await asyncio.sleep(0.05)
 
 
+@contextlib.asynccontextmanager
+async def scan_under_way(
+    client: Client, settings: Settings, root: Path, at_least: int
+) -> AsyncIterator[scans.StartedScan]:
+    """A scan of `root` with in-process workers, handed over once it has scanned `at_least` directories; the
+    workers stop when the block ends."""
+    async with running_workers(client, settings):
+        started = await start(client, settings, root)
+        await wait_for_scanned(client, started.workflow_id, at_least)
+        yield started
+
+
 def reconfigure(monkeypatch: pytest.MonkeyPatch, **values: str) -> Settings:
     """Change REELSCAN_ settings for this test (in-process workers and activities read them)."""
     for key, value in values.items():
@@ -130,6 +142,13 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}; last seen: {value!r}")
         await asyncio.sleep(interval)
+
+
+async def movies_when(
+    settings: Settings, done: Callable[[dict[str, dict[str, Any]]], bool], *, what: str, timeout: float = 60
+) -> dict[str, dict[str, Any]]:
+    """The movies by directory once done(them) holds, read from the database; fails naming `what` after timeout."""
+    return await eventually(lambda: asyncio.to_thread(movies_by_directory, settings), done, what=what, timeout=timeout)
 
 
 async def scan_runs(client: Client, workflow_id: str) -> list[WorkflowHistory]:

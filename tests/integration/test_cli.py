@@ -14,7 +14,7 @@ from temporalio.client import Client
 
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
-from tests.integration.scanning import finish, reconfigure, running_workers, start, wait_for_scanned
+from tests.integration.scanning import finish, reconfigure, running_workers, scan_under_way
 from tests.integration.tv_records import record_tv_library
 from tests.library_builder import build_bulk_library, build_library, build_tv_library
 
@@ -149,9 +149,7 @@ async def test_temporal_cli_queries_progress_and_signals_cancel(
 ) -> None:
     settings = reconfigure(monkeypatch, children_window="2")
     build_bulk_library(tmp_path / "Movies", 200)
-    async with running_workers(client, settings):
-        started = await start(client, settings, tmp_path / "Movies")
-        await wait_for_scanned(client, started.workflow_id, 3)
+    async with scan_under_way(client, settings, tmp_path / "Movies", 3) as started:
         query = await temporal(client, "workflow", "query", "--workflow-id", started.workflow_id, "--name", "progress")
         assert query.returncode == 0, query.stderr
         assert "scan:progress" in query.stdout

@@ -23,6 +23,7 @@ from tests.integration.scanning import (
     eventually,
     finish,
     movies_by_directory,
+    movies_when,
     reconfigure,
     running_workers,
     scan,
@@ -34,6 +35,13 @@ from tests.library_builder import MEDIA, build_bulk_library
 @pytest.fixture
 def settings(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return reconfigure(monkeypatch, watch_quiet_seconds="1")
+
+
+def empty_library(settings: Settings, tmp_path: Path) -> tuple[Path, int]:
+    """An empty `Movies` folder and the library for it."""
+    root = tmp_path / "Movies"
+    root.mkdir()
+    return root, scans.library_for_path(settings, root)
 
 
 def scan_jobs(settings: Settings, library_id: int) -> list[ScanJob]:
@@ -95,8 +103,8 @@ async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
         copied = {job.id for job in scan_jobs(settings, library_id)}
         assert not copied, "scanned while the copy was still going on"
 
-        movies = await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        movies = await movies_when(
+            settings,
             lambda movies: "Heat (1995)" in movies,
             what="the copied movie in the database",
         )
@@ -129,8 +137,8 @@ async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings
     async with running_workers(client, settings):
         shutil.rmtree(root / names[1])
         await watch.signal_changes(client, settings, watch.library_plan(settings, library_id), [names[1]])
-        movies = await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        movies = await movies_when(
+            settings,
             lambda movies: movies[names[1]]["state"] == "missing",
             what="the deleted movie marked missing",
         )
@@ -148,9 +156,7 @@ async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings
 async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     count = 300
     async with running_workers(client, settings):
         plan = watch.library_plan(settings, library_id)
@@ -163,8 +169,8 @@ async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
             # What the file-system watcher sends: one batch of folder names (and a file or two) per half second.
             await watch.signal_changes(client, settings, plan, [*batch, f"{batch[0]}/movie.mp4"])
             await asyncio.sleep(0.5)
-        await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        await movies_when(
+            settings,
             lambda movies: len(movies) == count,
             what=f"{count} movies in the database",
             timeout=180,
@@ -187,9 +193,7 @@ async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
 
 
 async def test_pending_folders_survive_a_worker_restart(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     names = build_bulk_library(tmp_path / "staging", 2)
     plan = watch.library_plan(settings, library_id)
     async with running_workers(client, settings):
@@ -216,8 +220,8 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
         for name in names:
             assert after["pending"][name]["lastSeen"] == before["pending"][name]["lastSeen"]
         await watch.pause_watch(client, settings, library_id, paused=False)
-        movies = await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        movies = await movies_when(
+            settings,
             lambda movies: len(movies) == 2,
             what="both movies scanned after the restart",
             # A workflow task or snapshot lost with the stopped worker is retried only after its timeout.
@@ -338,8 +342,8 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
         shutil.copyfile(MEDIA / "poster.jpg", folder / "poster.jpg")
         (root / ".hidden").mkdir()  # ignored, as discovery ignores it
         shutil.rmtree(root / names[0])
-        movies = await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        movies = await movies_when(
+            settings,
             lambda movies: "Heat (1995)" in movies and movies[names[0]]["state"] == "missing",
             what="the copied movie in and the deleted one missing",
         )
@@ -366,9 +370,7 @@ async def test_pending_folders_are_carried_across_continue_as_new(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, watch_quiet_seconds="1", continue_as_new_events="100")
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     plan = watch.library_plan(settings, library_id)
     names = build_bulk_library(tmp_path / "staging", 30)
     async with running_workers(client, settings):
@@ -392,8 +394,8 @@ async def test_pending_folders_are_carried_across_continue_as_new(
         assert paused["paused"]
         assert (await handle.describe()).run_id != first_run, "the watcher did not continue as new"
         await handle.signal("resume")
-        await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        await movies_when(
+            settings,
             lambda movies: len(movies) == len(names),
             what="every folder scanned",
         )
@@ -405,9 +407,7 @@ async def test_pending_folders_are_carried_across_continue_as_new(
 async def test_the_runner_picks_up_a_library_watched_after_it_started(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    root.mkdir()
-    library_id = scans.library_for_path(settings, root)
+    root, library_id = empty_library(settings, tmp_path)
     stop = asyncio.Event()
     async with running_workers(client, settings):
         runner = WatchRunner(
@@ -418,8 +418,8 @@ async def test_the_runner_picks_up_a_library_watched_after_it_started(
         await eventually(lambda: _observing(runner), what="the observer of the newly watched library")
         folder = root / "Heat (1995)"
         await copy_slowly(MEDIA / "h264_aac.mp4", folder / "Heat.mp4", steps=3, pause=0.1)
-        await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        await movies_when(
+            settings,
             lambda movies: "Heat (1995)" in movies,
             what="the copied movie",
         )
@@ -453,8 +453,8 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
         running = asyncio.create_task(runner.run(stop))
         await eventually(lambda: _observing(runner), what="the observer started")
         heat.rename(root / "Heat (1995) [Director's Cut]")
-        movies = await eventually(
-            lambda: asyncio.to_thread(movies_by_directory, settings),
+        movies = await movies_when(
+            settings,
             lambda movies: "Heat (1995) [Director's Cut]" in movies,
             what="the renamed folder recorded",
         )

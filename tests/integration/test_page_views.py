@@ -10,7 +10,7 @@ from temporalio.client import Client
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from tests.integration.api_server import api_server
-from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
+from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS, open_page
 from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
 from tests.library_builder import build_bulk_library, build_library
 
@@ -53,10 +53,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
         job = scan_job(sqlite_settings, started.scan_job_id)
         total = len(library.movies) + 76
 
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1200, "height": 1000})
-        script_errors: list[str] = []
-        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        browser, page, script_errors = await open_page(pw, chromium, 1200, 1000)
         await page.goto(f"http://{address}/#library/{started.library_id}")
         await page.wait_for_selector("#connection.online", timeout=WAIT)
         ready = await wall_ready(page)
@@ -193,10 +190,7 @@ async def test_the_timeline_of_a_running_scan_grows_live(
     build_bulk_library(tmp_path / "Movies", 400)
     ARTIFACTS.mkdir(exist_ok=True)
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1100, "height": 1000})
-        script_errors: list[str] = []
-        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        browser, page, script_errors = await open_page(pw, chromium, 1100, 1000)
         await page.goto(f"http://{address}/")
         await page.wait_for_selector("#connection.online", timeout=WAIT)
         started = await start(client, settings, tmp_path / "Movies", ScanOptions(enable_enrichment=False))

@@ -43,6 +43,14 @@ def library_with_a_root_level_error(root: Path) -> list[str]:
     return names
 
 
+async def scanned_once(client: Client, settings: Settings, tmp_path: Path) -> Path:
+    """`Movies` under tmp_path, built by library_with_a_root_level_error and scanned once, quickly."""
+    root = tmp_path / "Movies"
+    library_with_a_root_level_error(root)
+    await scan(client, settings, root, QUICK)
+    return root
+
+
 def states(settings: Settings) -> dict[str, str]:
     with session_scope(settings.resolved_database_url) as session:
         return {m.directory: m.state for m in session.scalars(select(Movie))}
@@ -77,9 +85,7 @@ async def test_a_deleted_folder_is_marked_missing_beside_a_root_level_error(
 async def test_a_renamed_folder_keeps_its_movie_under_the_new_name(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    library_with_a_root_level_error(root)
-    await scan(client, any_settings, root, QUICK)
+    root = await scanned_once(client, any_settings, tmp_path)
 
     (root / "1917 (2019)").rename(root / "Nineteen Seventeen (2019)")
     again = await scan(client, any_settings, root, QUICK)
@@ -94,9 +100,7 @@ async def test_a_renamed_folder_keeps_its_movie_under_the_new_name(
 async def test_a_folder_emptied_of_its_video_is_marked_missing(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    library_with_a_root_level_error(root)
-    await scan(client, any_settings, root, QUICK)
+    root = await scanned_once(client, any_settings, tmp_path)
 
     (root / "1917 (2019)" / "1917.mp4").unlink()
     (root / "1917 (2019)" / "notes.txt").write_text("the video moved to another disk\n")
@@ -171,9 +175,7 @@ def discover(settings: Settings, root: Path, library_type: str = "movie") -> Any
 async def test_discovery_says_how_many_folders_could_not_be_checked_and_why(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    library_with_a_root_level_error(root)
-    await scan(client, any_settings, root, QUICK)
+    root = await scanned_once(client, any_settings, tmp_path)
     # A link to itself: listing it fails with ELOOP for root too.
     shutil.rmtree(root / "1917 (2019)")
     os.symlink("1917 (2019)", root / "1917 (2019)")

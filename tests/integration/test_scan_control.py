@@ -24,6 +24,7 @@ from tests.integration.scanning import (
     running_workers,
     scan_job,
     scan_runs,
+    scan_under_way,
     start,
     wait_for_scanned,
 )
@@ -32,14 +33,18 @@ from tests.library_builder import build_bulk_library
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+def three_hundred_folders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Settings:
+    """300 movie folders in tmp_path/Movies; three children at a time, two directory scans at once per worker."""
+    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
+    build_bulk_library(tmp_path / "Movies", 300)
+    return settings
+
+
 async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
-    build_bulk_library(tmp_path / "Movies", 300)
-    async with running_workers(client, settings):
-        started = await start(client, settings, tmp_path / "Movies")
-        await wait_for_scanned(client, started.workflow_id, 10)
+    settings = three_hundred_folders(monkeypatch, tmp_path)
+    async with scan_under_way(client, settings, tmp_path / "Movies", 10) as started:
         await client.get_workflow_handle(started.workflow_id).signal("cancel")
         message = await finish(client, started)
 
@@ -54,11 +59,8 @@ async def test_cancel_signal_stops_the_scan_and_keeps_scanned_movies(
 async def test_temporal_cancel_request_ends_the_scan_as_cancelled(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = reconfigure(monkeypatch, children_window="3", scan_concurrency="2")
-    build_bulk_library(tmp_path / "Movies", 300)
-    async with running_workers(client, settings):
-        started = await start(client, settings, tmp_path / "Movies")
-        await wait_for_scanned(client, started.workflow_id, 5)
+    settings = three_hundred_folders(monkeypatch, tmp_path)
+    async with scan_under_way(client, settings, tmp_path / "Movies", 5) as started:
         handle = client.get_workflow_handle(started.workflow_id)
         await handle.cancel()
         with pytest.raises(WorkflowFailureError):
@@ -159,9 +161,7 @@ async def test_library_root_vanishing_mid_scan_fails_the_scan_cleanly(
     settings = reconfigure(monkeypatch, children_window="2")
     root = tmp_path / "Movies"
     build_bulk_library(root, 150, with_assets=False)
-    async with running_workers(client, settings):
-        started = await start(client, settings, root)
-        await wait_for_scanned(client, started.workflow_id, 10)
+    async with scan_under_way(client, settings, root, 10) as started:
         shutil.rmtree(root)
         with pytest.raises(WorkflowFailureError) as failure:
             await client.get_workflow_handle(started.workflow_id).result()

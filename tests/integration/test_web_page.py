@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from reelscan.settings import Settings
 from tests.integration.api_server import api_server
-from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS
+from tests.integration.browser import ARTIFACTS, open_page
 from tests.integration.scanning import finish, reconfigure, running_workers, start
 from tests.library_builder import build_bulk_library, build_library
 
@@ -24,10 +24,7 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
     build_bulk_library(tmp_path / "Movies" / "Archive", 150)
     ARTIFACTS.mkdir(exist_ok=True)
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1100, "height": 1400})
-        script_errors: list[str] = []
-        page.on("pageerror", lambda error: script_errors.append(str(error)))
+        browser, page, script_errors = await open_page(pw, chromium, 1100, 1400)
         await page.goto(f"http://{address}/")
         # A script that fails to parse never opens the socket: say so instead of timing out on the badge.
         assert not script_errors, f"the page's script failed: {script_errors}"

@@ -127,6 +127,15 @@ def expect(message: dict[str, Any], phase: str) -> None:
         raise RuntimeError(f"the scan ended {message.get('phase')!r}, {phase!r} wanted: {message.get('summary')}")
 
 
+async def enriched_scan(client: Client, settings: Settings, root: Path, library_type: str) -> scans.StartedScan:
+    """A scan of the `library_type` library at `root` through all four phases, enrichment included, to the end."""
+    library_id = scans.library_for_path(settings, root, library_type=library_type)
+    async with running_workers(client, settings):
+        started = await scans.start_scan(client, settings, library_id, ScanOptions(enable_enrichment=True))
+        expect(await finish(client, started), "completed")
+    return started
+
+
 # --- scenarios -----------------------------------------------------------------------------------------------------
 
 
@@ -147,10 +156,7 @@ async def tv_scan(client: Client, workdir: Path) -> list[Recorded]:
     library = build_tv_library(root)
     with FakeTmdb(series=series_for_library(library.root, every_series_folder=True)) as fake:
         settings = configure(workdir, "tv-scan", **tmdb_values(fake))
-        library_id = scans.library_for_path(settings, root, library_type="tv")
-        async with running_workers(client, settings):
-            started = await scans.start_scan(client, settings, library_id, ScanOptions(enable_enrichment=True))
-            expect(await finish(client, started), "completed")
+        started = await enriched_scan(client, settings, root, "tv")
     children = {"directory": "DirectoryScanWorkflow", "enrich-series": "EnrichSeriesWorkflow"}
     return await record_scan(client, started.workflow_id, children)
 
@@ -168,10 +174,7 @@ async def music_scan(client: Client, workdir: Path) -> list[Recorded]:
             cover_art_base_url=fake.root_url,
             musicbrainz_requests_per_second="50",
         )
-        library_id = scans.library_for_path(settings, root, library_type="music")
-        async with running_workers(client, settings):
-            started = await scans.start_scan(client, settings, library_id, ScanOptions(enable_enrichment=True))
-            expect(await finish(client, started), "completed")
+        started = await enriched_scan(client, settings, root, "music")
     children = {"directory": "DirectoryScanWorkflow", "enrich-album": "EnrichAlbumWorkflow"}
     return await record_scan(client, started.workflow_id, children)
 

@@ -9,15 +9,9 @@ from typing import Any
 
 import httpx
 
+from reelscan.providers.http import json_object
+from reelscan.providers.tmdb import errors
 from reelscan.providers.tmdb.credentials import TmdbCredentials
-from reelscan.providers.tmdb.errors import (
-    DEFAULT_RETRY_AFTER,
-    ProviderAuthError,
-    ProviderError,
-    ProviderNotFound,
-    ProviderRateLimited,
-    ProviderUnavailable,
-)
 from reelscan.providers.tmdb.matching import (
     ALTERNATIVE_TITLE_LOOKUPS,
     MOVIE_SEARCH,
@@ -89,7 +83,7 @@ class TmdbClient:
         """
         try:
             return await self.movie_details(tmdb_id), None
-        except ProviderNotFound:
+        except errors.ProviderNotFound:
             match = await self.search_movie(title, year)
             if match is None or match.tmdb_id == int(tmdb_id):
                 raise
@@ -101,7 +95,7 @@ class TmdbClient:
         """As `movie_details_or_search`, for a series: tv_details, else those of the best `search_tv` match."""
         try:
             return await self.tv_details(tmdb_id), None
-        except ProviderNotFound:
+        except errors.ProviderNotFound:
             match = await self.search_tv(title, year)
             if match is None or match.tmdb_id == int(tmdb_id):
                 raise
@@ -227,30 +221,26 @@ class TmdbClient:
         try:
             response = await self._http.get(path, params=query)
         except httpx.TimeoutException:
-            raise ProviderUnavailable(f"TMDB did not answer in {self.timeout:g} s ({path})") from None
+            raise errors.ProviderUnavailable(f"TMDB did not answer in {self.timeout:g} s ({path})") from None
         except httpx.TransportError as exc:
             reason = self._scrub(str(exc)) or type(exc).__name__
-            raise ProviderUnavailable(f"cannot reach TMDB: {reason} ({path})") from None
+            raise errors.ProviderUnavailable(f"cannot reach TMDB: {reason} ({path})") from None
         status = response.status_code
         if status == 401:
             if self._credentials.read_token:
-                raise ProviderAuthError("TMDB rejected the read access token (401): check REELSCAN_TMDB_READ_TOKEN")
-            raise ProviderAuthError("TMDB rejected the API key (401): check REELSCAN_TMDB_API_KEY")
+                raise errors.ProviderAuthError(
+                    "TMDB rejected the read access token (401): check REELSCAN_TMDB_READ_TOKEN"
+                )
+            raise errors.ProviderAuthError("TMDB rejected the API key (401): check REELSCAN_TMDB_API_KEY")
         if status == 404:
-            raise ProviderNotFound(f"TMDB has nothing at {path} (404)")
+            raise errors.ProviderNotFound(f"TMDB has nothing at {path} (404)")
         if status == 429:
-            raise ProviderRateLimited(f"TMDB rate limit hit on {path} (429)", retry_after_seconds(response))
+            raise errors.ProviderRateLimited(f"TMDB rate limit hit on {path} (429)", retry_after_seconds(response))
         if status >= 500:
-            raise ProviderUnavailable(f"TMDB failed on {path} ({status})")
+            raise errors.ProviderUnavailable(f"TMDB failed on {path} ({status})")
         if not 200 <= status < 300:
-            raise ProviderError(f"TMDB refused {path} ({status})", retryable=False)
-        try:
-            body = response.json()
-        except ValueError:
-            raise ProviderUnavailable(f"TMDB sent a malformed response ({path})") from None
-        if not isinstance(body, dict):
-            raise ProviderUnavailable(f"TMDB sent a malformed response ({path})")
-        return body
+            raise errors.ProviderError(f"TMDB refused {path} ({status})", retryable=False)
+        return json_object(response, errors.ProviderUnavailable(f"TMDB sent a malformed response ({path})"))
 
     def _scrub(self, text: str) -> str:
         for secret in (self._credentials.api_key, self._credentials.read_token):
@@ -259,7 +249,7 @@ class TmdbClient:
         return text
 
 
-def retry_after_seconds(response: httpx.Response, default: float = DEFAULT_RETRY_AFTER) -> float:
+def retry_after_seconds(response: httpx.Response, default: float = errors.DEFAULT_RETRY_AFTER) -> float:
     """Seconds from a Retry-After header (a number of seconds); `default` when missing or unreadable."""
     value = response.headers.get("Retry-After")
     if value is None:
