@@ -298,10 +298,18 @@ def history_events(address: str, workflow_id: str) -> list[int]:
     return [int(run.get("historyLength", 0)) for run in runs]
 
 
+class ScanFailed(Exception):
+    """starter.py scan did not end with a scan's final message; the message says what it printed."""
+
+
 def pipeline_scan(root: Path, env: dict[str, str], skip_ffprobe: bool) -> dict[str, Any]:
     command = [sys.executable, str(PROJECT / "starter.py"), "scan", str(root), "--wait", "--json", "--no-enrich"]
     command += ["--skip-ffprobe"] if skip_ffprobe else []
-    out = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
+        raise ScanFailed(f"the scan of {root} exited with {done.returncode}: {' / '.join(said[-3:])}")
+    out = done.stdout
     # The JSON document is what stdout holds (from its first line that opens an object).
     start = 0 if out.startswith("{") else out.index("\n{") + 1
     message: dict[str, Any] = json.loads(out[start:])
@@ -424,13 +432,19 @@ def run(args: argparse.Namespace) -> None:
         if not args.no_bare:
             print("lean script, bare scans ...", flush=True)
             lean = {n: lean_scan(root, work / f"lean{n}", n) for n in (1, cores)}
+            print(f"  lean {lean[1]:.1f} s in 1 process, {lean[cores]:.1f} s in {cores}", flush=True)
             with Split() as split:
                 one = bare_scan(root, work / "bare1", 1)
             bare["SQLite"] = {"1": one, "split": split.per_folder_ms(count)}
             bare["SQLite"][str(cores)] = bare_scan(root, work / f"bare{cores}", cores)
+            print(f"  bare {one:.1f} s in 1 process, {bare['SQLite'][str(cores)]:.1f} s in {cores}", flush=True)
             loads.append(f"after the bare scans: {load()}")
         print("pipeline on SQLite ...", flush=True)
-        columns["SQLite"] = pipeline_column(root, work / "data-sqlite", skip_ffprobe, None)
+        try:
+            columns["SQLite"] = pipeline_column(root, work / "data-sqlite", skip_ffprobe, None)
+            print(f"  {_summary(count, columns['SQLite'])}", flush=True)
+        except ScanFailed as exc:
+            notes.append(f"SQLite column left out: {exc}")
         loads.append(f"after the SQLite pipeline: {load()}")
         if args.database_url:
             print("PostgreSQL ...", flush=True)
@@ -441,8 +455,9 @@ def run(args: argparse.Namespace) -> None:
                     bare["PostgreSQL"] = {"1": one, "split": split.per_folder_ms(count)}
                 with postgres_schema(args.database_url) as url:
                     columns["PostgreSQL"] = pipeline_column(root, work / "data-pg", skip_ffprobe, url)
+                print(f"  {_summary(count, columns['PostgreSQL'])}", flush=True)
                 loads.append(f"after the PostgreSQL pipeline: {load()}")
-            except (OSError, SQLAlchemyError, subprocess.CalledProcessError) as exc:
+            except (OSError, SQLAlchemyError, ScanFailed) as exc:
                 notes.append(f"PostgreSQL column left out: {type(exc).__name__}: {str(exc).splitlines()[0]}")
         if args.nas_latency_ms:
             label = f"NAS {args.nas_latency_ms:g} ms/op"
@@ -450,8 +465,9 @@ def run(args: argparse.Namespace) -> None:
             try:
                 with mounted(root, work / "nas", args.nas_latency_ms) as share:
                     columns[label] = pipeline_column(share, work / "data-nas", skip_ffprobe, None)
+                print(f"  {_summary(count, columns[label])}", flush=True)
                 loads.append(f"after the NAS pipeline: {load()}")
-            except RuntimeError as exc:
+            except (RuntimeError, ScanFailed) as exc:
                 notes.append(f"NAS column left out: {exc}")
     finally:
         if not args.keep:
@@ -533,6 +549,11 @@ def report(
     for note in notes:
         print(f"  note: {note}")
     print("  machine: " + "; ".join(loads))
+
+
+def _summary(count: int, column: dict[str, Any]) -> str:
+    total = column["phases"]["total"]
+    return f"{column['full']['phase']} in {total:.1f} s ({count / total:.1f} folders/s)"
 
 
 def _scanned(message: dict[str, Any]) -> str:

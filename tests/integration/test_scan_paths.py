@@ -141,19 +141,30 @@ def test_cancel_delivered_inside_a_directory_scan_is_not_the_folders_error(
 async def test_child_ended_without_result_counts_only_what_the_database_says(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A child holding three folders ends without a result after recording the first one (its worker hangs, the
-    child is terminated, the worker is killed): the folder it recorded is no error, and the scan's counts equal the
-    database."""
+    """A child of three folders ends without a result (its worker hangs while it reads them, the child is
+    terminated, the worker is killed) after the child before it recorded its own: a child records its folders
+    together once it has read them all, so the hung child recorded none, the folders the first child recorded are
+    no errors, the hung child's folders are scanned again, and the scan's counts equal the database."""
     settings = reconfigure(monkeypatch, children_window="1", directories_per_child="3")
     root = tmp_path / "Movies"
     names = build_bulk_library(root, 6, with_assets=False)
-    give_slow_nfo(root / names[1])
+    for name in names[3:]:
+        give_slow_nfo(root / name)  # the second child reads for a while
     hung = worker_process(client)
     try:
         started = await start(client, settings, root, QUICK)
-        await wait_until(lambda: recorded(settings, started.scan_job_id, 0), "the first folder", 180)
-        hung.send_signal(signal.SIGSTOP)  # the worker hangs in the middle of the second folder
-        child = client.get_workflow_handle(f"{started.workflow_id}/dirs-0-2")
+        await wait_until(lambda: recorded(settings, started.scan_job_id, 0), "the first child's folders", 180)
+        child = client.get_workflow_handle(f"{started.workflow_id}/dirs-3-5")
+
+        async def second_child_running() -> bool:
+            try:
+                return (await child.describe()).status == WorkflowExecutionStatus.RUNNING
+            except RPCError:
+                return False  # not started yet
+
+        await wait_until(second_child_running, "the second child", 180)
+        hung.send_signal(signal.SIGSTOP)  # the worker hangs while the second child reads its folders
+        assert not recorded(settings, started.scan_job_id, 3)
         await child.terminate("the child's worker hangs")
         stop_process(hung)  # and is killed: it writes nothing more, and its task polls end with it
         async with running_workers(client, settings):
@@ -161,7 +172,7 @@ async def test_child_ended_without_result_counts_only_what_the_database_says(
     finally:
         stop_process(hung)
 
-    assert outcome_of(settings, started.scan_job_id, 0) == "new"
+    assert [outcome_of(settings, started.scan_job_id, seq) for seq in range(6)] == ["new"] * 6
     assert_scan_invariants(settings, message)
 
 
