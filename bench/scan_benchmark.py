@@ -136,7 +136,7 @@ def bare_scan(root: Path, work: Path, processes: int, url: str | None = None) ->
         job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
         walker = LibraryWalker(root)
-        total = work_list.replace_scan_directories(session, job.id, walker.walk())
+        total = work_list.replace_scan_directories(session, job.id, list(walker.walk()))
         items = work_list.directory_page(session, job.id, 0, total)
     per_child = directories_per_child(0, total)
     # Children's folders are consecutive; each process takes every processes-th child's.
