@@ -45,8 +45,11 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
             progress_every=200,
             only=job.paths,
         )
+        # The walk first, then the writes: a walk of a share (a NAS) takes minutes, and a transaction open that long
+        # would hold SQLite's write lock from every other writer and reader of the data dir.
+        found = list(walker.walk())
         with database() as session:
-            total = work_list.replace_scan_directories(session, job.scan_job_id, walker.walk())
+            total = work_list.replace_scan_directories(session, job.scan_job_id, found)
             # Errors elsewhere (a video loose in the root, an odd name) say nothing about whether a folder is gone;
             # only what could not be read is kept as it was.
             unchanged, missing = work_list.plan_rescan(

@@ -136,7 +136,7 @@ def bare_scan(root: Path, work: Path, processes: int, url: str | None = None) ->
         job = scan_jobs.create_scan_job(session, library.id, {})
         assert job is not None
         walker = LibraryWalker(root)
-        total = work_list.replace_scan_directories(session, job.id, walker.walk())
+        total = work_list.replace_scan_directories(session, job.id, list(walker.walk()))
         items = work_list.directory_page(session, job.id, 0, total)
     per_child = directories_per_child(0, total)
     # Children's folders are consecutive; each process takes every processes-th child's.
@@ -298,6 +298,32 @@ def history_events(address: str, workflow_id: str) -> list[int]:
     return [int(run.get("historyLength", 0)) for run in runs]
 
 
+def _service_pids(run_dir: Path) -> list[int]:
+    """The data dir's Temporal server, worker and API (with the worker's processes), by their pid files."""
+    pids = []
+    for name in ("temporal", "worker", "api"):
+        try:
+            pid = int(json.loads((run_dir / f"{name}.json").read_text())["pid"])
+        except (OSError, ValueError, KeyError):
+            continue
+        pids.extend(with_children(pid) if name == "worker" else [pid])
+    return pids
+
+
+def _end_left_over(pids: list[int], data: Path) -> None:
+    """What `starter.py down` could not stop (it gives up when the data dir's database stays locked): these
+    processes, if they still run for this data dir."""
+    for pid in pids:
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue  # ended
+        if str(data).encode() in environ or str(data).encode() in cmdline:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+
+
 class ScanFailed(Exception):
     """starter.py scan did not end with a scan's final message; the message says what it printed."""
 
@@ -368,6 +394,7 @@ def pipeline_column(root: Path, data: Path, skip_ffprobe: bool, database_url: st
         first_movie = first_movie_seconds(url, full)
     finally:
         sampler.done.set()
+        services = _service_pids(data / "run")
         subprocess.run(
             [sys.executable, str(PROJECT / "starter.py"), "down"],
             env=env,
@@ -375,6 +402,7 @@ def pipeline_column(root: Path, data: Path, skip_ffprobe: bool, database_url: st
             capture_output=True,
             check=False,
         )
+        _end_left_over(services, data)
     return {
         "full": full,
         "rescan": rescan,
