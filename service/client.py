@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
@@ -25,16 +28,31 @@ def temporal_address(settings: Settings, *, start_embedded: bool) -> str:
     return embedded.embedded_address(settings)
 
 
+STARTING_SERVER_WAIT = 30.0
+
+
+def still_starting(error: Exception) -> bool:
+    """The server answers but is not ready yet (its frontend comes up after its port opens)."""
+    return "not healthy yet" in str(error)
+
+
 async def connect(
     settings: Settings, *, start_embedded: bool = True, address: str | None = None, runtime: Runtime | None = None
 ) -> Client:
     target = address or temporal_address(settings, start_embedded=start_embedded)
-    try:
-        return await Client.connect(
-            target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter, runtime=runtime
-        )
-    except (RPCError, RuntimeError) as exc:
-        raise TemporalUnavailable(
-            f"cannot reach the Temporal server at {target}: {exc}. Is it running? "
-            "Unset REELSCAN_TEMPORAL_ADDRESS to use the embedded one."
-        ) from None
+    # A server that has just opened its port answers "Frontend is not healthy yet" for a moment: wait that out,
+    # but a server that is not there (connection refused) fails at once.
+    deadline = time.monotonic() + STARTING_SERVER_WAIT
+    while True:
+        try:
+            return await Client.connect(
+                target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter, runtime=runtime
+            )
+        except (RPCError, RuntimeError) as exc:
+            if still_starting(exc) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+                continue
+            raise TemporalUnavailable(
+                f"cannot reach the Temporal server at {target}: {exc}. Is it running? "
+                "Unset REELSCAN_TEMPORAL_ADDRESS to use the embedded one."
+            ) from None

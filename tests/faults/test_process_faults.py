@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from reelscan.db.models import Image, Movie
 from reelscan.db.session import session_scope
 from reelscan.settings import Settings
 from service import scans, watch
+from service.client import connect
 from tests.conftest import temporal_cli
 from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import (
@@ -165,8 +165,9 @@ class PersistentDevServer:
             self.process.wait(timeout=30)
             self.process = None
 
-    async def client(self) -> Client:
-        return await Client.connect(f"127.0.0.1:{self.port}", data_converter=pydantic_data_converter)
+    async def client(self, settings: Settings) -> Client:
+        # The product's connect waits out "Frontend is not healthy yet" of a server that has just opened its port.
+        return await connect(settings, address=f"127.0.0.1:{self.port}")
 
 
 @pytest.mark.timeout(900)
@@ -178,7 +179,7 @@ async def test_temporal_server_restarted_mid_scan(
     server = PersistentDevServer(tmp_path / "temporal.db")
     await server.start()
     try:
-        restarted = await server.client()
+        restarted = await server.client(sqlite_settings)
         async with running_workers(restarted, sqlite_settings):
             started = await start(restarted, sqlite_settings, tmp_path / "Movies")
             await wait_for_scanned(restarted, started.workflow_id, 60, timeout=120)
@@ -202,7 +203,7 @@ async def test_the_watcher_keeps_its_pending_folders_across_a_server_restart(
     server = PersistentDevServer(tmp_path / "temporal.db")
     await server.start()
     try:
-        restarted = await server.client()
+        restarted = await server.client(sqlite_settings)
         async with running_workers(restarted, settings):
             for name in names:
                 (tmp_path / "staging" / name).rename(root / name)
