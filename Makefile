@@ -53,9 +53,9 @@ demo: setup ## generate a small movie, TV and music library in the data dir and 
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-tv" --type tv --name "Demo series"
 	$(DEMO_TMDB) $(BIN)/python starter.py scan "$(DATA_DIR)/demo-music" --type music --name "Demo music"
 
-# Two test processes (pytest-xdist): most of a test's time is spent waiting on Temporal and the database. The test
-# that stops PostgreSQL takes it alone through a lock file (tests/conftest.py); an idle process takes queued tests
-# from the busy one (worksteal), and the longest tests are queued first. TEST_WORKERS=0: one process.
+# Two test processes (pytest-xdist): most of a test's time is spent waiting on Temporal and the database. An idle
+# process takes queued tests from the busy one (worksteal), and the longest tests are queued first. TEST_WORKERS=0:
+# one process.
 TEST_WORKERS ?= 2
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 

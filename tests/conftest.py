@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import shutil
 import sys
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,19 +20,6 @@ from reelscan.settings import Settings, get_settings
 
 PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PG_LOCK = Path(tempfile.gettempdir()) / "reelscan-tests-postgres.lock"
-
-
-@contextlib.contextmanager
-def postgres_lock(exclusive: bool) -> Iterator[None]:
-    """Tests of the real PostgreSQL share it; the outage test, which stops the server, has it alone. A lock file,
-    so it holds across test processes (make test runs two)."""
-    with PG_LOCK.open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -72,7 +56,7 @@ async def client(temporal_env: WorkflowEnvironment) -> Client:
     return temporal_env.client
 
 
-def _configure(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: str, **extra: str) -> Settings:
+def configure_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: str, **extra: str) -> Settings:
     monkeypatch.setenv("REELSCAN_DATA_DIR", str(data_dir))
     monkeypatch.setenv("REELSCAN_DATABASE_URL", database_url)
     # A queue of its own per test, so nothing from another test's scan is picked up.
@@ -92,7 +76,7 @@ def _configure(monkeypatch: pytest.MonkeyPatch, data_dir: Path, database_url: st
 @pytest.fixture
 def sqlite_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     data_dir = tmp_path / "data"
-    yield _configure(monkeypatch, data_dir, f"sqlite:///{data_dir / 'reelscan.db'}")
+    yield configure_settings(monkeypatch, data_dir, f"sqlite:///{data_dir / 'reelscan.db'}")
     get_settings.cache_clear()
     dispose_engines()
 
@@ -106,13 +90,8 @@ def postgres_available() -> str | None:
 
 
 @pytest.fixture
-def pg_schema(request: pytest.FixtureRequest) -> Iterator[str]:
+def pg_schema() -> Iterator[str]:
     """A fresh schema in the `test` database, dropped afterwards."""
-    with postgres_lock(exclusive=request.node.get_closest_marker("postgres_outage") is not None):
-        yield from _fresh_schema()
-
-
-def _fresh_schema() -> Iterator[str]:
     problem = postgres_available()
     if problem:
         if os.environ.get("CI"):
@@ -130,7 +109,7 @@ def _fresh_schema() -> Iterator[str]:
 @pytest.fixture
 def postgres_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_schema: str) -> Iterator[Settings]:
     url = f"{PG_URL}?options=-csearch_path%3D{pg_schema}"
-    yield _configure(monkeypatch, tmp_path / "data", url)
+    yield configure_settings(monkeypatch, tmp_path / "data", url)
     get_settings.cache_clear()
 
 

@@ -1,12 +1,17 @@
-"""PostgreSQL stopped for 15 seconds in the middle of a scan: the scan waits it out and ends exact."""
+"""PostgreSQL stopped for 15 seconds in the middle of a scan: the scan waits it out and ends exact.
+
+The server stopped is a private cluster of the machine's PostgreSQL (tests/private_postgres.py), so the other
+PostgreSQL tests go on meanwhile.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
@@ -20,30 +25,43 @@ from reelscan.db.session import dispose_engines, migrate, session_scope
 from reelscan.library.discovery import LibraryWalker
 from reelscan.library.scanner import scan_movie_directory
 from reelscan.payloads.scan import CacheAssetsInput
-from reelscan.settings import Settings
+from reelscan.settings import Settings, get_settings
+from tests.conftest import configure_settings
 from tests.faults.reference import clean_run, end_state, fault_size
 from tests.integration.scanning import finish, reconfigure, running_workers, start, wait_for_scanned
 from tests.library_builder import build_bulk_library
-
-CLUSTER = ["pg_ctlcluster", "--skip-systemctl-redirect"]
-
-
-def cluster_version() -> str:
-    return sorted(p.name for p in Path("/etc/postgresql").iterdir())[0]
+from tests.private_postgres import PrivateCluster, postgres_bin_dir
 
 
-def postgres(action: str) -> None:
-    subprocess.run([*CLUSTER, cluster_version(), "main", action], check=True, capture_output=True)
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[PrivateCluster]:
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb) on this machine")
+    cluster = PrivateCluster(bin_dir)
+    cluster.start()
+    yield cluster
+    dispose_engines()
+    cluster.close()
+
+
+@pytest.fixture
+def outage_settings(cluster: PrivateCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """Settings on the private cluster, in a schema of the test's own."""
+    if not cluster.running():
+        cluster.start()  # an earlier test failed with the server stopped
+    schema = f"outage_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(cluster.url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield configure_settings(monkeypatch, tmp_path / "data", f"{cluster.url}?options=-csearch_path%3D{schema}")
+    get_settings.cache_clear()
+    dispose_engines()
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.postgres
-@pytest.mark.postgres_outage  # it stops the server: no other test may be using it meanwhile (tests/conftest.py)
 async def test_scan_rides_out_a_postgres_outage(
-    client: Client, postgres_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: Client, cluster: PrivateCluster, outage_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not Path("/etc/postgresql").exists():
-        pytest.skip("no local PostgreSQL cluster to stop and start")
     settings = reconfigure(monkeypatch, children_window="4", progress_interval_seconds="1")
     total = fault_size(200)
     build_bulk_library(tmp_path / "Movies", total)
@@ -51,13 +69,11 @@ async def test_scan_rides_out_a_postgres_outage(
         async with running_workers(client, settings):
             started = await start(client, settings, tmp_path / "Movies")
             await wait_for_scanned(client, started.workflow_id, 20)
-            postgres("stop")
+            cluster.stop()
             await asyncio.sleep(15)
-            postgres("start")
+            cluster.start()
             message = await finish(client, started)
     finally:
-        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode != 0:
-            postgres("start")  # leave the machine as we found it, even when the test failed
         dispose_engines()
 
     assert message["phase"] == "completed", message.get("lastError")
@@ -71,17 +87,13 @@ async def test_scan_rides_out_a_postgres_outage(
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.postgres
-@pytest.mark.postgres_outage  # it stops the server too
 def test_asset_caching_reports_an_outage_as_the_database_being_unavailable(
-    postgres_settings: Settings, tmp_path: Path
+    cluster: PrivateCluster, outage_settings: Settings, tmp_path: Path
 ) -> None:
     """PostgreSQL stops while a cache batch copies its files: recording where they went fails with the activities'
     typed DatabaseUnavailable error (which fails the scan once retries run out), not an untyped error that the
     parent would count as failed assets."""
-    if not Path("/etc/postgresql").exists():
-        pytest.skip("no local PostgreSQL cluster to stop and start")
-    url = postgres_settings.resolved_database_url
+    url = outage_settings.resolved_database_url
     root = tmp_path / "Movies"
     build_bulk_library(root, 2)
     migrate(url)
@@ -106,7 +118,7 @@ def test_asset_caching_reports_an_outage_as_the_database_being_unavailable(
 
     def stop_once(*_: object) -> None:  # the first file's heartbeat: the rows were read, nothing recorded yet
         if not stopped:
-            postgres("stop")
+            cluster.stop()
             stopped.append(True)
 
     environment = ActivityEnvironment()
@@ -117,13 +129,9 @@ def test_asset_caching_reports_an_outage_as_the_database_being_unavailable(
                 cache_assets, CacheAssetsInput(scan_job_id=scan_job_id, library_path=str(root), movie_ids=movie_ids)
             )
     finally:
-        postgres("start")
+        cluster.start()  # pg_ctl start -w: accepting connections when it returns
         dispose_engines()
     assert stopped
     assert raised.value.type == DATABASE_UNAVAILABLE, raised.value
-    for _ in range(30):  # the server takes a moment to accept connections again
-        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode == 0:
-            break
-        time.sleep(1)
     with session_scope(url) as session:  # nothing was recorded as cached: the retry caches both posters
         assert asset_records.uncached_assets(session, movie_ids) != []
