@@ -22,9 +22,10 @@ from tests.library_builder import build_bulk_library, build_library
 ORDER = ["discovering", "scanning", "caching", "enriching", "completed"]
 
 
-async def collect(ws_url: str, until: str, timeout: float = 120) -> list[dict]:
+async def collect(ws_url: str, until: str, connected: asyncio.Event, timeout: float = 120) -> list[dict]:
     events: list[dict] = []
     async with websockets.connect(ws_url) as ws:
+        connected.set()
         async with asyncio.timeout(timeout):
             while True:
                 event = json.loads(await ws.recv())
@@ -47,8 +48,12 @@ async def test_scan_through_the_api_with_live_websocket_events(
         created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
         assert created.status_code == 201
         library_id = created.json()["id"]
-        listener = asyncio.create_task(collect(f"ws://{address}/ws", until="scan:completed"))
-        await asyncio.sleep(0.3)
+        connected = asyncio.Event()
+        listener = asyncio.create_task(collect(f"ws://{address}/ws", until="scan:completed", connected=connected))
+        # Connected before the scan starts (a busy machine can take longer than any fixed pause): phase events are
+        # sent as they happen, not replayed to a late client.
+        await asyncio.wait_for(connected.wait(), 30)
+        await asyncio.sleep(0.1)  # the server registers the socket just after the handshake
         started = await http.post(f"/api/libraries/{library_id}/scans", json={"enableEnrichment": False})
         assert started.status_code == 202
         scan_id = started.json()["scanJobId"]
