@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select
@@ -184,6 +184,11 @@ def _missing_signatures(session: Session, library_id: int, signatures: Sequence[
     return {signature for signature in session.scalars(query) if signature}
 
 
+def _movie_hash(values: dict[str, Any], streams: list[dict[str, Any]], assets: Iterable[dict[str, Any]]) -> str:
+    """A movie's content hash; its assets sorted, so that the order a folder lists them in does not count."""
+    return scanned_rows.content_hash(values, streams, sorted(assets, key=lambda a: (a["type"], a["path"])))
+
+
 def _insert_new_movies(
     session: Session,
     new: Sequence[tuple[ScanDirectory, DirectoryScan, str | None]],
@@ -200,16 +205,13 @@ def _insert_new_movies(
     for row, scan, signature in new:
         values = _movie_values(scan)
         streams = scan.media.stream_rows() if scan.media else []
-        asset_keys = sorted(
-            (scanned_rows.asset_key(scan, a) for a in scan.assets), key=lambda a: (a["type"], a["path"])
-        )
         movies.append(
             {
                 "library_id": library_id,
                 "directory": scan.relative_dir,
                 **values,
                 "state": "discovered",
-                "content_hash": scanned_rows.content_hash(values, streams, asset_keys),
+                "content_hash": _movie_hash(values, streams, (scanned_rows.asset_key(scan, a) for a in scan.assets)),
                 "video_signature": signature,
                 "scan_errors": list(scan.errors),
                 "last_scan_job_id": scan_job_id,
@@ -297,8 +299,7 @@ def _record_one(
     """One folder whose movie may exist already (recorded there, or claimed from the folder it moved from)."""
     values = _movie_values(scan)
     streams = scan.media.stream_rows() if scan.media else []
-    asset_keys = sorted((scanned_rows.asset_key(scan, a) for a in scan.assets), key=lambda a: (a["type"], a["path"]))
-    content_hash = scanned_rows.content_hash(values, streams, asset_keys)
+    content_hash = _movie_hash(values, streams, (scanned_rows.asset_key(scan, a) for a in scan.assets))
 
     moved_from = None
     if found is None and signature is not None:
@@ -396,11 +397,8 @@ def _only_moved(
         back[key] = scanned_rows.rebased(values[key], new, old)
     back["video_parts"] = [scanned_rows.rebased(part, new, old) for part in values["video_parts"]]
     back["video_versions"] = [scanned_rows.rebased(path, new, old) for path in values["video_versions"]]
-    assets = sorted(
-        (
-            {**scanned_rows.asset_key(scan, a), "path": scanned_rows.rebased(scan.relative(a.path), new, old)}
-            for a in scan.assets
-        ),
-        key=lambda a: (a["type"], a["path"]),
+    assets = (
+        {**scanned_rows.asset_key(scan, a), "path": scanned_rows.rebased(scan.relative(a.path), new, old)}
+        for a in scan.assets
     )
-    return movie.content_hash == scanned_rows.content_hash(back, streams, assets)
+    return movie.content_hash == _movie_hash(back, streams, assets)
