@@ -35,6 +35,26 @@ def actors(actors: Iterable[Actor]) -> list[dict[str, Any]]:
     return [{"name": a.name, "role": a.role, "order": a.order} for a in actors]
 
 
+def title_values(scan: DirectoryScan | SeriesScan) -> dict[str, Any]:
+    """The columns a movie and a series fill alike, from the folder's name and its NFO."""
+    nfo = scan.nfo
+    return {
+        "title": scan.title,
+        "title_source": scan.title_source,
+        "original_title": nfo.original_title if nfo else None,
+        "sort_title": nfo.sort_title if nfo else None,
+        "year": scan.year,
+        "premiered": nfo.premiered if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "genres": list(nfo.genres) if nfo else [],
+        "studios": list(nfo.studios) if nfo else [],
+        "actors": actors(nfo.actors if nfo else []),
+        "imdb_id": scan.imdb_id,
+        "tmdb_id": scan.tmdb_id,
+        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
+    }
+
+
 def media_values(media: MediaInfo | None, size: int) -> dict[str, Any]:
     """Container, duration and size of a video file (the size from the directory listing when media info has none)."""
     return {

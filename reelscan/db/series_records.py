@@ -118,21 +118,9 @@ def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[A
 def _series_values(scan: SeriesScan) -> dict[str, Any]:
     nfo = scan.nfo
     return {
-        "title": scan.title,
-        "title_source": scan.title_source,
-        "original_title": nfo.original_title if nfo else None,
-        "sort_title": nfo.sort_title if nfo else None,
-        "year": scan.year,
-        "premiered": nfo.premiered if nfo else None,
-        "plot": nfo.plot if nfo else None,
-        "studios": list(nfo.studios) if nfo else [],
-        "genres": list(nfo.genres) if nfo else [],
-        "actors": scanned_rows.actors(nfo.actors if nfo else []),
-        "imdb_id": scan.imdb_id,
-        "tmdb_id": scan.tmdb_id,
+        **scanned_rows.title_values(scan),
         "tvdb_id": scan.tvdb_id,
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
-        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
     }
 
 
