@@ -213,11 +213,16 @@ def test_a_movie_read_in_its_disc_folder_is_named_by_the_folder_above(tmp_path: 
 DUNE_NFO = "<movie><title>Dune</title><year>2021</year><set>Dune Saga</set><set><name>Villeneuve</name></set></movie>"
 
 
-def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
+def dune_folder(root: Path) -> Path:
+    """Dune (2021) in two versions (the 2160p one the bigger) and an NFO of its sets; returns the library root."""
     put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
     put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
     (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    return root
+
+
+def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Path) -> None:
+    root = dune_folder(tmp_path / "Movies")
     assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         movie = session.scalars(select(Movie)).one()
@@ -229,10 +234,7 @@ def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Pat
 def test_a_rescan_of_a_movie_recorded_by_the_old_rules_updates_it_and_keeps_locked_fields(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
-    put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
-    (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    root = dune_folder(tmp_path / "Movies")
     assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         # What the earlier rules recorded: no versions, no sets; the user renamed and locked the title and set.
