@@ -204,6 +204,13 @@ class Split:
 # --- the pipeline on a file-backed dev server -------------------------------------------------------------------
 
 
+def starter_down(env: dict[str, str]) -> None:
+    """`starter.py down` for the services of this environment's data dir; its failure is not the run's."""
+    subprocess.run(
+        [sys.executable, str(PROJECT / "starter.py"), "down"], env=env, cwd=PROJECT, capture_output=True, check=False
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -395,13 +402,7 @@ def pipeline_column(root: Path, data: Path, skip_ffprobe: bool, database_url: st
     finally:
         sampler.done.set()
         services = _service_pids(data / "run")
-        subprocess.run(
-            [sys.executable, str(PROJECT / "starter.py"), "down"],
-            env=env,
-            cwd=PROJECT,
-            capture_output=True,
-            check=False,
-        )
+        starter_down(env)
         _end_left_over(services, data)
     return {
         "full": full,
