@@ -16,7 +16,16 @@ from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
-from tests.integration.scanning import children_started, finish, reconfigure, running_workers, scan, scan_runs, start
+from tests.integration.scanning import (
+    children_started,
+    detached,
+    finish,
+    reconfigure,
+    running_workers,
+    scan,
+    scan_runs,
+    start,
+)
 from tests.library_builder import build_bulk_library, build_library
 
 ENRICH = ScanOptions(enable_enrichment=True)
@@ -48,19 +57,11 @@ def known_library(fake: FakeTmdb, root: Path, count: int) -> None:
 
 
 def movies(settings: Settings) -> dict[str, Movie]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(Movie)))
-        for row in rows:
-            session.expunge(row)
-        return {m.directory: m for m in rows}
+    return {m.directory: m for m in detached(settings, select(Movie))}
 
 
 def candidates(settings: Settings, movie_id: int) -> list[AssetCandidate]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(AssetCandidate).where(AssetCandidate.movie_id == movie_id)))
-        for row in rows:
-            session.expunge(row)
-        return rows
+    return detached(settings, select(AssetCandidate).where(AssetCandidate.movie_id == movie_id))
 
 
 async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
