@@ -129,46 +129,34 @@ def _movie(rng: random.Random) -> Case:
     title = rng.choice(_NUMBERED_TITLES) if rng.random() < 0.15 else rng.choice(_TITLES)
     year = rng.randint(1950, 2025)
     shape = rng.randrange(20)
-    if shape == 0:
-        name = f"{title} ({year})"
-    elif shape == 10:
-        name = _release(rng, [title.lower(), str(year), *(tag.lower() for tag in _tags(rng))])
-    elif shape == 11:
+    if shape == 11:
         return Case("movie", _release(rng, [title, *_tags(rng)]), title=title)
-    elif shape == 12:
-        name = f"{title} [{rng.choice(_RESOLUTIONS)}] ({year})"
-    elif shape == 13:
-        name = f"{title} ({year}) {{edition-{rng.choice(('Extended', 'Directors Cut', 'Theatrical'))}}}"
-    elif shape == 14:
-        name = _release(rng, [title.upper(), str(year), "DVDRip", "XviD"])
-    elif shape == 15:
-        name = _release(rng, [title, "3D", str(year), "1080p", rng.choice(("HSBS", "Half-SBS", "BluRay"))])
-    elif shape == 16:
-        name = _release(rng, [title, str(year), "DVDRip", "XviD", rng.choice(("CD1", "cd2", "Part1"))])
-    elif shape == 17:
-        name = f"{title} ({year}) ({rng.choice(_RESOLUTIONS)} BluRay x265 HEVC 10bit AAC 5.1 {rng.choice(_GROUPS)})"
-    elif shape == 18:
-        name = f"{title} ({year}) [imdbid-tt{rng.randint(1000000, 9999999)}] - {rng.choice(_RESOLUTIONS)}"
-    elif shape == 19:
-        name = f"{title.replace(' ', '.')}.{year}.{rng.choice(_LANGUAGES) or 'MULTi'}.{rng.choice(_RESOLUTIONS)}.WEB"
-    elif shape == 1:
-        name = _release(rng, [title, str(year), *_tags(rng)])
-    elif shape == 2:
-        name = _release(rng, [title, rng.choice(_EDITIONS), rng.choice(_LANGUAGES), str(year), *_tags(rng)])
-    elif shape == 3:
-        name = _release(rng, [title, str(year), rng.choice(_EDITIONS), rng.choice(_LANGUAGES), *_tags(rng)])
-    elif shape == 4:
-        name = f"[{rng.choice(_GROUPS)}] {title} ({year}) [{rng.choice(_RESOLUTIONS)}]"
-    elif shape == 5:
-        name = f"{rng.choice(_SITES)} - {_release(rng, [title, str(year), *_tags(rng)])}"
-    elif shape == 6:
-        name = f"{title} ({year}) [{rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)}]"
-    elif shape == 7:
-        name = f"{title} {year} {rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)} {rng.choice(_CODECS)}"
-    elif shape == 8:
-        name = f"{title} ({year}) - {rng.choice(('1080p', '2160p', 'Directors Cut', 'Extended Edition', '4K'))}"
-    else:
-        name = f"{title} [{year}] {rng.choice(_LANGUAGES).replace('.', ' ')} {rng.choice(_RESOLUTIONS)}".strip()
+    names: dict[int, Callable[[], str]] = {
+        0: lambda: f"{title} ({year})",
+        1: lambda: _release(rng, [title, str(year), *_tags(rng)]),
+        2: lambda: _release(rng, [title, rng.choice(_EDITIONS), rng.choice(_LANGUAGES), str(year), *_tags(rng)]),
+        3: lambda: _release(rng, [title, str(year), rng.choice(_EDITIONS), rng.choice(_LANGUAGES), *_tags(rng)]),
+        4: lambda: f"[{rng.choice(_GROUPS)}] {title} ({year}) [{rng.choice(_RESOLUTIONS)}]",
+        5: lambda: f"{rng.choice(_SITES)} - {_release(rng, [title, str(year), *_tags(rng)])}",
+        6: lambda: f"{title} ({year}) [{rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)}]",
+        7: lambda: f"{title} {year} {rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)} {rng.choice(_CODECS)}",
+        8: lambda: f"{title} ({year}) - {rng.choice(('1080p', '2160p', 'Directors Cut', 'Extended Edition', '4K'))}",
+        9: lambda: f"{title} [{year}] {rng.choice(_LANGUAGES).replace('.', ' ')} {rng.choice(_RESOLUTIONS)}".strip(),
+        10: lambda: _release(rng, [title.lower(), str(year), *(tag.lower() for tag in _tags(rng))]),
+        12: lambda: f"{title} [{rng.choice(_RESOLUTIONS)}] ({year})",
+        13: lambda: f"{title} ({year}) {{edition-{rng.choice(('Extended', 'Directors Cut', 'Theatrical'))}}}",
+        14: lambda: _release(rng, [title.upper(), str(year), "DVDRip", "XviD"]),
+        15: lambda: _release(rng, [title, "3D", str(year), "1080p", rng.choice(("HSBS", "Half-SBS", "BluRay"))]),
+        16: lambda: _release(rng, [title, str(year), "DVDRip", "XviD", rng.choice(("CD1", "cd2", "Part1"))]),
+        17: lambda: (
+            f"{title} ({year}) ({rng.choice(_RESOLUTIONS)} BluRay x265 HEVC 10bit AAC 5.1 {rng.choice(_GROUPS)})"
+        ),
+        18: lambda: f"{title} ({year}) [imdbid-tt{rng.randint(1000000, 9999999)}] - {rng.choice(_RESOLUTIONS)}",
+        19: lambda: (
+            f"{title.replace(' ', '.')}.{year}.{rng.choice(_LANGUAGES) or 'MULTi'}.{rng.choice(_RESOLUTIONS)}.WEB"
+        ),
+    }
+    name = names[shape]()
     return Case("movie", name, title=title, year=year)
 
 
@@ -313,64 +301,43 @@ def _series(rng: random.Random) -> Case:
     if shape == 14:  # the article moved behind a comma
         article, base = title.split(" ", 1) if title.startswith(("The ", "A ")) else (rng.choice(("The", "A")), title)
         return Case("series", f"{base}, {article} ({year})", title=f"{article} {base}", year=year)
-    if shape == 8:
-        return Case("series", f"{dotted}.{year}.S01.1080p.WEB-DL-GRP", title=title)
-    if shape == 9:
-        return Case("series", f"{title} S01-S05 Complete", title=title)
-    if shape == 10:
-        return Case("series", f"[{rng.choice(_FANSUBS)}] {title} ({year}) Season 1-3", title=title)
-    if shape == 11:
-        return Case("series", f"{title} - The Complete Series ({year}-{year + 5})", title=title)
-    if shape == 12:
-        return Case("series", f"{title} Season 2 Complete 720p", title=title)
-    if shape == 13:
-        return Case("series", f"{dotted}.Season.2.1080p.WEB-DL", title=title)
-    if shape == 1:
-        return Case("series", f"{dotted}.S01.COMPLETE", title=title)
-    if shape == 2:
-        return Case("series", f"{dotted}.S01-S03.{rng.choice(_RESOLUTIONS)}.{rng.choice(_SOURCES)}", title=title)
-    if shape == 3:
-        return Case("series", f"{title} Season 1-3 {rng.choice(_RESOLUTIONS)}", title=title)
-    if shape == 4:
-        return Case("series", f"{title} - Complete Series", title=title)
-    if shape == 5:
-        return Case("series", _release(rng, [title, f"S{rng.randint(1, 9):02d}", *_tags(rng)]), title=title)
-    if shape == 6:
-        return Case("series", f"{title} [tvdbid-{rng.randint(70000, 400000)}]", title=title)
-    return Case("series", title, title=title)
+    # The other shapes give the title only (a year in them is a range's, or not read).
+    names: dict[int, Callable[[], str]] = {
+        1: lambda: f"{dotted}.S01.COMPLETE",
+        2: lambda: f"{dotted}.S01-S03.{rng.choice(_RESOLUTIONS)}.{rng.choice(_SOURCES)}",
+        3: lambda: f"{title} Season 1-3 {rng.choice(_RESOLUTIONS)}",
+        4: lambda: f"{title} - Complete Series",
+        5: lambda: _release(rng, [title, f"S{rng.randint(1, 9):02d}", *_tags(rng)]),
+        6: lambda: f"{title} [tvdbid-{rng.randint(70000, 400000)}]",
+        8: lambda: f"{dotted}.{year}.S01.1080p.WEB-DL-GRP",
+        9: lambda: f"{title} S01-S05 Complete",
+        10: lambda: f"[{rng.choice(_FANSUBS)}] {title} ({year}) Season 1-3",
+        11: lambda: f"{title} - The Complete Series ({year}-{year + 5})",
+        12: lambda: f"{title} Season 2 Complete 720p",
+        13: lambda: f"{dotted}.Season.2.1080p.WEB-DL",
+    }
+    return Case("series", names.get(shape, lambda: title)(), title=title)
 
 
 def _season(rng: random.Random) -> Case:
     number = rng.randint(1, 20)
     shape = rng.randrange(14)
-    if shape == 0:
-        name = f"{rng.choice(_SEASON_WORDS)} {number}"
-    elif shape == 1:
-        name = f"Season {number:02d}"
-    elif shape == 2:
-        name = f"S{number:02d}"
-    elif shape == 3:
-        name = str(number)
-    elif shape == 4:
-        name = f"{number}.Staffel"
-    elif shape == 5:
-        name = _release(rng, [rng.choice(_SERIES), f"S{number:02d}", *_tags(rng)])
-    elif shape == 7:
-        name = f"Season.{number}"
-    elif shape == 8:
-        name = f"Season_{number:02d}"
-    elif shape == 9:
-        name = f"Season {number} ({rng.randint(1990, 2024)})"
-    elif shape == 10:
-        name = f"Series {number}"
-    elif shape == 11:
-        name = f"{rng.choice(_SERIES)} Season {number} Complete 720p"
-    elif shape == 12:
-        name = f"{rng.choice(_SERIES).replace(' ', '.')}.Season.{number}.1080p.WEB-DL"
-    elif shape == 13:
-        name = f"S{number}"
-    else:
-        name = f"{rng.choice(_SERIES)} - Season {number}"
+    names: dict[int, Callable[[], str]] = {
+        0: lambda: f"{rng.choice(_SEASON_WORDS)} {number}",
+        1: lambda: f"Season {number:02d}",
+        2: lambda: f"S{number:02d}",
+        3: lambda: str(number),
+        4: lambda: f"{number}.Staffel",
+        5: lambda: _release(rng, [rng.choice(_SERIES), f"S{number:02d}", *_tags(rng)]),
+        7: lambda: f"Season.{number}",
+        8: lambda: f"Season_{number:02d}",
+        9: lambda: f"Season {number} ({rng.randint(1990, 2024)})",
+        10: lambda: f"Series {number}",
+        11: lambda: f"{rng.choice(_SERIES)} Season {number} Complete 720p",
+        12: lambda: f"{rng.choice(_SERIES).replace(' ', '.')}.Season.{number}.1080p.WEB-DL",
+        13: lambda: f"S{number}",
+    }
+    name = names.get(shape, lambda: f"{rng.choice(_SERIES)} - Season {number}")()
     return Case("season", name, season=number)
 
 
