@@ -174,17 +174,6 @@ def _episode(rng: random.Random) -> Case:
         y, m, d = rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28)
         name = _release(rng, [rng.choice(_DAILY), f"{y % 100:02d}.{m:02d}.{d:02d}", *tags[:2]])
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 34:
-        name = f"{dotted}.S{season:02d}E{episode:02d}xE{episode + 1:02d}.720p"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 16:
-        name = f"{dotted.lower()}.s{season:02d}e{episode:02d}.{rng.choice(_RESOLUTIONS)}.hdtv.x264-grp"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 17:
-        return Case("episode", f"{title} - s{season}e{episode} - The Name", season=season, episodes=(episode,))
-    if shape == 18:
-        name = f"{title.replace(' ', '_')}_{season}x{episode:02d}_The_Name"
-        return Case("episode", name, season=season, episodes=(episode,))
     if shape == 19:
         year = rng.randint(2010, 2024)
         name = f"{dotted}.S{year}E{episode + 100:03d}.1080p.WEB"
@@ -192,75 +181,10 @@ def _episode(rng: random.Random) -> Case:
     if shape == 20:
         number = rng.randint(100, 999)
         return Case("episode", f"{rng.choice(_ANIME)} - {number}", absolute=number)
-    if shape == 21:
-        year = rng.randint(2000, 2024)
-        name = f"{dotted}.{year}.E{episode:02d}.V2.WEB-DL.1080p.H264.AAC-GRP"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    if shape == 22:
-        year = rng.randint(2000, 2024)
-        name = f"{title} ({year}) {season}x{episode:02d} [WEBDL-720p][EAC3 5.1][h264][-GRP] - The Name"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 23:
-        return Case("episode", f"{title} S{season:02d} E{episode:02d}", season=season, episodes=(episode,))
-    if shape == 24:
-        name = f"{dotted}.S{season:02d}E{episode:02d}E{episode + 1:02d}E{episode + 2:02d}.720p"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1, episode + 2))
-    if shape == 25:
-        name = f"{dotted}.S{season:02d}E{episode:02d}-{episode + 2:02d}.720p.HDTV"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1, episode + 2))
-    if shape == 26:
-        name = f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} S{season} - {episode:02d} (1080p) [ABCD1234]"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 27:
-        name = f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} Season {season} - {episode:02d} [720p]"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 28:
-        return Case("episode", f"{title} - Episode {episode}", season=season, episodes=(episode,), folder_season=season)
-    if shape == 29:
-        name = f"{dotted}.S{season:02d}E{episode:02d}.The.{rng.choice(('2', '3', '100', '1000'))}.Words.720p"
-        return Case("episode", name, season=season, episodes=(episode,))
     if shape == 30:
         y, m, d = rng.randint(2010, 2024), rng.randint(1, 12), rng.randint(13, 28)
         name = f"{rng.choice(_DAILY)} {m:02d}-{d:02d}-{y}"
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 31:
-        name = f"{title} {season:02d}x{episode:02d}"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 0:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 1:
-        name = f"{title} - S{season:02d}E{episode:02d}-E{episode + 1:02d} - Episode Name"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 2:
-        return Case("episode", f"{title} {season}x{episode:02d} - Pilot", season=season, episodes=(episode,))
-    if shape == 3:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}", f"S{season:02d}E{episode + 1:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 4:
-        name = f"{title} - S{season:02d}E{episode:02d} - S{season:02d}E{episode + 1:02d} - Name"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 5:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}+{episode + 1:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 6:
-        name = f"{title} {season}x{episode:02d}-{season}x{episode + 1:02d}"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 7:
-        name = _release(rng, [title, f"S{season:02d}EP{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 8:
-        name = _release(rng, [title, f"S{season:02d}", f"Ep{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 9 and season < 10:
-        name = _release(rng, [title, f"{season}{episode:02d}", "HDTV", rng.choice(_CODECS)])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 10:
-        name = f"E{episode:02d} - The Episode Name"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    if shape == 11:
-        name = f"{title} E{episode:02d}-{episode + 1:02d}"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1), folder_season=season)
     if shape == 12:
         number = rng.randint(1, 1100)
         group, anime = rng.choice(_FANSUBS), rng.choice(_ANIME)
@@ -284,11 +208,56 @@ def _episode(rng: random.Random) -> Case:
         else:
             name = f"{show} {d:02d}.{m:02d}.{y}"
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 14:
-        name = f"{episode:02d} - The Title of It"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    name = f"{title} Season {season} Episode {episode}"
-    return Case("episode", name, season=season, episodes=(episode,))
+    one, two, three = (episode,), (episode, episode + 1), (episode, episode + 1, episode + 2)
+    # The other shapes name the season (or leave it to the folder) and these episodes.
+    names: dict[int, tuple[Callable[[], str], tuple[int, ...]]] = {
+        0: (lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}", *tags]), one),
+        1: (lambda: f"{title} - S{season:02d}E{episode:02d}-E{episode + 1:02d} - Episode Name", two),
+        2: (lambda: f"{title} {season}x{episode:02d} - Pilot", one),
+        3: (
+            lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}", f"S{season:02d}E{episode + 1:02d}", *tags]),
+            two,
+        ),
+        4: (lambda: f"{title} - S{season:02d}E{episode:02d} - S{season:02d}E{episode + 1:02d} - Name", two),
+        5: (lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}+{episode + 1:02d}", *tags]), two),
+        6: (lambda: f"{title} {season}x{episode:02d}-{season}x{episode + 1:02d}", two),
+        7: (lambda: _release(rng, [title, f"S{season:02d}EP{episode:02d}", *tags]), one),
+        8: (lambda: _release(rng, [title, f"S{season:02d}", f"Ep{episode:02d}", *tags]), one),
+        10: (lambda: f"E{episode:02d} - The Episode Name", one),
+        11: (lambda: f"{title} E{episode:02d}-{episode + 1:02d}", two),
+        14: (lambda: f"{episode:02d} - The Title of It", one),
+        16: (lambda: f"{dotted.lower()}.s{season:02d}e{episode:02d}.{rng.choice(_RESOLUTIONS)}.hdtv.x264-grp", one),
+        17: (lambda: f"{title} - s{season}e{episode} - The Name", one),
+        18: (lambda: f"{title.replace(' ', '_')}_{season}x{episode:02d}_The_Name", one),
+        21: (lambda: f"{dotted}.{rng.randint(2000, 2024)}.E{episode:02d}.V2.WEB-DL.1080p.H264.AAC-GRP", one),
+        22: (
+            lambda: (
+                f"{title} ({rng.randint(2000, 2024)}) {season}x{episode:02d} [WEBDL-720p][EAC3 5.1][h264][-GRP]"
+                " - The Name"
+            ),
+            one,
+        ),
+        23: (lambda: f"{title} S{season:02d} E{episode:02d}", one),
+        24: (lambda: f"{dotted}.S{season:02d}E{episode:02d}E{episode + 1:02d}E{episode + 2:02d}.720p", three),
+        25: (lambda: f"{dotted}.S{season:02d}E{episode:02d}-{episode + 2:02d}.720p.HDTV", three),
+        26: (
+            lambda: f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} S{season} - {episode:02d} (1080p) [ABCD1234]",
+            one,
+        ),
+        27: (lambda: f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} Season {season} - {episode:02d} [720p]", one),
+        28: (lambda: f"{title} - Episode {episode}", one),
+        29: (
+            lambda: f"{dotted}.S{season:02d}E{episode:02d}.The.{rng.choice(('2', '3', '100', '1000'))}.Words.720p",
+            one,
+        ),
+        31: (lambda: f"{title} {season:02d}x{episode:02d}", one),
+        34: (lambda: f"{dotted}.S{season:02d}E{episode:02d}xE{episode + 1:02d}.720p", two),
+    }
+    if shape == 9 and season < 10:  # "205" for S02E05; a season of two digits would not read so
+        names[9] = (lambda: _release(rng, [title, f"{season}{episode:02d}", "HDTV", rng.choice(_CODECS)]), one)
+    name_of, episodes = names.get(shape, (lambda: f"{title} Season {season} Episode {episode}", one))
+    in_folder = shape in (10, 11, 14, 21, 28)  # the season is the folder's only
+    return Case("episode", name_of(), season=season, episodes=episodes, folder_season=season if in_folder else None)
 
 
 def _series(rng: random.Random) -> Case:
