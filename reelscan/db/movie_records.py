@@ -10,10 +10,10 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from reelscan.db import scanned_rows
-from reelscan.db.asset_records import ASSET_MODELS, AssetModel, AssetRow, PendingAsset, _asset_rows
+from reelscan.db.asset_records import ASSET_MODELS, AssetModel, AssetRow, PendingAsset, asset_rows
 from reelscan.db.models import Image, Movie, ScanDirectory, Stream, Subtitle, Trailer, utcnow
 from reelscan.db.scanned_rows import CacheCheck
-from reelscan.db.work_list import RecordedDirectory, _recorded, directory_rows
+from reelscan.db.work_list import RecordedDirectory, directory_rows, recorded_directory
 from reelscan.library.assets import LocalAsset
 from reelscan.library.scanner import DirectoryScan
 from reelscan.library.videos import video_signature
@@ -66,7 +66,7 @@ def _sync_assets(
         existing = (
             {}
             if new_movie
-            else {row.source_path: row for row in _asset_rows(session, select(model).where(model.movie_id == movie.id))}
+            else {row.source_path: row for row in asset_rows(session, select(model).where(model.movie_id == movie.id))}
         )
         for source_path, old in existing.items():
             if (model, source_path) not in wanted:
@@ -131,7 +131,7 @@ def record_directory_scans(
     for seq, scan in scans:
         row = rows[seq]
         if row.outcome != "pending":
-            recorded[seq] = _recorded(row)
+            recorded[seq] = recorded_directory(row)
         else:
             todo.append((row, scan))
     if not todo:
@@ -370,7 +370,7 @@ def _claim_moved_movie(
         movie.video_parts = [scanned_rows.rebased(part, old, new) for part in movie.video_parts or []]
         movie.video_versions = [scanned_rows.rebased(path, old, new) for path in movie.video_versions or []]
         for model in ASSET_MODELS:
-            for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
+            for row in asset_rows(session, select(model).where(model.movie_id == movie.id)):
                 row.source_path = scanned_rows.rebased(row.source_path, old, new) or row.source_path
     return movie, old
 

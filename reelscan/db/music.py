@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from reelscan.db import scanned_rows
 from reelscan.db.models import Album, Artist, MusicAsset, Track, is_locked, utcnow
 from reelscan.db.scanned_rows import CacheCheck
-from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
+from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.music_layout import name_key
 from reelscan.library.music_scanner import AlbumFolderScan, AlbumScan, TrackScan
@@ -181,9 +181,9 @@ def record_album_folder(
     tracks (by file path; gone ones marked missing) and the folder's artwork. Albums of the folder no longer there
     (retagged away) are marked missing. Once per (scan_job_id, seq): a retry returns what the first attempt stored.
     Locked fields are kept."""
-    row = _scan_directory_row(session, scan_job_id, seq)
+    row = scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return _recorded(row)
+        return recorded_directory(row)
     folder = scan.relative_dir
     recorded = {
         a.album_key: a
@@ -266,7 +266,7 @@ def record_album_folder(
     row.tracks_found = len(scan.tracks)
     row.tracks_new, row.tracks_updated, row.tracks_missing = c.tracks_new, c.tracks_updated, c.tracks_missing
     row.tracks_untagged = scan.untagged
-    return _recorded(row)
+    return recorded_directory(row)
 
 
 def count_settled_by(session: Session, scan_job_id: int) -> tuple[int, int, int]:

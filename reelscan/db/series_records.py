@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from reelscan.db import scanned_rows
 from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, is_locked, utcnow
 from reelscan.db.scanned_rows import CacheCheck
-from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
+from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.series_scanner import EpisodeScan, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
@@ -272,9 +272,9 @@ def record_series_scan(
     their assets and the series' errors about those folders; they count in episodes_found, and the series' content
     hash takes their recorded hashes, so the outcome and the counts are those of a full scan.
     """
-    row = _scan_directory_row(session, scan_job_id, seq)
+    row = scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return _recorded(row)
+        return recorded_directory(row)
 
     found = session.scalars(
         select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
@@ -335,4 +335,4 @@ def record_series_scan(
     row.episodes_found = len(episodes) + len(untouched)
     row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
     row.unmatched = len(scan.unmatched)
-    return _recorded(row)
+    return recorded_directory(row)
