@@ -113,31 +113,29 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
             )
         )
     if "enrich" in queues:
-        workers.append(
-            Worker(
-                client,
-                task_queue=settings.enrich_task_queue,
-                interceptors=guard,
-                activities=ENRICH_QUEUE_ACTIVITIES,
-                max_concurrent_activities=8,
-                # Enforced by the server for the whole queue, so the provider limit holds across every worker.
-                # Scheduled at 80% of the allowance: the limiter's initial burst then still fits any 10 s window.
-                max_task_queue_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
-                max_activities_per_second=settings.tmdb_requests_per_second * PROVIDER_HEADROOM,
+        # One queue per provider, its rate enforced by the server for the whole queue, so the provider's limit holds
+        # across every worker; scheduled at 80% of the allowance: the limiter's initial burst then still fits any
+        # 10 s window. MusicBrainz allows about one request per second per client.
+        for task_queue, activities, concurrency, per_second in (
+            (settings.enrich_task_queue, ENRICH_QUEUE_ACTIVITIES, 8, settings.tmdb_requests_per_second),
+            (
+                settings.music_enrich_task_queue,
+                MUSIC_ENRICH_QUEUE_ACTIVITIES,
+                4,
+                settings.musicbrainz_requests_per_second,
+            ),
+        ):
+            workers.append(
+                Worker(
+                    client,
+                    task_queue=task_queue,
+                    interceptors=guard,
+                    activities=activities,
+                    max_concurrent_activities=concurrency,
+                    max_task_queue_activities_per_second=per_second * PROVIDER_HEADROOM,
+                    max_activities_per_second=per_second * PROVIDER_HEADROOM,
+                )
             )
-        )
-        workers.append(
-            Worker(
-                client,
-                task_queue=settings.music_enrich_task_queue,
-                interceptors=guard,
-                activities=MUSIC_ENRICH_QUEUE_ACTIVITIES,
-                max_concurrent_activities=4,
-                # MusicBrainz allows about one request per second per client: kept by the server for the queue.
-                max_task_queue_activities_per_second=settings.musicbrainz_requests_per_second * PROVIDER_HEADROOM,
-                max_activities_per_second=settings.musicbrainz_requests_per_second * PROVIDER_HEADROOM,
-            )
-        )
     return workers
 
 

@@ -14,6 +14,7 @@ from reelscan.db.models import Album, Movie, Series
 from reelscan.library.discovery import DiscoveryStats, FolderWalker, LibraryRootError, LibraryWalker
 from reelscan.library.music_discovery import MusicWalker
 from reelscan.library.tv_discovery import SeriesWalker
+from reelscan.library_kinds import MOVIES, MUSIC, TV, LibraryKind, library_kind
 from reelscan.payloads.scan import (
     DirectoryPage,
     DirectoryPageInput,
@@ -24,8 +25,8 @@ from reelscan.payloads.scan import (
 )
 
 # What a library's directories are: movie folders, series folders or album folders.
-WALKERS: dict[str, type[FolderWalker]] = {"movie": LibraryWalker, "tv": SeriesWalker, "music": MusicWalker}
-MODELS: dict[str, type[Movie] | type[Series] | type[Album]] = {"movie": Movie, "tv": Series, "music": Album}
+WALKERS: dict[LibraryKind, type[FolderWalker]] = {MOVIES: LibraryWalker, TV: SeriesWalker, MUSIC: MusicWalker}
+MODELS: dict[LibraryKind, type[Movie] | type[Series] | type[Album]] = {MOVIES: Movie, TV: Series, MUSIC: Album}
 
 
 @activity.defn
@@ -35,10 +36,10 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
     def heartbeat(stats: DiscoveryStats) -> None:
         activity.heartbeat(stats.found)
 
-    tv = job.library_type == "tv"
+    kind = library_kind(job.library_type)
     try:
         # A TV library's directories are series folders (each with its season folders), a music library's albums.
-        walker = WALKERS.get(job.library_type, LibraryWalker)(
+        walker = WALKERS[kind](
             Path(job.library_path),
             max_directories=job.max_directories,
             on_progress=heartbeat,
@@ -58,11 +59,11 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                 job.library_id,
                 complete=not walker.stats.truncated,
                 force=job.force_full_rescan,
-                model=MODELS.get(job.library_type, Movie),
+                model=MODELS[kind],
                 unchecked=walker.stats.unchecked.keys(),
                 scope=job.paths,
             )
-            episodes_unchanged = scan_jobs.count_episodes_settled_by(session, job.scan_job_id) if tv else 0
+            episodes_unchanged = scan_jobs.count_episodes_settled_by(session, job.scan_job_id) if kind.tv else 0
             music_unchanged = (
                 dict(
                     zip(
@@ -71,7 +72,7 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
                         strict=True,
                     )
                 )
-                if job.library_type == "music"
+                if kind.music
                 else {}
             )
             work_list.replace_scan_errors(
@@ -90,11 +91,11 @@ def discover_directories(job: DiscoverInput) -> DiscoverResult:
         errors_count=stats.errors,
         first_errors=stats.error_messages[:5],
         folders_unchecked=len(stats.unchecked),
-        unchecked_notice=unchecked_notice(stats.unchecked, tv=tv, music=job.library_type == "music"),
+        unchecked_notice=unchecked_notice(stats.unchecked, kind),
     )
 
 
-def unchecked_notice(unchecked: dict[str, str], *, tv: bool, music: bool = False) -> str | None:
+def unchecked_notice(unchecked: dict[str, str], kind: LibraryKind) -> str | None:
     """One line for people: how many folders could not be checked, why, and what that means for the rescan."""
     if not unchecked:
         return None
@@ -103,8 +104,7 @@ def unchecked_notice(unchecked: dict[str, str], *, tv: bool, music: bool = False
         reasons[reason] = reasons.get(reason, 0) + 1
     why = ", ".join(f"{reason}: {count:,}" if len(reasons) > 1 else reason for reason, count in reasons.items())
     folders = "1 folder" if len(unchecked) == 1 else f"{len(unchecked):,} folders"
-    items = "series" if tv else "albums" if music else "movies"
-    return f"{folders} could not be checked ({why}); {items} under them were not marked missing"
+    return f"{folders} could not be checked ({why}); {kind.items} under them were not marked missing"
 
 
 @activity.defn

@@ -14,6 +14,7 @@ from reelscan.db import music as music_db
 from reelscan.library.music_scanner import AlbumFolderScan, scan_album_directory
 from reelscan.library.scanner import DirectoryError, DirectoryScan, scan_movie_directory
 from reelscan.library.series_scanner import SeriesScan, scan_series_directory
+from reelscan.library_kinds import library_kind
 from reelscan.payloads.scan import (
     DirectoryBatchResult,
     DirectoryRef,
@@ -34,7 +35,7 @@ def scan_directories(job: DirectoryScanInput) -> DirectoryBatchResult:
     The child's folders are read first, then recorded together in one transaction (one session for the reading
     of what was recorded, one for the writes): a failure records none of them and the retry does them all again.
     A cancel records the folders read so far, then ends the activity; the others stay pending."""
-    movies = job.library_type not in ("tv", "music")
+    movies = library_kind(job.library_type).movie
     with database() as session:
         recorded = work_list.already_recorded(session, job.scan_job_id, [d.seq for d in job.directories])
         videos = (
@@ -75,7 +76,7 @@ Scanned = DirectoryScan | SeriesScan | AlbumFolderScan | str
 def _known(job: DirectoryScanInput, directory: DirectoryRef) -> dict[str, str]:
     """The season folders' fingerprints recorded for this series folder (unchanged ones are not read); none for a
     movie library or a forced scan."""
-    if job.library_type != "tv" or job.force_full_rescan:
+    if not library_kind(job.library_type).tv or job.force_full_rescan:
         return {}
     with database() as session:
         return series_records.known_season_fingerprints(session, job.library_id, directory.path)
@@ -84,10 +85,11 @@ def _known(job: DirectoryScanInput, directory: DirectoryRef) -> dict[str, str]:
 def _scan_one(job: DirectoryScanInput, directory: DirectoryRef) -> Scanned:
     root = Path(job.library_path)
     known = _known(job, directory)  # before the try: a database outage is retried, not this folder's error
+    kind = library_kind(job.library_type)
     try:
-        if job.library_type == "music":
+        if kind.music:
             return scan_album_directory(root, directory.path, find_assets=not job.skip_asset_discovery)
-        if job.library_type == "tv":
+        if kind.tv:
             return scan_series_directory(
                 root, directory.path, read_media=not job.skip_ffprobe, known_season_fingerprints=known
             )

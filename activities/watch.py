@@ -9,7 +9,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.common import LIBRARY_ROOT_ERROR, database
-from reelscan.db.models import Album, Movie, ScanDirectory, ScanJob, Series
+from activities.discovery import MODELS
+from reelscan.db.models import ScanDirectory, ScanJob
 from reelscan.library.discovery import DiscoveryStats, LibraryRootError
 from reelscan.library_kinds import library_kind
 from reelscan.payloads.watch import PollInput, PollResult, SnapshotInput, SnapshotResult
@@ -35,7 +36,7 @@ def poll_library_changes(job: PollInput) -> PollResult:
         activity.heartbeat(stats.found)
 
     kind = library_kind(job.library_type)
-    model: type[Movie] | type[Series] | type[Album] = Series if kind.tv else Album if kind.music else Movie
+    model = MODELS[kind]
     with database() as session:
         rows = session.execute(
             select(model.directory, model.fingerprint).where(

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.scan_benchmark import free_port
+from bench.scan_benchmark import free_port, starter_down
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.library_builder import build_bulk_library
 
@@ -57,13 +57,7 @@ def main() -> None:
             check=True,
         ).stdout
     finally:
-        subprocess.run(
-            [sys.executable, str(PROJECT / "starter.py"), "down"],
-            cwd=PROJECT,
-            env=env,
-            capture_output=True,
-            check=False,
-        )
+        starter_down(env)
         fake.stop()
     message = json.loads(out.strip().splitlines()[-1])
     times = sorted(r.at for r in fake.api_requests())

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.scan_benchmark import PROJECT, free_port, phase_seconds
+from bench.scan_benchmark import PROJECT, free_port, phase_seconds, starter_down
 from tests.music_builder import build_many_albums
 
 TRACKS_PER_ALBUM = 3
@@ -56,13 +56,7 @@ def run(albums: int, keep: bool) -> None:
         full = music_scan(root, env)
         rescan = music_scan(root, env)
     finally:
-        subprocess.run(
-            [sys.executable, str(PROJECT / "starter.py"), "down"],
-            env=env,
-            cwd=PROJECT,
-            capture_output=True,
-            check=False,
-        )
+        starter_down(env)
     full_t, rescan_t = phase_seconds(full), phase_seconds(rescan)
     stats = full["stats"]
     print(f"\nreelscan music benchmark: {albums:,} album folders, {os.cpu_count()} cores")

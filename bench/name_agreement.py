@@ -129,46 +129,34 @@ def _movie(rng: random.Random) -> Case:
     title = rng.choice(_NUMBERED_TITLES) if rng.random() < 0.15 else rng.choice(_TITLES)
     year = rng.randint(1950, 2025)
     shape = rng.randrange(20)
-    if shape == 0:
-        name = f"{title} ({year})"
-    elif shape == 10:
-        name = _release(rng, [title.lower(), str(year), *(tag.lower() for tag in _tags(rng))])
-    elif shape == 11:
+    if shape == 11:
         return Case("movie", _release(rng, [title, *_tags(rng)]), title=title)
-    elif shape == 12:
-        name = f"{title} [{rng.choice(_RESOLUTIONS)}] ({year})"
-    elif shape == 13:
-        name = f"{title} ({year}) {{edition-{rng.choice(('Extended', 'Directors Cut', 'Theatrical'))}}}"
-    elif shape == 14:
-        name = _release(rng, [title.upper(), str(year), "DVDRip", "XviD"])
-    elif shape == 15:
-        name = _release(rng, [title, "3D", str(year), "1080p", rng.choice(("HSBS", "Half-SBS", "BluRay"))])
-    elif shape == 16:
-        name = _release(rng, [title, str(year), "DVDRip", "XviD", rng.choice(("CD1", "cd2", "Part1"))])
-    elif shape == 17:
-        name = f"{title} ({year}) ({rng.choice(_RESOLUTIONS)} BluRay x265 HEVC 10bit AAC 5.1 {rng.choice(_GROUPS)})"
-    elif shape == 18:
-        name = f"{title} ({year}) [imdbid-tt{rng.randint(1000000, 9999999)}] - {rng.choice(_RESOLUTIONS)}"
-    elif shape == 19:
-        name = f"{title.replace(' ', '.')}.{year}.{rng.choice(_LANGUAGES) or 'MULTi'}.{rng.choice(_RESOLUTIONS)}.WEB"
-    elif shape == 1:
-        name = _release(rng, [title, str(year), *_tags(rng)])
-    elif shape == 2:
-        name = _release(rng, [title, rng.choice(_EDITIONS), rng.choice(_LANGUAGES), str(year), *_tags(rng)])
-    elif shape == 3:
-        name = _release(rng, [title, str(year), rng.choice(_EDITIONS), rng.choice(_LANGUAGES), *_tags(rng)])
-    elif shape == 4:
-        name = f"[{rng.choice(_GROUPS)}] {title} ({year}) [{rng.choice(_RESOLUTIONS)}]"
-    elif shape == 5:
-        name = f"{rng.choice(_SITES)} - {_release(rng, [title, str(year), *_tags(rng)])}"
-    elif shape == 6:
-        name = f"{title} ({year}) [{rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)}]"
-    elif shape == 7:
-        name = f"{title} {year} {rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)} {rng.choice(_CODECS)}"
-    elif shape == 8:
-        name = f"{title} ({year}) - {rng.choice(('1080p', '2160p', 'Directors Cut', 'Extended Edition', '4K'))}"
-    else:
-        name = f"{title} [{year}] {rng.choice(_LANGUAGES).replace('.', ' ')} {rng.choice(_RESOLUTIONS)}".strip()
+    names: dict[int, Callable[[], str]] = {
+        0: lambda: f"{title} ({year})",
+        1: lambda: _release(rng, [title, str(year), *_tags(rng)]),
+        2: lambda: _release(rng, [title, rng.choice(_EDITIONS), rng.choice(_LANGUAGES), str(year), *_tags(rng)]),
+        3: lambda: _release(rng, [title, str(year), rng.choice(_EDITIONS), rng.choice(_LANGUAGES), *_tags(rng)]),
+        4: lambda: f"[{rng.choice(_GROUPS)}] {title} ({year}) [{rng.choice(_RESOLUTIONS)}]",
+        5: lambda: f"{rng.choice(_SITES)} - {_release(rng, [title, str(year), *_tags(rng)])}",
+        6: lambda: f"{title} ({year}) [{rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)}]",
+        7: lambda: f"{title} {year} {rng.choice(_RESOLUTIONS)} {rng.choice(_SOURCES)} {rng.choice(_CODECS)}",
+        8: lambda: f"{title} ({year}) - {rng.choice(('1080p', '2160p', 'Directors Cut', 'Extended Edition', '4K'))}",
+        9: lambda: f"{title} [{year}] {rng.choice(_LANGUAGES).replace('.', ' ')} {rng.choice(_RESOLUTIONS)}".strip(),
+        10: lambda: _release(rng, [title.lower(), str(year), *(tag.lower() for tag in _tags(rng))]),
+        12: lambda: f"{title} [{rng.choice(_RESOLUTIONS)}] ({year})",
+        13: lambda: f"{title} ({year}) {{edition-{rng.choice(('Extended', 'Directors Cut', 'Theatrical'))}}}",
+        14: lambda: _release(rng, [title.upper(), str(year), "DVDRip", "XviD"]),
+        15: lambda: _release(rng, [title, "3D", str(year), "1080p", rng.choice(("HSBS", "Half-SBS", "BluRay"))]),
+        16: lambda: _release(rng, [title, str(year), "DVDRip", "XviD", rng.choice(("CD1", "cd2", "Part1"))]),
+        17: lambda: (
+            f"{title} ({year}) ({rng.choice(_RESOLUTIONS)} BluRay x265 HEVC 10bit AAC 5.1 {rng.choice(_GROUPS)})"
+        ),
+        18: lambda: f"{title} ({year}) [imdbid-tt{rng.randint(1000000, 9999999)}] - {rng.choice(_RESOLUTIONS)}",
+        19: lambda: (
+            f"{title.replace(' ', '.')}.{year}.{rng.choice(_LANGUAGES) or 'MULTi'}.{rng.choice(_RESOLUTIONS)}.WEB"
+        ),
+    }
+    name = names[shape]()
     return Case("movie", name, title=title, year=year)
 
 
@@ -186,17 +174,6 @@ def _episode(rng: random.Random) -> Case:
         y, m, d = rng.randint(2005, 2024), rng.randint(1, 12), rng.randint(1, 28)
         name = _release(rng, [rng.choice(_DAILY), f"{y % 100:02d}.{m:02d}.{d:02d}", *tags[:2]])
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 34:
-        name = f"{dotted}.S{season:02d}E{episode:02d}xE{episode + 1:02d}.720p"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 16:
-        name = f"{dotted.lower()}.s{season:02d}e{episode:02d}.{rng.choice(_RESOLUTIONS)}.hdtv.x264-grp"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 17:
-        return Case("episode", f"{title} - s{season}e{episode} - The Name", season=season, episodes=(episode,))
-    if shape == 18:
-        name = f"{title.replace(' ', '_')}_{season}x{episode:02d}_The_Name"
-        return Case("episode", name, season=season, episodes=(episode,))
     if shape == 19:
         year = rng.randint(2010, 2024)
         name = f"{dotted}.S{year}E{episode + 100:03d}.1080p.WEB"
@@ -204,75 +181,10 @@ def _episode(rng: random.Random) -> Case:
     if shape == 20:
         number = rng.randint(100, 999)
         return Case("episode", f"{rng.choice(_ANIME)} - {number}", absolute=number)
-    if shape == 21:
-        year = rng.randint(2000, 2024)
-        name = f"{dotted}.{year}.E{episode:02d}.V2.WEB-DL.1080p.H264.AAC-GRP"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    if shape == 22:
-        year = rng.randint(2000, 2024)
-        name = f"{title} ({year}) {season}x{episode:02d} [WEBDL-720p][EAC3 5.1][h264][-GRP] - The Name"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 23:
-        return Case("episode", f"{title} S{season:02d} E{episode:02d}", season=season, episodes=(episode,))
-    if shape == 24:
-        name = f"{dotted}.S{season:02d}E{episode:02d}E{episode + 1:02d}E{episode + 2:02d}.720p"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1, episode + 2))
-    if shape == 25:
-        name = f"{dotted}.S{season:02d}E{episode:02d}-{episode + 2:02d}.720p.HDTV"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1, episode + 2))
-    if shape == 26:
-        name = f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} S{season} - {episode:02d} (1080p) [ABCD1234]"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 27:
-        name = f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} Season {season} - {episode:02d} [720p]"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 28:
-        return Case("episode", f"{title} - Episode {episode}", season=season, episodes=(episode,), folder_season=season)
-    if shape == 29:
-        name = f"{dotted}.S{season:02d}E{episode:02d}.The.{rng.choice(('2', '3', '100', '1000'))}.Words.720p"
-        return Case("episode", name, season=season, episodes=(episode,))
     if shape == 30:
         y, m, d = rng.randint(2010, 2024), rng.randint(1, 12), rng.randint(13, 28)
         name = f"{rng.choice(_DAILY)} {m:02d}-{d:02d}-{y}"
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 31:
-        name = f"{title} {season:02d}x{episode:02d}"
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 0:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 1:
-        name = f"{title} - S{season:02d}E{episode:02d}-E{episode + 1:02d} - Episode Name"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 2:
-        return Case("episode", f"{title} {season}x{episode:02d} - Pilot", season=season, episodes=(episode,))
-    if shape == 3:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}", f"S{season:02d}E{episode + 1:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 4:
-        name = f"{title} - S{season:02d}E{episode:02d} - S{season:02d}E{episode + 1:02d} - Name"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 5:
-        name = _release(rng, [title, f"S{season:02d}E{episode:02d}+{episode + 1:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 6:
-        name = f"{title} {season}x{episode:02d}-{season}x{episode + 1:02d}"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1))
-    if shape == 7:
-        name = _release(rng, [title, f"S{season:02d}EP{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 8:
-        name = _release(rng, [title, f"S{season:02d}", f"Ep{episode:02d}", *tags])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 9 and season < 10:
-        name = _release(rng, [title, f"{season}{episode:02d}", "HDTV", rng.choice(_CODECS)])
-        return Case("episode", name, season=season, episodes=(episode,))
-    if shape == 10:
-        name = f"E{episode:02d} - The Episode Name"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    if shape == 11:
-        name = f"{title} E{episode:02d}-{episode + 1:02d}"
-        return Case("episode", name, season=season, episodes=(episode, episode + 1), folder_season=season)
     if shape == 12:
         number = rng.randint(1, 1100)
         group, anime = rng.choice(_FANSUBS), rng.choice(_ANIME)
@@ -296,11 +208,56 @@ def _episode(rng: random.Random) -> Case:
         else:
             name = f"{show} {d:02d}.{m:02d}.{y}"
         return Case("episode", name, date=f"{y}-{m:02d}-{d:02d}")
-    if shape == 14:
-        name = f"{episode:02d} - The Title of It"
-        return Case("episode", name, season=season, episodes=(episode,), folder_season=season)
-    name = f"{title} Season {season} Episode {episode}"
-    return Case("episode", name, season=season, episodes=(episode,))
+    one, two, three = (episode,), (episode, episode + 1), (episode, episode + 1, episode + 2)
+    # The other shapes name the season (or leave it to the folder) and these episodes.
+    names: dict[int, tuple[Callable[[], str], tuple[int, ...]]] = {
+        0: (lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}", *tags]), one),
+        1: (lambda: f"{title} - S{season:02d}E{episode:02d}-E{episode + 1:02d} - Episode Name", two),
+        2: (lambda: f"{title} {season}x{episode:02d} - Pilot", one),
+        3: (
+            lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}", f"S{season:02d}E{episode + 1:02d}", *tags]),
+            two,
+        ),
+        4: (lambda: f"{title} - S{season:02d}E{episode:02d} - S{season:02d}E{episode + 1:02d} - Name", two),
+        5: (lambda: _release(rng, [title, f"S{season:02d}E{episode:02d}+{episode + 1:02d}", *tags]), two),
+        6: (lambda: f"{title} {season}x{episode:02d}-{season}x{episode + 1:02d}", two),
+        7: (lambda: _release(rng, [title, f"S{season:02d}EP{episode:02d}", *tags]), one),
+        8: (lambda: _release(rng, [title, f"S{season:02d}", f"Ep{episode:02d}", *tags]), one),
+        10: (lambda: f"E{episode:02d} - The Episode Name", one),
+        11: (lambda: f"{title} E{episode:02d}-{episode + 1:02d}", two),
+        14: (lambda: f"{episode:02d} - The Title of It", one),
+        16: (lambda: f"{dotted.lower()}.s{season:02d}e{episode:02d}.{rng.choice(_RESOLUTIONS)}.hdtv.x264-grp", one),
+        17: (lambda: f"{title} - s{season}e{episode} - The Name", one),
+        18: (lambda: f"{title.replace(' ', '_')}_{season}x{episode:02d}_The_Name", one),
+        21: (lambda: f"{dotted}.{rng.randint(2000, 2024)}.E{episode:02d}.V2.WEB-DL.1080p.H264.AAC-GRP", one),
+        22: (
+            lambda: (
+                f"{title} ({rng.randint(2000, 2024)}) {season}x{episode:02d} [WEBDL-720p][EAC3 5.1][h264][-GRP]"
+                " - The Name"
+            ),
+            one,
+        ),
+        23: (lambda: f"{title} S{season:02d} E{episode:02d}", one),
+        24: (lambda: f"{dotted}.S{season:02d}E{episode:02d}E{episode + 1:02d}E{episode + 2:02d}.720p", three),
+        25: (lambda: f"{dotted}.S{season:02d}E{episode:02d}-{episode + 2:02d}.720p.HDTV", three),
+        26: (
+            lambda: f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} S{season} - {episode:02d} (1080p) [ABCD1234]",
+            one,
+        ),
+        27: (lambda: f"[{rng.choice(_FANSUBS)}] {rng.choice(_ANIME)} Season {season} - {episode:02d} [720p]", one),
+        28: (lambda: f"{title} - Episode {episode}", one),
+        29: (
+            lambda: f"{dotted}.S{season:02d}E{episode:02d}.The.{rng.choice(('2', '3', '100', '1000'))}.Words.720p",
+            one,
+        ),
+        31: (lambda: f"{title} {season:02d}x{episode:02d}", one),
+        34: (lambda: f"{dotted}.S{season:02d}E{episode:02d}xE{episode + 1:02d}.720p", two),
+    }
+    if shape == 9 and season < 10:  # "205" for S02E05; a season of two digits would not read so
+        names[9] = (lambda: _release(rng, [title, f"{season}{episode:02d}", "HDTV", rng.choice(_CODECS)]), one)
+    name_of, episodes = names.get(shape, (lambda: f"{title} Season {season} Episode {episode}", one))
+    in_folder = shape in (10, 11, 14, 21, 28)  # the season is the folder's only
+    return Case("episode", name_of(), season=season, episodes=episodes, folder_season=season if in_folder else None)
 
 
 def _series(rng: random.Random) -> Case:
@@ -313,64 +270,43 @@ def _series(rng: random.Random) -> Case:
     if shape == 14:  # the article moved behind a comma
         article, base = title.split(" ", 1) if title.startswith(("The ", "A ")) else (rng.choice(("The", "A")), title)
         return Case("series", f"{base}, {article} ({year})", title=f"{article} {base}", year=year)
-    if shape == 8:
-        return Case("series", f"{dotted}.{year}.S01.1080p.WEB-DL-GRP", title=title)
-    if shape == 9:
-        return Case("series", f"{title} S01-S05 Complete", title=title)
-    if shape == 10:
-        return Case("series", f"[{rng.choice(_FANSUBS)}] {title} ({year}) Season 1-3", title=title)
-    if shape == 11:
-        return Case("series", f"{title} - The Complete Series ({year}-{year + 5})", title=title)
-    if shape == 12:
-        return Case("series", f"{title} Season 2 Complete 720p", title=title)
-    if shape == 13:
-        return Case("series", f"{dotted}.Season.2.1080p.WEB-DL", title=title)
-    if shape == 1:
-        return Case("series", f"{dotted}.S01.COMPLETE", title=title)
-    if shape == 2:
-        return Case("series", f"{dotted}.S01-S03.{rng.choice(_RESOLUTIONS)}.{rng.choice(_SOURCES)}", title=title)
-    if shape == 3:
-        return Case("series", f"{title} Season 1-3 {rng.choice(_RESOLUTIONS)}", title=title)
-    if shape == 4:
-        return Case("series", f"{title} - Complete Series", title=title)
-    if shape == 5:
-        return Case("series", _release(rng, [title, f"S{rng.randint(1, 9):02d}", *_tags(rng)]), title=title)
-    if shape == 6:
-        return Case("series", f"{title} [tvdbid-{rng.randint(70000, 400000)}]", title=title)
-    return Case("series", title, title=title)
+    # The other shapes give the title only (a year in them is a range's, or not read).
+    names: dict[int, Callable[[], str]] = {
+        1: lambda: f"{dotted}.S01.COMPLETE",
+        2: lambda: f"{dotted}.S01-S03.{rng.choice(_RESOLUTIONS)}.{rng.choice(_SOURCES)}",
+        3: lambda: f"{title} Season 1-3 {rng.choice(_RESOLUTIONS)}",
+        4: lambda: f"{title} - Complete Series",
+        5: lambda: _release(rng, [title, f"S{rng.randint(1, 9):02d}", *_tags(rng)]),
+        6: lambda: f"{title} [tvdbid-{rng.randint(70000, 400000)}]",
+        8: lambda: f"{dotted}.{year}.S01.1080p.WEB-DL-GRP",
+        9: lambda: f"{title} S01-S05 Complete",
+        10: lambda: f"[{rng.choice(_FANSUBS)}] {title} ({year}) Season 1-3",
+        11: lambda: f"{title} - The Complete Series ({year}-{year + 5})",
+        12: lambda: f"{title} Season 2 Complete 720p",
+        13: lambda: f"{dotted}.Season.2.1080p.WEB-DL",
+    }
+    return Case("series", names.get(shape, lambda: title)(), title=title)
 
 
 def _season(rng: random.Random) -> Case:
     number = rng.randint(1, 20)
     shape = rng.randrange(14)
-    if shape == 0:
-        name = f"{rng.choice(_SEASON_WORDS)} {number}"
-    elif shape == 1:
-        name = f"Season {number:02d}"
-    elif shape == 2:
-        name = f"S{number:02d}"
-    elif shape == 3:
-        name = str(number)
-    elif shape == 4:
-        name = f"{number}.Staffel"
-    elif shape == 5:
-        name = _release(rng, [rng.choice(_SERIES), f"S{number:02d}", *_tags(rng)])
-    elif shape == 7:
-        name = f"Season.{number}"
-    elif shape == 8:
-        name = f"Season_{number:02d}"
-    elif shape == 9:
-        name = f"Season {number} ({rng.randint(1990, 2024)})"
-    elif shape == 10:
-        name = f"Series {number}"
-    elif shape == 11:
-        name = f"{rng.choice(_SERIES)} Season {number} Complete 720p"
-    elif shape == 12:
-        name = f"{rng.choice(_SERIES).replace(' ', '.')}.Season.{number}.1080p.WEB-DL"
-    elif shape == 13:
-        name = f"S{number}"
-    else:
-        name = f"{rng.choice(_SERIES)} - Season {number}"
+    names: dict[int, Callable[[], str]] = {
+        0: lambda: f"{rng.choice(_SEASON_WORDS)} {number}",
+        1: lambda: f"Season {number:02d}",
+        2: lambda: f"S{number:02d}",
+        3: lambda: str(number),
+        4: lambda: f"{number}.Staffel",
+        5: lambda: _release(rng, [rng.choice(_SERIES), f"S{number:02d}", *_tags(rng)]),
+        7: lambda: f"Season.{number}",
+        8: lambda: f"Season_{number:02d}",
+        9: lambda: f"Season {number} ({rng.randint(1990, 2024)})",
+        10: lambda: f"Series {number}",
+        11: lambda: f"{rng.choice(_SERIES)} Season {number} Complete 720p",
+        12: lambda: f"{rng.choice(_SERIES).replace(' ', '.')}.Season.{number}.1080p.WEB-DL",
+        13: lambda: f"S{number}",
+    }
+    name = names.get(shape, lambda: f"{rng.choice(_SERIES)} - Season {number}")()
     return Case("season", name, season=number)
 
 

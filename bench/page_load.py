@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import os
 import shutil
 import sys
 import tempfile
@@ -27,9 +26,9 @@ from PIL import Image, ImageDraw
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from reelscan.db.session import dispose_engines, migrate
+from bench.scan_benchmark import in_process_settings
+from reelscan.db.session import dispose_engines
 from reelscan.scan_options import ScanOptions
-from reelscan.settings import Settings, get_settings
 from tests.integration.api_server import api_server
 from tests.integration.scanning import finish, running_workers, scan_job, start
 from tests.library_builder import build_bulk_library
@@ -51,22 +50,6 @@ VISIBLE = """
   check();
 })
 """
-
-
-def configure(data: Path) -> Settings:
-    os.environ.update(
-        {
-            "REELSCAN_DATA_DIR": str(data),
-            "REELSCAN_DATABASE_URL": f"sqlite:///{data / 'reelscan.db'}",
-            "REELSCAN_TASK_QUEUE_PREFIX": f"bench-page-{os.getpid()}",
-            "REELSCAN_WORKFLOW_ID_PREFIX": f"bench-page-{os.getpid()}",
-        }
-    )
-    get_settings.cache_clear()
-    settings = get_settings()
-    data.mkdir(parents=True, exist_ok=True)
-    migrate(settings.resolved_database_url)
-    return settings
 
 
 def poster_jpeg() -> bytes:
@@ -100,7 +83,7 @@ async def measure(browser: Any, url: str) -> dict[str, float]:
 
 
 async def run(movies: int, work: Path) -> None:
-    settings = configure(work / "data")
+    settings = in_process_settings(work / "data", "bench-page")
     root = work / "Movies"
     build_bulk_library(root, movies)
     # Every folder's poster is a hard link of this one file: rewritten in place, they all become 600x900.

@@ -52,6 +52,7 @@ from reelscan.library import naming_cost, scanner
 from reelscan.library.discovery import LibraryWalker
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 from reelscan.scan_rules import directories_per_child
+from reelscan.settings import Settings, get_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 MEDIA = PROJECT / "tests" / "fixtures" / "media"
@@ -202,6 +203,32 @@ class Split:
 
 
 # --- the pipeline on a file-backed dev server -------------------------------------------------------------------
+
+
+def in_process_settings(data: Path, prefix: str, **values: str) -> Settings:
+    """The settings of a run with in-process workers: a migrated SQLite file in `data`, task queues and workflow
+    ids of its own; set in the environment, as the workers read them. `values`: other REELSCAN_ variables."""
+    os.environ.update(
+        {
+            "REELSCAN_DATA_DIR": str(data),
+            "REELSCAN_DATABASE_URL": f"sqlite:///{data / 'reelscan.db'}",
+            **values,
+            "REELSCAN_TASK_QUEUE_PREFIX": f"{prefix}-{os.getpid()}",
+            "REELSCAN_WORKFLOW_ID_PREFIX": f"{prefix}-{os.getpid()}",
+        }
+    )
+    get_settings.cache_clear()
+    settings = get_settings()
+    data.mkdir(parents=True, exist_ok=True)
+    migrate(settings.resolved_database_url)
+    return settings
+
+
+def starter_down(env: dict[str, str]) -> None:
+    """`starter.py down` for the services of this environment's data dir; its failure is not the run's."""
+    subprocess.run(
+        [sys.executable, str(PROJECT / "starter.py"), "down"], env=env, cwd=PROJECT, capture_output=True, check=False
+    )
 
 
 def free_port() -> int:
@@ -395,13 +422,7 @@ def pipeline_column(root: Path, data: Path, skip_ffprobe: bool, database_url: st
     finally:
         sampler.done.set()
         services = _service_pids(data / "run")
-        subprocess.run(
-            [sys.executable, str(PROJECT / "starter.py"), "down"],
-            env=env,
-            cwd=PROJECT,
-            capture_output=True,
-            check=False,
-        )
+        starter_down(env)
         _end_left_over(services, data)
     return {
         "full": full,

@@ -27,33 +27,16 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from bench.scan_benchmark import in_process_settings
 from reelscan.db.models import Movie, ScanJob
-from reelscan.db.session import dispose_engines, migrate, session_scope
+from reelscan.db.session import dispose_engines, session_scope
 from reelscan.library.discovery import LibraryWalker
-from reelscan.settings import Settings, get_settings
+from reelscan.settings import Settings
 from reelscan.watching import poll_pass
 from service import scans, watch
 from service.watch_runner import WatchRunner
 
 MEDIA = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "media"
-
-
-def configure(data: Path, quiet: float) -> Settings:
-    os.environ.update(
-        {
-            "REELSCAN_DATA_DIR": str(data),
-            "REELSCAN_DATABASE_URL": f"sqlite:///{data / 'reelscan.db'}",
-            "REELSCAN_WATCH_QUIET_SECONDS": str(quiet),
-            "REELSCAN_PROGRESS_INTERVAL_SECONDS": "1",
-            "REELSCAN_TASK_QUEUE_PREFIX": f"bench-{os.getpid()}",
-            "REELSCAN_WORKFLOW_ID_PREFIX": f"bench-{os.getpid()}",
-        }
-    )
-    get_settings.cache_clear()
-    settings = get_settings()
-    data.mkdir(parents=True, exist_ok=True)
-    migrate(settings.resolved_database_url)
-    return settings
 
 
 @contextlib.asynccontextmanager
@@ -199,7 +182,9 @@ async def main() -> None:
     parser.add_argument("--polled", type=int, default=10_000)
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="reelscan-watch-bench-"))
-    settings = configure(base / "data", args.quiet)
+    settings = in_process_settings(
+        base / "data", "bench", REELSCAN_WATCH_QUIET_SECONDS=str(args.quiet), REELSCAN_PROGRESS_INTERVAL_SECONDS="1"
+    )
     temporal = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=temporal, data_converter=pydantic_data_converter

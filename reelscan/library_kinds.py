@@ -19,6 +19,11 @@ class LibraryKind:
     provider: str  # who enriches it
 
     @property
+    def movie(self) -> bool:
+        """Movie folders, one movie each."""
+        return self.type == "movie"
+
+    @property
     def tv(self) -> bool:
         """Series folders with seasons and episodes."""
         return self.type == "tv"

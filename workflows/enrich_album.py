@@ -75,9 +75,7 @@ class EnrichAlbumWorkflow:
 
     async def _provider_call(self, activity: Callable[..., Any], argument: Any) -> Any:
         assert self._job is not None
-        return await enrich_steps.provider_call(
-            activity, argument, task_queue=self._job.enrich_task_queue, attempts=self._job.provider_retry_attempts
-        )
+        return await enrich_steps.provider_call(self._job, activity, argument)
 
     async def _release(self) -> tuple[str, ReleaseApplied] | None:
         """The release by the tags' id, else by a search; None when nothing is sure enough."""

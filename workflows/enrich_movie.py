@@ -38,9 +38,7 @@ class EnrichMovieWorkflow:
         target = job.target
 
         async def provider_call(activity: Callable[..., Any], argument: Any) -> Any:
-            return await enrich_steps.provider_call(
-                activity, argument, task_queue=job.enrich_task_queue, attempts=job.provider_retry_attempts
-            )
+            return await enrich_steps.provider_call(job, activity, argument)
 
         async def lookup(step: Lookup) -> ResolvedId:
             if isinstance(step, FindById):

@@ -65,9 +65,7 @@ class EnrichSeriesWorkflow:
 
     async def _provider_call(self, activity: Callable[..., Any], argument: Any) -> Any:
         assert self._job is not None
-        return await enrich_steps.provider_call(
-            activity, argument, task_queue=self._job.enrich_task_queue, attempts=self._job.provider_retry_attempts
-        )
+        return await enrich_steps.provider_call(self._job, activity, argument)
 
     async def _resolve_id(self) -> ResolvedId:
         """The NFO's id, else one rate-limited call per try of the lookup plan: TVDB id, IMDb id, title in its

@@ -12,6 +12,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from reelscan.payloads.enrichment import ResolvedId
+    from reelscan.payloads.enrichment_job import EnrichmentJob
     from reelscan.provider_lookup import Lookup
 
 LOCAL_RETRY = RetryPolicy(
@@ -29,14 +30,14 @@ def provider_retry(attempts: int) -> RetryPolicy:
     )
 
 
-async def provider_call(activity: Callable[..., Any], argument: Any, *, task_queue: str, attempts: int) -> Any:
-    """One provider call, on the enrich task queue so the server-side rate limit applies."""
+async def provider_call(job: EnrichmentJob, activity: Callable[..., Any], argument: Any) -> Any:
+    """One provider call of an enrichment child, on its enrich task queue so the server-side rate limit applies."""
     return await workflow.execute_activity(
         activity,
         argument,
-        task_queue=task_queue,
+        task_queue=job.enrich_task_queue,
         start_to_close_timeout=timedelta(seconds=60),
-        retry_policy=provider_retry(attempts),
+        retry_policy=provider_retry(job.provider_retry_attempts),
     )
 
 

@@ -4,9 +4,9 @@ each), with provider pauses when failures come in a row."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import CancelledError, ChildWorkflowError
@@ -31,6 +31,9 @@ with workflow.unsafe.imports_passed_through():
 MAX_PROVIDER_PAUSES = 8
 MAX_PAUSE_SECONDS = 1800
 TRANSIENT_PROVIDER_ERRORS = ("ProviderRateLimited", "ProviderUnavailable", None)
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 
 class EnrichmentWindow:
@@ -117,38 +120,38 @@ class EnrichmentWindow:
         # A movie or series retried after a provider pause gets a new child (one per pause).
         suffix = f"{target_id(target)}-{carry.provider_pauses}"
         summary = f"Enrich {target.title} ({target.year or '?'})"
-        child: Awaitable[EnrichMovieResult | EnrichSeriesResult | EnrichAlbumResult]
+        child: Coroutine[Any, Any, EnrichMovieResult | EnrichSeriesResult | EnrichAlbumResult]
         if isinstance(target, AlbumTarget):
             # MusicBrainz calls go to their own rate-limited queue.
             common["enrich_task_queue"] = job.music_enrich_task_queue
-            child = workflow.execute_child_workflow(
-                EnrichAlbumWorkflow.run,
-                EnrichAlbumInput(target=target, **common),
-                id=f"{workflow.info().workflow_id}/enrich-album-{suffix}",
-                task_queue=job.scan_task_queue,
-                static_summary=f"Enrich {target.label} ({target.year or '?'})"[:400],
+            album = EnrichAlbumInput(target=target, **common)
+            summary = f"Enrich {target.label} ({target.year or '?'})"[:400]
+            child = self._child(EnrichAlbumWorkflow.run, album, f"enrich-album-{suffix}", summary)
+            fetching = f"Fetching {target.label} from MusicBrainz"
+        elif isinstance(target, SeriesTarget):
+            child = self._child(
+                EnrichSeriesWorkflow.run, EnrichSeriesInput(target=target, **common), f"enrich-series-{suffix}", summary
             )
-            self.children[target_id(target)] = (target, asyncio.create_task(child))
-            carry.state.current_operation = f"Fetching {target.label} from MusicBrainz"
-            return
-        if isinstance(target, SeriesTarget):
-            child = workflow.execute_child_workflow(
-                EnrichSeriesWorkflow.run,
-                EnrichSeriesInput(target=target, **common),
-                id=f"{workflow.info().workflow_id}/enrich-series-{suffix}",
-                task_queue=job.scan_task_queue,
-                static_summary=summary,
-            )
+            fetching = f"Fetching {target.title} from TMDB"
         else:
-            child = workflow.execute_child_workflow(
-                EnrichMovieWorkflow.run,
-                EnrichMovieInput(target=target, **common),
-                id=f"{workflow.info().workflow_id}/enrich-{suffix}",
-                task_queue=job.scan_task_queue,
-                static_summary=summary,
+            child = self._child(
+                EnrichMovieWorkflow.run, EnrichMovieInput(target=target, **common), f"enrich-{suffix}", summary
             )
+            fetching = f"Fetching {target.title} from TMDB"
         self.children[target_id(target)] = (target, asyncio.create_task(child))
-        carry.state.current_operation = f"Fetching {target.title} from TMDB"
+        carry.state.current_operation = fetching
+
+    def _child(
+        self, run: Callable[[Any, Job], Awaitable[Result]], job: Job, name: str, summary: str
+    ) -> Coroutine[Any, Any, Result]:
+        """An enrichment child of this scan, on the scan queue (its provider calls go to the enrich queues)."""
+        return workflow.execute_child_workflow(
+            run,
+            job,
+            id=f"{workflow.info().workflow_id}/{name}",
+            task_queue=self._job.scan_task_queue,
+            static_summary=summary,
+        )
 
     def collect(self) -> None:
         carry = self._carry

@@ -38,7 +38,8 @@ class PendingAsset:
     downloaded: bool = False  # a provider download in a temp area, removed once cached
 
 
-def _asset_rows(session: Session, query: Any) -> list[AssetRow]:
+def asset_rows(session: Session, query: Any) -> list[AssetRow]:
+    """The asset rows a query selects (of any asset table)."""
     return cast("list[AssetRow]", list(session.scalars(query)))
 
 
@@ -76,21 +77,21 @@ def uncached_assets(
     if movie_ids:
         for model in ASSET_MODELS:
             query = select(model).where(model.movie_id.in_(movie_ids), model.cache_path.is_(None)).order_by(model.id)
-            rows.extend(_asset_rows(session, query))
+            rows.extend(asset_rows(session, query))
     if candidate_ids:
         query = select(AssetCandidate).where(AssetCandidate.id.in_(candidate_ids), AssetCandidate.cache_path.is_(None))
-        rows.extend(_asset_rows(session, query.order_by(AssetCandidate.id)))
+        rows.extend(asset_rows(session, query.order_by(AssetCandidate.id)))
     if series_ids:
         query = select(TvAsset).where(TvAsset.series_id.in_(series_ids), TvAsset.cache_path.is_(None))
-        rows.extend(_asset_rows(session, query.order_by(TvAsset.id)))
+        rows.extend(asset_rows(session, query.order_by(TvAsset.id)))
     if album_ids:  # every local album and artist artwork the scans of these albums' folders recorded
         query = select(MusicAsset).where(
             MusicAsset.album_id.in_(album_ids), MusicAsset.source == "local", MusicAsset.cache_path.is_(None)
         )
-        rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
+        rows.extend(asset_rows(session, query.order_by(MusicAsset.id)))
     if music_asset_ids:  # downloaded album covers
         query = select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_path.is_(None))
-        rows.extend(_asset_rows(session, query.order_by(MusicAsset.id)))
+        rows.extend(asset_rows(session, query.order_by(MusicAsset.id)))
     return rows
 
 
@@ -172,7 +173,7 @@ def cache_outcome(
             select(MusicAsset).where(MusicAsset.id.in_(music_asset_ids), MusicAsset.cache_scan_job_id == scan_job_id)
         )
     for query in queries:
-        for row in _asset_rows(session, query):
+        for row in asset_rows(session, query):
             if row.cache_path is not None:
                 kind = asset_type_of(row)
                 by_type[kind] = by_type.get(kind, 0) + 1

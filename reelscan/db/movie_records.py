@@ -3,28 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from reelscan.db.asset_records import ASSET_MODELS, AssetModel, AssetRow, PendingAsset, _asset_rows
+from reelscan.db import scanned_rows
+from reelscan.db.asset_records import ASSET_MODELS, AssetModel, AssetRow, PendingAsset, asset_rows
 from reelscan.db.models import Image, Movie, ScanDirectory, Stream, Subtitle, Trailer, utcnow
-from reelscan.db.scanned_rows import (
-    CacheCheck,
-    _actors,
-    _asset_key,
-    _claim_gone,
-    _content_hash,
-    _media_values,
-    _needs_caching,
-    _rebased,
-    _set_subtitle_columns,
-    _stream_columns,
-    _upsert_scanned,
-)
-from reelscan.db.work_list import RecordedDirectory, _recorded, directory_rows
+from reelscan.db.scanned_rows import CacheCheck
+from reelscan.db.work_list import RecordedDirectory, directory_rows, recorded_directory
 from reelscan.library.assets import LocalAsset
 from reelscan.library.scanner import DirectoryScan
 from reelscan.library.videos import video_signature
@@ -38,34 +27,22 @@ def _movie_values(scan: DirectoryScan) -> dict[str, Any]:
         "video_parts": [scan.relative(p) for p in scan.main.parts],
         "video_versions": [scan.relative(p) for p in scan.main.versions],
         "disc_type": scan.main.disc,
-        "title": scan.title,
-        "title_source": scan.title_source,
-        "original_title": nfo.original_title if nfo else None,
-        "sort_title": nfo.sort_title if nfo else None,
-        "year": scan.year,
-        "premiered": nfo.premiered if nfo else None,
-        "plot": nfo.plot if nfo else None,
+        **scanned_rows.title_values(scan),
         "outline": nfo.outline if nfo else None,
         "tagline": nfo.tagline if nfo else None,
         "runtime": nfo.runtime if nfo else None,
         "mpaa": nfo.mpaa if nfo else None,
-        "imdb_id": scan.imdb_id,
-        "tmdb_id": scan.tmdb_id,
         "unique_ids": dict(nfo.unique_ids) if nfo else {},
         "ratings": [
             {"name": r.name, "value": r.value, "votes": r.votes, "max": r.max, "default": r.default}
             for r in (nfo.ratings if nfo else [])
         ],
-        "genres": list(nfo.genres) if nfo else [],
-        "studios": list(nfo.studios) if nfo else [],
         "countries": list(nfo.countries) if nfo else [],
         "directors": list(nfo.directors) if nfo else [],
         "credits": list(nfo.credits) if nfo else [],
-        "actors": _actors(nfo.actors if nfo else []),
         "set_name": nfo.set_name if nfo else None,
         "sets": list(nfo.sets) if nfo else [],
-        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
-        **_media_values(media, scan.main.size),
+        **scanned_rows.media_values(media, scan.main.size),
     }
 
 
@@ -89,7 +66,7 @@ def _sync_assets(
         existing = (
             {}
             if new_movie
-            else {row.source_path: row for row in _asset_rows(session, select(model).where(model.movie_id == movie.id))}
+            else {row.source_path: row for row in asset_rows(session, select(model).where(model.movie_id == movie.id))}
         )
         for source_path, old in existing.items():
             if (model, source_path) not in wanted:
@@ -108,8 +85,8 @@ def _sync_assets(
             if isinstance(row, Image):
                 row.image_type = asset.asset_type
             elif isinstance(row, Subtitle):
-                _set_subtitle_columns(row, asset)
-            to_cache += _needs_caching(row, asset, cache_exists)
+                scanned_rows.set_subtitle_columns(row, asset)
+            to_cache += scanned_rows.needs_caching(row, asset, cache_exists)
     return to_cache
 
 
@@ -154,7 +131,7 @@ def record_directory_scans(
     for seq, scan in scans:
         row = rows[seq]
         if row.outcome != "pending":
-            recorded[seq] = _recorded(row)
+            recorded[seq] = recorded_directory(row)
         else:
             todo.append((row, scan))
     if not todo:
@@ -195,14 +172,20 @@ def _missing_signatures(session: Session, library_id: int, signatures: Sequence[
     return {signature for signature in session.scalars(query) if signature}
 
 
+def _movie_hash(values: dict[str, Any], streams: list[dict[str, Any]], assets: Iterable[dict[str, Any]]) -> str:
+    """A movie's content hash; its assets sorted, so that the order a folder lists them in does not count."""
+    return scanned_rows.content_hash(values, streams, sorted(assets, key=lambda a: (a["type"], a["path"])))
+
+
 def _insert_new_movies(
     session: Session,
     new: Sequence[tuple[ScanDirectory, DirectoryScan, str | None]],
     scan_job_id: int,
     library_id: int,
 ) -> dict[int, RecordedDirectory]:
-    """New movies as the one-by-one path would write them (see _upsert_scanned and _sync_assets): one insert of
-    the movies, one of their streams, one per asset table; the scan_directories rows are updated at the flush."""
+    """New movies as the one-by-one path would write them (see scanned_rows.upsert_scanned and _sync_assets): one
+    insert of the movies, one of their streams, one per asset table; the scan_directories rows are updated at the
+    flush."""
     if not new:
         return {}
     movies: list[dict[str, Any]] = []
@@ -210,14 +193,13 @@ def _insert_new_movies(
     for row, scan, signature in new:
         values = _movie_values(scan)
         streams = scan.media.stream_rows() if scan.media else []
-        asset_keys = sorted((_asset_key(scan, a) for a in scan.assets), key=lambda a: (a["type"], a["path"]))
         movies.append(
             {
                 "library_id": library_id,
                 "directory": scan.relative_dir,
                 **values,
                 "state": "discovered",
-                "content_hash": _content_hash(values, streams, asset_keys),
+                "content_hash": _movie_hash(values, streams, (scanned_rows.asset_key(scan, a) for a in scan.assets)),
                 "video_signature": signature,
                 "scan_errors": list(scan.errors),
                 "last_scan_job_id": scan_job_id,
@@ -230,7 +212,7 @@ def _insert_new_movies(
         session.execute(insert(movie_table).returning(movie_table.c.id, sort_by_parameter_order=True), movies).scalars()
     )
     stream_rows = [
-        {"movie_id": movie_id, "position": i, **_stream_columns(s)}
+        {"movie_id": movie_id, "position": i, **scanned_rows.stream_columns(s)}
         for movie_id, streams in zip(movie_ids, streams_of, strict=True)
         for i, s in enumerate(streams)
     ]
@@ -305,8 +287,7 @@ def _record_one(
     """One folder whose movie may exist already (recorded there, or claimed from the folder it moved from)."""
     values = _movie_values(scan)
     streams = scan.media.stream_rows() if scan.media else []
-    asset_keys = sorted((_asset_key(scan, a) for a in scan.assets), key=lambda a: (a["type"], a["path"]))
-    content_hash = _content_hash(values, streams, asset_keys)
+    content_hash = _movie_hash(values, streams, (scanned_rows.asset_key(scan, a) for a in scan.assets))
 
     moved_from = None
     if found is None and signature is not None:
@@ -323,7 +304,7 @@ def _record_one(
             movie.state = "enriched" if movie.enriched_at is not None else "discovered"
     else:
         # Fields a user edited (locked) keep their value; a rescan updates everything else it reads.
-        movie, outcome = _upsert_scanned(session, Movie, found, keys, values, content_hash)
+        movie, outcome = scanned_rows.upsert_scanned(session, Movie, found, keys, values, content_hash)
     movie.video_signature = signature
     session.flush()
 
@@ -333,7 +314,10 @@ def _record_one(
         if streams:
             session.execute(
                 insert(Stream),
-                [{"movie_id": movie.id, "position": i, **_stream_columns(s)} for i, s in enumerate(streams)],
+                [
+                    {"movie_id": movie.id, "position": i, **scanned_rows.stream_columns(s)}
+                    for i, s in enumerate(streams)
+                ],
             )
     to_cache = _sync_assets(session, movie, scan, cache_exists, new_movie=outcome == "new")
     movie.scan_errors = list(scan.errors)
@@ -379,15 +363,15 @@ def _claim_moved_movie(
     """The movie of a folder that was renamed or moved to this one: same main video (size and end hashes), and
     its old folder is gone. Its paths (directory, videos, NFO, assets) move here; returns it and the old folder."""
     new = scan.relative_dir
-    movie, old = _claim_gone(session, Movie, library_id, signature, new, scan.root)
+    movie, old = scanned_rows.claim_gone(session, Movie, library_id, signature, new, scan.root)
     if movie is not None and old is not None:
-        movie.main_video = _rebased(movie.main_video, old, new)
-        movie.nfo_path = _rebased(movie.nfo_path, old, new)
-        movie.video_parts = [_rebased(part, old, new) for part in movie.video_parts or []]
-        movie.video_versions = [_rebased(path, old, new) for path in movie.video_versions or []]
+        movie.main_video = scanned_rows.rebased(movie.main_video, old, new)
+        movie.nfo_path = scanned_rows.rebased(movie.nfo_path, old, new)
+        movie.video_parts = [scanned_rows.rebased(part, old, new) for part in movie.video_parts or []]
+        movie.video_versions = [scanned_rows.rebased(path, old, new) for path in movie.video_versions or []]
         for model in ASSET_MODELS:
-            for row in _asset_rows(session, select(model).where(model.movie_id == movie.id)):
-                row.source_path = _rebased(row.source_path, old, new) or row.source_path
+            for row in asset_rows(session, select(model).where(model.movie_id == movie.id)):
+                row.source_path = scanned_rows.rebased(row.source_path, old, new) or row.source_path
     return movie, old
 
 
@@ -398,11 +382,11 @@ def _only_moved(
     new = scan.relative_dir
     back = dict(values)
     for key in ("main_video", "nfo_path"):
-        back[key] = _rebased(values[key], new, old)
-    back["video_parts"] = [_rebased(part, new, old) for part in values["video_parts"]]
-    back["video_versions"] = [_rebased(path, new, old) for path in values["video_versions"]]
-    assets = sorted(
-        ({**_asset_key(scan, a), "path": _rebased(scan.relative(a.path), new, old)} for a in scan.assets),
-        key=lambda a: (a["type"], a["path"]),
+        back[key] = scanned_rows.rebased(values[key], new, old)
+    back["video_parts"] = [scanned_rows.rebased(part, new, old) for part in values["video_parts"]]
+    back["video_versions"] = [scanned_rows.rebased(path, new, old) for path in values["video_versions"]]
+    assets = (
+        {**scanned_rows.asset_key(scan, a), "path": scanned_rows.rebased(scan.relative(a.path), new, old)}
+        for a in scan.assets
     )
-    return movie.content_hash == _content_hash(back, streams, assets)
+    return movie.content_hash == _movie_hash(back, streams, assets)

@@ -12,9 +12,10 @@ from sqlalchemy import Table, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from reelscan.db import scanned_rows
 from reelscan.db.models import Album, Artist, MusicAsset, Track, is_locked, utcnow
-from reelscan.db.scanned_rows import CacheCheck, _content_hash, _needs_caching, _upsert_scanned
-from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
+from reelscan.db.scanned_rows import CacheCheck
+from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.music_layout import name_key
 from reelscan.library.music_scanner import AlbumFolderScan, AlbumScan, TrackScan
@@ -107,7 +108,7 @@ def _sync_tracks(
     new ones go to new_rows, inserted together for the folder."""
     for track in scanned:
         values = _track_values(track)
-        content_hash = _content_hash(values)
+        content_hash = scanned_rows.content_hash(values)
         row = existing.pop(track.relative_path, None)
         if row is None:
             new_rows.append({"library_id": library_id, "album_id": album.id, **values, "content_hash": content_hash})
@@ -163,7 +164,7 @@ def _sync_assets(
         if sha is not None and row.embedded_sha256 != sha:
             row.embedded_sha256 = sha
             row.sha256 = row.cache_path = row.cached_at = row.cache_error = None
-        to_cache += _needs_caching(row, asset, cache_exists)
+        to_cache += scanned_rows.needs_caching(row, asset, cache_exists)
     return to_cache
 
 
@@ -180,9 +181,9 @@ def record_album_folder(
     tracks (by file path; gone ones marked missing) and the folder's artwork. Albums of the folder no longer there
     (retagged away) are marked missing. Once per (scan_job_id, seq): a retry returns what the first attempt stored.
     Locked fields are kept."""
-    row = _scan_directory_row(session, scan_job_id, seq)
+    row = scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return _recorded(row)
+        return recorded_directory(row)
     folder = scan.relative_dir
     recorded = {
         a.album_key: a
@@ -208,13 +209,13 @@ def record_album_folder(
     main_artist: Artist | None = None
     for album_scan in scan.albums:
         values = _album_values(album_scan)
-        tracks_hash = [_content_hash(_track_values(t)) for t in album_scan.tracks]
+        tracks_hash = [scanned_rows.content_hash(_track_values(t)) for t in album_scan.tracks]
         assets = [_asset_key(scan, a) for a in album_scan.assets]
         cover = album_scan.embedded_cover
-        content_hash = _content_hash(values, tracks_hash, assets, cover.picture.sha256 if cover else None)
+        content_hash = scanned_rows.content_hash(values, tracks_hash, assets, cover.picture.sha256 if cover else None)
         found = recorded.pop(album_scan.key, None)
         keys = {"library_id": library_id, "directory": folder, "album_key": album_scan.key}
-        album, outcome = _upsert_scanned(session, Album, found, keys, values, content_hash)
+        album, outcome = scanned_rows.upsert_scanned(session, Album, found, keys, values, content_hash)
         artist = artist_for(session, library_id, album.album_artist, album_scan.album_artist_mbid)
         if not is_locked(album, "album_artist") or album.artist_id is None:
             album.artist_id = artist.id
@@ -265,7 +266,7 @@ def record_album_folder(
     row.tracks_found = len(scan.tracks)
     row.tracks_new, row.tracks_updated, row.tracks_missing = c.tracks_new, c.tracks_updated, c.tracks_missing
     row.tracks_untagged = scan.untagged
-    return _recorded(row)
+    return recorded_directory(row)
 
 
 def count_settled_by(session: Session, scan_job_id: int) -> tuple[int, int, int]:

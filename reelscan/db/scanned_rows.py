@@ -31,11 +31,31 @@ ScannedRow = TypeVar("ScannedRow", Movie, Series, Episode, Album)
 Owner = TypeVar("Owner", Movie, Series)
 
 
-def _actors(actors: Iterable[Actor]) -> list[dict[str, Any]]:
+def actors(actors: Iterable[Actor]) -> list[dict[str, Any]]:
     return [{"name": a.name, "role": a.role, "order": a.order} for a in actors]
 
 
-def _media_values(media: MediaInfo | None, size: int) -> dict[str, Any]:
+def title_values(scan: DirectoryScan | SeriesScan) -> dict[str, Any]:
+    """The columns a movie and a series fill alike, from the folder's name and its NFO."""
+    nfo = scan.nfo
+    return {
+        "title": scan.title,
+        "title_source": scan.title_source,
+        "original_title": nfo.original_title if nfo else None,
+        "sort_title": nfo.sort_title if nfo else None,
+        "year": scan.year,
+        "premiered": nfo.premiered if nfo else None,
+        "plot": nfo.plot if nfo else None,
+        "genres": list(nfo.genres) if nfo else [],
+        "studios": list(nfo.studios) if nfo else [],
+        "actors": actors(nfo.actors if nfo else []),
+        "imdb_id": scan.imdb_id,
+        "tmdb_id": scan.tmdb_id,
+        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
+    }
+
+
+def media_values(media: MediaInfo | None, size: int) -> dict[str, Any]:
     """Container, duration and size of a video file (the size from the directory listing when media info has none)."""
     return {
         "container": media.container if media else None,
@@ -44,7 +64,7 @@ def _media_values(media: MediaInfo | None, size: int) -> dict[str, Any]:
     }
 
 
-def _asset_key(scan: DirectoryScan | SeriesScan, asset: LocalAsset) -> dict[str, Any]:
+def asset_key(scan: DirectoryScan | SeriesScan, asset: LocalAsset) -> dict[str, Any]:
     return {
         "type": asset.asset_type,
         "path": scan.relative(asset.path),
@@ -57,17 +77,17 @@ def _asset_key(scan: DirectoryScan | SeriesScan, asset: LocalAsset) -> dict[str,
     }
 
 
-def _content_hash(*parts: Any) -> str:
+def content_hash(*parts: Any) -> str:
     blob = json.dumps(list(parts), sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _set_subtitle_columns(row: Subtitle | TvAsset, asset: LocalAsset) -> None:
+def set_subtitle_columns(row: Subtitle | TvAsset, asset: LocalAsset) -> None:
     row.language, row.forced, row.sdh, row.default = asset.language, asset.forced, asset.sdh, asset.default
     row.format = asset.format
 
 
-def _needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -> bool:
+def needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -> bool:
     """Forget the cached copy of a file that changed (or whose copy is gone); True when the file needs caching."""
     if row.file_size != asset.size or row.mtime_ns != asset.mtime_ns:
         row.file_size, row.mtime_ns = asset.size, asset.mtime_ns
@@ -84,7 +104,7 @@ def _needs_caching(row: AssetRow, asset: LocalAsset, cache_exists: CacheCheck) -
 _LOCKED_WITH = {"title_source": "title", "sets": "set_name"}
 
 
-def _upsert_scanned(
+def upsert_scanned(
     session: Session,
     model: type[ScannedRow],
     found: ScannedRow | None,
@@ -110,7 +130,7 @@ def _upsert_scanned(
     return found, "updated"
 
 
-def _rebased(path: str | None, old: str, new: str) -> str | None:
+def rebased(path: str | None, old: str, new: str) -> str | None:
     """A path (relative to the root) under folder old, moved under folder new."""
     if path is None:
         return None
@@ -119,7 +139,7 @@ def _rebased(path: str | None, old: str, new: str) -> str | None:
     return path
 
 
-def _claim_gone(
+def claim_gone(
     session: Session, model: type[Owner], library_id: int, signature: str, new: str, root: Path
 ) -> tuple[Owner | None, str | None]:
     """The movie or series with this signature whose folder is gone, now at `new`: its directory is moved here if
@@ -162,7 +182,7 @@ _STREAM_COLUMNS = (
 )
 
 
-def _stream_columns(stream: dict[str, Any]) -> dict[str, Any]:
+def stream_columns(stream: dict[str, Any]) -> dict[str, Any]:
     values = {key: stream.get(key) for key in _STREAM_COLUMNS}
     values["default"] = bool(values["default"])
     values["forced"] = bool(values["forced"])

@@ -10,21 +10,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from reelscan.db import scanned_rows
 from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, is_locked, utcnow
-from reelscan.db.scanned_rows import (
-    CacheCheck,
-    _actors,
-    _asset_key,
-    _claim_gone,
-    _content_hash,
-    _media_values,
-    _needs_caching,
-    _rebased,
-    _set_subtitle_columns,
-    _stream_columns,
-    _upsert_scanned,
-)
-from reelscan.db.work_list import RecordedDirectory, _recorded, _scan_directory_row
+from reelscan.db.scanned_rows import CacheCheck
+from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
 from reelscan.library.series_scanner import EpisodeScan, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
@@ -37,7 +26,7 @@ def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) 
     )
     if not inside:
         return None
-    return f"{len(inside)}:" + _content_hash(inside)[:64]
+    return f"{len(inside)}:" + scanned_rows.content_hash(inside)[:64]
 
 
 def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> tuple[Series | None, str | None]:
@@ -45,20 +34,20 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
     folder gone. Its paths (folder, NFO, seasons, episodes, assets) move here; the scan then updates it as usual,
     keeping its id, locked fields, episodes and cached artwork."""
     new = scan.relative_dir
-    files = [(e.relative_path, _media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
+    files = [(e.relative_path, scanned_rows.media_values(e.media, e.size)["file_size"]) for e in scan.episodes]
     signature = episodes_signature(new, files)
     if signature is None:
         return None, None
-    series, old = _claim_gone(session, Series, library_id, signature, new, scan.root)
+    series, old = scanned_rows.claim_gone(session, Series, library_id, signature, new, scan.root)
     if series is not None and old is not None:
-        series.nfo_path = _rebased(series.nfo_path, old, new)
+        series.nfo_path = scanned_rows.rebased(series.nfo_path, old, new)
         for season in session.scalars(select(Season).where(Season.series_id == series.id)):
-            season.folder = _rebased(season.folder, old, new)
+            season.folder = scanned_rows.rebased(season.folder, old, new)
         for episode in session.scalars(select(Episode).where(Episode.series_id == series.id)):
-            episode.file_path = _rebased(episode.file_path, old, new) or episode.file_path
-            episode.nfo_path = _rebased(episode.nfo_path, old, new)
+            episode.file_path = scanned_rows.rebased(episode.file_path, old, new) or episode.file_path
+            episode.nfo_path = scanned_rows.rebased(episode.nfo_path, old, new)
         for asset in session.scalars(select(TvAsset).where(TvAsset.series_id == series.id)):
-            asset.source_path = _rebased(asset.source_path, old, new) or asset.source_path
+            asset.source_path = scanned_rows.rebased(asset.source_path, old, new) or asset.source_path
         session.flush()
     return series, old
 
@@ -101,7 +90,7 @@ def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: 
         "plot": nfo.plot if nfo else None,
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
         "nfo_path": scan.relative(episode.nfo_path) if episode.nfo_path else None,
-        **_media_values(episode.media, episode.size),
+        **scanned_rows.media_values(episode.media, episode.size),
     }
 
 
@@ -120,8 +109,8 @@ def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[A
                 errors.append(f"duplicate episode {label}: {episode.relative_path} (also {first})")
                 continue
             values = _episode_values(scan, episode, index, number)
-            keys = [_asset_key(scan, a) for a in assets]
-            wanted[key] = _WantedEpisode(key, values, streams, assets, _content_hash(values, streams, keys))
+            keys = [scanned_rows.asset_key(scan, a) for a in assets]
+            wanted[key] = _WantedEpisode(key, values, streams, assets, scanned_rows.content_hash(values, streams, keys))
             assets = []
     return list(wanted.values())
 
@@ -129,21 +118,9 @@ def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[A
 def _series_values(scan: SeriesScan) -> dict[str, Any]:
     nfo = scan.nfo
     return {
-        "title": scan.title,
-        "title_source": scan.title_source,
-        "original_title": nfo.original_title if nfo else None,
-        "sort_title": nfo.sort_title if nfo else None,
-        "year": scan.year,
-        "premiered": nfo.premiered if nfo else None,
-        "plot": nfo.plot if nfo else None,
-        "studios": list(nfo.studios) if nfo else [],
-        "genres": list(nfo.genres) if nfo else [],
-        "actors": _actors(nfo.actors if nfo else []),
-        "imdb_id": scan.imdb_id,
-        "tmdb_id": scan.tmdb_id,
+        **scanned_rows.title_values(scan),
         "tvdb_id": scan.tvdb_id,
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
-        "nfo_path": scan.relative(scan.nfo_path) if scan.nfo_path else None,
     }
 
 
@@ -210,7 +187,7 @@ def _sync_episodes(
     for episode in wanted:
         found = existing.pop(episode.key, None)
         keys = {"series_id": series.id}
-        row, outcome = _upsert_scanned(session, Episode, found, keys, episode.values, episode.content_hash)
+        row, outcome = scanned_rows.upsert_scanned(session, Episode, found, keys, episode.values, episode.content_hash)
         row.last_scan_job_id = scan_job_id
         kept[episode.key] = row
         if outcome != "unchanged":
@@ -225,7 +202,7 @@ def _sync_episodes(
     if changed:
         session.execute(delete(EpisodeStream).where(EpisodeStream.episode_id.in_([row.id for row, _ in changed])))
         streams = [
-            {"episode_id": row.id, "position": i, **_stream_columns(s)}
+            {"episode_id": row.id, "position": i, **scanned_rows.stream_columns(s)}
             for row, episode in changed
             for i, s in enumerate(episode.streams)
         ]
@@ -254,8 +231,8 @@ def _sync_tv_assets(
             row = TvAsset(series_id=series.id, source_path=source_path, file_size=asset.size, mtime_ns=asset.mtime_ns)
             session.add(row)
         row.season_id, row.episode_id, row.asset_type = season_id, episode_id, asset.asset_type
-        _set_subtitle_columns(row, asset)
-        to_cache += _needs_caching(row, asset, cache_exists)
+        scanned_rows.set_subtitle_columns(row, asset)
+        to_cache += scanned_rows.needs_caching(row, asset, cache_exists)
     return to_cache
 
 
@@ -295,9 +272,9 @@ def record_series_scan(
     their assets and the series' errors about those folders; they count in episodes_found, and the series' content
     hash takes their recorded hashes, so the outcome and the counts are those of a full scan.
     """
-    row = _scan_directory_row(session, scan_job_id, seq)
+    row = scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return _recorded(row)
+        return recorded_directory(row)
 
     found = session.scalars(
         select(Series).where(Series.library_id == library_id, Series.directory == scan.relative_dir)
@@ -314,10 +291,10 @@ def record_series_scan(
     values = _series_values(scan)
     seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
     folder_assets = [
-        _asset_key(scan, a) for a in [*scan.assets, *(a for season in scan.seasons for a in season.assets)]
+        scanned_rows.asset_key(scan, a) for a in [*scan.assets, *(a for season in scan.seasons for a in season.assets)]
     ]
     episode_hashes = sorted([*(e.content_hash for e in episodes), *(e.content_hash or "" for e in untouched.values())])
-    content_hash = _content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
+    content_hash = scanned_rows.content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
     # Errors about the folders not read (their NFOs, media info) stay the series' until those folders are read again.
     kept_errors = [
         e
@@ -326,7 +303,7 @@ def record_series_scan(
     ]
 
     keys = {"library_id": library_id, "directory": scan.relative_dir}
-    series, outcome = _upsert_scanned(session, Series, found, keys, values, content_hash)
+    series, outcome = scanned_rows.upsert_scanned(session, Series, found, keys, values, content_hash)
     session.flush()
 
     season_ids = _sync_seasons(session, series, scan)
@@ -358,4 +335,4 @@ def record_series_scan(
     row.episodes_found = len(episodes) + len(untouched)
     row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
     row.unmatched = len(scan.unmatched)
-    return _recorded(row)
+    return recorded_directory(row)

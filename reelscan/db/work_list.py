@@ -232,7 +232,8 @@ MUSIC_COUNTS = (
 )  # fmt: skip
 
 
-def _recorded(row: ScanDirectory) -> RecordedDirectory:
+def recorded_directory(row: ScanDirectory) -> RecordedDirectory:
+    """What a work-list row says the scan recorded for its folder, as the directory child reports it."""
     return RecordedDirectory(
         row.outcome,
         row.movie_id,
@@ -252,7 +253,8 @@ def _recorded(row: ScanDirectory) -> RecordedDirectory:
     )
 
 
-def _scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDirectory:
+def scan_directory_row(session: Session, scan_job_id: int, seq: int) -> ScanDirectory:
+    """The work-list row of a scan's directory number `seq`; a LookupError when the scan has none."""
     row = session.scalars(
         select(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq == seq)
     ).one_or_none()
@@ -282,13 +284,13 @@ def already_recorded(session: Session, scan_job_id: int, seqs: Sequence[int]) ->
             ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq.in_(seqs), ScanDirectory.outcome != "pending"
         )
     )
-    return {row.seq: _recorded(row) for row in rows}
+    return {row.seq: recorded_directory(row) for row in rows}
 
 
 def record_directory_error(session: Session, scan_job_id: int, seq: int, message: str) -> RecordedDirectory:
-    row = _scan_directory_row(session, scan_job_id, seq)
+    row = scan_directory_row(session, scan_job_id, seq)
     if row.outcome != "pending":
-        return _recorded(row)
+        return recorded_directory(row)
     row.outcome = "error"
     row.errors = [message]
     return RecordedDirectory("error", None, 0, [message])

@@ -11,9 +11,10 @@ is listed. The database layer keeps the episodes it recorded for that folder.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from reelscan.library.assets import LocalAsset
 from reelscan.library.discovery import folder_fingerprint
@@ -175,30 +176,36 @@ def _subfolders(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -
     return folders
 
 
+Nfo = TypeVar("Nfo")
+
+
+def _read_nfo(scan: SeriesScan, path: Path, parse: Callable[[Path], Nfo]) -> tuple[Nfo | None, Path | None]:
+    """What an NFO file says, and its path; a file that is no NFO at all (a scene release's text) is a notice and
+    no path, an unreadable one an error of the scan."""
+    try:
+        return parse(path), path
+    except NotAnNfo as exc:
+        scan.notices.append(str(exc))
+        return None, None
+    except NfoError as exc:
+        scan.errors.append(str(exc))
+        return None, path
+
+
 def _read_series_nfo(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -> None:
     name = next((e.name for e in entries if not e.is_dir and e.name.lower() == TVSHOW_NFO), None)
     if name is None:
         return
-    scan.nfo_path = directory / name
-    try:
-        scan.nfo = parse_tvshow_nfo(scan.nfo_path)
-    except NotAnNfo as exc:
-        scan.notices.append(str(exc))
-        scan.nfo_path = None
-    except NfoError as exc:
-        scan.errors.append(str(exc))
+    scan.nfo, scan.nfo_path = _read_nfo(scan, directory / name, parse_tvshow_nfo)
 
 
 def _read_season_nfo(scan: SeriesScan, season: SeasonScan, folder: _Folder) -> None:
     name = next((e.name for e in folder.entries if not e.is_dir and e.name.lower() == SEASON_NFO), None)
     if name is None:
         return
-    try:
-        season.nfo = parse_season_nfo(folder.path / name)
-    except NotAnNfo as exc:
-        scan.notices.append(str(exc))
-    except NfoError as exc:
-        scan.errors.append(str(exc))
+    nfo, _ = _read_nfo(scan, folder.path / name, parse_season_nfo)
+    if nfo is not None:  # two folders of one season: an unreadable second season.nfo leaves the first one's
+        season.nfo = nfo
 
 
 @dataclass(frozen=True)
@@ -258,14 +265,8 @@ def _episode(
     episode.versions = tuple(scan.relative(folder.path / version.name) for version in found.versions)
     nfo_name = next((e.name for e in folder.entries if e.name.lower() == f"{stem.lower()}.nfo"), None)
     if nfo_name is not None:
-        episode.nfo_path = folder.path / nfo_name
-        try:
-            episode.nfo = parse_episode_nfo(episode.nfo_path)
-        except NotAnNfo as exc:
-            scan.notices.append(str(exc))
-            episode.nfo_path = None
-        except NfoError as exc:
-            scan.errors.append(str(exc))
+        nfo, episode.nfo_path = _read_nfo(scan, folder.path / nfo_name, parse_episode_nfo)
+        episode.nfo = nfo or []
     if read_media:
         try:
             episode.media = read_parts_media_info([folder.path / part.name for part in found.parts])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from reelscan.payloads.enrichment_job import EnrichmentJob
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
-from reelscan.payloads.values import EnrichmentMode, EnrichmentOutcome, IdMatch, NotEnriched
+from reelscan.payloads.values import EnrichmentOutcome, IdMatch, NotEnriched
 
 
 class ProviderConfigInput(BaseModel):
@@ -49,16 +50,10 @@ class EnrichmentPage(BaseModel):
     total: int  # all targets of the scan (for enrichment_queued)
 
 
-class EnrichMovieInput(BaseModel):
+class EnrichMovieInput(EnrichmentJob):
     """The spec's fetch-provider-assets, enrich-metadata and select-assets jobs for one movie, in that order."""
 
-    scan_job_id: int
     target: EnrichmentTarget
-    mode: EnrichmentMode = "full"
-    auto_select_assets: bool = True
-    image_base_url: str | None = None
-    enrich_task_queue: str = "reelscan-enrich"
-    provider_retry_attempts: int = 5
 
 
 class ProviderLookupInput(BaseModel):

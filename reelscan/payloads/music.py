@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.values import AlbumState, EnrichmentMode, EnrichmentOutcome, ReleaseMatch
+from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.values import AlbumState, EnrichmentOutcome, ReleaseMatch
 
 
 class AlbumTarget(BaseModel):
@@ -35,16 +36,11 @@ class AlbumEnrichmentPage(BaseModel):
     total: int
 
 
-class EnrichAlbumInput(BaseModel):
-    """Input of EnrichAlbumWorkflow: one album, its artist and its front cover."""
+class EnrichAlbumInput(EnrichmentJob):
+    """Input of EnrichAlbumWorkflow: one album, its artist and its front cover (metadata-only: no cover download)."""
 
-    scan_job_id: int
     target: AlbumTarget
-    mode: EnrichmentMode = "full"  # metadata-only: no cover download
-    auto_select_assets: bool = True
-    image_base_url: str | None = None
     enrich_task_queue: str = "reelscan-music-enrich"
-    provider_retry_attempts: int = 5
 
 
 class EnrichAlbumResult(BaseModel):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.values import EnrichmentMode, EnrichmentOutcome, FindSource, IdMatch, NotEnriched
+from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.values import EnrichmentOutcome, FindSource, IdMatch, NotEnriched
 
 
 class SeriesTarget(BaseModel):
@@ -32,16 +33,10 @@ class SeriesEnrichmentPage(BaseModel):
     total: int  # all series of the scan to enrich (for enrichment_queued)
 
 
-class EnrichSeriesInput(BaseModel):
+class EnrichSeriesInput(EnrichmentJob):
     """Input of EnrichSeriesWorkflow: one series, its seasons found on disk and its artwork."""
 
-    scan_job_id: int
     target: SeriesTarget
-    mode: EnrichmentMode = "full"
-    auto_select_assets: bool = True
-    image_base_url: str | None = None
-    enrich_task_queue: str = "reelscan-enrich"
-    provider_retry_attempts: int = 5
 
 
 class EnrichSeriesResult(BaseModel):

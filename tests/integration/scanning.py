@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from temporalio.client import Client, WorkflowFailureError, WorkflowHistory
 
 from reelscan.db.models import ScanJob
@@ -75,6 +75,15 @@ async def scan(
 def movies_by_directory(settings: Settings) -> dict[str, dict[str, Any]]:
     with session_scope(settings.resolved_database_url) as session:
         return {m["directory"]: m for m in list_movies(session)}
+
+
+def detached(settings: Settings, query: Select[T]) -> list[T]:
+    """The rows of a query, still readable after their session has closed."""
+    with session_scope(settings.resolved_database_url) as session:
+        rows = list(session.scalars(query))
+        for row in rows:
+            session.expunge(row)
+        return rows
 
 
 def scan_job(settings: Settings, scan_job_id: int) -> ScanJob:

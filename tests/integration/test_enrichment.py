@@ -16,7 +16,16 @@ from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie
-from tests.integration.scanning import children_started, finish, reconfigure, running_workers, scan, scan_runs, start
+from tests.integration.scanning import (
+    children_started,
+    detached,
+    finish,
+    reconfigure,
+    running_workers,
+    scan,
+    scan_runs,
+    start,
+)
 from tests.library_builder import build_bulk_library, build_library
 
 ENRICH = ScanOptions(enable_enrichment=True)
@@ -40,20 +49,19 @@ def configure(monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb, **values: str) ->
     return reconfigure(monkeypatch, **{**defaults, **values})
 
 
+def known_library(fake: FakeTmdb, root: Path, count: int) -> None:
+    """`count` movie folders without artwork, every movie of them known to the fake TMDB."""
+    build_bulk_library(root, count, with_assets=False)
+    for movie in movies_for_library(root):
+        fake.add_movie(movie)
+
+
 def movies(settings: Settings) -> dict[str, Movie]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(Movie)))
-        for row in rows:
-            session.expunge(row)
-        return {m.directory: m for m in rows}
+    return {m.directory: m for m in detached(settings, select(Movie))}
 
 
 def candidates(settings: Settings, movie_id: int) -> list[AssetCandidate]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(AssetCandidate).where(AssetCandidate.movie_id == movie_id)))
-        for row in rows:
-            session.expunge(row)
-        return rows
+    return detached(settings, select(AssetCandidate).where(AssetCandidate.movie_id == movie_id))
 
 
 async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
@@ -126,9 +134,7 @@ async def test_enrichment_fills_metadata_keeps_locks_and_selects_artwork(
 async def test_requests_never_exceed_the_rate_limit(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 20, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 20)
     settings = configure(monkeypatch, fake, tmdb_requests_per_second="4")
     message = await scan(client, settings, tmp_path / "Movies", ENRICH)
 
@@ -142,9 +148,7 @@ async def test_requests_never_exceed_the_rate_limit(
 async def test_429_retry_after_delays_the_next_attempt(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 1, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 1)
     settings = configure(monkeypatch, fake, provider_retry_attempts="3")
     fake.set_mode("429", count=2, retry_after=2)
     message = await scan(client, settings, tmp_path / "Movies", ENRICH)
@@ -157,9 +161,7 @@ async def test_429_retry_after_delays_the_next_attempt(
 async def test_provider_outage_pauses_on_a_durable_timer_then_completes(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 6, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 6)
     settings = configure(monkeypatch, fake, provider_failure_threshold="2", enrich_window="2")
     fake.set_mode("500", count=4, path_prefix="/3/search/")
     seen: list[str] = []
@@ -183,9 +185,7 @@ async def test_provider_outage_pauses_on_a_durable_timer_then_completes(
 async def test_exhausted_retries_mark_enrichment_failed_and_the_scan_completes(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 3, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 3)
     settings = configure(monkeypatch, fake, provider_failure_threshold="100")
     fake.set_mode("500", path_prefix="/3/search/")
     message = await scan(client, settings, tmp_path / "Movies", ENRICH)
@@ -209,9 +209,7 @@ async def test_no_key_skips_enrichment_with_one_clear_line(
 async def test_cancel_during_enrichment(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 40, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 40)
     settings = configure(monkeypatch, fake, tmdb_requests_per_second="4")
     async with running_workers(client, settings):
         started = await start(client, settings, tmp_path / "Movies", ENRICH)
@@ -236,9 +234,7 @@ async def test_the_api_key_never_reaches_workflow_history(
     fake: FakeTmdb,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    build_bulk_library(tmp_path / "Movies", 2, with_assets=False)
-    for movie in movies_for_library(tmp_path / "Movies"):
-        fake.add_movie(movie)
+    known_library(fake, tmp_path / "Movies", 2)
     settings = configure(monkeypatch, fake)
     fake.set_mode("401", count=1, path_prefix="/3/search/")
     message = await scan(client, settings, tmp_path / "Movies", ENRICH)

@@ -20,6 +20,7 @@ from reelscan.settings import Settings
 from service import scans, watch
 from service.watch_runner import WatchRunner
 from tests.integration.scanning import (
+    detached,
     eventually,
     finish,
     movies_by_directory,
@@ -45,11 +46,7 @@ def empty_library(settings: Settings, tmp_path: Path) -> tuple[Path, int]:
 
 
 def scan_jobs(settings: Settings, library_id: int) -> list[ScanJob]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(ScanJob).where(ScanJob.library_id == library_id).order_by(ScanJob.id)))
-        for row in rows:
-            session.expunge(row)
-        return rows
+    return detached(settings, select(ScanJob).where(ScanJob.library_id == library_id).order_by(ScanJob.id))
 
 
 async def state(client: Client, settings: Settings, library_id: int) -> dict[str, Any]:

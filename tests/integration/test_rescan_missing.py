@@ -211,10 +211,11 @@ async def test_a_series_folder_that_cannot_be_read_is_not_marked_missing(
 
 def test_the_notice_counts_the_folders_by_reason() -> None:
     from activities.discovery import unchecked_notice
+    from reelscan.library_kinds import MOVIES, TV
 
     unchecked = {"A": "permission denied", "B/C": "permission denied", "D": "Too many levels of symbolic links"}
-    assert unchecked_notice(unchecked, tv=True) == (
+    assert unchecked_notice(unchecked, TV) == (
         "3 folders could not be checked (permission denied: 2, Too many levels of symbolic links: 1); series under"
         " them were not marked missing"
     )
-    assert unchecked_notice({}, tv=False) is None
+    assert unchecked_notice({}, MOVIES) is None

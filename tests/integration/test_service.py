@@ -17,12 +17,19 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from bench.scan_benchmark import with_children
 from reelscan.db.models import ScanJob
-from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans, schedules
 from tests.integration.api_server import free_port
-from tests.integration.scanning import eventually, finish, reconfigure, running_workers, start, worker_process
+from tests.integration.scanning import (
+    detached,
+    eventually,
+    finish,
+    reconfigure,
+    running_workers,
+    start,
+    worker_process,
+)
 from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
 
@@ -38,11 +45,7 @@ async def workflow_exists(client: Client, workflow_id: str) -> bool:
 
 
 def scan_jobs(settings: Settings) -> list[ScanJob]:
-    with session_scope(settings.resolved_database_url) as session:
-        rows = list(session.scalars(select(ScanJob).order_by(ScanJob.id)))
-        for row in rows:
-            session.expunge(row)
-        return rows
+    return detached(settings, select(ScanJob).order_by(ScanJob.id))
 
 
 async def test_schedule_triggers_skips_overlap_pauses_and_deletes(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -101,6 +101,21 @@ def all_targets(settings: Settings, scan_job_id: int, library_id: int) -> list[S
         return [series_target(row) for row in series_enrichment_page(session, scan_job_id, library_id, 0, 100)[0]]
 
 
+class Catalogue(NamedTuple):
+    fake: FakeTmdb
+    settings: Settings
+    targets: dict[str, SeriesTarget]  # the library's series to enrich, by title
+
+
+@pytest.fixture
+def catalogue(tv_library: TvLibrary, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catalogue]:
+    """The fake TMDB serving the library's series, the settings that point at it and the series to enrich."""
+    with serve_catalogue(tv_library.root) as fake:
+        settings = configure(monkeypatch, fake)
+        targets = all_targets(settings, tv_library.scan_job_id, tv_library.library_id)
+        yield Catalogue(fake, settings, {t.title: t for t in targets})
+
+
 def serve_catalogue(root: Path) -> FakeTmdb:
     """Every series but Nowhere Show; Breaking Test also lists a season 5 that is not on disk."""
     fake = FakeTmdb()
@@ -173,25 +188,24 @@ def load(settings: Settings) -> tuple[dict[str, Series], dict[tuple[str, int, in
 
 
 async def test_series_enrichment_fills_episodes_keeps_locks_and_selects_artwork(
-    client: Client, tv_library: TvLibrary, monkeypatch: pytest.MonkeyPatch
+    client: Client, tv_library: TvLibrary, catalogue: Catalogue
 ) -> None:
+    fake, settings, _ = catalogue
     root, scan_job_id, library_id = tv_library
-    with serve_catalogue(root) as fake:
-        settings = configure(monkeypatch, fake)
-        with session_scope(settings.resolved_database_url) as session:
-            first_rows, total = series_enrichment_page(session, scan_job_id, library_id, 0, 3)
-            rest_rows, _ = series_enrichment_page(session, scan_job_id, library_id, first_rows[-1].id, 3)
-            first, rest = [series_target(r) for r in first_rows], [series_target(r) for r in rest_rows]
-        assert total == 4 and len(first) == 3 and len(rest) == 1
-        async with running_workers(client, settings):
-            results = await enrich_all(client, settings, fake, scan_job_id, [*first, *rest])
-            cached = cache_downloads(settings, root, scan_job_id, [i for r in results.values() for i in r.to_cache])
-            again = await enrich_all(client, settings, fake, scan_job_id, first[:1])
-            histories = []
-            for target in [*first, *rest]:
-                handle = client.get_workflow_handle(f"{settings.workflow_id_prefix}-enrich-series-{target.series_id}")
-                histories.append((await handle.fetch_history()).to_json())
-        season_paths = sorted({r.path for r in fake.api_requests("/3/tv/") if "/season/" in r.path})
+    with session_scope(settings.resolved_database_url) as session:
+        first_rows, total = series_enrichment_page(session, scan_job_id, library_id, 0, 3)
+        rest_rows, _ = series_enrichment_page(session, scan_job_id, library_id, first_rows[-1].id, 3)
+        first, rest = [series_target(r) for r in first_rows], [series_target(r) for r in rest_rows]
+    assert total == 4 and len(first) == 3 and len(rest) == 1
+    async with running_workers(client, settings):
+        results = await enrich_all(client, settings, fake, scan_job_id, [*first, *rest])
+        cached = cache_downloads(settings, root, scan_job_id, [i for r in results.values() for i in r.to_cache])
+        again = await enrich_all(client, settings, fake, scan_job_id, first[:1])
+        histories = []
+        for target in [*first, *rest]:
+            handle = client.get_workflow_handle(f"{settings.workflow_id_prefix}-enrich-series-{target.series_id}")
+            histories.append((await handle.fetch_history()).to_json())
+    season_paths = sorted({r.path for r in fake.api_requests("/3/tv/") if "/season/" in r.path})
 
     assert {title: r.outcome for title, r in results.items()} == {
         "Breaking Test": "enriched",
@@ -264,18 +278,14 @@ async def test_series_enrichment_fills_episodes_keeps_locks_and_selects_artwork(
 
 
 async def test_metadata_only_skips_artwork_and_provider_errors_mark_enrichment_failed(
-    client: Client, tv_library: TvLibrary, monkeypatch: pytest.MonkeyPatch
+    client: Client, tv_library: TvLibrary, catalogue: Catalogue
 ) -> None:
-    root, scan_job_id, library_id = tv_library
-    with serve_catalogue(root) as fake:
-        settings = configure(monkeypatch, fake)
-        targets = {t.title: t for t in all_targets(settings, scan_job_id, library_id)}
-        async with running_workers(client, settings):
-            quick = await enrich_all(
-                client, settings, fake, scan_job_id, [targets["Breaking Test"]], mode="metadata-only"
-            )
-            fake.set_mode("500", path_prefix="/3/find/")
-            failed = await enrich_all(client, settings, fake, scan_job_id, [targets["Tvdb Show"]])
+    fake, settings, targets = catalogue
+    scan_job_id = tv_library.scan_job_id
+    async with running_workers(client, settings):
+        quick = await enrich_all(client, settings, fake, scan_job_id, [targets["Breaking Test"]], mode="metadata-only")
+        fake.set_mode("500", path_prefix="/3/find/")
+        failed = await enrich_all(client, settings, fake, scan_job_id, [targets["Tvdb Show"]])
 
     assert quick["Breaking Test"].outcome == "enriched" and quick["Breaking Test"].to_cache == []
     series, episodes, candidates = load(settings)
@@ -291,16 +301,14 @@ async def test_metadata_only_skips_artwork_and_provider_errors_mark_enrichment_f
 
 
 async def test_an_nfo_id_tmdb_does_not_know_falls_back_to_a_title_search(
-    client: Client, tv_library: TvLibrary, monkeypatch: pytest.MonkeyPatch
+    client: Client, tv_library: TvLibrary, catalogue: Catalogue
 ) -> None:
-    root, scan_job_id, library_id = tv_library
-    with serve_catalogue(root) as fake:
-        settings = configure(monkeypatch, fake)
-        targets = {t.title: t for t in all_targets(settings, scan_job_id, library_id)}
-        stale = targets["Breaking Test"].model_copy(update={"tmdb_id": 999999})  # an id TMDB has nothing at
-        async with running_workers(client, settings):
-            results = await enrich_all(client, settings, fake, scan_job_id, [stale], mode="metadata-only")
-        paths = [r.path for r in fake.api_requests()]
+    fake, settings, targets = catalogue
+    scan_job_id = tv_library.scan_job_id
+    stale = targets["Breaking Test"].model_copy(update={"tmdb_id": 999999})  # an id TMDB has nothing at
+    async with running_workers(client, settings):
+        results = await enrich_all(client, settings, fake, scan_job_id, [stale], mode="metadata-only")
+    paths = [r.path for r in fake.api_requests()]
 
     assert results["Breaking Test"].outcome == "enriched"
     series, episodes, _ = load(settings)

@@ -16,9 +16,9 @@ from reelscan.db import asset_records, scan_jobs, series_records, views, work_li
 from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset
 from reelscan.db.session import session_scope
 from reelscan.db.work_list import RecordedDirectory
-from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
+from tests.movie_folders import record_series_folder
 
 MEDIA = Path(__file__).parents[1] / "fixtures" / "media"
 SHOW = "Show (2020)"
@@ -57,24 +57,8 @@ def tv_library(tmp_path: Path) -> Path:
 
 
 def record(settings: Settings, root: Path, directory: str = SHOW, *, incremental: bool = False) -> RecordedDirectory:
-    """One scan of the library that records this series folder (the scan is then completed). Incremental: the
-    recorded season fingerprints are passed in, as scan_directories does when the scan is not forced."""
-    with session_scope(settings.resolved_database_url) as session:
-        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
-        job = scan_jobs.create_scan_job(session, library.id, {})
-        assert job is not None
-        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
-        known = series_records.known_season_fingerprints(session, library.id, directory) if incremental else None
-        result = series_records.record_series_scan(
-            session,
-            scan_job_id=job.id,
-            seq=0,
-            library_id=library.id,
-            scan=scan_series_directory(root, directory, known_season_fingerprints=known),
-            cache_exists=CacheStore(settings.resolved_cache_dir).exists,
-        )
-        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
-    return result
+    """One scan of the library that records this series folder (the scan is then completed)."""
+    return record_series_folder(settings, root, directory, incremental=incremental)
 
 
 def episodes(session: Session) -> dict[tuple[int | None, int | None], Episode]:

@@ -9,17 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from reelscan.cache_store import CacheStore
-from reelscan.db import scan_jobs, series_records, work_list
 from reelscan.db.models import Movie, Season
 from reelscan.db.session import session_scope
-from reelscan.library.discovery import DiscoveredDirectory, LibraryWalker
+from reelscan.library.discovery import LibraryWalker
 from reelscan.library.media_info import read_media_info
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
 from tests.library_builder import MEDIA
-from tests.movie_folders import record_movie_folder
+from tests.movie_folders import record_movie_folder, record_series_folder
 
 
 def put(path: Path, fixture: str = "h264_aac.mp4", *, repeat: int = 1) -> Path:
@@ -215,11 +213,16 @@ def test_a_movie_read_in_its_disc_folder_is_named_by_the_folder_above(tmp_path: 
 DUNE_NFO = "<movie><title>Dune</title><year>2021</year><set>Dune Saga</set><set><name>Villeneuve</name></set></movie>"
 
 
-def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
+def dune_folder(root: Path) -> Path:
+    """Dune (2021) in two versions (the 2160p one the bigger) and an NFO of its sets; returns the library root."""
     put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
     put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
     (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    return root
+
+
+def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Path) -> None:
+    root = dune_folder(tmp_path / "Movies")
     assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         movie = session.scalars(select(Movie)).one()
@@ -231,10 +234,7 @@ def test_versions_and_sets_are_recorded(sqlite_settings: Settings, tmp_path: Pat
 def test_a_rescan_of_a_movie_recorded_by_the_old_rules_updates_it_and_keeps_locked_fields(
     sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    put(root / "Dune (2021)" / "Dune (2021) - 2160p.mp4", repeat=2)
-    put(root / "Dune (2021)" / "Dune (2021) - 1080p.mp4")
-    (root / "Dune (2021)" / "movie.nfo").write_text(DUNE_NFO)
+    root = dune_folder(tmp_path / "Movies")
     assert record_movie_folder(sqlite_settings, root, "Dune (2021)", read_media=False) == "new"
     with session_scope(sqlite_settings.resolved_database_url) as session:
         # What the earlier rules recorded: no versions, no sets; the user renamed and locked the title and set.
@@ -258,23 +258,6 @@ def test_a_rescan_of_a_movie_recorded_by_the_old_rules_updates_it_and_keeps_lock
         assert (movie.title, movie.set_name, movie.sets) == ("Dune: Part One", "My Set", [])  # locked: kept
 
 
-def record_series(settings: Settings, root: Path, directory: str) -> None:
-    with session_scope(settings.resolved_database_url) as session:
-        library = scan_jobs.get_or_create_library(session, root, library_type="tv")
-        job = scan_jobs.create_scan_job(session, library.id, {})
-        assert job is not None
-        work_list.replace_scan_directories(session, job.id, [DiscoveredDirectory(directory, "fingerprint")])
-        series_records.record_series_scan(
-            session,
-            scan_job_id=job.id,
-            seq=0,
-            library_id=library.id,
-            scan=scan_series_directory(root, directory, read_media=False),
-            cache_exists=CacheStore(settings.resolved_cache_dir).exists,
-        )
-        scan_jobs.write_scan_projection(session, job.id, {"status": "completed"})
-
-
 def test_season_titles_are_recorded_and_a_locked_one_is_kept(sqlite_settings: Settings, tmp_path: Path) -> None:
     root = tmp_path / "Shows"
     show = root / "Show (2020)"
@@ -282,7 +265,7 @@ def test_season_titles_are_recorded_and_a_locked_one_is_kept(sqlite_settings: Se
     put(show / "Season 2" / "Show S02E01.mp4")
     (show / "Season 2" / "season.nfo").write_text("<season><title>Own Title</title><plot>Later.</plot></season>")
     (show / "tvshow.nfo").write_text('<tvshow><title>Show</title><namedseason number="1">One</namedseason></tvshow>')
-    record_series(sqlite_settings, root, show.name)
+    record_series_folder(sqlite_settings, root, show.name, read_media=False)
     with session_scope(sqlite_settings.resolved_database_url) as session:
         seasons = {s.number: s for s in session.scalars(select(Season))}
         assert [(n, s.title, s.plot) for n, s in sorted(seasons.items())] == [
@@ -294,7 +277,7 @@ def test_season_titles_are_recorded_and_a_locked_one_is_kept(sqlite_settings: Se
     (show / "tvshow.nfo").write_text(
         '<tvshow><title>Show</title><namedseason number="1">Renamed</namedseason></tvshow>'
     )
-    record_series(sqlite_settings, root, show.name)
+    record_series_folder(sqlite_settings, root, show.name, read_media=False)
     with session_scope(sqlite_settings.resolved_database_url) as session:
         assert [s.title for s in session.scalars(select(Season).order_by(Season.number))] == ["Mine", "Own Title"]
 

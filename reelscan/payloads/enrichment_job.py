@@ -1,0 +1,17 @@
+"""What the input of every enrichment child (a movie, a series, an album) carries besides its target: the scan's
+options for phase 4, set once by the parent for all its children."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from reelscan.payloads.values import EnrichmentMode
+
+
+class EnrichmentJob(BaseModel):
+    scan_job_id: int
+    mode: EnrichmentMode = "full"  # metadata-only: no artwork candidates, downloads or selection
+    auto_select_assets: bool = True
+    image_base_url: str | None = None
+    enrich_task_queue: str = "reelscan-enrich"
+    provider_retry_attempts: int = 5
