@@ -196,6 +196,9 @@ RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
 RELEASE_STRONG_SHAPES = (
     r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]|\d{3,4}x\d{3,4}|\d{3,4}[pi]"
 )
+# Resolutions written without their "p" ("The.Office.720.HDTV"): release words only before another release word,
+# so a title number stays ("300", "Apollo 13") and a lone number ending a name is left to the title.
+BARE_RESOLUTIONS: frozenset[str] = frozenset({"480", "540", "576", "720", "1080", "1440", "2160", "4320"})
 # Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
 RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
     {"full hd", "h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
@@ -281,8 +284,8 @@ def is_strong_release_word(word: str, following: str = "") -> bool:
     word = word.strip(_BRACKET_CHARS)
     if word in RELEASE_STRONG_TOKENS:
         return True
-    if word.isdigit():  # years, episode numbers, title numbers
-        return False
+    if word.isdigit():  # years, episode numbers, title numbers; a bare resolution before release words
+        return word in BARE_RESOLUTIONS and bool(following) and is_release_word(following.lower())
     if "-" in word and any(part in RELEASE_STRONG_TOKENS for part in word.split("-")):
         return True  # "x264-GRP", "Dual-DVDRip", "WEBDL-1080p"
     if following and word in _PAIR_FIRST_WORDS and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:

@@ -277,3 +277,46 @@ def test_series_folders_complete_series_words(name: str, title: str) -> None:
 )
 def test_a_year_no_movie_has_yet_is_a_title_number(name: str, title: str, year: int | None) -> None:
     assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("The.Office.720.HDTV.x264", "The Office", None),
+        ("The.Office.720.HDTV.x264-GRP", "The Office", None),
+        ("Breaking.Bad.1080.WEB.h264-GRP", "Breaking Bad", None),
+        ("Heat.1080.BluRay.x264", "Heat", None),
+        ("Some.Movie.480.DVDRip.XviD", "Some Movie", None),
+        ("The.Martian.2160.UHD.HDR", "The Martian", None),
+        ("Top.Gun.1080.Remux", "Top Gun", None),
+        ("Lost.720.WEB-DL.DD5.1", "Lost", None),
+        ("Alien 1080 BluRay", "Alien", None),
+        ("The Office - 720 HDTV", "The Office", None),
+        ("The.Office.2005.720.HDTV.x264", "The Office", 2005),  # the year before it is the release year
+    ],
+)
+def test_a_resolution_without_its_p_ends_the_title(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("2012.720.BluRay.x264", "2012", None),
+        ("2012.2009.1080p.BluRay", "2012", 2009),
+        ("1917.1080.WEB-DL.x264", "1917", None),
+        ("1917.2019.1080p.WEB", "1917", 2019),
+        ("300.720.BluRay.x264", "300", None),
+        ("300.1080p.BluRay", "300", None),
+        ("Apollo.13.720.BluRay", "Apollo 13", None),
+        ("Apollo.13.1995.1080p", "Apollo 13", 1995),
+        ("Ocean's.11.720.HDTV", "Ocean's 11", None),
+        ("Ocean's 11 (1960)", "Ocean's 11", 1960),
+        ("21.Jump.Street.720.BRRip", "21 Jump Street", None),
+        ("Fahrenheit.451.720.HDTV", "Fahrenheit 451", None),
+        ("Area.51.480.DVDRip", "Area 51", None),
+        ("Movie 1080 (2010)", "Movie 1080", 2010),  # no release word after it: a title number
+    ],
+)
+def test_number_titles_stay_beside_a_resolution_without_its_p(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
