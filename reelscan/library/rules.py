@@ -224,6 +224,54 @@ YEARS_AHEAD = 2
 # Leading articles of titles: never a title alone, and the one before an edition goes with it
 # ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
 TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
+# Articles that are also English words ("Boy, Die", "Die, Monster, Die", "Lions, As"): behind a title's last comma
+# they are its article moved there only when the title shows the article's language, by a letter or a small word of
+# it ("Mädchen, Die", "Stadt der Blinden, Die"); with no such sign the comma title stays as written.
+_GERMAN_HINTS = (
+    frozenset({"der", "die", "das", "des", "dem", "den", "und", "von", "vom", "zum", "zur", "im", "ein", "eine"})
+    | frozenset({"einer", "eines", "mit", "für", "auf", "aus", "nach", "über", "unter", "ist", "nicht", "ich"}),
+    "äöüß",
+)
+_NORDIC_HINTS = (
+    frozenset({"och", "og", "av", "på", "med", "til", "från", "det", "en", "ett", "som", "af", "fra", "ur"}),
+    "åäöæø",
+)
+_PORTUGUESE_HINTS = (
+    frozenset({"da", "dos", "das", "de", "e", "em", "na", "um", "uma", "os", "com", "por", "para", "sem"}),
+    "ãõçáéêíóúâ",
+)
+_ITALIAN_HINTS = (
+    frozenset({"di", "del", "della", "dei", "delle", "e", "il", "la", "nel", "con", "un", "una", "gli", "che"}),
+    "àèéìòù",
+)
+_SPANISH_HINTS = (frozenset({"de", "del", "la", "el", "los", "las", "y", "que", "un", "una", "con", "por"}), "ñáéíóú")
+ARTICLE_LANGUAGE_HINTS: dict[str, tuple[frozenset[str], str]] = {
+    "die": _GERMAN_HINTS,
+    "den": (_GERMAN_HINTS[0] | _NORDIC_HINTS[0], _GERMAN_HINTS[1] + _NORDIC_HINTS[1]),
+    "as": _PORTUGUESE_HINTS,
+    "o": _PORTUGUESE_HINTS,
+    "um": _PORTUGUESE_HINTS,
+    "i": _ITALIAN_HINTS,
+    "lo": (_ITALIAN_HINTS[0] | _SPANISH_HINTS[0], _ITALIAN_HINTS[1] + _SPANISH_HINTS[1]),
+}
+_HINT_SPLIT_RE = re.compile(r"[\W_]+")
+
+
+def is_moved_article(article: str, rest: str) -> bool:
+    """Whether an article behind a title's last comma was moved there from the front ("Matrix, The", "Untergang,
+    Der"): always for articles that are no English words, for the others only with a sign of their language in the
+    rest ("Boy, Die" and "Die, Monster, Die" are titles as written). The caller knows the word is an article."""
+    lowered = article.casefold()
+    hints = ARTICLE_LANGUAGE_HINTS.get(lowered)
+    if hints is None:
+        return True
+    words, letters = hints
+    text = rest.casefold()
+    if any(letter in text for letter in letters):
+        return True
+    return any(word in words and word != lowered for word in _HINT_SPLIT_RE.split(text))
+
+
 # Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
 TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
