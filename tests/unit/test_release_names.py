@@ -300,6 +300,20 @@ def test_a_year_no_movie_has_yet_is_a_title_number(name: str, title: str, year: 
 )
 def test_a_resolution_without_its_p_ends_the_title(name: str, title: str, year: int | None) -> None:
     assert title_year(name) == (title, year)
+    parsed = parse_series_folder_name(name)  # series folders and season packs read titles the same way
+    assert (parsed.title, parsed.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("The.Office.US.S01.720.HDTV.x264-GRP", "The Office US"),
+        ("Breaking.Bad.Season.1.1080.BluRay", "Breaking Bad"),
+        ("The.Wire.Complete.Series.720.BluRay", "The Wire"),
+    ],
+)
+def test_season_packs_with_a_resolution_without_its_p(name: str, title: str) -> None:
+    assert parse_series_folder_name(name).title == title
 
 
 @pytest.mark.parametrize(
