@@ -76,9 +76,12 @@ def loose_movie_of(root: str, name: str) -> str | None:
     """The loose movie a file directly in the root goes with, by the path discovery gives it (the video, or the
     first part of its stack), or None. A gone loose video names the path its movie had, so that movie is rescanned
     (and found missing, or found with the parts that are left)."""
+    is_video = is_loose_movie_name(name)
+    if is_video and stack_part(name[: name.rfind(".")]) is None:
+        return name  # no part of a stack: the movie's own path, without listing the root at every write
     names = _root_files(root)
     videos = [n for n in names if is_loose_movie_name(n) and is_valid_utf8(n)]
-    if is_loose_movie_name(name):
+    if is_video:
         # With a gone part put back, the first part is the path its movie was found at.
         parts = loose_stack(name, videos if name in videos else [*videos, name])
         return min(parts, key=_natural_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reelscan.library.discovery import DiscoveredDirectory
+from reelscan.library.discovery import DiscoveredDirectory, LibraryWalker
 from reelscan.watching import (
     GONE,
     changed_folders,
@@ -14,6 +14,7 @@ from reelscan.watching import (
     folder_snapshot,
     mount_of,
     parse_mountinfo,
+    poll_pass,
 )
 
 MOUNTINFO = r"""22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro
@@ -164,3 +165,18 @@ def test_a_folder_whose_scan_failed_is_polled_again_only_once_it_changes() -> No
     found = [DiscoveredDirectory("Broken", "fb"), DiscoveredDirectory("Fixed", "new")]
     failed = {"Broken": "fb", "Fixed": "old"}
     assert changed_folders(found, {}, vanished_too=True, failed=failed) == {"Fixed"}
+
+
+def test_a_poll_reports_a_new_or_changed_loose_video_by_the_path_its_snapshot_reads(tmp_path: Path) -> None:
+    (tmp_path / "Heat.1995.mkv").write_bytes(b"x")
+    (tmp_path / "Dune (2021)").mkdir()
+    (tmp_path / "Dune (2021)" / "movie.mkv").write_bytes(b"x")
+    first = poll_pass(tmp_path, {})
+    assert first.changed == ["Dune (2021)", "Heat.1995.mkv"]
+    snapshot = folder_snapshot(str(tmp_path), "Heat.1995.mkv")
+    assert snapshot != GONE
+    known = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    assert poll_pass(tmp_path, known).changed == []
+    (tmp_path / "Heat.1995.nfo").write_text("<movie><title>Heat</title></movie>")
+    assert poll_pass(tmp_path, known).changed == ["Heat.1995.mkv"]
+    assert folder_snapshot(str(tmp_path), "Heat.1995.mkv") != snapshot
