@@ -21,11 +21,13 @@ from temporalio.exceptions import ApplicationError
 from activities.common import count, database, settings
 from reelscan.db import enrichment, tv_enrichment
 from reelscan.payloads.enrichment import (
+    AlternativeTitlesInput,
     MovieProviderInput,
     ProviderConfig,
     ProviderConfigInput,
     ProviderLookupInput,
     ResolvedId,
+    SearchCandidate,
 )
 from reelscan.payloads.tv import (
     SeasonInput,
@@ -37,6 +39,7 @@ from reelscan.payloads.tv import (
 )
 from reelscan.payloads.values import FindSource, IdMatch
 from reelscan.providers.tmdb import (
+    MOVIE_SEARCH,
     TV_SEARCH,
     ProviderError,
     ProviderRateLimited,
@@ -184,11 +187,44 @@ async def find_provider_id(job: ProviderLookupInput) -> ResolvedId:
 
 @activity.defn
 async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
-    """TMDB id from title and year; no match is recorded as such rather than guessed."""
-    match = await provider_request(
-        lambda tmdb: tmdb.search_once(job.title, job.year, filter_by_year=job.filter_by_year)
+    """TMDB id from title and year; no match is recorded as such rather than guessed. Without one, the results
+    whose alternative titles may match come back as candidates (`match_alternative_titles` looks, one call each)."""
+    match, results = await provider_request(
+        lambda tmdb: tmdb.search_candidates(job.title, job.year, filter_by_year=job.filter_by_year)
     )
-    return ResolvedId(tmdb_id=match.tmdb_id if match else None, match="search" if match else "none")
+    if match is not None:
+        return ResolvedId(tmdb_id=match.tmdb_id, match="search", score=match.score)
+    return ResolvedId(tmdb_id=None, match="none", candidates=[_candidate(result) for result in results])
+
+
+def _candidate(result: dict[str, Any]) -> SearchCandidate:
+    date = result.get(MOVIE_SEARCH.date_key)
+    popularity = result.get("popularity")
+    return SearchCandidate(
+        tmdb_id=int(result["id"]),
+        title=str(result.get("title") or ""),
+        original_title=str(result.get("original_title") or ""),
+        release_date=date if isinstance(date, str) else None,
+        popularity=float(popularity) if isinstance(popularity, int | float) else 0.0,
+    )
+
+
+@activity.defn
+async def match_alternative_titles(job: AlternativeTitlesInput) -> ResolvedId:
+    """Whether a search result that did not match by its title does by one of its alternative titles (a title in
+    another language on disk: "Harry Potter und der Stein der Weisen"); one call."""
+    c = job.candidate
+    result = {
+        "id": c.tmdb_id,
+        "title": c.title,
+        "original_title": c.original_title,
+        "release_date": c.release_date,
+        "popularity": c.popularity,
+    }
+    match = await provider_request(lambda tmdb: tmdb.match_alternative_titles(job.title, job.year, result))
+    if match is None:
+        return ResolvedId(tmdb_id=None, match="none")
+    return ResolvedId(tmdb_id=match.tmdb_id, match="search", score=match.score)
 
 
 async def _details(
@@ -311,6 +347,7 @@ ENRICH_QUEUE_ACTIVITIES: list[Callable[..., Any]] = [
     fetch_provider_configuration,
     find_provider_id,
     search_provider_id,
+    match_alternative_titles,
     fetch_provider_details,
     find_series_id,
     search_series_id,

@@ -2,7 +2,8 @@
 finds, and whether file-system events can be trusted on the library's mount. No Temporal here.
 
 An event names a path; the watcher scans the top-level movie or series folder it lies in, skipping what discovery
-skips (dot and NAS system folders, extras folders, folders holding an ignore marker). Network and FUSE mounts
+skips (dot and NAS system folders, extras folders, folders holding an ignore marker), or in a movie library the
+video loose in the root that a file there belongs to (discovery takes each for a movie). Network and FUSE mounts
 deliver no inotify events for changes other machines make, so there the library is polled instead.
 """
 
@@ -14,9 +15,26 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reelscan.library.discovery import DiscoveredDirectory, DiscoveryStats, FolderWalker, LibraryWalker
+from reelscan.library.discovery import (
+    DiscoveredDirectory,
+    DiscoveryStats,
+    FolderWalker,
+    LibraryWalker,
+    _natural_key,
+    fingerprint,
+    sorted_entries,
+)
 from reelscan.library.music_discovery import MusicWalker
-from reelscan.library.rules import IGNORE_MARKER_FILES, is_extras_folder_name, is_ignored_folder_name, is_valid_utf8
+from reelscan.library.rules import (
+    IGNORE_MARKER_FILES,
+    belongs_to_loose_stack,
+    is_extras_folder_name,
+    is_ignored_folder_name,
+    is_loose_movie_name,
+    is_valid_utf8,
+    loose_stack,
+    stack_part,
+)
 from reelscan.library.tv_discovery import SeriesWalker
 
 GONE = "gone"
@@ -24,9 +42,11 @@ WATCH_MODES = ("off", "auto", "events", "poll")
 NETWORK_FS_TYPES = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "sshfs"})
 
 
-def event_folder(root: str, path: str) -> str | None:
+def event_folder(root: str, path: str, *, loose_videos: bool = False) -> str | None:
     """The top-level folder (relative to root) an event path lies in; None for the root itself, a path outside
-    it, or a folder discovery would skip."""
+    it, or a folder discovery would skip. With loose_videos (a movie library, where discovery takes each video
+    directly in the root for a movie), a file in the root gives the loose movie it belongs to: the video, or the
+    first part of its stack ("Heat.mkv" for "Heat.nfo"); other files in the root give None."""
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     if relative == "." or relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
         return None
@@ -34,17 +54,54 @@ def event_folder(root: str, path: str) -> str | None:
     if is_ignored_folder_name(top) or is_extras_folder_name(top) or not is_valid_utf8(top):
         return None
     folder = os.path.join(root, top)
-    if os.sep not in relative and os.path.isfile(folder):
-        return None  # a file directly in the root is not a movie folder
+    if os.sep not in relative and not os.path.isdir(folder):
+        owner = loose_movie_of(root, top) if loose_videos else None
+        if owner is not None or os.path.isfile(folder):
+            return owner  # a file directly in the root is no movie folder, at most a loose movie's file
+        return top  # gone: a deleted folder, or a deleted loose video
     if any(os.path.exists(os.path.join(folder, marker)) for marker in IGNORE_MARKER_FILES):
         return None
     return top
+
+
+def _root_files(root: str) -> list[str]:
+    """The names of the files (links followed) directly in the root, in discovery's order."""
+    try:
+        return [entry.name for entry in sorted_entries(root) if not entry.is_dir()]
+    except OSError:
+        return []
+
+
+def loose_movie_of(root: str, name: str) -> str | None:
+    """The loose movie a file directly in the root goes with, by the path discovery gives it (the video, or the
+    first part of its stack), or None. A gone loose video names the path its movie had, so that movie is rescanned
+    (and found missing, or found with the parts that are left)."""
+    is_video = is_loose_movie_name(name)
+    if is_video and stack_part(name[: name.rfind(".")]) is None:
+        return name  # no part of a stack: the movie's own path, without listing the root at every write
+    names = _root_files(root)
+    videos = [n for n in names if is_loose_movie_name(n) and is_valid_utf8(n)]
+    if is_video:
+        # With a gone part put back, the first part is the path its movie was found at.
+        parts = loose_stack(name, videos if name in videos else [*videos, name])
+        return min(parts, key=_natural_key)
+    for video in videos:  # a file named after one: "Heat.nfo", "Heat-poster.jpg", "Movie-cd1.en.srt"
+        stem = video[: video.rfind(".")]
+        stack = stack_part(stem)
+        if not name.startswith(stem) and (stack is None or not name.startswith(stack[0])):
+            continue
+        parts = loose_stack(video, videos)
+        if belongs_to_loose_stack(name, parts):
+            return next(n for n in videos if n in parts)
+    return None
 
 
 def folder_snapshot(root: str, folder: str) -> str:
     """A digest of every file under the folder (relative name, size, mtime): equal twice a quiet period apart
     means nothing is being written there. GONE when the folder does not exist."""
     base = os.path.join(root, folder)
+    if "/" not in folder and os.path.isfile(base) and is_loose_movie_name(folder):
+        return _loose_snapshot(root, folder)
     if not os.path.isdir(base):
         return GONE
     digest = hashlib.blake2b(digest_size=16)
@@ -62,6 +119,17 @@ def folder_snapshot(root: str, folder: str) -> str:
     for line in sorted(lines):
         digest.update(line + b"\n")
     return digest.hexdigest()
+
+
+def _loose_snapshot(root: str, video: str) -> str:
+    """A loose movie's snapshot: discovery's fingerprint of its parts and the files named after them."""
+    try:
+        entries = sorted_entries(root)
+    except OSError:
+        return GONE
+    videos = [e.name for e in entries if not e.is_dir() and is_loose_movie_name(e.name)]
+    parts = loose_stack(video, videos)
+    return fingerprint(root, [e for e in entries if belongs_to_loose_stack(e.name, parts)])
 
 
 def _under_any(directory: str, folders: Collection[str]) -> bool:

@@ -21,6 +21,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from reelscan.library_kinds import library_kind
 from reelscan.payloads.watch import MAX_FOLDERS_PER_SIGNAL
 from reelscan.settings import Settings
 from reelscan.watching import event_folder
@@ -55,9 +56,10 @@ class FolderBatch:
 
 
 class LibraryEvents(FileSystemEventHandler):
-    def __init__(self, root: str, batch: FolderBatch) -> None:
+    def __init__(self, root: str, batch: FolderBatch, *, loose_videos: bool = False) -> None:
         self.root = root
         self.batch = batch
+        self.loose_videos = loose_videos  # a movie library: videos loose in the root are movies
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in IGNORED_EVENTS:
@@ -65,7 +67,7 @@ class LibraryEvents(FileSystemEventHandler):
         for path in (event.src_path, event.dest_path):
             text = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else path
             if text:
-                folder = event_folder(self.root, text)
+                folder = event_folder(self.root, text, loose_videos=self.loose_videos)
                 if folder is not None:
                     self.batch.add(folder)
 
@@ -73,7 +75,8 @@ class LibraryEvents(FileSystemEventHandler):
 def start_observer(plan: WatchPlan, batch: FolderBatch) -> BaseObserver:
     """inotify on Linux (the platform's native API elsewhere); a polling observer when that cannot start
     (for example when the inotify watch limit is reached)."""
-    handler = LibraryEvents(plan.path, batch)
+    kind = library_kind(plan.library_type)
+    handler = LibraryEvents(plan.path, batch, loose_videos=kind.type == "movie")
     observer: BaseObserver = Observer()
     try:
         observer.schedule(handler, plan.path, recursive=True)

@@ -1,9 +1,10 @@
 """EnrichMovieWorkflow: phase 4 for one movie, the spec's jobs in the spec's order.
 
-resolve the TMDB id (NFO/folder id, else the plan of reelscan/provider_lookup.py: IMDb lookup, title search)
--> fetch details (one rate-limited call) -> fetch-provider-assets -> enrich-metadata -> select-assets. Provider
-calls retry with backoff (429 waits for Retry-After); when they are exhausted the movie is marked
-enrichment_failed and the parent decides whether the provider is down.
+resolve the TMDB id (NFO/folder id, else the plan of reelscan/provider_lookup.py: IMDb lookup, title search; a
+search that matched no title, the alternative titles of its results, one call each) -> fetch details (one
+rate-limited call) -> fetch-provider-assets -> enrich-metadata -> select-assets. Provider calls retry with backoff
+(429 waits for Retry-After); when they are exhausted the movie is marked enrichment_failed and the parent decides
+whether the provider is down.
 """
 
 from __future__ import annotations
@@ -16,19 +17,29 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.enrich import enrich_metadata, fetch_provider_assets, record_enrichment_outcome, select_assets
-    from activities.provider_calls import fetch_provider_details, find_provider_id, search_provider_id
+    from activities.provider_calls import (
+        fetch_provider_details,
+        find_provider_id,
+        match_alternative_titles,
+        search_provider_id,
+    )
     from reelscan.payloads.enrichment import (
+        AlternativeTitlesInput,
         EnrichmentOutcomeInput,
         EnrichMovieInput,
         EnrichMovieResult,
         MovieProviderInput,
         ProviderLookupInput,
         ResolvedId,
+        SearchCandidate,
     )
-    from reelscan.provider_lookup import FindById, Lookup, lookup_plan
+    from reelscan.provider_lookup import FindById, Lookup, SearchTitle, lookup_plan
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
+
+# A search that matched no title looks at the alternative titles of the results whose year fits.
+ALTERNATIVE_TITLES_PATCH = "movie-search-alternative-titles"
 
 
 @workflow.defn
@@ -40,12 +51,31 @@ class EnrichMovieWorkflow:
         async def provider_call(activity: Callable[..., Any], argument: Any) -> Any:
             return await enrich_steps.provider_call(job, activity, argument)
 
+        looked_at: set[int] = set()  # results whose alternative titles were fetched: each once per movie
+
+        async def by_alternative_titles(step: SearchTitle, candidates: list[SearchCandidate]) -> ResolvedId:
+            """The best match among the results' alternative titles, one rate-limited call per result."""
+            best: tuple[float, float, ResolvedId] | None = None
+            for candidate in candidates:
+                if candidate.tmdb_id in looked_at:
+                    continue
+                looked_at.add(candidate.tmdb_id)
+                look = AlternativeTitlesInput(title=step.title, year=step.year, candidate=candidate)
+                found: ResolvedId = await provider_call(match_alternative_titles, look)
+                key = (found.score or 0.0, candidate.popularity)
+                if found.tmdb_id is not None and (best is None or key > best[:2]):
+                    best = (*key, found)
+            return best[2] if best else ResolvedId(tmdb_id=None, match="none")
+
         async def lookup(step: Lookup) -> ResolvedId:
             if isinstance(step, FindById):
                 found: ResolvedId = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=step.value))
                 return found
             search = ProviderLookupInput(title=step.title, year=step.year, filter_by_year=step.filter_by_year)
             searched: ResolvedId = await provider_call(search_provider_id, search)
+            # Runs recorded before the patch replay without these calls.
+            if searched.tmdb_id is None and searched.candidates and workflow.patched(ALTERNATIVE_TITLES_PATCH):
+                return await by_alternative_titles(step, searched.candidates)
             return searched
 
         try:

@@ -152,6 +152,7 @@ class FolderWalker:
         self.stats = DiscoveryStats()
         self._real_root = ""
         self._seen: set[tuple[int, int]] = set()
+        self._loose_targets: list[str] = []  # targeted videos loose in the root (walkers that take them)
 
     def _check_root(self) -> str:
         root = self.root
@@ -179,6 +180,7 @@ class FolderWalker:
         stats.gone; one the rules skip (an ignored or extras name, an ignore marker above it, a link out of the
         root) is counted as ignored, as the full walk would."""
         targets: list[str] = []
+        self._loose_targets = []
         for relative in sorted(set(self.only), key=_natural_key):
             if any(relative.startswith(outer + "/") for outer in targets):
                 continue  # walked with the folder above it
@@ -190,6 +192,8 @@ class FolderWalker:
             if not os.path.isdir(absolute):
                 if not os.path.lexists(absolute):
                     self.stats.gone.append(relative)
+                elif len(parts) == 1 and is_loose_movie_name(relative):
+                    self._loose_targets.append(relative)  # a video loose in the root: a movie of its own
                 continue
             if not self._inside(self._real_root, absolute) or self._marked_above(parts):
                 self.stats.ignored += 1
@@ -328,12 +332,15 @@ class LibraryWalker(FolderWalker):
         parts = [part for part in (self._read(relative) for relative in names) if part is not None]
         return parts if any(part.has_video for part in parts) else []
 
-    def _loose_videos(self, listing: FolderListing) -> Iterator[DiscoveredDirectory]:
+    def _loose_videos(
+        self, listing: FolderListing, wanted: Sequence[str] | None = None
+    ) -> Iterator[DiscoveredDirectory]:
         """Each video directly in the library root is a movie of its own, as media servers take it; its path is the
         file's and its fingerprint covers the files named after it. The parts of a stack ("Movie-cd1.avi",
-        "Movie-cd2.avi") are one movie, at its first part's path. A disc folder in the root is an error."""
+        "Movie-cd2.avi") are one movie, at its first part's path. A disc folder in the root is an error. wanted
+        (a targeted scan) keeps the movies with one of these videos among their parts."""
         loose = [e for e in listing.entries if is_loose_movie_name(e.name) and is_valid_utf8(e.name) and not e.is_dir()]
-        if not loose:
+        if not loose and wanted is None:
             self.stats.error(
                 f"a disc folder directly in the library root {self._real_root} is not scanned; put it in a folder"
                 " named after the movie"
@@ -348,6 +355,8 @@ class LibraryWalker(FolderWalker):
                 continue
             parts = loose_stack(video.name, names)  # "Movie-cd1.avi" and "Movie-cd2.avi": one movie
             stacked.update(parts)
+            if wanted is not None and not any(part in wanted for part in parts):
+                continue
             own = [e for e in listing.entries if belongs_to_loose_stack(e.name, parts)]
             self.stats.found += 1
             yield DiscoveredDirectory(video.name, fingerprint(listing.absolute, own))
@@ -358,6 +367,12 @@ class LibraryWalker(FolderWalker):
         self._begin()
         # Relative paths still to visit (reversed order): the root, or the targeted folders.
         stack: list[str] = list(reversed(self._targets())) if self.only else [""]
+        if self._loose_targets:  # targeted videos loose in the root, read from the root's listing only
+            root = FolderListing("", self._real_root, sorted_entries(self._real_root), True, [])
+            for loose in self._loose_videos(root, self._loose_targets):
+                yield loose
+                if self._full():
+                    return
         while stack:
             listing = self._read(stack.pop())
             if listing is None:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from reelscan.library.rules import (
+    BARE_RESOLUTIONS,
     SEASON_NUMBER_WORDS,
     SEASON_WORDS,
     SPECIALS_FOLDER_NAMES,
@@ -421,9 +422,12 @@ def _release_number(stem: str, folder_season: int | None) -> EpisodeMatch | None
         if match is None:
             continue
         following = words[index + 1] if index + 1 < len(words) else ""
-        if following and not is_release_word(following.split("-", 1)[0]) and not is_release_word(following):
+        after = words[index + 2] if index + 2 < len(words) else ""
+        if following and not is_release_word(following.split("-", 1)[0], after) and not is_release_word(following):
             continue
         digits = match.group(1)
+        if digits in BARE_RESOLUTIONS:  # "Show.1080.HDTV": a resolution without its "p"
+            continue
         if len(digits) == 4:  # "0307", "1002" (season 10, episode 2; never a year)
             return EpisodeMatch(int(digits[:2]), (int(digits[2:]),), rule="number")
         if len(digits) <= 2:

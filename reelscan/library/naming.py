@@ -23,6 +23,7 @@ from reelscan.library.rules import (
     TITLE_EDITION_TOKENS,
     YEARS_AHEAD,
     edition_length,
+    is_moved_article,
     is_release_word,
     is_strong_release_word,
 )
@@ -45,8 +46,9 @@ _IMDB_BARE_RE = re.compile(r"(?<![0-9A-Za-z])(tt\d{7,9})(?![0-9A-Za-z])", re.IGN
 _OTHER_ID_RE = re.compile(r"[\[{(]\s*(?:tvdb|anidb|tvmaze)(?:id)?\s*[-=:_ ]\s*\d+\s*[\]})]", re.IGNORECASE)
 
 _PAIR_FIRST = frozenset(pair.split(" ", 1)[0] for pair in RELEASE_STRONG_PAIRS)
-# "Show, The", "Office, The (US)": a title with its article moved behind a comma.
-_MOVED_ARTICLE_RE = re.compile(r"^(?P<rest>[^,]*\S),\s*(?P<article>\w{1,3})(?P<tail>\s*(?:[(\[].*)?)$")
+# "Show, The", "Office, The (US)", "Good, the Bad and the Ugly, The": a title with its article moved behind its
+# last comma.
+_MOVED_ARTICLE_RE = re.compile(r"^(?P<rest>.*\S),\s*(?P<article>\w{1,3})(?P<tail>\s*(?:[(\[].*)?)$")
 _ARTICLE_END_RE = re.compile(r"(?<=\S)[\s._-]+(\w{1,3})$")
 # "[Group] ", "[Group][Other] " at the start; "www.site.tld - ", "[ www.site.tld ] - ", "[site.tld] " too.
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*[-_.]?\s*")
@@ -323,7 +325,7 @@ def _tidy(name: str) -> ParsedName | None:
         return None
     if title[:4].lower() == "www.":
         return None
-    return ParsedName(title=title, year=int(match.group(2)))
+    return ParsedName(title=_restore_article(title), year=int(match.group(2)))
 
 
 def parse_folder_name(name: str) -> ParsedName:
@@ -353,8 +355,8 @@ def parse_folder_name(name: str) -> ParsedName:
     end = _strip_release_tail(words, lowered, end, release_style)
     if year is not None or junk:
         end = _without_alternative_title(words, end)
-    title = _clean_title(" ".join(words[:end]))
-    return ParsedName(title=title or _clean_title(head) or name.strip(), year=year, imdb_id=imdb, tmdb_id=tmdb)
+    title = _restore_article(_clean_title(" ".join(words[:end])) or _clean_title(head))
+    return ParsedName(title=title or name.strip(), year=year, imdb_id=imdb, tmdb_id=tmdb)
 
 
 def _comparable(title: str) -> str:
@@ -396,7 +398,11 @@ def _restore_article(title: str) -> str:
     if "," not in title:
         return title
     found = _MOVED_ARTICLE_RE.match(title)
-    if found is None or found["article"].lower() not in TITLE_ARTICLES:
+    if (
+        found is None
+        or found["article"].lower() not in TITLE_ARTICLES
+        or not is_moved_article(found["article"], found["rest"])
+    ):
         return title
     rest, article = found["rest"].strip(), found["article"]
     if rest.split(" ", 1)[0].lower() != article.lower():

@@ -196,6 +196,9 @@ RELEASE_STRONG_TOKENS: frozenset[str] = frozenset(
 RELEASE_STRONG_SHAPES = (
     r"(?:ddp?|aac|dts|e?ac3|truehd|flac|opus|lpcm)[+.]?\d(?:[ .]\d)?|h\.?26[45]|x26[45]|\d{3,4}x\d{3,4}|\d{3,4}[pi]"
 )
+# Resolutions written without their "p" ("The.Office.720.HDTV"): release words only before another release word,
+# so a title number stays ("300", "Apollo 13") and a lone number ending a name is left to the title.
+BARE_RESOLUTIONS: frozenset[str] = frozenset({"480", "540", "576", "720", "1080", "1440", "2160", "4320"})
 # Two words that are one strong word: "H 264", "DDP5 1", "Dolby Vision", "DTS-HD MA", "WEB DL".
 RELEASE_STRONG_PAIRS: frozenset[str] = frozenset(
     {"full hd", "h 264", "h 265", "dolby vision", "dts-hd ma", "dts hd", "web dl", "blu ray", "web rip", "dts ma"}
@@ -221,6 +224,54 @@ YEARS_AHEAD = 2
 # Leading articles of titles: never a title alone, and the one before an edition goes with it
 # ("Blade.Runner.The.Final.Cut", "Show - The Complete Series").
 TITLE_ARTICLES: frozenset[str] = frozenset({"the", "a", "an", "le", "la", "les", "der", "die", "das", "el", "il"})
+# Articles that are also English words ("Boy, Die", "Die, Monster, Die", "Lions, As"): behind a title's last comma
+# they are its article moved there only when the title shows the article's language, by a letter or a small word of
+# it ("Mädchen, Die", "Stadt der Blinden, Die"); with no such sign the comma title stays as written.
+_GERMAN_HINTS = (
+    frozenset({"der", "die", "das", "des", "dem", "den", "und", "von", "vom", "zum", "zur", "im", "ein", "eine"})
+    | frozenset({"einer", "eines", "mit", "für", "auf", "aus", "nach", "über", "unter", "ist", "nicht", "ich"}),
+    "äöüß",
+)
+_NORDIC_HINTS = (
+    frozenset({"och", "og", "av", "på", "med", "til", "från", "det", "en", "ett", "som", "af", "fra", "ur"}),
+    "åäöæø",
+)
+_PORTUGUESE_HINTS = (
+    frozenset({"da", "dos", "das", "de", "e", "em", "na", "um", "uma", "os", "com", "por", "para", "sem"}),
+    "ãõçáéêíóúâ",
+)
+_ITALIAN_HINTS = (
+    frozenset({"di", "del", "della", "dei", "delle", "e", "il", "la", "nel", "con", "un", "una", "gli", "che"}),
+    "àèéìòù",
+)
+_SPANISH_HINTS = (frozenset({"de", "del", "la", "el", "los", "las", "y", "que", "un", "una", "con", "por"}), "ñáéíóú")
+ARTICLE_LANGUAGE_HINTS: dict[str, tuple[frozenset[str], str]] = {
+    "die": _GERMAN_HINTS,
+    "den": (_GERMAN_HINTS[0] | _NORDIC_HINTS[0], _GERMAN_HINTS[1] + _NORDIC_HINTS[1]),
+    "as": _PORTUGUESE_HINTS,
+    "o": _PORTUGUESE_HINTS,
+    "um": _PORTUGUESE_HINTS,
+    "i": _ITALIAN_HINTS,
+    "lo": (_ITALIAN_HINTS[0] | _SPANISH_HINTS[0], _ITALIAN_HINTS[1] + _SPANISH_HINTS[1]),
+}
+_HINT_SPLIT_RE = re.compile(r"[\W_]+")
+
+
+def is_moved_article(article: str, rest: str) -> bool:
+    """Whether an article behind a title's last comma was moved there from the front ("Matrix, The", "Untergang,
+    Der"): always for articles that are no English words, for the others only with a sign of their language in the
+    rest ("Boy, Die" and "Die, Monster, Die" are titles as written). The caller knows the word is an article."""
+    lowered = article.casefold()
+    hints = ARTICLE_LANGUAGE_HINTS.get(lowered)
+    if hints is None:
+        return True
+    words, letters = hints
+    text = rest.casefold()
+    if any(letter in text for letter in letters):
+        return True
+    return any(word in words and word != lowered for word in _HINT_SPLIT_RE.split(text))
+
+
 # Edition words that are also the end of real titles ("Step Up 3D (2010)"): release words in release names only.
 TITLE_EDITION_TOKENS: frozenset[str] = frozenset({"3d"})
 # Edition phrases of two or three words ("Directors Cut", "Special Edition", "25th Anniversary Edition").
@@ -281,8 +332,8 @@ def is_strong_release_word(word: str, following: str = "") -> bool:
     word = word.strip(_BRACKET_CHARS)
     if word in RELEASE_STRONG_TOKENS:
         return True
-    if word.isdigit():  # years, episode numbers, title numbers
-        return False
+    if word.isdigit():  # years, episode numbers, title numbers; a bare resolution before release words
+        return word in BARE_RESOLUTIONS and bool(following) and is_release_word(following.lower())
     if "-" in word and any(part in RELEASE_STRONG_TOKENS for part in word.split("-")):
         return True  # "x264-GRP", "Dual-DVDRip", "WEBDL-1080p"
     if following and word in _PAIR_FIRST_WORDS and f"{word} {following.strip(_BRACKET_CHARS)}" in RELEASE_STRONG_PAIRS:

@@ -63,9 +63,30 @@ class ProviderLookupInput(BaseModel):
     filter_by_year: bool = False  # search only that year (first try) or all years (second try)
 
 
+class SearchCandidate(BaseModel):
+    """A search result whose title did not match, its year fitting: its alternative titles may (one call each)."""
+
+    tmdb_id: int
+    title: str = ""
+    original_title: str = ""
+    release_date: str | None = None
+    popularity: float = 0.0
+
+
 class ResolvedId(BaseModel):
     tmdb_id: int | None
     match: IdMatch
+    score: float | None = None  # a search match's (title similarity less year penalties)
+    # No match: the results whose alternative titles are worth a look (movie searches).
+    candidates: list[SearchCandidate] = Field(default_factory=list)
+
+
+class AlternativeTitlesInput(BaseModel):
+    """One look at a search result's alternative titles for the title and year searched."""
+
+    title: str
+    year: int | None = None
+    candidate: SearchCandidate
 
 
 class MovieProviderInput(BaseModel):

@@ -270,3 +270,33 @@ async def test_an_nfo_id_tmdb_does_not_know_falls_back_to_a_title_search(
     assert heat.tagline == "The Heat tagline."
     paths = [r.path for r in fake.api_requests()]
     assert "/3/movie/999999" in paths and paths.index("/3/movie/999999") < paths.index("/3/movie/949")
+
+
+async def test_a_title_tmdb_lists_only_among_its_alternative_titles_is_matched_by_them(
+    client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeTmdb
+) -> None:
+    root = tmp_path / "Movies"
+    for folder in ["Harry Potter und der Stein der Weisen (2001)", "Der Stein (2001)"]:
+        (root / folder).mkdir(parents=True)
+        (root / folder / "movie.mp4").write_bytes(b"\x00" * 10)
+    fake.add_movie(
+        {
+            **sample_movie(671, "Harry Potter and the Philosopher's Stone", 2001),
+            "alternative_titles": {"DE": "Harry Potter und der Stein der Weisen", "FR": "Harry Potter à l'école"},
+        }
+    )
+    settings = configure(monkeypatch, fake)
+
+    message = await scan(client, settings, root, ENRICH)
+
+    assert message["phase"] == "completed", message
+    found = movies(settings)
+    harry = found["Harry Potter und der Stein der Weisen (2001)"]
+    assert (harry.state, harry.tmdb_id, harry.provider_match) == ("enriched", 671, "search")
+    # "Der Stein" finds the same movie (a word of its German title) and matches none of its titles.
+    assert (found["Der Stein (2001)"].state, found["Der Stein (2001)"].tmdb_id) == ("unmatched", None)
+    paths = [r.path for r in fake.api_requests()]
+    # One look per movie at the result's alternative titles, though "Der Stein" is searched twice (with the year and
+    # without): the result is looked at once.
+    assert paths.count("/3/movie/671/alternative_titles") == 2
+    assert paths.count("/3/search/movie") == 3  # Harry Potter matched in its year; Der Stein searched twice

@@ -471,3 +471,48 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
     [job] = scan_jobs(settings, library_id)[1:]
     assert sorted(job.options["paths"]) == ["Heat (1995)", "Heat (1995) [Director's Cut]"]
     assert (job.movies_new, job.movies_updated, job.movies_missing) == (0, 1, 0)
+
+
+async def test_a_video_loose_in_the_root_is_rescanned_when_it_comes_or_changes(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, 1)
+    await scan(client, settings, root)
+    library_id = scans.library_for_path(settings, root)
+    watch.set_watch_mode(settings, library_id, "events")
+    stop = asyncio.Event()
+    loose = "Heat.1995.1080p.BluRay.x264.webm"
+    async with running_workers(client, settings):
+        runner = WatchRunner(client, settings, [watch.library_plan(settings, library_id)])
+        running = asyncio.create_task(runner.run(stop))
+        await eventually(lambda: _observing(runner), what="the observer started")
+        shutil.copyfile(MEDIA / "vp9_opus.webm", root / loose)  # a new movie, as a scan of the root takes it
+        movies = await movies_when(settings, lambda movies: loose in movies, what="the loose video recorded")
+        assert (movies[loose]["title"], movies[loose]["year"]) == ("Heat", 1995)
+        await eventually(
+            lambda: asyncio.to_thread(scan_jobs, settings, library_id),
+            lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
+            what="the first targeted scan completed",
+        )
+        # A file named after it changes the movie: an NFO with another title.
+        (root / "Heat.1995.1080p.BluRay.x264.nfo").write_text(
+            "<movie><title>Heat (Director's Edition)</title><year>1995</year></movie>", encoding="utf-8"
+        )
+        movies = await movies_when(
+            settings,
+            lambda movies: movies[loose]["title"] == "Heat (Director's Edition)",
+            what="the loose video's NFO read",
+        )
+        await eventually(
+            lambda: state(client, settings, library_id),
+            lambda s: not s["pending"] and not s["scanning"],
+            what="nothing pending",
+        )
+        stop.set()
+        await running
+        await stop_watch(client, settings, library_id)
+    jobs = scan_jobs(settings, library_id)[1:]
+    assert [job.options["paths"] for job in jobs] == [[loose], [loose]]
+    assert [(job.directories_total, job.movies_new, job.movies_updated) for job in jobs] == [(1, 1, 0), (1, 0, 1)]
+    assert sorted(movies) == sorted([*names, loose])

@@ -390,3 +390,25 @@ def test_sxxeyy_without_a_date_has_no_air_date() -> None:
 )
 def test_checksum_tags_are_no_episode_numbers(stem: str, number: int) -> None:
     assert absolute(stem) == number
+
+
+@pytest.mark.parametrize(
+    ("stem", "folder_season", "expected"),
+    [
+        ("Quiet.Harbor.1080.HDTV.x264", None, None),  # a resolution without its "p", never season 10 episode 80
+        ("Quiet.Harbor.1080.WEB-DL", 2, None),
+        ("Quiet.Harbor.720.HDTV.x264", None, None),
+        ("Quiet.Harbor.0307.1080.WEB-DL", None, (3, (7,))),
+        ("Quiet.Harbor.07.720.HDTV", 1, (1, (7,))),
+        ("Quiet.Harbor.S02E05.1080.WEB.h264", None, (2, (5,))),
+        ("Quiet.Harbor.102.1080.HDTV", None, (1, (2,))),
+    ],
+)
+def test_a_resolution_without_its_p_is_no_episode_number(
+    stem: str, folder_season: int | None, expected: tuple[int | None, tuple[int, ...]] | None
+) -> None:
+    assert numbers(stem, folder_season) == expected
+
+
+def test_a_number_before_a_resolution_without_its_p_is_the_episode() -> None:
+    assert absolute("Quiet.Harbor.07.720.HDTV") == 7

@@ -180,6 +180,9 @@ def test_series_folders_with_acronyms_and_packs(name: str, title: str) -> None:
         ("Night Shift, A", "A Night Shift", None),
         ("Crazy, Stupid, Love (2011)", "Crazy, Stupid, Love", 2011),  # commas without an article stay
         ("Him, Her", "Him, Her", None),
+        ("Boy, Die - Season 1", "Boy, Die", None),  # an English word after the comma, no article
+        ("Good Wife, The (2009) Season 1-7", "The Good Wife", 2009),
+        ("Brücke, Die (2011)", "Die Brücke", 2011),
     ],
 )
 def test_series_folders_with_a_moved_article(name: str, title: str, year: int | None) -> None:
@@ -277,3 +280,118 @@ def test_series_folders_complete_series_words(name: str, title: str) -> None:
 )
 def test_a_year_no_movie_has_yet_is_a_title_number(name: str, title: str, year: int | None) -> None:
     assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("The.Office.720.HDTV.x264", "The Office", None),
+        ("The.Office.720.HDTV.x264-GRP", "The Office", None),
+        ("Breaking.Bad.1080.WEB.h264-GRP", "Breaking Bad", None),
+        ("Heat.1080.BluRay.x264", "Heat", None),
+        ("Some.Movie.480.DVDRip.XviD", "Some Movie", None),
+        ("The.Martian.2160.UHD.HDR", "The Martian", None),
+        ("Top.Gun.1080.Remux", "Top Gun", None),
+        ("Lost.720.WEB-DL.DD5.1", "Lost", None),
+        ("Alien 1080 BluRay", "Alien", None),
+        ("The Office - 720 HDTV", "The Office", None),
+        ("The.Office.2005.720.HDTV.x264", "The Office", 2005),  # the year before it is the release year
+    ],
+)
+def test_a_resolution_without_its_p_ends_the_title(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
+    parsed = parse_series_folder_name(name)  # series folders and season packs read titles the same way
+    assert (parsed.title, parsed.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("The.Office.US.S01.720.HDTV.x264-GRP", "The Office US"),
+        ("Breaking.Bad.Season.1.1080.BluRay", "Breaking Bad"),
+        ("The.Wire.Complete.Series.720.BluRay", "The Wire"),
+    ],
+)
+def test_season_packs_with_a_resolution_without_its_p(name: str, title: str) -> None:
+    assert parse_series_folder_name(name).title == title
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("2012.720.BluRay.x264", "2012", None),
+        ("2012.2009.1080p.BluRay", "2012", 2009),
+        ("1917.1080.WEB-DL.x264", "1917", None),
+        ("1917.2019.1080p.WEB", "1917", 2019),
+        ("300.720.BluRay.x264", "300", None),
+        ("300.1080p.BluRay", "300", None),
+        ("Apollo.13.720.BluRay", "Apollo 13", None),
+        ("Apollo.13.1995.1080p", "Apollo 13", 1995),
+        ("Ocean's.11.720.HDTV", "Ocean's 11", None),
+        ("Ocean's 11 (1960)", "Ocean's 11", 1960),
+        ("21.Jump.Street.720.BRRip", "21 Jump Street", None),
+        ("Fahrenheit.451.720.HDTV", "Fahrenheit 451", None),
+        ("Area.51.480.DVDRip", "Area 51", None),
+        ("Movie 1080 (2010)", "Movie 1080", 2010),  # no release word after it: a title number
+    ],
+)
+def test_number_titles_stay_beside_a_resolution_without_its_p(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Matrix, The (1999)", "The Matrix", 1999),  # Kodi and media managers sort titles by moving the article
+        ("Matrix, The.1999.1080p.BluRay.x264", "The Matrix", 1999),
+        ("Beautiful Mind, A (2001)", "A Beautiful Mind", 2001),
+        ("Misérables, Les (2012)", "Les Misérables", 2012),
+        ("Orfanato, El (2007)", "El Orfanato", 2007),
+        ("Postino, Il (1994)", "Il Postino", 1994),
+        ("Untergang, Der (2004)", "Der Untergang", 2004),
+        ("Boot, Das (1981) [tmdbid-387]", "Das Boot", 1981),
+        ("Good, the Bad and the Ugly, The (1966)", "The Good, the Bad and the Ugly", 1966),  # the last comma
+        ("Leben der Anderen, Das (2006)", "Das Leben der Anderen", 2006),
+        ("Mädchen, Die (2010)", "Die Mädchen", 2010),  # German letters: "Die" is the article
+        ("Stadt der Blinden, Die", "Die Stadt der Blinden", None),  # a German word
+    ],
+)
+def test_movie_folders_with_a_moved_article(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "year"),
+    [
+        ("Boy, Die (2023)", "Boy, Die", 2023),  # "Die" is an English word here, not the German article
+        ("Boy, Die", "Boy, Die", None),
+        ("Die, Monster, Die (1965)", "Die, Monster, Die", 1965),
+        ("Die, Monster, Die! (1965)", "Die, Monster, Die!", 1965),
+        ("Live, Die, Repeat", "Live, Die, Repeat", None),
+        ("Kill, Die (2019)", "Kill, Die", 2019),
+        ("Crazy, Stupid, Love. (2011)", "Crazy, Stupid, Love.", 2011),
+        ("Hello, Dolly! (1969)", "Hello, Dolly!", 1969),
+        ("Love, Simon (2018)", "Love, Simon", 2018),
+        ("Sex, Lies, and Videotape (1989)", "Sex, Lies, and Videotape", 1989),
+        ("Run, Lola, Run", "Run, Lola, Run", None),
+        ("Goodbye, Lenin! (2003)", "Goodbye, Lenin!", 2003),
+        ("Lions, As", "Lions, As", None),
+    ],
+)
+def test_comma_titles_stay_as_written(name: str, title: str, year: int | None) -> None:
+    assert title_year(name) == (title, year)
+    parsed = parse_series_folder_name(name)
+    assert (parsed.title, parsed.year) == (title, year)
+
+
+@pytest.mark.parametrize(
+    ("folder", "stem", "title", "year"),
+    [
+        ("Matrix, The (1999)", "The.Matrix.1999.1080p.BluRay", "The Matrix", 1999),
+        ("Matrix, The", "The.Matrix.1999.1080p.BluRay", "The Matrix", 1999),  # the same title: its year counts
+        ("Boy, Die", "Boy.Die.2023.1080p.WEB", "Boy, Die", 2023),
+    ],
+)
+def test_a_moved_article_folder_takes_the_year_of_its_file(folder: str, stem: str, title: str, year: int) -> None:
+    parsed = parse_movie_name(folder, stem)
+    assert (parsed.title, parsed.year) == (title, year)

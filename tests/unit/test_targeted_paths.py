@@ -59,6 +59,33 @@ def test_walk_reads_only_the_targeted_folders(tmp_path: Path) -> None:
     assert walker.stats.errors == 0
 
 
+def test_walk_reads_targeted_videos_loose_in_the_root(tmp_path: Path) -> None:
+    for name in ["Heat.1995.1080p.BluRay.mkv", "Heat.1995.1080p.BluRay.nfo", "Alien (1979).mp4", "Movie-cd1.avi"]:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "Movie-cd2.avi").write_bytes(b"x")
+    _video(tmp_path / "Dune (2021)")
+    full = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+
+    walker = LibraryWalker(
+        tmp_path, only=["Heat.1995.1080p.BluRay.mkv", "Movie-cd2.avi", "Gone.2001.mkv", "Dune (2021)"]
+    )
+    found = {d.path: d.fingerprint for d in walker.walk()}
+
+    # As the full walk finds them: a stack at its first part, the fingerprints the same; the others not read.
+    assert sorted(found) == ["Dune (2021)", "Heat.1995.1080p.BluRay.mkv", "Movie-cd1.avi"]
+    assert all(found[path] == full[path] for path in found)
+    assert walker.stats.gone == ["Gone.2001.mkv"]
+    assert walker.stats.errors == 0
+
+
+def test_a_loose_file_of_no_movie_is_no_target(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "Heat-trailer.mkv").write_bytes(b"x")  # an extra, never a movie of its own
+    walker = LibraryWalker(tmp_path, only=["notes.txt", "Heat-trailer.mkv"])
+    assert list(walker.walk()) == []
+    assert (walker.stats.gone, walker.stats.errors) == ([], 0)
+
+
 def test_tv_walk_reads_only_the_targeted_series(tmp_path: Path) -> None:
     _video(tmp_path / "Lost/Season 1", "Lost S01E01.mkv")
     _video(tmp_path / "Dark/Season 1", "Dark S01E01.mkv")

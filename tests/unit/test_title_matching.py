@@ -34,6 +34,10 @@ from reelscan.providers.tmdb import (
         ("Good, the Bad and the Ugly", "Good, the Bad and the Ugly"),
         ("Sex, Lies, and Videotape", "Sex, Lies, and Videotape"),
         ("The Matrix", "The Matrix"),
+        ("Mädchen, Die", "Die Mädchen"),
+        ("Boy, Die", "Boy, Die"),  # an English word, not the German article
+        ("Die, Monster, Die", "Die, Monster, Die"),
+        ("Live, Die, Repeat", "Live, Die, Repeat"),
     ],
 )
 def test_a_moved_article_is_put_back(title: str, expected: str) -> None:
@@ -134,6 +138,8 @@ AMELIE = movie(
     194, "Die fabelhafte Welt der Amélie", "2001-04-25", 20.0, original="Le Fabuleux Destin d'Amélie Poulain"
 )
 INTOUCHABLES = movie(77338, "Ziemlich beste Freunde", "2011-11-02", 30.0, original="Intouchables")
+WELLE = movie(7735, "Die Welle", "2008-03-13", 10.0)
+MONSTER = movie(28682, "Die, Monster, Die!", "1965-10-27", 2.0)
 
 
 @pytest.mark.parametrize(
@@ -151,6 +157,9 @@ INTOUCHABLES = movie(77338, "Ziemlich beste Freunde", "2011-11-02", 30.0, origin
         ("Les Intouchables", 2011, [INTOUCHABLES], 77338),
         ("Ziemlich beste Freunde", 2011, [INTOUCHABLES], 77338),
         ("Zzyzx Qwerty", 1999, [MATRIX, MATRIX_DOC], None),
+        ("Welle, Die", 2008, [WELLE], 7735),  # "Die" without German letters: both readings are compared
+        ("Die, Monster, Die", 1965, [WELLE, MONSTER], 28682),
+        ("Die Monster Die", 1965, [MONSTER], 28682),
     ],
 )
 def test_best_match(title: str, year: int | None, results: list[dict[str, Any]], expected: int | None) -> None:

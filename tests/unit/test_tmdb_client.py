@@ -387,3 +387,33 @@ async def test_search_once_is_one_call_unless_alternative_titles_are_asked_for(f
         looked = await tmdb.search_once(title, 2001, filter_by_year=True, alternative_lookups=2)
     assert plain is None and middle - before == 1
     assert looked is not None and looked.tmdb_id == 671 and len(fake.api_requests()) - middle == 2
+
+
+async def test_search_candidates_are_the_results_whose_alternative_titles_may_match(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        match, results = await tmdb.search_candidates(
+            "Harry Potter und der Stein der Weisen", 2001, filter_by_year=True
+        )
+        wrong_year, none = await tmdb.search_candidates(
+            "Harry Potter und der Stein der Weisen", 1990, filter_by_year=False
+        )
+        english, no_need = await tmdb.search_candidates("Heat", 1995, filter_by_year=True)
+    assert match is None and [r["id"] for r in results] == [671]
+    assert (wrong_year, none) == (None, [])  # found, but dated too far from the year on disk
+    assert english is not None and english.tmdb_id == 949 and no_need == []
+    assert len(fake.api_requests()) - before == 3  # one search call each, no more
+
+
+async def test_alternative_titles_of_one_result_are_one_call(fake: FakeTmdb) -> None:
+    async with make_client(fake) as tmdb:
+        _, [result] = await tmdb.search_candidates("Harry Potter und der Stein der Weisen", 2001, filter_by_year=True)
+        before = len(fake.api_requests())
+        german = await tmdb.match_alternative_titles("Harry Potter und der Stein der Weisen", 2001, result)
+        french = await tmdb.match_alternative_titles("Harry Potter à l'école des sorciers", 2001, result)
+        other = await tmdb.match_alternative_titles("Der Stein", 2001, result)
+        off = await tmdb.match_alternative_titles("Harry Potter und der Stein der Weisen", 2005, result)
+    assert german is not None and (german.tmdb_id, german.title) == (671, "Harry Potter and the Philosopher's Stone")
+    assert french is not None and french.tmdb_id == 671
+    assert other is None and off is None
+    assert [r.path for r in fake.api_requests()[before:]] == ["/3/movie/671/alternative_titles"] * 4

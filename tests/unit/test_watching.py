@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reelscan.library.discovery import DiscoveredDirectory
+from reelscan.library.discovery import DiscoveredDirectory, LibraryWalker
 from reelscan.watching import (
     GONE,
     changed_folders,
@@ -14,6 +14,7 @@ from reelscan.watching import (
     folder_snapshot,
     mount_of,
     parse_mountinfo,
+    poll_pass,
 )
 
 MOUNTINFO = r"""22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro
@@ -76,6 +77,58 @@ def test_event_paths_map_to_their_top_level_folder(tmp_path: Path) -> None:
     assert event_folder(root, f"{root}/loose.mkv") is None
 
 
+def test_files_loose_in_a_movie_library_root_map_to_their_movie(tmp_path: Path) -> None:
+    root = str(tmp_path)
+    for name in ["Heat.1995.1080p.BluRay.mkv", "Heat.1995.1080p.BluRay.nfo", "Heat.1995.1080p.BluRay-poster.jpg"]:
+        (tmp_path / name).write_bytes(b"x")
+    for name in ["Movie-cd1.avi", "Movie-cd2.avi", "Movie.nfo", "Movie-cd1.en.srt", "notes.txt", "Alien-trailer.mkv"]:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "Dune (2021)").mkdir()
+
+    def folder(name: str) -> str | None:
+        return event_folder(root, f"{root}/{name}", loose_videos=True)
+
+    assert folder("Heat.1995.1080p.BluRay.mkv") == "Heat.1995.1080p.BluRay.mkv"
+    assert folder("Heat.1995.1080p.BluRay.nfo") == "Heat.1995.1080p.BluRay.mkv"  # a file named after it
+    assert folder("Heat.1995.1080p.BluRay-poster.jpg") == "Heat.1995.1080p.BluRay.mkv"
+    assert folder("Movie-cd2.avi") == "Movie-cd1.avi"  # a stack is one movie, at its first part
+    assert folder("Movie.nfo") == "Movie-cd1.avi"
+    assert folder("Movie-cd1.en.srt") == "Movie-cd1.avi"
+    assert folder("Gone.2001.mkv") == "Gone.2001.mkv"  # deleted: its movie is rescanned and found missing
+    assert folder("Dune (2021)") == "Dune (2021)"
+    assert folder("Removed (2001)") == "Removed (2001)"  # a deleted folder
+    assert folder("notes.txt") is None
+    assert folder("Alien-trailer.mkv") is None  # an extra of no movie here
+    assert folder("Heat.1995.1080p.BluRay.mkv.part") == "Heat.1995.1080p.BluRay.mkv"  # in its fingerprint too
+    # Series and music libraries take no loose videos.
+    assert event_folder(root, f"{root}/Heat.1995.1080p.BluRay.mkv") is None
+
+
+def test_a_loose_video_that_was_the_first_part_of_a_stack_names_that_path(tmp_path: Path) -> None:
+    (tmp_path / "Movie-cd2.avi").write_bytes(b"x")
+    assert event_folder(str(tmp_path), f"{tmp_path}/Movie-cd1.avi", loose_videos=True) == "Movie-cd1.avi"
+    assert event_folder(str(tmp_path), f"{tmp_path}/Movie-cd3.avi", loose_videos=True) == "Movie-cd2.avi"
+
+
+def test_a_loose_video_snapshot_covers_its_own_files_only(tmp_path: Path) -> None:
+    video = tmp_path / "Heat.1995.mkv"
+    video.write_bytes(b"x")
+    first = folder_snapshot(str(tmp_path), "Heat.1995.mkv")
+    assert first != GONE
+    (tmp_path / "Alien.1979.mkv").write_bytes(b"other movie")
+    (tmp_path / "notes.txt").write_text("x")
+    assert folder_snapshot(str(tmp_path), "Heat.1995.mkv") == first
+    (tmp_path / "Heat.1995.en.srt").write_text("1")
+    with_subtitle = folder_snapshot(str(tmp_path), "Heat.1995.mkv")
+    assert with_subtitle != first
+    with video.open("ab") as out:
+        out.write(b"more")
+    os.utime(video, ns=(0, 10**9))
+    assert folder_snapshot(str(tmp_path), "Heat.1995.mkv") != with_subtitle
+    video.unlink()
+    assert folder_snapshot(str(tmp_path), "Heat.1995.mkv") == GONE
+
+
 def test_a_snapshot_changes_while_a_file_grows_and_not_otherwise(tmp_path: Path) -> None:
     folder = tmp_path / "Heat"
     (folder / "subs").mkdir(parents=True)
@@ -112,3 +165,18 @@ def test_a_folder_whose_scan_failed_is_polled_again_only_once_it_changes() -> No
     found = [DiscoveredDirectory("Broken", "fb"), DiscoveredDirectory("Fixed", "new")]
     failed = {"Broken": "fb", "Fixed": "old"}
     assert changed_folders(found, {}, vanished_too=True, failed=failed) == {"Fixed"}
+
+
+def test_a_poll_reports_a_new_or_changed_loose_video_by_the_path_its_snapshot_reads(tmp_path: Path) -> None:
+    (tmp_path / "Heat.1995.mkv").write_bytes(b"x")
+    (tmp_path / "Dune (2021)").mkdir()
+    (tmp_path / "Dune (2021)" / "movie.mkv").write_bytes(b"x")
+    first = poll_pass(tmp_path, {})
+    assert first.changed == ["Dune (2021)", "Heat.1995.mkv"]
+    snapshot = folder_snapshot(str(tmp_path), "Heat.1995.mkv")
+    assert snapshot != GONE
+    known = {d.path: d.fingerprint for d in LibraryWalker(tmp_path).walk()}
+    assert poll_pass(tmp_path, known).changed == []
+    (tmp_path / "Heat.1995.nfo").write_text("<movie><title>Heat</title></movie>")
+    assert poll_pass(tmp_path, known).changed == ["Heat.1995.mkv"]
+    assert folder_snapshot(str(tmp_path), "Heat.1995.mkv") != snapshot

@@ -138,23 +138,49 @@ class TmdbClient:
         One API call; with alternative_lookups N, and only when results came back but none matched by title, up to
         N more: the alternative titles of the first N results whose year fits (TMDB's search also finds a movie by
         a title in another language, which its answer does not show). Callers that count calls against a rate
-        limit count 1 + N. `kind` is MOVIE_SEARCH (the default) or TV_SEARCH.
+        limit count 1 + N, or make them one at a time: `search_candidates`, then `match_alternative_titles`.
+        `kind` is MOVIE_SEARCH (the default) or TV_SEARCH.
         """
+        match, candidates = await self.search_candidates(
+            title, year, filter_by_year=filter_by_year, kind=kind, limit=alternative_lookups
+        )
+        if match is not None or not candidates:
+            return match
+        alternatives = {
+            int(result["id"]): await self.alternative_titles(int(result["id"]), kind) for result in candidates
+        }
+        return best_match(title, year, candidates, kind=kind, alternatives=alternatives)
+
+    async def search_candidates(
+        self,
+        title: str,
+        year: int | None,
+        *,
+        filter_by_year: bool,
+        kind: SearchKind = MOVIE_SEARCH,
+        limit: int = ALTERNATIVE_TITLE_LOOKUPS,
+    ) -> tuple[SearchMatch | None, list[dict[str, Any]]]:
+        """One search call: the best match, or (when results came back but none matched by title) None and the
+        first `limit` results whose year fits, whose alternative titles may still match."""
         if not title.strip():
-            return None
+            return None, []
         params: dict[str, Any] = {"query": title, "language": self.language}
         if filter_by_year and year is not None:
             params[kind.year_param] = year
         results = _results(await self._get(kind.path, params))
         match = best_match(title, year, results, kind=kind)
-        if match is not None or not results or alternative_lookups <= 0:
-            return match
-        candidates = [r for r in results if isinstance(r.get("id"), int) and year_allows(year, r, kind)]
-        alternatives = {
-            int(result["id"]): await self.alternative_titles(int(result["id"]), kind)
-            for result in candidates[:alternative_lookups]
-        }
-        return best_match(title, year, results, kind=kind, alternatives=alternatives)
+        if match is not None or limit <= 0:
+            return match, []
+        return None, [r for r in results if isinstance(r.get("id"), int) and year_allows(year, r, kind)][:limit]
+
+    async def match_alternative_titles(
+        self, title: str, year: int | None, result: dict[str, Any], kind: SearchKind = MOVIE_SEARCH
+    ) -> SearchMatch | None:
+        """One call: a search result's alternative titles, and the match when one of them fits the title and year
+        by `best_match`'s rules."""
+        tmdb_id = int(result["id"])
+        alternatives = {tmdb_id: await self.alternative_titles(tmdb_id, kind)}
+        return best_match(title, year, [result], kind=kind, alternatives=alternatives)
 
     async def alternative_titles(self, tmdb_id: int, kind: SearchKind = MOVIE_SEARCH) -> list[str]:
         """A movie's (or, with TV_SEARCH, a series') titles in other countries and languages."""

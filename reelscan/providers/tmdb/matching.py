@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from reelscan.library.rules import is_moved_article
+
 
 @dataclass(frozen=True)
 class SearchMatch:
@@ -70,10 +72,16 @@ ARTICLES = frozenset(
 _MOVED_ARTICLE = re.compile(r"^(?P<rest>.+?),\s*(?P<article>[^\W\d_]+'?)\s*(?P<tail>(?:[:\-\u2013(].*)?)$", re.UNICODE)
 
 
-def restore_article(title: str) -> str:
-    """ "Matrix, The" -> "The Matrix" (also "Matrix, The: Reloaded" and "Misérables, Les"); other titles unchanged."""
+def restore_article(title: str, *, unsure: bool = False) -> str:
+    """ "Matrix, The" -> "The Matrix" (also "Matrix, The: Reloaded" and "Misérables, Les"); other titles unchanged.
+    An article that is also an English word stays unless the title shows its language ("Boy, Die", "Die, Monster,
+    Die" stay; rules.is_moved_article); unsure=True moves it anyway, for comparing both readings."""
+    if "," not in title:
+        return title
     found = _MOVED_ARTICLE.match(title.strip())
     if found is None or found["article"].casefold().rstrip("'") not in ARTICLES:
+        return title
+    if not unsure and not is_moved_article(found["article"].rstrip("'"), found["rest"]):
         return title
     article = found["article"]
     joiner = "" if article.endswith("'") else " "
@@ -81,10 +89,10 @@ def restore_article(title: str) -> str:
     return f"{article}{joiner}{found['rest'].strip()}{'' if tail.startswith(':') else ' '}{tail}".strip()
 
 
-def normalise_title(title: str) -> str:
-    """Casefolded, a moved article put back, accents and punctuation removed, apostrophes dropped, '&' read as
-    'and', whitespace collapsed."""
-    text = restore_article(title).casefold().translate(_LETTERS).replace("&", " and ")
+def normalise_title(title: str, *, unsure: bool = False) -> str:
+    """Casefolded, a moved article put back (restore_article), accents and punctuation removed, apostrophes
+    dropped, '&' read as 'and', whitespace collapsed."""
+    text = restore_article(title, unsure=unsure).casefold().translate(_LETTERS).replace("&", " and ")
     text = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", _ELISION.sub(r"\1 ", text)))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return " ".join(_NOT_WORD.sub(" ", text).split())
@@ -109,7 +117,13 @@ def title_similarity(a: str, b: str) -> float:
     words of one (articles aside) begin the other ("Star Wars" and "Star Wars Episode IV - A New Hope") or, two
     words or more, all appear in it in order ("Star Wars A New Hope").
     """
-    left, right = normalise_title(a), normalise_title(b)
+    best = _similarity(normalise_title(a), normalise_title(b))
+    if "," in a or "," in b:  # "Welle, Die" may be "Die Welle" after all: the better of both readings
+        best = max(best, _similarity(normalise_title(a, unsure=True), normalise_title(b, unsure=True)))
+    return best
+
+
+def _similarity(left: str, right: str) -> float:
     if not left or not right:
         return 0.0
     words_left, words_right = _without_articles(left.split()), _without_articles(right.split())
