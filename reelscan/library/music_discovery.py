@@ -16,7 +16,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 
-from reelscan.library.discovery import DiscoveredDirectory, FolderListing, FolderWalker, fingerprint, sorted_entries
+from reelscan.library.discovery import DiscoveredDirectory, FolderListing, FolderWalker, sorted_entries
 from reelscan.library.music_layout import artist_folder_asset_type, disc_folder_number
 from reelscan.library.music_tags import is_audio_name
 from reelscan.library.rules import is_ignored_folder_name
@@ -40,11 +40,9 @@ def artist_artwork_lines(absolute: str, entries: list[os.DirEntry[str]]) -> byte
 
 def album_fingerprint(own: FolderListing, discs: list[FolderListing], artist_lines: bytes) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(fingerprint(own.absolute, own.entries).encode())
+    digest.update(own.fingerprint().encode())
     for disc in discs:
-        digest.update(
-            f"\n{disc.relative}\0{fingerprint(disc.absolute, disc.entries)}".encode("utf-8", "surrogateescape")
-        )
+        digest.update(f"\n{disc.relative}\0{disc.fingerprint()}".encode("utf-8", "surrogateescape"))
     if artist_lines:
         digest.update(b"\n@artist\n" + artist_lines)
     return digest.hexdigest()

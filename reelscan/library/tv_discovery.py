@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reelscan.library.discovery import DiscoveredDirectory, FolderListing, FolderWalker, fingerprint
+from reelscan.library.discovery import DiscoveredDirectory, FolderListing, FolderWalker
 from reelscan.library.episodes import parse_season_folder
 
 TVSHOW_NFO = "tvshow.nfo"
@@ -96,7 +96,7 @@ class SeriesWalker(FolderWalker):
 
     def _series(self, listing: FolderListing, read: dict[str, FolderListing]) -> DiscoveredSeries | None:
         """The series with its seasons; None when it holds neither episodes nor a tvshow.nfo."""
-        own = fingerprint(listing.absolute, listing.entries)
+        own = listing.fingerprint()
         seasons: list[DiscoveredSeason] = [DiscoveredSeason(listing.relative, None, own)] if listing.has_video else []
         has_video = listing.has_video
         for relative in listing.subfolders:
@@ -105,7 +105,7 @@ class SeriesWalker(FolderWalker):
                 continue
             number = parse_season_folder(relative.rsplit("/", 1)[-1])
             if sub.has_video or number is not None:
-                seasons.append(DiscoveredSeason(relative, number, fingerprint(sub.absolute, sub.entries)))
+                seasons.append(DiscoveredSeason(relative, number, sub.fingerprint()))
                 has_video = has_video or sub.has_video
         if not has_video and not _has_tvshow_nfo(listing):
             return None

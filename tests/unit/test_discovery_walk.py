@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reelscan.library.discovery import LibraryRootError, LibraryWalker
+from reelscan.library.discovery import LibraryRootError, LibraryWalker, ReadAhead
+from tests.read_ahead import reading  # noqa: F401  (every test in line and read ahead)
 
 
 def video(path: Path) -> None:
@@ -188,3 +189,19 @@ def test_fingerprint_changes_with_any_entry_and_only_then(tmp_path: Path) -> Non
     third = current()
     os.utime(movie / "m.mkv", ns=(1, 1))
     assert len({first, second, third, current()}) == 4
+
+
+def test_a_fast_disk_is_read_in_line_and_a_slow_one_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(40):
+        video(tmp_path / f"Movie {n}" / "movie.mkv")
+    monkeypatch.setattr(ReadAhead, "SLOW_STAT", 10.0)  # no stat is this slow: the walk never starts threads
+    in_line = LibraryWalker(tmp_path)
+    assert len(list(in_line.walk())) == 40
+    assert in_line._reader._pool is None and not in_line._reader._queued
+    monkeypatch.setattr(ReadAhead, "SLOW_STAT", -1.0)  # every stat is slow: the threads read the folders
+    ahead = LibraryWalker(tmp_path)
+    walked = ahead.walk()
+    next(walked)
+    assert ahead._reader._pool is not None and ahead._reader._reading
+    assert len(list(walked)) == 39
+    assert ahead._reader._pool is None  # closed at the end of the walk

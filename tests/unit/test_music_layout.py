@@ -21,6 +21,7 @@ from reelscan.library.music_layout import (
 from reelscan.library.music_scanner import DirectoryError, scan_album_directory
 from tests.music_builder import build_music_library
 from tests.music_tagging import MEDIA, TrackSpec, copy_fixture, tag_file
+from tests.read_ahead import reading  # noqa: F401  (every test in line and read ahead)
 
 
 @pytest.mark.parametrize(

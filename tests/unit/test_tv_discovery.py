@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from reelscan.library.tv_discovery import DiscoveredSeries, SeriesWalker
+from tests.read_ahead import reading  # noqa: F401  (every test in line and read ahead)
 
 
 def touch(path: Path, content: bytes = b"video") -> None:
