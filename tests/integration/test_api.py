@@ -86,7 +86,8 @@ async def test_scan_through_the_api_with_live_websocket_events(
     assert [ORDER.index(p) for p in polled] == sorted(ORDER.index(p) for p in polled)
     progress = [e for e in events if e["type"] == "scan:progress" and e["scanJobId"] == scan_id]
     phases = [e["phase"] for e in events if e["type"] == "scan:phase" and e["scanJobId"] == scan_id]
-    assert phases[-1] == "completed" and "scanning" in phases
+    seen = [(e["type"], e.get("phase")) for e in events]
+    assert phases[-1] == "completed" and "scanning" in phases, (phases, polled, seen)
     assert [ORDER.index(p) for p in phases] == sorted(ORDER.index(p) for p in phases)
     scanned = [e["progress"]["scanning"]["scanned"] for e in progress if e["progress"].get("scanning")]
     assert scanned == sorted(scanned) and len(set(scanned)) >= 2
