@@ -68,7 +68,14 @@ def patches_and_activities(path: Path) -> tuple[set[str], list[str]]:
 
 @pytest.mark.parametrize(
     ("name", "patch", "activity"),
-    [("alternative-titles.enrich-movie.json", "movie-search-alternative-titles", "match_alternative_titles")],
+    [
+        ("alternative-titles.enrich-movie.json", "movie-search-alternative-titles", "match_alternative_titles"),
+        (
+            "series-alternative-titles.enrich-series.json",
+            "series-search-alternative-titles",
+            "match_series_alternative_titles",
+        ),
+    ],
 )
 def test_a_patched_path_is_covered_by_a_recorded_history(name: str, patch: str, activity: str) -> None:
     patches, activities = patches_and_activities(HISTORIES / name)
