@@ -43,6 +43,7 @@ from reelscan.providers.tmdb import (
     TV_SEARCH,
     ProviderError,
     ProviderRateLimited,
+    SearchKind,
     SearchMatch,
     TmdbClient,
     TmdbCredentials,
@@ -197,30 +198,36 @@ async def search_provider_id(job: ProviderLookupInput) -> ResolvedId:
     return ResolvedId(tmdb_id=None, match="none", candidates=[_candidate(result) for result in results])
 
 
-def _candidate(result: dict[str, Any]) -> SearchCandidate:
-    date = result.get(MOVIE_SEARCH.date_key)
+def _candidate(result: dict[str, Any], kind: SearchKind = MOVIE_SEARCH) -> SearchCandidate:
+    title_key, original_key = kind.name_keys
+    date = result.get(kind.date_key)
     popularity = result.get("popularity")
     return SearchCandidate(
         tmdb_id=int(result["id"]),
-        title=str(result.get("title") or ""),
-        original_title=str(result.get("original_title") or ""),
+        title=str(result.get(title_key) or ""),
+        original_title=str(result.get(original_key) or ""),
         release_date=date if isinstance(date, str) else None,
         popularity=float(popularity) if isinstance(popularity, int | float) else 0.0,
     )
+
+
+def _search_result(candidate: SearchCandidate, kind: SearchKind = MOVIE_SEARCH) -> dict[str, Any]:
+    """A candidate as the search result it came from, for `best_match`."""
+    title_key, original_key = kind.name_keys
+    return {
+        "id": candidate.tmdb_id,
+        title_key: candidate.title,
+        original_key: candidate.original_title,
+        kind.date_key: candidate.release_date,
+        "popularity": candidate.popularity,
+    }
 
 
 @activity.defn
 async def match_alternative_titles(job: AlternativeTitlesInput) -> ResolvedId:
     """Whether a search result that did not match by its title does by one of its alternative titles (a title in
     another language on disk: "Harry Potter und der Stein der Weisen"); one call."""
-    c = job.candidate
-    result = {
-        "id": c.tmdb_id,
-        "title": c.title,
-        "original_title": c.original_title,
-        "release_date": c.release_date,
-        "popularity": c.popularity,
-    }
+    result = _search_result(job.candidate)
     match = await provider_request(lambda tmdb: tmdb.match_alternative_titles(job.title, job.year, result))
     if match is None:
         return ResolvedId(tmdb_id=None, match="none")
@@ -275,11 +282,27 @@ async def find_series_id(job: SeriesFindInput) -> ResolvedId:
 
 @activity.defn
 async def search_series_id(job: SeriesSearchInput) -> ResolvedId:
-    """TMDB id of a series from its title and first-air year; no match is recorded as such rather than guessed."""
-    match = await provider_request(
-        lambda tmdb: tmdb.search_once(job.title, job.year, filter_by_year=job.filter_by_year, kind=TV_SEARCH)
+    """TMDB id of a series from its title and first-air year; no match is recorded as such rather than guessed.
+    Without one, the results whose alternative titles may match come back as candidates, as for movies."""
+    match, results = await provider_request(
+        lambda tmdb: tmdb.search_candidates(job.title, job.year, filter_by_year=job.filter_by_year, kind=TV_SEARCH)
     )
-    return ResolvedId(tmdb_id=match.tmdb_id if match else None, match="search" if match else "none")
+    if match is not None:
+        return ResolvedId(tmdb_id=match.tmdb_id, match="search", score=match.score)
+    return ResolvedId(tmdb_id=None, match="none", candidates=[_candidate(result, TV_SEARCH) for result in results])
+
+
+@activity.defn
+async def match_series_alternative_titles(job: AlternativeTitlesInput) -> ResolvedId:
+    """Whether a series search result that did not match by its name does by one of its alternative titles
+    ("Haus des Geldes" for "La casa de papel"); one call."""
+    result = _search_result(job.candidate, TV_SEARCH)
+    match = await provider_request(
+        lambda tmdb: tmdb.match_alternative_titles(job.title, job.year, result, kind=TV_SEARCH)
+    )
+    if match is None:
+        return ResolvedId(tmdb_id=None, match="none")
+    return ResolvedId(tmdb_id=match.tmdb_id, match="search", score=match.score)
 
 
 @activity.defn
@@ -351,6 +374,7 @@ ENRICH_QUEUE_ACTIVITIES: list[Callable[..., Any]] = [
     fetch_provider_details,
     find_series_id,
     search_series_id,
+    match_series_alternative_titles,
     fetch_series_details,
     fetch_season,
 ]

@@ -24,16 +24,14 @@ with workflow.unsafe.imports_passed_through():
         search_provider_id,
     )
     from reelscan.payloads.enrichment import (
-        AlternativeTitlesInput,
         EnrichmentOutcomeInput,
         EnrichMovieInput,
         EnrichMovieResult,
         MovieProviderInput,
         ProviderLookupInput,
         ResolvedId,
-        SearchCandidate,
     )
-    from reelscan.provider_lookup import FindById, Lookup, SearchTitle, lookup_plan
+    from reelscan.provider_lookup import FindById, Lookup, lookup_plan
     from workflows import enrich_steps
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
@@ -53,20 +51,6 @@ class EnrichMovieWorkflow:
 
         looked_at: set[int] = set()  # results whose alternative titles were fetched: each once per movie
 
-        async def by_alternative_titles(step: SearchTitle, candidates: list[SearchCandidate]) -> ResolvedId:
-            """The best match among the results' alternative titles, one rate-limited call per result."""
-            best: tuple[float, float, ResolvedId] | None = None
-            for candidate in candidates:
-                if candidate.tmdb_id in looked_at:
-                    continue
-                looked_at.add(candidate.tmdb_id)
-                look = AlternativeTitlesInput(title=step.title, year=step.year, candidate=candidate)
-                found: ResolvedId = await provider_call(match_alternative_titles, look)
-                key = (found.score or 0.0, candidate.popularity)
-                if found.tmdb_id is not None and (best is None or key > best[:2]):
-                    best = (*key, found)
-            return best[2] if best else ResolvedId(tmdb_id=None, match="none")
-
         async def lookup(step: Lookup) -> ResolvedId:
             if isinstance(step, FindById):
                 found: ResolvedId = await provider_call(find_provider_id, ProviderLookupInput(imdb_id=step.value))
@@ -75,7 +59,9 @@ class EnrichMovieWorkflow:
             searched: ResolvedId = await provider_call(search_provider_id, search)
             # Runs recorded before the patch replay without these calls.
             if searched.tmdb_id is None and searched.candidates and workflow.patched(ALTERNATIVE_TITLES_PATCH):
-                return await by_alternative_titles(step, searched.candidates)
+                return await enrich_steps.by_alternative_titles(
+                    job, match_alternative_titles, step, searched.candidates, looked_at
+                )
             return searched
 
         try:

@@ -1,7 +1,8 @@
 """EnrichSeriesWorkflow: phase 4 for one series of a TV library, in the order of EnrichMovieWorkflow.
 
 resolve the TMDB id (NFO/folder id, else a TVDB then an IMDb lookup, else a title search by first-air year, then
-in all years, recording "no match" rather than guessing) -> fetch the series details once (stored, with the
+in all years; a search that matched no name, the alternative titles of its results, one call each; "no match" is
+recorded rather than guessed) -> fetch the series details once (stored, with the
 series artwork as candidates) -> apply the series metadata (never a locked field) -> fetch each season found on
 disk (one call each: episode titles, air dates and plots, the season's posters) -> download the best artwork
 (mode "full" only) -> select the series and season artwork. Every provider call is its own activity on the
@@ -24,7 +25,13 @@ with workflow.unsafe.imports_passed_through():
         record_series_outcome,
         select_series_assets,
     )
-    from activities.provider_calls import fetch_season, fetch_series_details, find_series_id, search_series_id
+    from activities.provider_calls import (
+        fetch_season,
+        fetch_series_details,
+        find_series_id,
+        match_series_alternative_titles,
+        search_series_id,
+    )
     from reelscan.payloads.enrichment import ResolvedId
     from reelscan.payloads.tv import (
         EnrichSeriesInput,
@@ -41,11 +48,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows.enrich_steps import local_step
     from workflows.library_scan_errors import failure_message, failure_type
 
+# A series search that matched no name looks at the alternative titles of the results whose year fits.
+ALTERNATIVE_TITLES_PATCH = "series-search-alternative-titles"
+
 
 @workflow.defn
 class EnrichSeriesWorkflow:
     def __init__(self) -> None:
         self._job: EnrichSeriesInput | None = None
+        self._looked_at: set[int] = set()  # results whose alternative titles were fetched: each once per series
 
     @workflow.run
     async def run(self, job: EnrichSeriesInput) -> EnrichSeriesResult:
@@ -82,6 +93,12 @@ class EnrichSeriesWorkflow:
             return found
         search = SeriesSearchInput(title=step.title, year=step.year, filter_by_year=step.filter_by_year)
         searched: ResolvedId = await self._provider_call(search_series_id, search)
+        # Runs recorded before the patch replay without these calls.
+        if searched.tmdb_id is None and searched.candidates and workflow.patched(ALTERNATIVE_TITLES_PATCH):
+            assert self._job is not None
+            return await enrich_steps.by_alternative_titles(
+                self._job, match_series_alternative_titles, step, searched.candidates, self._looked_at
+            )
         return searched
 
     async def _enrich(self, tmdb_id: int, match: str) -> list[int]:

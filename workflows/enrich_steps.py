@@ -11,9 +11,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from reelscan.payloads.enrichment import ResolvedId
+    from reelscan.payloads.enrichment import AlternativeTitlesInput, ResolvedId, SearchCandidate
     from reelscan.payloads.enrichment_job import EnrichmentJob
-    from reelscan.provider_lookup import Lookup
+    from reelscan.provider_lookup import Lookup, SearchTitle
 
 LOCAL_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=20), maximum_attempts=10
@@ -63,3 +63,25 @@ async def resolve_id(
             break
         resolved = await lookup(step)
     return resolved
+
+
+async def by_alternative_titles(
+    job: EnrichmentJob,
+    activity: Callable[..., Any],
+    step: SearchTitle,
+    candidates: Sequence[SearchCandidate],
+    looked_at: set[int],
+) -> ResolvedId:
+    """The best match among the alternative titles of a search's results, one rate-limited call (`activity`) per
+    result; a result already in `looked_at` (by an earlier try for the same title) is not looked at again."""
+    best: tuple[float, float, ResolvedId] | None = None
+    for candidate in candidates:
+        if candidate.tmdb_id in looked_at:
+            continue
+        looked_at.add(candidate.tmdb_id)
+        look = AlternativeTitlesInput(title=step.title, year=step.year, candidate=candidate)
+        found: ResolvedId = await provider_call(job, activity, look)
+        key = (found.score or 0.0, candidate.popularity)
+        if found.tmdb_id is not None and (best is None or key > best[:2]):
+            best = (*key, found)
+    return best[2] if best else ResolvedId(tmdb_id=None, match="none")

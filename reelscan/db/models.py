@@ -184,11 +184,12 @@ ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "discart
 # Series, seasons and episodes: the same rule for the fields a scan or a provider fills in.
 SERIES_LOCKABLE_FIELDS = (
     "title", "original_title", "sort_title", "year", "premiered", "plot", "studios", "genres", "actors",
+    "mpaa", "status", "ratings", "countries",
 )  # fmt: skip
 SERIES_ARTWORK_TYPES = ("poster", "fanart", "banner", "clearlogo", "clearart", "landscape", "keyart", "trailer")
-SEASON_LOCKABLE_FIELDS = ("title", "plot")
+SEASON_LOCKABLE_FIELDS = ("title", "plot", "premiered")
 SEASON_ARTWORK_TYPES = ("poster", "fanart", "banner", "landscape")
-EPISODE_LOCKABLE_FIELDS = ("title", "plot", "air_date")
+EPISODE_LOCKABLE_FIELDS = ("title", "plot", "air_date", "runtime", "ratings", "directors", "credits", "actors")
 
 
 def is_locked(row: object, field: str) -> bool:
@@ -475,6 +476,10 @@ class Series(_SeriesColumns, _Titled, _Enriched, _ScannedFolder, Base):
     studios: Mapped[list[Any]] = mapped_column(JSON, default=list)
     genres: Mapped[list[Any]] = mapped_column(JSON, default=list)
     actors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    mpaa: Mapped[str | None] = mapped_column(String(64))  # tvshow.nfo's <mpaa> or <certification>
+    status: Mapped[str | None] = mapped_column(String(32))  # "Continuing", "Ended"
+    ratings: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    countries: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     imdb_id: Mapped[str | None] = mapped_column(String(16))
     tmdb_id: Mapped[int | None] = mapped_column(Integer)
     tvdb_id: Mapped[int | None] = mapped_column(Integer)
@@ -505,6 +510,8 @@ class Season(_SeasonColumns, Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
     plot: Mapped[str | None] = mapped_column(Text)
+    premiered: Mapped[str | None] = mapped_column(String(10))  # season.nfo's, "YYYY-MM-DD"
+    unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
 
 class Episode(_EpisodeLocks, _MediaFile, Base):
@@ -541,6 +548,11 @@ class Episode(_EpisodeLocks, _MediaFile, Base):
     absolute_number: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(Text)
     plot: Mapped[str | None] = mapped_column(Text)
+    runtime: Mapped[int | None] = mapped_column(Integer)  # minutes, as the NFO gives it
+    ratings: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    directors: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    credits: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")  # writers
+    actors: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")  # guest stars
     unique_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
     state: Mapped[str] = mapped_column(String(32), default="discovered")  # discovered | missing (| enriched ...)

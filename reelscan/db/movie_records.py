@@ -33,10 +33,7 @@ def _movie_values(scan: DirectoryScan) -> dict[str, Any]:
         "runtime": nfo.runtime if nfo else None,
         "mpaa": nfo.mpaa if nfo else None,
         "unique_ids": dict(nfo.unique_ids) if nfo else {},
-        "ratings": [
-            {"name": r.name, "value": r.value, "votes": r.votes, "max": r.max, "default": r.default}
-            for r in (nfo.ratings if nfo else [])
-        ],
+        "ratings": scanned_rows.ratings(nfo.ratings if nfo else []),
         "countries": list(nfo.countries) if nfo else [],
         "directors": list(nfo.directors) if nfo else [],
         "credits": list(nfo.credits) if nfo else [],

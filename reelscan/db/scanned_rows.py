@@ -16,7 +16,7 @@ from reelscan.db.asset_records import AssetRow
 from reelscan.db.models import Album, Episode, Movie, Series, Subtitle, TvAsset, is_locked, utcnow
 from reelscan.library.assets import LocalAsset
 from reelscan.library.media_info import MediaInfo
-from reelscan.library.nfo import Actor
+from reelscan.library.nfo import Actor, Rating
 from reelscan.library.scanner import DirectoryScan
 from reelscan.library.series_scanner import SeriesScan
 
@@ -33,6 +33,10 @@ Owner = TypeVar("Owner", Movie, Series)
 
 def actors(actors: Iterable[Actor]) -> list[dict[str, Any]]:
     return [{"name": a.name, "role": a.role, "order": a.order} for a in actors]
+
+
+def ratings(ratings: Iterable[Rating]) -> list[dict[str, Any]]:
+    return [{"name": r.name, "value": r.value, "votes": r.votes, "max": r.max, "default": r.default} for r in ratings]
 
 
 def title_values(scan: DirectoryScan | SeriesScan) -> dict[str, Any]:

@@ -88,6 +88,11 @@ def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: 
         "absolute_number": number if episode.season is None and episode.absolute and number else episode.absolute,
         "title": nfo.title if nfo else None,
         "plot": nfo.plot if nfo else None,
+        "runtime": nfo.runtime if nfo else None,
+        "ratings": scanned_rows.ratings(nfo.ratings if nfo else []),
+        "directors": list(nfo.directors) if nfo else [],
+        "credits": list(nfo.credits) if nfo else [],
+        "actors": scanned_rows.actors(nfo.actors if nfo else []),
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
         "nfo_path": scan.relative(episode.nfo_path) if episode.nfo_path else None,
         **scanned_rows.media_values(episode.media, episode.size),
@@ -119,6 +124,10 @@ def _series_values(scan: SeriesScan) -> dict[str, Any]:
     nfo = scan.nfo
     return {
         **scanned_rows.title_values(scan),
+        "mpaa": nfo.mpaa if nfo else None,
+        "status": nfo.status if nfo else None,
+        "ratings": scanned_rows.ratings(nfo.ratings if nfo else []),
+        "countries": list(nfo.countries) if nfo else [],
         "tvdb_id": scan.tvdb_id,
         "unique_ids": dict(nfo.ids.unique_ids) if nfo else {},
     }
@@ -133,10 +142,14 @@ def _sync_seasons(session: Session, series: Series, scan: SeriesScan) -> dict[in
             season = seasons[scanned.number] = Season(series_id=series.id, number=scanned.number)
             session.add(season)
         season.folder, season.fingerprint = scanned.folder, scanned.fingerprint
-        # Titles and plots from season.nfo or tvshow.nfo's <namedseason>; a user's locked edit stays.
-        for field, value in (("title", scanned.title), ("plot", scanned.plot)):
+        # Titles, plots and premiere dates from season.nfo (titles also from tvshow.nfo's <namedseason>); a user's
+        # locked edit stays.
+        premiered = scanned.nfo.premiered if scanned.nfo else None
+        for field, value in (("title", scanned.title), ("plot", scanned.plot), ("premiered", premiered)):
             if value and not is_locked(season, field):
                 setattr(season, field, value)
+        if scanned.nfo and scanned.nfo.ids.unique_ids:
+            season.unique_ids = dict(scanned.nfo.ids.unique_ids)
     session.flush()
     return {number: season.id for number, season in seasons.items()}
 

@@ -69,7 +69,7 @@ class SearchCandidate(BaseModel):
     tmdb_id: int
     title: str = ""
     original_title: str = ""
-    release_date: str | None = None
+    release_date: str | None = None  # a series' first-air date
     popularity: float = 0.0
 
 
@@ -77,7 +77,7 @@ class ResolvedId(BaseModel):
     tmdb_id: int | None
     match: IdMatch
     score: float | None = None  # a search match's (title similarity less year penalties)
-    # No match: the results whose alternative titles are worth a look (movie searches).
+    # No match: the results whose alternative titles are worth a look (movie and series searches).
     candidates: list[SearchCandidate] = Field(default_factory=list)
 
 

@@ -4,6 +4,7 @@ workers, a small TV library recorded by the real series scan into SQLite."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import Iterator, Sequence
 from functools import partial
@@ -25,7 +26,7 @@ from reelscan.library.discovery import DiscoveredDirectory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.payloads.tv import EnrichSeriesInput, EnrichSeriesResult, SeriesTarget
 from reelscan.settings import Settings
-from tests.fake_tmdb import API_KEY, FakeTmdb, series_for_library
+from tests.fake_tmdb import API_KEY, FakeTmdb, sample_series, series_for_library
 from tests.integration.scanning import running_workers
 from tests.integration.test_enrichment import configure
 from workflows.enrich_series import EnrichSeriesWorkflow
@@ -316,3 +317,42 @@ async def test_an_nfo_id_tmdb_does_not_know_falls_back_to_a_title_search(
     assert (breaking.tmdb_id, breaking.provider_match) == (1396, "search")
     assert episodes[("Breaking Test (2008)", 1, 2)].title == "Breaking Test S01E02 title"  # the match's seasons
     assert paths.index("/3/tv/999999") < paths.index("/3/tv/1396") < paths.index("/3/tv/1396/season/1")
+
+
+async def test_a_series_tmdb_lists_only_among_its_alternative_titles_is_matched_by_them(
+    client: Client, tv_library: TvLibrary, catalogue: Catalogue
+) -> None:
+    fake, settings, targets = catalogue
+    # Nowhere Show is on disk under the name TMDB gives it only in the US: its search result is named otherwise.
+    nowhere = sample_series(90001, "La serie de ninguna parte", 1999, {1: 1})
+    nowhere["alternative_titles"] = {"US": "Nowhere Show", "DE": "Die Serie von Nirgendwo"}
+    fake.add_series(nowhere)
+    async with running_workers(client, settings):
+        results = await enrich_all(
+            client, settings, fake, tv_library.scan_job_id, [targets["Nowhere Show"]], mode="metadata-only"
+        )
+        handle = client.get_workflow_handle(
+            f"{settings.workflow_id_prefix}-enrich-series-{targets['Nowhere Show'].series_id}"
+        )
+        history = await handle.fetch_history()
+    paths = [r.path for r in fake.api_requests()]
+    markers = [
+        e.marker_recorded_event_attributes for e in history.events if e.HasField("marker_recorded_event_attributes")
+    ]
+    activities = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    ]
+
+    assert results["Nowhere Show"].outcome == "enriched", results
+    series, episodes, _ = load(settings)
+    found = next(s for s in series.values() if s.directory == "Nowhere Show (1999)")
+    assert (found.state, found.tmdb_id, found.provider_match) == ("enriched", 90001, "search")
+    assert episodes[("Nowhere Show (1999)", 1, 1)].title == "La serie de ninguna parte S01E01 title"
+    assert paths.count("/3/search/tv") == 1 and paths.count("/3/tv/90001/alternative_titles") == 1
+    patches = [
+        json.loads(m.details["patch-data"].payloads[0].data)["id"] for m in markers if m.marker_name == "core_patch"
+    ]
+    assert patches == ["series-search-alternative-titles"]
+    assert activities[:3] == ["search_series_id", "match_series_alternative_titles", "fetch_series_details"]

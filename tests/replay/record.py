@@ -37,7 +37,7 @@ from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import scans, schedules, watch
 from tests.fake_musicbrainz import FakeMusicBrainz, releases_for_library
-from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, series_for_library
+from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie, sample_series, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
 from tests.library_builder import build_bulk_library, build_tv_library
 from tests.music_builder import build_music_library
@@ -220,6 +220,41 @@ async def provider_pause(client: Client, workdir: Path) -> list[Recorded]:
     return await record_scan(client, started.workflow_id, {"enrich-movie": "EnrichMovieWorkflow"})
 
 
+async def alternative_titles(client: Client, workdir: Path) -> list[Recorded]:
+    """A movie on disk under its German title, which TMDB's search finds but does not show: the search matches no
+    title, and the result's alternative titles match (the movie-search-alternative-titles patch)."""
+    root = workdir / "alternative-titles" / "Movies"
+    folder = root / "Harry Potter und der Stein der Weisen (2001)"
+    folder.mkdir(parents=True)
+    (folder / "movie.mp4").write_bytes(b"\x00" * 10)
+    harry = sample_movie(671, "Harry Potter and the Philosopher's Stone", 2001)
+    harry["alternative_titles"] = {"DE": "Harry Potter und der Stein der Weisen", "FR": "Harry Potter à l'école"}
+    with FakeTmdb([harry]) as fake:
+        settings = configure(workdir, "alternative-titles", **tmdb_values(fake))
+        started = await enriched_scan(client, settings, root, "movie")
+        if "/3/movie/671/alternative_titles" not in [r.path for r in fake.api_requests()]:
+            raise RuntimeError("the movie's alternative titles were never fetched")
+    return await record_scan(client, started.workflow_id, {"enrich-movie": "EnrichMovieWorkflow"})
+
+
+async def series_alternative_titles(client: Client, workdir: Path) -> list[Recorded]:
+    """A series on disk under its German name, which TMDB's search finds but does not show: the search matches no
+    name, and the result's alternative titles match (the series-search-alternative-titles patch)."""
+    root = workdir / "series-alternative-titles" / "TV"
+    season = root / "Haus des Geldes (2017)" / "Season 01"
+    season.mkdir(parents=True)
+    (season / "Haus des Geldes S01E01.mp4").write_bytes(b"\x00" * 10)
+    money_heist = sample_series(71446, "Money Heist", 2017, {1: 1})
+    money_heist["original_name"] = "La casa de papel"
+    money_heist["alternative_titles"] = {"DE": "Haus des Geldes"}
+    with FakeTmdb(series=[money_heist]) as fake:
+        settings = configure(workdir, "series-alternative-titles", **tmdb_values(fake))
+        started = await enriched_scan(client, settings, root, "tv")
+        if "/3/tv/71446/alternative_titles" not in [r.path for r in fake.api_requests()]:
+            raise RuntimeError("the series' alternative titles were never fetched")
+    return await record_scan(client, started.workflow_id, {"enrich-series": "EnrichSeriesWorkflow"})
+
+
 async def scheduled_scan(client: Client, workdir: Path) -> list[Recorded]:
     """A schedule triggered by hand: ScheduledScanWorkflow starts the scan as its child and waits for it."""
     settings = configure(workdir, "scheduled-scan")
@@ -278,6 +313,8 @@ SCENARIOS: dict[str, Callable[[Client, Path], Awaitable[list[Recorded]]]] = {
     "music-scan": music_scan,
     "cancelled-scan": cancelled_scan,
     "provider-pause": provider_pause,
+    "alternative-titles": alternative_titles,
+    "series-alternative-titles": series_alternative_titles,
     "scheduled-scan": scheduled_scan,
     "library-watch": library_watch,
 }

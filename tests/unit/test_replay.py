@@ -49,3 +49,35 @@ async def test_history_replays_without_nondeterminism(path: Path) -> None:
     replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(history)  # raises on a non-determinism error
     assert result.replay_failure is None
+
+
+def patches_and_activities(path: Path) -> tuple[set[str], list[str]]:
+    """The patch ids a history's markers record and the activity types it scheduled, in order."""
+    history = WorkflowHistory.from_json(manifest()[path.name]["workflowId"], path.read_text())
+    patches: set[str] = set()
+    activities: list[str] = []
+    for event in history.events:
+        if event.HasField("marker_recorded_event_attributes"):
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == "core_patch":
+                patches.add(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
+        elif event.HasField("activity_task_scheduled_event_attributes"):
+            activities.append(event.activity_task_scheduled_event_attributes.activity_type.name)
+    return patches, activities
+
+
+@pytest.mark.parametrize(
+    ("name", "patch", "activity"),
+    [
+        ("alternative-titles.enrich-movie.json", "movie-search-alternative-titles", "match_alternative_titles"),
+        (
+            "series-alternative-titles.enrich-series.json",
+            "series-search-alternative-titles",
+            "match_series_alternative_titles",
+        ),
+    ],
+)
+def test_a_patched_path_is_covered_by_a_recorded_history(name: str, patch: str, activity: str) -> None:
+    patches, activities = patches_and_activities(HISTORIES / name)
+    assert patch in patches
+    assert activity in activities

@@ -188,3 +188,14 @@ def test_alternative_titles_count_as_the_results_titles() -> None:
     assert best_match(german, 2001, results) is None
     match = best_match(german, 2001, results, alternatives={671: [german]})
     assert match is not None and match.tmdb_id == 671 and match.title == "Harry Potter and the Philosopher's Stone"
+
+
+def test_a_series_alternative_titles_count_as_its_names() -> None:
+    money_heist = {"id": 71446, "name": "Money Heist", "original_name": "La casa de papel"}
+    results = [{**money_heist, "first_air_date": "2017-05-02"}]
+    german = "Haus des Geldes"
+    assert best_match(german, 2017, results, kind=TV_SEARCH) is None
+    match = best_match(german, 2017, results, kind=TV_SEARCH, alternatives={71446: [german, "La Casa de Papel"]})
+    assert match is not None and (match.tmdb_id, match.title) == (71446, "Money Heist")
+    # An alternative title does not lift the first-air year rules.
+    assert best_match(german, 2010, results, kind=TV_SEARCH, alternatives={71446: [german]}) is None

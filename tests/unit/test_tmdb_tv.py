@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from activities import provider_calls
 from reelscan.providers.tmdb import (
+    TV_SEARCH,
     ProviderAuthError,
     ProviderNotFound,
     ProviderRateLimited,
@@ -166,6 +168,45 @@ async def test_a_series_named_in_another_language_matches_by_its_alternative_tit
         match = await tmdb.search_tv("Haus des Geldes", 2017)
     assert match is not None and match.tmdb_id == 71446
     assert "/3/tv/71446/alternative_titles" in [r.path for r in fake.api_requests()[before:]]
+
+
+async def test_series_search_candidates_are_the_results_whose_alternative_titles_may_match(fake: FakeTmdb) -> None:
+    before = len(fake.api_requests())
+    async with make_client(fake) as tmdb:
+        match, results = await tmdb.search_candidates("Haus des Geldes", 2017, filter_by_year=True, kind=TV_SEARCH)
+        far, none = await tmdb.search_candidates("Haus des Geldes", 2005, filter_by_year=False, kind=TV_SEARCH)
+        named, no_need = await tmdb.search_candidates("Breaking Bad", 2008, filter_by_year=True, kind=TV_SEARCH)
+    assert match is None and [r["id"] for r in results] == [71446]
+    assert (far, none) == (None, [])  # found, but first aired too far from the year on disk
+    assert named is not None and named.tmdb_id == 1396 and no_need == []
+    assert [r.path for r in fake.api_requests()[before:]] == ["/3/search/tv"] * 3  # no alternative titles yet
+
+
+async def test_a_series_alternative_titles_are_one_call(fake: FakeTmdb) -> None:
+    async with make_client(fake) as tmdb:
+        _, [result] = await tmdb.search_candidates("Haus des Geldes", 2017, filter_by_year=True, kind=TV_SEARCH)
+        before = len(fake.api_requests())
+        german = await tmdb.match_alternative_titles("Haus des Geldes", 2017, result, kind=TV_SEARCH)
+        other = await tmdb.match_alternative_titles("Das Geld", 2017, result, kind=TV_SEARCH)
+        off = await tmdb.match_alternative_titles("Haus des Geldes", 2012, result, kind=TV_SEARCH)
+    assert german is not None and (german.tmdb_id, german.title) == (71446, "Money Heist")
+    assert other is None and off is None
+    assert [r.path for r in fake.api_requests()[before:]] == ["/3/tv/71446/alternative_titles"] * 3
+
+
+def test_a_series_candidate_carries_what_matching_reads() -> None:
+    """The activities send a search result to the workflow and back as a SearchCandidate: nothing matching reads
+    may be lost on the way."""
+    result = {"id": 71446, "name": "Money Heist", "original_name": "La casa de papel", "first_air_date": "2017-05-02"}
+    candidate = provider_calls._candidate({**result, "popularity": 55.5}, TV_SEARCH)
+    assert (candidate.title, candidate.original_title, candidate.release_date) == (
+        "Money Heist",
+        "La casa de papel",
+        "2017-05-02",
+    )
+    assert provider_calls._search_result(candidate, TV_SEARCH) == {**result, "popularity": 55.5}
+    movie = provider_calls._candidate({"id": 671, "title": "Harry", "original_title": "Harry", "release_date": "2001"})
+    assert provider_calls._search_result(movie)["release_date"] == "2001"
 
 
 async def test_search_tv_with_the_year_is_one_call(fake: FakeTmdb) -> None:

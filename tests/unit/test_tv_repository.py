@@ -7,14 +7,16 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from reelscan.asset_cache import cache_pending_assets, pending_assets
 from reelscan.cache_store import CacheStore
 from reelscan.db import asset_records, scan_jobs, series_records, views, work_list
-from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset
-from reelscan.db.session import session_scope
+from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, is_locked
+from reelscan.db.session import alembic_config, get_engine, migrate, session_scope
 from reelscan.db.work_list import RecordedDirectory
 from reelscan.library.series_scanner import scan_series_directory
 from reelscan.settings import Settings
@@ -276,3 +278,84 @@ def test_a_vanished_series_folder_is_marked_missing(sqlite_settings: Settings, r
         work_list.replace_scan_directories(session, job.id, [])
         assert work_list.plan_rescan(session, job.id, 1, complete=True, force=False, model=Series) == (0, 1)
         assert session.scalars(select(Series.state)).all() == ["missing"]
+
+
+FULL_TVSHOW_NFO = """<tvshow><title>Show</title><year>2020</year><plot>A plot.</plot><premiered>2020-01-05</premiered>
+<mpaa>TV-14</mpaa><status>{status}</status><studio>Fake Network</studio><country>United States</country>
+<genre>Drama</genre><ratings><rating name="imdb" max="10" default="true"><value>8.5</value><votes>1000</votes>
+</rating></ratings><uniqueid type="tvdb" default="true">12345</uniqueid></tvshow>"""
+SEASON_NFO = """<season><seasonnumber>1</seasonnumber><title>Year One</title><premiered>2020-01-05</premiered>
+<uniqueid type="tvdb">555</uniqueid></season>"""
+FULL_EPISODE_NFO = """<episodedetails><title>Pilot</title><season>1</season><episode>1</episode>
+<aired>2020-01-05</aired><runtime>{runtime}</runtime><director>Jane Doe</director><credits>John Roe</credits>
+<writer>Ann Poe</writer><rating>7.9</rating><actor><name>Guest Star</name><role>Visitor</role></actor>
+<uniqueid type="tvdb">9001</uniqueid></episodedetails>"""
+
+
+def test_the_nfo_fields_of_series_seasons_and_episodes_are_stored_and_shown(any_settings: Settings, root: Path) -> None:
+    put(root / SHOW / "tvshow.nfo", text=FULL_TVSHOW_NFO.format(status="Continuing"))
+    put(root / SHOW / "Season 01" / "season.nfo", text=SEASON_NFO)
+    put(root / SHOW / "Season 01" / "Show S01E01.nfo", text=FULL_EPISODE_NFO.format(runtime=52))
+    first = record(any_settings, root)
+    with session_scope(any_settings.resolved_database_url) as session:
+        series = session.get(Series, first.series_id)
+        assert series is not None
+        assert (series.mpaa, series.status, series.premiered) == ("TV-14", "Continuing", "2020-01-05")
+        assert series.countries == ["United States"] and series.studios == ["Fake Network"]
+        assert series.ratings == [{"name": "imdb", "value": 8.5, "votes": 1000, "max": 10.0, "default": True}]
+        season = series.seasons[0]
+        assert (season.title, season.premiered, season.unique_ids) == ("Year One", "2020-01-05", {"tvdb": "555"})
+        pilot = episodes(session)[(1, 1)]
+        assert (pilot.runtime, pilot.air_date, pilot.unique_ids) == (52, "2020-01-05", {"tvdb": "9001"})
+        assert pilot.directors == ["Jane Doe"] and pilot.credits == ["John Roe", "Ann Poe"]
+        assert pilot.actors == [{"name": "Guest Star", "role": "Visitor", "order": 0}]
+        assert [r["value"] for r in pilot.ratings] == [7.9]
+        assert episodes(session)[(1, 2)].runtime is None and episodes(session)[(1, 2)].directors == []
+
+        detail = views.series_detail(session, series.id)
+        assert detail is not None
+        assert (detail["mpaa"], detail["status"], detail["countries"]) == ("TV-14", "Continuing", ["United States"])
+        assert detail["uniqueIds"] == {"tvdb": "12345"} and detail["ratings"][0]["name"] == "imdb"
+        assert (detail["seasons"][0]["premiered"], detail["seasons"][0]["uniqueIds"]) == ("2020-01-05", {"tvdb": "555"})
+        shown = detail["episodes"][0]
+        assert (shown["runtime"], shown["directors"], shown["credits"]) == (52, ["Jane Doe"], ["John Roe", "Ann Poe"])
+        assert shown["actors"][0]["name"] == "Guest Star" and shown["uniqueIds"] == {"tvdb": "9001"}
+        [listed] = views.list_series(session, 1)
+        assert (listed["status"], listed["seasons"][0]["premiered"]) == ("Continuing", "2020-01-05")
+
+        # A user's edits of the new fields are locked like the others.
+        session.execute(update(Series).values(status="Ended", status_locked=True))
+        session.execute(update(Season).values(premiered="2019-12-31", premiered_locked=True))
+        session.execute(update(Episode).where(Episode.episode_number == 1).values(runtime=60, runtime_locked=True))
+    put(root / SHOW / "tvshow.nfo", text=FULL_TVSHOW_NFO.format(status="Canceled").replace("TV-14", "TV-MA"))
+    put(root / SHOW / "Season 01" / "season.nfo", text=SEASON_NFO.replace("2020-01-05", "2020-02-02"))
+    put(root / SHOW / "Season 01" / "Show S01E01.nfo", text=FULL_EPISODE_NFO.format(runtime=48))
+    assert record(any_settings, root).outcome == "updated"
+    with session_scope(any_settings.resolved_database_url) as session:
+        series = session.get(Series, first.series_id)
+        assert series is not None and (series.status, series.mpaa) == ("Ended", "TV-MA")
+        assert series.seasons[0].premiered == "2019-12-31"
+        assert episodes(session)[(1, 1)].runtime == 60
+
+
+def test_the_tv_nfo_columns_migrate_over_recorded_series_and_back(any_settings: Settings, root: Path) -> None:
+    """Revision 0013 adds its columns to the rows already recorded (empty, unlocked) and drops them again."""
+    url = any_settings.resolved_database_url
+    first = record(any_settings, root)
+    config = alembic_config(url)
+    with get_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+    with get_engine(url).connect() as connection:
+        columns = {c["name"] for c in sa_inspect(connection).get_columns("episodes")}
+    assert "runtime" not in columns and "runtime_locked" not in columns and "title_locked" in columns
+    migrate(url)
+    with session_scope(url) as session:
+        series = session.get(Series, first.series_id)
+        assert series is not None and series.title == "Show"
+        assert (series.status, series.ratings, series.countries, is_locked(series, "status")) == (None, [], [], False)
+        seasons = [(s.premiered, s.unique_ids, is_locked(s, "premiered")) for s in series.seasons]
+        assert seasons == [(None, {}, False)] * 2
+        pilot = episodes(session)[(1, 1)]
+        assert (pilot.title, pilot.runtime, pilot.directors, pilot.actors) == ("Pilot", None, [], [])
+        assert not is_locked(pilot, "actors") and not is_locked(pilot, "runtime")
