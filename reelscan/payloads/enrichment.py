@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
 from reelscan.payloads.values import EnrichmentOutcome, IdMatch, NotEnriched
@@ -20,11 +20,8 @@ class ProviderConfig(BaseModel):
     reason: str | None = None
 
 
-class EnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class EnrichmentPageInput(EnrichmentPageRequest):
     after_movie_id: int
-    limit: int
 
 
 class EnrichmentTarget(BaseModel):

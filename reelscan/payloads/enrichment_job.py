@@ -1,5 +1,6 @@
 """What the input of every enrichment child (a movie, a series, an album) carries besides its target: the scan's
-options for phase 4, set once by the parent for all its children."""
+options for phase 4, set once by the parent for all its children; and what every page of enrichment targets is asked
+by."""
 
 from __future__ import annotations
 
@@ -15,3 +16,11 @@ class EnrichmentJob(BaseModel):
     image_base_url: str | None = None
     enrich_task_queue: str = "reelscan-enrich"
     provider_retry_attempts: int = 5
+
+
+class EnrichmentPageRequest(BaseModel):
+    """A page of a scan's movies, series or albums to enrich: the subclass names the id the page starts after."""
+
+    scan_job_id: int
+    library_id: int
+    limit: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest
 from reelscan.payloads.values import AlbumState, EnrichmentOutcome, ReleaseMatch
 
 
@@ -24,11 +24,8 @@ class AlbumTarget(BaseModel):
         return f"{self.artist} - {self.title}" if self.artist else self.title
 
 
-class AlbumEnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class AlbumEnrichmentPageInput(EnrichmentPageRequest):
     after_album_id: int
-    limit: int
 
 
 class AlbumEnrichmentPage(BaseModel):

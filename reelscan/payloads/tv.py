@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest
 from reelscan.payloads.values import EnrichmentOutcome, FindSource, IdMatch, NotEnriched
 
 
@@ -21,11 +21,8 @@ class SeriesTarget(BaseModel):
     imdb_id: str | None = None
 
 
-class SeriesEnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class SeriesEnrichmentPageInput(EnrichmentPageRequest):
     after_series_id: int
-    limit: int
 
 
 class SeriesEnrichmentPage(BaseModel):
