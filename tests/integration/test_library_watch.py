@@ -63,6 +63,22 @@ async def stop_watch(client: Client, settings: Settings, library_id: int) -> Non
     await client.get_workflow_handle(watch.watch_workflow_id(settings, library_id)).terminate("test over")
 
 
+async def settled(client: Client, settings: Settings, library_id: int) -> None:
+    await eventually(
+        lambda: state(client, settings, library_id),
+        lambda s: not s["pending"] and not s["scanning"],
+        what="nothing pending",
+    )
+
+
+async def stop_runner(
+    client: Client, settings: Settings, library_id: int, stop: asyncio.Event, running: asyncio.Task[None]
+) -> None:
+    stop.set()
+    await running
+    await stop_watch(client, settings, library_id)
+
+
 def write_slowly(source: Path, target: Path, steps: int, pause: float) -> None:
     """Write a file in several steps, as a copy over a network does (in a thread of its own, so a busy event loop
     running the workers cannot stretch the pauses)."""
@@ -110,11 +126,7 @@ async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
             lambda jobs: bool(jobs) and jobs[-1].status == "completed",
             what="the targeted scan to complete",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         await stop_watch(client, settings, library_id)
 
     assert len(jobs) == 1
@@ -172,11 +184,7 @@ async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
             what=f"{count} movies in the database",
             timeout=180,
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         final = await state(client, settings, library_id)
         await stop_watch(client, settings, library_id)
 
@@ -224,11 +232,7 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
             # A workflow task or snapshot lost with the stopped worker is retried only after its timeout.
             timeout=180,
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         await stop_watch(client, settings, library_id)
     assert sorted(movies) == names
     scanned = [p for job in scan_jobs(settings, library_id) for p in job.options["paths"]]
@@ -344,14 +348,8 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
             lambda movies: "Heat (1995)" in movies and movies[names[0]]["state"] == "missing",
             what="the copied movie in and the deleted one missing",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await settled(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     jobs = scan_jobs(settings, library_id)[1:]
     assert sorted(p for job in jobs for p in job.options["paths"]) == sorted(["Heat (1995)", names[0]])
     assert [a["type"] for a in movies["Heat (1995)"]["assets"]] == ["poster"]
@@ -422,9 +420,7 @@ async def test_the_runner_picks_up_a_library_watched_after_it_started(
         )
         watch.set_watch_mode(settings, library_id, "off")
         await eventually(lambda: _stopped(runner), what="the observer dropped")
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
 
 
 async def _stopped(runner: WatchRunner) -> bool:
@@ -460,9 +456,7 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
             lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
             what="the targeted scan completed",
         )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     after = movies["Heat (1995) [Director's Cut]"]
     assert "Heat (1995)" not in movies
     assert after["id"] == before["id"]
@@ -504,14 +498,8 @@ async def test_a_video_loose_in_the_root_is_rescanned_when_it_comes_or_changes(
             lambda movies: movies[loose]["title"] == "Heat (Director's Edition)",
             what="the loose video's NFO read",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await settled(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     jobs = scan_jobs(settings, library_id)[1:]
     assert [job.options["paths"] for job in jobs] == [[loose], [loose]]
     assert [(job.directories_total, job.movies_new, job.movies_updated) for job in jobs] == [(1, 1, 0), (1, 0, 1)]
