@@ -189,6 +189,19 @@ def children_started(runs: list[WorkflowHistory], prefix: str = "") -> list[tupl
     return started
 
 
+async def starter_process(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    """starter.py in its own process with this environment, its output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(PROJECT / "starter.py"),
+        *args,
+        cwd=PROJECT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 def worker_process(
     server: Client | str, *args: str, metrics_port: int | None = None, stderr: int = subprocess.DEVNULL
 ) -> subprocess.Popen[str]:
