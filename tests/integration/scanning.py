@@ -22,6 +22,7 @@ from reelscan.db.views import list_movies
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import scans
+from tests.library_builder import build_bulk_library
 from worker import build_workers
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -151,6 +152,16 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}; last seen: {value!r}")
         await asyncio.sleep(interval)
+
+
+async def scanned_bulk_library(
+    client: Client, settings: Settings, tmp_path: Path, count: int
+) -> tuple[Path, list[str]]:
+    """A `Movies` folder of `count` bulk movies, scanned once: its root and folder names."""
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, count)
+    await scan(client, settings, root)
+    return root, names
 
 
 async def movies_when(

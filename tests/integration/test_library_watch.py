@@ -28,6 +28,7 @@ from tests.integration.scanning import (
     reconfigure,
     running_workers,
     scan,
+    scanned_bulk_library,
     start,
 )
 from tests.library_builder import MEDIA, build_bulk_library
@@ -139,9 +140,7 @@ async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
 
 
 async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 3)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 3)
     library_id = scans.library_for_path(settings, root)
     async with running_workers(client, settings):
         shutil.rmtree(root / names[1])
@@ -266,9 +265,7 @@ async def test_polling_finds_changes_made_while_no_watcher_ran(
     client: Client, any_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, watch_quiet_seconds="1")
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 4)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 4)
     library_id = scans.library_for_path(settings, root)
     # While nothing watches: one folder deleted, one added, one changed; one untouched.
     shutil.rmtree(root / names[0])
@@ -322,9 +319,7 @@ async def test_a_change_during_a_running_scan_is_scanned_after_it(
 
 
 async def test_file_system_events_bring_a_copied_movie_in(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 2)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 2)
     library_id = scans.library_for_path(settings, root)
     watch.set_watch_mode(settings, library_id, "events")
     plan = watch.library_plan(settings, library_id)
@@ -470,9 +465,7 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
 async def test_a_video_loose_in_the_root_is_rescanned_when_it_comes_or_changes(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 1)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 1)
     library_id = scans.library_for_path(settings, root)
     watch.set_watch_mode(settings, library_id, "events")
     stop = asyncio.Event()
