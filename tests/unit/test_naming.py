@@ -10,73 +10,38 @@ from reelscan.library.naming import ParsedName, parse_folder_name
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        pytest.param("The Matrix (1999)", ParsedName("The Matrix", 1999), id="title_and_year_in_parentheses"),
-        pytest.param(
-            "The.Matrix.1999.1080p.BluRay.x264-GROUP",
-            ParsedName("The Matrix", 1999),
-            id="release_name_with_dots_and_junk",
-        ),
-        pytest.param("The Matrix [1999]", ParsedName("The Matrix", 1999), id="year_in_square_brackets"),
-        pytest.param(
-            "Blade Runner 2049 (2017)",
-            ParsedName("Blade Runner 2049", 2017),
-            id="year_in_the_title_is_kept_when_a_later_year_follows",
-        ),
-        pytest.param(
-            "Blade.Runner.2049.2017.1080p.WEB-DL",
-            ParsedName("Blade Runner 2049", 2017),
-            id="year_in_a_release_name_title_is_kept",
-        ),
-        pytest.param(
-            "2001 A Space Odyssey (1968)", ParsedName("2001 A Space Odyssey", 1968), id="title_starting_with_a_year"
-        ),
-        pytest.param("1917 (2019)", ParsedName("1917", 2019), id="title_that_is_a_year"),
-        pytest.param("1917", ParsedName("1917"), id="title_that_is_a_year_without_a_year"),
-        pytest.param("Alien", ParsedName("Alien"), id="no_year"),
-        pytest.param("Alien.1080p.BluRay", ParsedName("Alien"), id="no_year_release_junk_is_cut"),
-        pytest.param("Amélie (2001)", ParsedName("Amélie", 2001), id="non_ascii_title"),
-        pytest.param("Old DVD (1995)", ParsedName("Old DVD", 1995), id="junk_words_before_the_year_stay_in_the_title"),
-        pytest.param("Charlotte's Web", ParsedName("Charlotte's Web"), id="ambiguous_words_are_not_cut_without_a_year"),
-        pytest.param("The_Thing_1982", ParsedName("The Thing", 1982), id="underscores_become_spaces"),
-        pytest.param("Mr. Robot (2015)", ParsedName("Mr. Robot", 2015), id="dots_are_kept_when_the_name_has_spaces"),
-        pytest.param(
-            "(500) Days of Summer (2009)",
-            ParsedName("(500) Days of Summer", 2009),
-            id="parentheses_in_the_title_are_kept",
-        ),
-        pytest.param(
-            "Mad.Max.1979.Something.1080p", ParsedName("Mad Max", 1979), id="year_followed_by_unknown_words_before_junk"
-        ),
-        pytest.param(
-            "The Matrix (1999) [tmdbid-603]",
-            ParsedName("The Matrix", 1999, tmdb_id=603),
-            id="tmdbid_in_square_brackets",
-        ),
-        pytest.param("The Matrix (1999) {tmdb-603}", ParsedName("The Matrix", 1999, tmdb_id=603), id="tmdb_in_braces"),
-        pytest.param(
-            "The Matrix (1999) [imdbid-tt0133093]",
-            ParsedName("The Matrix", 1999, imdb_id="tt0133093"),
-            id="imdbid_in_square_brackets",
-        ),
-        pytest.param(
-            "The Matrix (1999) {imdb-tt0133093}",
-            ParsedName("The Matrix", 1999, imdb_id="tt0133093"),
-            id="imdb_in_braces",
-        ),
-        pytest.param(
-            "The Matrix [tt0133093]", ParsedName("The Matrix", imdb_id="tt0133093"), id="bare_imdb_id_in_brackets"
-        ),
-        pytest.param(
+        ("The Matrix (1999)", ParsedName("The Matrix", 1999)),  # title and year in parentheses
+        ("The.Matrix.1999.1080p.BluRay.x264-GROUP", ParsedName("The Matrix", 1999)),  # release name with dots and junk
+        ("The Matrix [1999]", ParsedName("The Matrix", 1999)),  # year in square brackets
+        # year in the title is kept when a later year follows
+        ("Blade Runner 2049 (2017)", ParsedName("Blade Runner 2049", 2017)),
+        # year in a release name title is kept
+        ("Blade.Runner.2049.2017.1080p.WEB-DL", ParsedName("Blade Runner 2049", 2017)),
+        ("2001 A Space Odyssey (1968)", ParsedName("2001 A Space Odyssey", 1968)),  # title starting with a year
+        ("1917 (2019)", ParsedName("1917", 2019)),  # title that is a year
+        ("1917", ParsedName("1917")),  # title that is a year without a year
+        ("Alien", ParsedName("Alien")),  # no year
+        ("Alien.1080p.BluRay", ParsedName("Alien")),  # no year release junk is cut
+        ("Amélie (2001)", ParsedName("Amélie", 2001)),  # non ascii title
+        ("Old DVD (1995)", ParsedName("Old DVD", 1995)),  # junk words before the year stay in the title
+        ("Charlotte's Web", ParsedName("Charlotte's Web")),  # ambiguous words are not cut without a year
+        ("The_Thing_1982", ParsedName("The Thing", 1982)),  # underscores become spaces
+        ("Mr. Robot (2015)", ParsedName("Mr. Robot", 2015)),  # dots are kept when the name has spaces
+        ("(500) Days of Summer (2009)", ParsedName("(500) Days of Summer", 2009)),  # parentheses in the title are kept
+        ("Mad.Max.1979.Something.1080p", ParsedName("Mad Max", 1979)),  # year followed by unknown words before junk
+        ("The Matrix (1999) [tmdbid-603]", ParsedName("The Matrix", 1999, tmdb_id=603)),  # tmdbid in square brackets
+        ("The Matrix (1999) {tmdb-603}", ParsedName("The Matrix", 1999, tmdb_id=603)),  # tmdb in braces
+        # imdbid in square brackets
+        ("The Matrix (1999) [imdbid-tt0133093]", ParsedName("The Matrix", 1999, imdb_id="tt0133093")),
+        ("The Matrix (1999) {imdb-tt0133093}", ParsedName("The Matrix", 1999, imdb_id="tt0133093")),  # imdb in braces
+        ("The Matrix [tt0133093]", ParsedName("The Matrix", imdb_id="tt0133093")),  # bare imdb id in brackets
+        # both ids in a release name
+        (
             "The.Matrix.1999.tt0133093.720p[tmdbid-603]",
             ParsedName("The Matrix", 1999, imdb_id="tt0133093", tmdb_id=603),
-            id="both_ids_in_a_release_name",
         ),
-        pytest.param("  The   Matrix  -  (1999) ", ParsedName("The Matrix", 1999), id="whitespace_is_collapsed"),
-        pytest.param(
-            "[tmdbid-603]",
-            ParsedName("[tmdbid-603]", tmdb_id=603),
-            id="falls_back_to_the_raw_name_when_nothing_is_left",
-        ),
+        ("  The   Matrix  -  (1999) ", ParsedName("The Matrix", 1999)),  # whitespace is collapsed
+        ("[tmdbid-603]", ParsedName("[tmdbid-603]", tmdb_id=603)),  # falls back to the raw name when nothing is left
         ("Mad.Max.Fury.Road.2015.2160p.WEB-DL", ParsedName("Mad Max Fury Road", 2015)),
     ],
 )
