@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
-from reelscan.payloads.values import EnrichmentOutcome, IdMatch, NotEnriched
+from reelscan.payloads.values import IdMatch, NotEnriched
 
 
 class ProviderConfigInput(BaseModel):
@@ -105,9 +105,5 @@ class EnrichmentOutcomeInput(BaseModel):
     reason: str
 
 
-class EnrichMovieResult(BaseModel):
+class EnrichMovieResult(EnrichmentResult):
     movie_id: int
-    outcome: EnrichmentOutcome
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)

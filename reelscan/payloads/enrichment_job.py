@@ -1,12 +1,12 @@
 """What the input of every enrichment child (a movie, a series, an album) carries besides its target: the scan's
-options for phase 4, set once by the parent for all its children; and what every page of enrichment targets is asked
-by."""
+options for phase 4, set once by the parent for all its children; what every page of enrichment targets is asked
+by; and what every child answers besides the id of its target."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from reelscan.payloads.values import EnrichmentMode
+from reelscan.payloads.values import EnrichmentMode, EnrichmentOutcome
 
 
 class EnrichmentJob(BaseModel):
@@ -24,3 +24,13 @@ class EnrichmentPageRequest(BaseModel):
     scan_job_id: int
     library_id: int
     limit: int
+
+
+class EnrichmentResult(BaseModel):
+    """A child's answer: the subclass names the target's id."""
+
+    outcome: EnrichmentOutcome
+    error: str | None = None
+    error_type: str | None = None
+    # What it downloaded, for the cache: candidate ids (an album's front cover: music_assets ids).
+    to_cache: list[int] = Field(default_factory=list)

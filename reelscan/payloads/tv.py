@@ -6,10 +6,10 @@ numbers of one series, the candidate ids one series downloaded), big answers sta
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest
-from reelscan.payloads.values import EnrichmentOutcome, FindSource, IdMatch, NotEnriched
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult
+from reelscan.payloads.values import FindSource, IdMatch, NotEnriched
 
 
 class SeriesTarget(BaseModel):
@@ -36,12 +36,8 @@ class EnrichSeriesInput(EnrichmentJob):
     target: SeriesTarget
 
 
-class EnrichSeriesResult(BaseModel):
+class EnrichSeriesResult(EnrichmentResult):
     series_id: int
-    outcome: EnrichmentOutcome
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)  # downloaded candidate ids for the cache batch
 
 
 class SeriesFindInput(BaseModel):
