@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult, TmdbTarget
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
 from reelscan.payloads.values import IdMatch, NotEnriched
@@ -24,12 +24,8 @@ class EnrichmentPageInput(EnrichmentPageRequest):
     after_movie_id: int
 
 
-class EnrichmentTarget(BaseModel):
+class EnrichmentTarget(TmdbTarget):
     movie_id: int
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
-    imdb_id: str | None = None
 
 
 # What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.

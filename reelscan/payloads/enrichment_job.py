@@ -1,6 +1,7 @@
 """What the input of every enrichment child (a movie, a series, an album) carries besides its target: the scan's
 options for phase 4, set once by the parent for all its children; what every page of enrichment targets is asked
-by; and what every child answers besides the id of its target."""
+by; what a TMDB target (a movie or a series) is known by; and what every child answers besides the id of its
+target."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ class EnrichmentPageRequest(BaseModel):
     scan_job_id: int
     library_id: int
     limit: int
+
+
+class TmdbTarget(BaseModel):
+    """A movie or series as its TMDB lookup starts: the subclass names its id."""
+
+    title: str
+    year: int | None = None
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
 
 
 class EnrichmentResult(BaseModel):

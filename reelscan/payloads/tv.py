@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult, TmdbTarget
 from reelscan.payloads.values import FindSource, IdMatch, NotEnriched
 
 
-class SeriesTarget(BaseModel):
+class SeriesTarget(TmdbTarget):
     series_id: int
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
     tvdb_id: int | None = None
-    imdb_id: str | None = None
 
 
 class SeriesEnrichmentPageInput(EnrichmentPageRequest):
