@@ -155,18 +155,17 @@ def _record(
     return recorded
 
 
+# What a recorded directory hands on to its result as it is, by the same name.
+_CARRIED = (
+    "outcome", "movie_id", "series_id", "episodes_found", "episodes_new", "episodes_updated", "episodes_missing",
+    "unmatched", "assets_to_cache",
+)  # fmt: skip
+
+
 def _result(seq: int, earlier: work_list.RecordedDirectory) -> DirectoryScanResult:
     return DirectoryScanResult(
         seq=seq,
-        outcome=earlier.outcome,
-        movie_id=earlier.movie_id,
-        series_id=earlier.series_id,
-        episodes_found=earlier.episodes_found,
-        episodes_new=earlier.episodes_new,
-        episodes_updated=earlier.episodes_updated,
-        episodes_missing=earlier.episodes_missing,
-        unmatched=earlier.unmatched,
-        assets_to_cache=earlier.assets_to_cache,
+        **{name: getattr(earlier, name) for name in _CARRIED},
         error_count=len(earlier.errors),
         errors=earlier.errors[:MAX_ERRORS_RETURNED],
         **_music(earlier),

@@ -19,9 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.scan_benchmark import free_port, starter_down
+from bench.scan_benchmark import starter_down
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
 from tests.library_builder import build_bulk_library
+from tests.ports import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.scan_benchmark import PROJECT, free_port, phase_seconds, starter_down
+from bench.scan_benchmark import PROJECT, phase_seconds, starter_down
 from tests.music_builder import build_many_albums
+from tests.ports import free_port
 
 TRACKS_PER_ALBUM = 3
 

@@ -25,7 +25,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from reelscan.library.discovery import LibraryWalker
 from reelscan.library.scanner import DirectoryError, scan_movie_directory
 from reelscan.scan_rules import directories_per_child
 from reelscan.settings import Settings, get_settings
+from tests.ports import free_port
 
 PROJECT = Path(__file__).resolve().parents[1]
 MEDIA = PROJECT / "tests" / "fixtures" / "media"
@@ -229,12 +229,6 @@ def starter_down(env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, str(PROJECT / "starter.py"), "down"], env=env, cwd=PROJECT, capture_output=True, check=False
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def peak_rss_mb(pid: int) -> float:

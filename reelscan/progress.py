@@ -17,6 +17,8 @@ from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
 Phase = Literal["discovering", "scanning", "caching", "enriching", "completed", "failed", "cancelled"]
 FINAL_PHASES: frozenset[str] = frozenset({"completed", "failed", "cancelled"})
 ASSET_GROUPS = ("poster", "fanart", "trailer", "subtitle", "cover", "other")  # cover: album covers
+# The counters every library's stats carry; TV and music libraries add theirs.
+STATS_COUNTERS = ("movies_found", "movies_new", "movies_updated", "movies_missing", "assets_cached", "errors_count")
 TV_COUNTERS = (
     "series_found",
     "series_new",
@@ -415,12 +417,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
         phase=state.phase,
         progress=progress,
         stats=ScanStats(
-            movies_found=c.movies_found,
-            movies_new=c.movies_new,
-            movies_updated=c.movies_updated,
-            movies_missing=c.movies_missing,
-            assets_cached=c.assets_cached,
-            errors_count=c.errors_count,
+            **c.model_dump(include=set(STATS_COUNTERS)),
             **(c.model_dump(include=set(TV_COUNTERS)) if kind.tv else {}),
             **(c.model_dump(include=set(MUSIC_COUNTERS)) if kind.music else {}),
         ),

@@ -450,27 +450,20 @@ class FakeTmdb(LoopbackServer):
 
         @app.get("/3/movie/{tmdb_id}")
         async def movie(tmdb_id: str) -> Response:
-            details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(_served(details))
+            return _details_answer(_by_id(self.movies, tmdb_id))
 
+        # TMDB lists a movie's alternative titles as "titles" and a series' as "results".
         @app.get("/3/movie/{tmdb_id}/alternative_titles")
         async def movie_alternative_titles(tmdb_id: str) -> Response:
-            details = self.movies.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            if details is None:
-                return _not_found()
-            return JSONResponse({"id": details["id"], "titles": _alternatives(details)})
+            return _alternatives_answer(_by_id(self.movies, tmdb_id), "titles")
 
         @app.get("/3/tv/{tmdb_id}/alternative_titles")
         async def tv_alternative_titles(tmdb_id: str) -> Response:
-            details = self.series.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            if details is None:
-                return _not_found()
-            return JSONResponse({"id": details["id"], "results": _alternatives(details)})
+            return _alternatives_answer(_by_id(self.series, tmdb_id), "results")
 
         @app.get("/3/tv/{tmdb_id}")
         async def tv(tmdb_id: str) -> Response:
-            details = self.series.get(int(tmdb_id)) if tmdb_id.isdigit() else None
-            return _not_found() if details is None else JSONResponse(_served(details))
+            return _details_answer(_by_id(self.series, tmdb_id))
 
         @app.get("/3/tv/{tmdb_id}/season/{season_number}")
         async def tv_season(tmdb_id: str, season_number: str) -> Response:
@@ -551,6 +544,18 @@ def _summary(item: dict[str, Any], keys: tuple[str, str, str]) -> dict[str, Any]
 def _served(details: dict[str, Any]) -> dict[str, Any]:
     """A details answer as TMDB sends it: the fixtures' alternative titles are served on their own path only."""
     return {key: value for key, value in details.items() if key != "alternative_titles"}
+
+
+def _by_id(items: dict[int, dict[str, Any]], tmdb_id: str) -> dict[str, Any] | None:
+    return items.get(int(tmdb_id)) if tmdb_id.isdigit() else None
+
+
+def _details_answer(details: dict[str, Any] | None) -> Response:
+    return _not_found() if details is None else JSONResponse(_served(details))
+
+
+def _alternatives_answer(details: dict[str, Any] | None, key: str) -> Response:
+    return _not_found() if details is None else JSONResponse({"id": details["id"], key: _alternatives(details)})
 
 
 def _alternatives(item: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.ports import free_port
+
 
 def postgres_bin_dir() -> Path | None:
     """The newest installed server's bin dir (Debian keeps them under /usr/lib/postgresql/<version>/bin)."""
@@ -20,18 +22,12 @@ def postgres_bin_dir() -> Path | None:
     return versions[-1].parent if versions else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class PrivateCluster:
     """initdb in a temporary dir; start, stop and start again; removed at close."""
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.port = _free_port()
+        self.port = free_port()
         # Not under pytest's tmp_path: the server runs as the postgres user, which may not enter root's dirs.
         self.dir = Path(tempfile.mkdtemp(prefix="reelscan-pg-"))
         self.data = self.dir / "data"

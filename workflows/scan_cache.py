@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -69,22 +70,26 @@ class CacheWindow:
                 break
             batch, carry.pending_cache = picked
             self._start(Batch(batch, [], sum(n for _, n in batch)))
+        carry.pending_candidates = self._start_id_batches(
+            carry.pending_candidates, lambda ids: Batch([], ids, len(ids)), flush=flush
+        )
+        carry.pending_music_assets = self._start_id_batches(
+            carry.pending_music_assets, lambda ids: Batch([], [], len(ids), ids), flush=flush
+        )
+
+    def _start_id_batches(self, pending: list[int], batch: Callable[[list[int]], Batch], *, flush: bool) -> list[int]:
+        """Batches of cache_batch_size ids from the front of `pending` (a smaller one only when flushing) while the
+        window has room; the ids left."""
+        size, window = self._job.cache_batch_size, self._job.cache_window
         while (
-            carry.pending_candidates
+            pending
             and len(self.tasks) < window
-            and not carry.cancel_requested
-            and (flush or len(carry.pending_candidates) >= size)
+            and not self._carry.cancel_requested
+            and (flush or len(pending) >= size)
         ):
-            candidates, carry.pending_candidates = carry.pending_candidates[:size], carry.pending_candidates[size:]
-            self._start(Batch([], candidates, len(candidates)))
-        while (
-            carry.pending_music_assets
-            and len(self.tasks) < window
-            and not carry.cancel_requested
-            and (flush or len(carry.pending_music_assets) >= size)
-        ):
-            covers, carry.pending_music_assets = carry.pending_music_assets[:size], carry.pending_music_assets[size:]
-            self._start(Batch([], [], len(covers), covers))
+            ids, pending = pending[:size], pending[size:]
+            self._start(batch(ids))
+        return pending
 
     def _start(self, batch: Batch) -> None:
         owner_ids = [owner for owner, _ in batch.owners]

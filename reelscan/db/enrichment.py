@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
@@ -80,17 +80,31 @@ def stored_details(session: Session, owner: Owner) -> dict[str, Any] | None:
     )
 
 
+_Titled = TypeVar("_Titled", Movie, Series)
+
+
+def store_details_of(
+    session: Session, model: type[_Titled], item_id: int, owner: Owner, tmdb_id: int, payload: dict[str, Any]
+) -> None:
+    """The details answer of a movie or series, and its TMDB id on the row while the row is there."""
+    store_details(session, owner, tmdb_id, payload)
+    row = session.get(model, item_id)
+    if row is not None:
+        row.tmdb_id = tmdb_id
+
+
+def title_and_year_of(session: Session, model: type[_Titled], item_id: int) -> tuple[str, int | None]:
+    """What a title search uses: the row's title (empty when the row is gone) and year."""
+    row = session.get(model, item_id)
+    return (row.title or "", row.year) if row is not None else ("", None)
+
+
 def store_provider_details(session: Session, movie_id: int, tmdb_id: int, payload: dict[str, Any]) -> None:
-    store_details(session, {"movie_id": movie_id}, tmdb_id, payload)
-    movie = session.get(Movie, movie_id)
-    if movie is not None:
-        movie.tmdb_id = tmdb_id
+    store_details_of(session, Movie, movie_id, {"movie_id": movie_id}, tmdb_id, payload)
 
 
 def movie_title_and_year(session: Session, movie_id: int) -> tuple[str, int | None]:
-    """What a title search for the movie uses: its title (empty when the movie is gone) and year."""
-    movie = session.get(Movie, movie_id)
-    return (movie.title or "", movie.year) if movie is not None else ("", None)
+    return title_and_year_of(session, Movie, movie_id)
 
 
 def provider_details(session: Session, movie_id: int) -> dict[str, Any] | None:

@@ -69,21 +69,17 @@ def _track_values(track: TrackScan) -> dict[str, Any]:
     }
 
 
+# The albums columns a scan sets from its AlbumScan attribute of the same name.
+_ALBUM_COLUMNS = (
+    "title", "title_source", "album_artist", "year", "release_date", "original_date", "genres", "compilation",
+    "mb_release_id", "mb_release_group_id", "track_total", "disc_total",
+)  # fmt: skip
+
+
 def _album_values(album: AlbumScan) -> dict[str, Any]:
-    return {
-        "title": album.title,
-        "title_source": album.title_source,
-        "album_artist": album.album_artist,
-        "year": album.year,
-        "release_date": album.release_date,
-        "original_date": album.original_date,
-        "genres": list(album.genres),
-        "compilation": album.compilation,
-        "mb_release_id": album.mb_release_id,
-        "mb_release_group_id": album.mb_release_group_id,
-        "track_total": album.track_total,
-        "disc_total": album.disc_total,
-    }
+    values = {column: getattr(album, column) for column in _ALBUM_COLUMNS}
+    values["genres"] = list(album.genres)
+    return values
 
 
 def _asset_key(scan: AlbumFolderScan, asset: LocalAsset) -> list[Any]:

@@ -17,16 +17,12 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# The scan_samples columns of Point.counters(), in its order.
+_COUNTER_COLUMNS = ("directories_scanned", "assets_cached", "enrichment_completed", "provider_requests", "errors_count")
+
+
 def _point(row: ScanSample) -> Point:
-    return Point(
-        aware(row.at),
-        row.phase,
-        row.directories_scanned,
-        row.assets_cached,
-        row.enrichment_completed,
-        row.provider_requests,
-        row.errors_count,
-    )
+    return Point(aware(row.at), row.phase, *(getattr(row, column) for column in _COUNTER_COLUMNS))
 
 
 def provider_requests(session: Session, job: ScanJob, until: datetime | None = None) -> int:
@@ -87,11 +83,7 @@ def record_point(session: Session, scan_job_id: int, point: Point, last: Point |
             scan_job_id=scan_job_id,
             at=point.at,
             phase=point.phase,
-            directories_scanned=point.directories,
-            assets_cached=point.assets,
-            enrichment_completed=point.enriched,
-            provider_requests=point.provider_requests,
-            errors_count=point.errors,
+            **dict(zip(_COUNTER_COLUMNS, point.counters(), strict=True)),
         )
     )
     session.flush()

@@ -48,16 +48,12 @@ def _series_owner(series_id: int) -> Owner:
 
 def store_series_details(session: Session, series_id: int, tmdb_id: int, payload: dict[str, Any]) -> None:
     """The one tv_details answer per series, so artwork and metadata both use it."""
-    enrichment.store_details(session, _series_owner(series_id), tmdb_id, payload)
-    series = session.get(Series, series_id)
-    if series is not None:
-        series.tmdb_id = tmdb_id
+    enrichment.store_details_of(session, Series, series_id, _series_owner(series_id), tmdb_id, payload)
 
 
 def series_title_and_year(session: Session, series_id: int) -> tuple[str, int | None]:
-    """What a title search for the series uses: its title (empty when the series is gone) and first-air year."""
-    series = session.get(Series, series_id)
-    return (series.title or "", series.year) if series is not None else ("", None)
+    """The series' title and first-air year."""
+    return enrichment.title_and_year_of(session, Series, series_id)
 
 
 def series_provider_id(session: Session, series_id: int) -> int | None:

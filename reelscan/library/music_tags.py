@@ -345,13 +345,21 @@ _ID3_TEXT = {
     "TPOS": "discnumber", "TCON": "genre", "TCOM": "composer", "TCMP": "compilation", "TDOR": "originaldate",
     "TORY": "originaldate", "TDRC": "date", "TYER": "date",
 }  # fmt: skip
-_ID3_TXXX = {
+# Names ID3 TXXX frames and MP4 freeform atoms give the MusicBrainz ids (ID3 keeps the recording id in UFID).
+_MB_FREEFORM = {
     "musicbrainz artist id": "musicbrainz_artistid", "musicbrainz album artist id": "musicbrainz_albumartistid",
     "musicbrainz album id": "musicbrainz_albumid", "musicbrainz release group id": "musicbrainz_releasegroupid",
-    "musicbrainz release track id": "musicbrainz_releasetrackid", "replaygain_track_gain": "replaygain_track_gain",
-    "replaygain_track_peak": "replaygain_track_peak", "replaygain_album_gain": "replaygain_album_gain",
-    "replaygain_album_peak": "replaygain_album_peak", "originaldate": "originaldate", "original date": "originaldate",
+    "musicbrainz release track id": "musicbrainz_releasetrackid",
 }  # fmt: skip
+# Names that are the normalised ones in ID3 TXXX frames, APE items and MP4 freeform atoms alike.
+_SAME_NAMES = {
+    name: name
+    for name in (
+        "replaygain_track_gain", "replaygain_track_peak", "replaygain_album_gain", "replaygain_album_peak",
+        "originaldate",
+    )
+}  # fmt: skip
+_ID3_TXXX = {**_MB_FREEFORM, **_SAME_NAMES, "original date": "originaldate"}
 
 
 def _read_id3(tags: TrackTags, id3: ID3 | None, path: Path) -> Pictures:
@@ -391,12 +399,8 @@ def _read_ape_beside_id3(tags: TrackTags, path: Path) -> Pictures:
 _APE_NAMES = {
     "artist": "artist", "album artist": "albumartist", "albumartist": "albumartist", "album": "album",
     "title": "title", "track": "tracknumber", "disc": "discnumber", "year": "date", "genre": "genre",
-    "composer": "composer", "compilation": "compilation", "musicbrainz_artistid": "musicbrainz_artistid",
-    "musicbrainz_albumartistid": "musicbrainz_albumartistid", "musicbrainz_albumid": "musicbrainz_albumid",
-    "musicbrainz_releasegroupid": "musicbrainz_releasegroupid", "musicbrainz_trackid": "musicbrainz_trackid",
-    "musicbrainz_releasetrackid": "musicbrainz_releasetrackid", "replaygain_track_gain": "replaygain_track_gain",
-    "replaygain_track_peak": "replaygain_track_peak", "replaygain_album_gain": "replaygain_album_gain",
-    "replaygain_album_peak": "replaygain_album_peak", "originaldate": "originaldate",
+    "composer": "composer", "compilation": "compilation", "musicbrainz_trackid": "musicbrainz_trackid",
+    **{name: name for name in _MB_FREEFORM.values()}, **_SAME_NAMES,
 }  # fmt: skip
 
 
@@ -424,14 +428,8 @@ _MP4_NAMES = {
     "\xa9ART": "artist", "aART": "albumartist", "\xa9alb": "album", "\xa9nam": "title", "\xa9day": "date",
     "\xa9gen": "genre", "\xa9wrt": "composer",
 }  # fmt: skip
-_MP4_FREEFORM = {
-    "musicbrainz artist id": "musicbrainz_artistid", "musicbrainz album artist id": "musicbrainz_albumartistid",
-    "musicbrainz album id": "musicbrainz_albumid", "musicbrainz release group id": "musicbrainz_releasegroupid",
-    "musicbrainz track id": "musicbrainz_trackid", "musicbrainz release track id": "musicbrainz_releasetrackid",
-    "replaygain_track_gain": "replaygain_track_gain", "replaygain_track_peak": "replaygain_track_peak",
-    "replaygain_album_gain": "replaygain_album_gain", "replaygain_album_peak": "replaygain_album_peak",
-    "originaldate": "originaldate",
-}  # fmt: skip
+_MP4_PAIRS = {"trkn": "tracknumber", "disk": "discnumber"}  # (number, total) atoms
+_MP4_FREEFORM = {**_MB_FREEFORM, "musicbrainz track id": "musicbrainz_trackid", **_SAME_NAMES}
 
 
 def _read_mp4(tags: TrackTags, mp4: Any, path: Path) -> Pictures:
@@ -442,12 +440,9 @@ def _read_mp4(tags: TrackTags, mp4: Any, path: Path) -> Pictures:
     for key, value in mp4.items():
         if key in _MP4_NAMES:
             values.setdefault(_MP4_NAMES[key], []).extend(v for v in (clean_text(x) for x in _as_list(value)) if v)
-        elif key == "trkn" and value:
+        elif key in _MP4_PAIRS and value:
             number, total = parse_number_pair(tuple(value[0]))
-            values["tracknumber"] = [f"{number or 0}/{total or 0}"]
-        elif key == "disk" and value:
-            number, total = parse_number_pair(tuple(value[0]))
-            values["discnumber"] = [f"{number or 0}/{total or 0}"]
+            values[_MP4_PAIRS[key]] = [f"{number or 0}/{total or 0}"]
         elif key == "cpil":
             values["compilation"] = ["1" if value else "0"]
         elif key == "covr":

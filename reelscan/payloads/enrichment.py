@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult, TmdbTarget
 from reelscan.payloads.music import AlbumTarget
 from reelscan.payloads.tv import SeriesTarget
-from reelscan.payloads.values import EnrichmentOutcome, IdMatch, NotEnriched
+from reelscan.payloads.values import IdMatch, NotEnriched
 
 
 class ProviderConfigInput(BaseModel):
@@ -20,19 +20,12 @@ class ProviderConfig(BaseModel):
     reason: str | None = None
 
 
-class EnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class EnrichmentPageInput(EnrichmentPageRequest):
     after_movie_id: int
-    limit: int
 
 
-class EnrichmentTarget(BaseModel):
+class EnrichmentTarget(TmdbTarget):
     movie_id: int
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
-    imdb_id: str | None = None
 
 
 # What phase 4 enriches: movies, the series of a TV library, or the albums of a music library.
@@ -108,9 +101,5 @@ class EnrichmentOutcomeInput(BaseModel):
     reason: str
 
 
-class EnrichMovieResult(BaseModel):
+class EnrichMovieResult(EnrichmentResult):
     movie_id: int
-    outcome: EnrichmentOutcome
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)

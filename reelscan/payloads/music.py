@@ -5,10 +5,10 @@ Same rules as every payload (reelscan/payloads): small, bounded, no secrets; Mus
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
-from reelscan.payloads.values import AlbumState, EnrichmentOutcome, ReleaseMatch
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult
+from reelscan.payloads.values import AlbumState, ReleaseMatch
 
 
 class AlbumTarget(BaseModel):
@@ -24,11 +24,8 @@ class AlbumTarget(BaseModel):
         return f"{self.artist} - {self.title}" if self.artist else self.title
 
 
-class AlbumEnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class AlbumEnrichmentPageInput(EnrichmentPageRequest):
     after_album_id: int
-    limit: int
 
 
 class AlbumEnrichmentPage(BaseModel):
@@ -43,12 +40,8 @@ class EnrichAlbumInput(EnrichmentJob):
     enrich_task_queue: str = "reelscan-music-enrich"
 
 
-class EnrichAlbumResult(BaseModel):
+class EnrichAlbumResult(EnrichmentResult):
     album_id: int
-    outcome: EnrichmentOutcome
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)  # the downloaded front cover (music_assets ids), for the cache
 
 
 class ReleaseSearchInput(BaseModel):

@@ -6,26 +6,19 @@ numbers of one series, the candidate ids one series downloaded), big answers sta
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from reelscan.payloads.enrichment_job import EnrichmentJob
-from reelscan.payloads.values import EnrichmentOutcome, FindSource, IdMatch, NotEnriched
+from reelscan.payloads.enrichment_job import EnrichmentJob, EnrichmentPageRequest, EnrichmentResult, TmdbTarget
+from reelscan.payloads.values import FindSource, IdMatch, NotEnriched
 
 
-class SeriesTarget(BaseModel):
+class SeriesTarget(TmdbTarget):
     series_id: int
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
     tvdb_id: int | None = None
-    imdb_id: str | None = None
 
 
-class SeriesEnrichmentPageInput(BaseModel):
-    scan_job_id: int
-    library_id: int
+class SeriesEnrichmentPageInput(EnrichmentPageRequest):
     after_series_id: int
-    limit: int
 
 
 class SeriesEnrichmentPage(BaseModel):
@@ -39,12 +32,8 @@ class EnrichSeriesInput(EnrichmentJob):
     target: SeriesTarget
 
 
-class EnrichSeriesResult(BaseModel):
+class EnrichSeriesResult(EnrichmentResult):
     series_id: int
-    outcome: EnrichmentOutcome
-    error: str | None = None
-    error_type: str | None = None
-    to_cache: list[int] = Field(default_factory=list)  # downloaded candidate ids for the cache batch
 
 
 class SeriesFindInput(BaseModel):

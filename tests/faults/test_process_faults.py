@@ -32,6 +32,7 @@ from tests.integration.scanning import (
     worker_process,
 )
 from tests.library_builder import build_bulk_library
+from tests.ports import free_port
 
 
 async def assert_same_as_clean_run(
@@ -112,12 +113,6 @@ async def test_two_workers_share_the_scan(
     pids = {identity.split("@", 1)[0] for identity in identities}
     assert {str(w.pid) for w in workers} <= pids, identities
     await assert_same_as_clean_run(client, postgres_settings, tmp_path / "Movies", tmp_path, monkeypatch)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PersistentDevServer:

@@ -22,6 +22,7 @@ from reelscan.db.views import list_movies
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import scans
+from tests.library_builder import build_bulk_library
 from worker import build_workers
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -153,6 +154,16 @@ async def eventually(
         await asyncio.sleep(interval)
 
 
+async def scanned_bulk_library(
+    client: Client, settings: Settings, tmp_path: Path, count: int
+) -> tuple[Path, list[str]]:
+    """A `Movies` folder of `count` bulk movies, scanned once: its root and folder names."""
+    root = tmp_path / "Movies"
+    names = build_bulk_library(root, count)
+    await scan(client, settings, root)
+    return root, names
+
+
 async def movies_when(
     settings: Settings, done: Callable[[dict[str, dict[str, Any]]], bool], *, what: str, timeout: float = 60
 ) -> dict[str, dict[str, Any]]:
@@ -187,6 +198,19 @@ def children_started(runs: list[WorkflowHistory], prefix: str = "") -> list[tupl
                 if execution.workflow_id.startswith(prefix):
                     started.append((execution.workflow_id, execution.run_id))
     return started
+
+
+async def starter_process(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    """starter.py in its own process with this environment, its output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(PROJECT / "starter.py"),
+        *args,
+        cwd=PROJECT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 def worker_process(

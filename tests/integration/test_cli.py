@@ -7,31 +7,20 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from temporalio.client import Client
 
 from reelscan.settings import Settings
 from tests.conftest import temporal_cli
-from tests.integration.scanning import finish, reconfigure, running_workers, scan_under_way
+from tests.integration.scanning import finish, reconfigure, running_workers, scan_under_way, starter_process
 from tests.integration.tv_records import record_tv_library
 from tests.library_builder import build_bulk_library, build_library, build_tv_library
-
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 async def run_starter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """starter.py in its own process with this environment; its exit code, stdout and stderr."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(PROJECT / "starter.py"),
-        *args,
-        cwd=PROJECT,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await starter_process(env, *args)
     out, err = await process.communicate()
     assert process.returncode is not None
     return subprocess.CompletedProcess(args, process.returncode, out.decode(), err.decode())

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library
-from tests.integration.api_server import free_port
 from tests.integration.test_cli import run_starter
 from tests.library_builder import build_bulk_library
+from tests.ports import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 

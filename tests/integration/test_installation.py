@@ -30,9 +30,9 @@ from reelscan.settings import Settings
 from service import embedded, scans
 from service.client import connect
 from service.installation_guard import WRONG_INSTALLATION
-from tests.integration.api_server import free_port
 from tests.integration.scanning import finish, running_workers, start
 from tests.library_builder import build_bulk_library
+from tests.ports import free_port
 from worker import build_workers
 from workflows.scheduled_scan import ScheduledScanWorkflow
 

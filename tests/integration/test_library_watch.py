@@ -28,6 +28,7 @@ from tests.integration.scanning import (
     reconfigure,
     running_workers,
     scan,
+    scanned_bulk_library,
     start,
 )
 from tests.library_builder import MEDIA, build_bulk_library
@@ -61,6 +62,22 @@ def pending_count(count: int) -> Callable[[dict[str, Any]], bool]:
 
 async def stop_watch(client: Client, settings: Settings, library_id: int) -> None:
     await client.get_workflow_handle(watch.watch_workflow_id(settings, library_id)).terminate("test over")
+
+
+async def settled(client: Client, settings: Settings, library_id: int) -> None:
+    await eventually(
+        lambda: state(client, settings, library_id),
+        lambda s: not s["pending"] and not s["scanning"],
+        what="nothing pending",
+    )
+
+
+async def stop_runner(
+    client: Client, settings: Settings, library_id: int, stop: asyncio.Event, running: asyncio.Task[None]
+) -> None:
+    stop.set()
+    await running
+    await stop_watch(client, settings, library_id)
 
 
 def write_slowly(source: Path, target: Path, steps: int, pause: float) -> None:
@@ -110,11 +127,7 @@ async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
             lambda jobs: bool(jobs) and jobs[-1].status == "completed",
             what="the targeted scan to complete",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         await stop_watch(client, settings, library_id)
 
     assert len(jobs) == 1
@@ -127,9 +140,7 @@ async def test_a_movie_copied_in_slowly_is_scanned_once_after_the_copy_ends(
 
 
 async def test_a_deleted_folder_marks_its_movie_missing(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 3)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 3)
     library_id = scans.library_for_path(settings, root)
     async with running_workers(client, settings):
         shutil.rmtree(root / names[1])
@@ -172,11 +183,7 @@ async def test_hundreds_of_folders_copied_at_once_give_a_handful_of_scans(
             what=f"{count} movies in the database",
             timeout=180,
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         final = await state(client, settings, library_id)
         await stop_watch(client, settings, library_id)
 
@@ -224,11 +231,7 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
             # A workflow task or snapshot lost with the stopped worker is retried only after its timeout.
             timeout=180,
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
+        await settled(client, settings, library_id)
         await stop_watch(client, settings, library_id)
     assert sorted(movies) == names
     scanned = [p for job in scan_jobs(settings, library_id) for p in job.options["paths"]]
@@ -262,9 +265,7 @@ async def test_polling_finds_changes_made_while_no_watcher_ran(
     client: Client, any_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, watch_quiet_seconds="1")
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 4)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 4)
     library_id = scans.library_for_path(settings, root)
     # While nothing watches: one folder deleted, one added, one changed; one untouched.
     shutil.rmtree(root / names[0])
@@ -318,9 +319,7 @@ async def test_a_change_during_a_running_scan_is_scanned_after_it(
 
 
 async def test_file_system_events_bring_a_copied_movie_in(client: Client, settings: Settings, tmp_path: Path) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 2)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 2)
     library_id = scans.library_for_path(settings, root)
     watch.set_watch_mode(settings, library_id, "events")
     plan = watch.library_plan(settings, library_id)
@@ -344,14 +343,8 @@ async def test_file_system_events_bring_a_copied_movie_in(client: Client, settin
             lambda movies: "Heat (1995)" in movies and movies[names[0]]["state"] == "missing",
             what="the copied movie in and the deleted one missing",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await settled(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     jobs = scan_jobs(settings, library_id)[1:]
     assert sorted(p for job in jobs for p in job.options["paths"]) == sorted(["Heat (1995)", names[0]])
     assert [a["type"] for a in movies["Heat (1995)"]["assets"]] == ["poster"]
@@ -422,9 +415,7 @@ async def test_the_runner_picks_up_a_library_watched_after_it_started(
         )
         watch.set_watch_mode(settings, library_id, "off")
         await eventually(lambda: _stopped(runner), what="the observer dropped")
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
 
 
 async def _stopped(runner: WatchRunner) -> bool:
@@ -460,9 +451,7 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
             lambda jobs: len(jobs) == 2 and jobs[-1].status == "completed",
             what="the targeted scan completed",
         )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     after = movies["Heat (1995) [Director's Cut]"]
     assert "Heat (1995)" not in movies
     assert after["id"] == before["id"]
@@ -476,9 +465,7 @@ async def test_a_folder_renamed_under_the_watcher_keeps_its_movie(
 async def test_a_video_loose_in_the_root_is_rescanned_when_it_comes_or_changes(
     client: Client, settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 1)
-    await scan(client, settings, root)
+    root, names = await scanned_bulk_library(client, settings, tmp_path, 1)
     library_id = scans.library_for_path(settings, root)
     watch.set_watch_mode(settings, library_id, "events")
     stop = asyncio.Event()
@@ -504,14 +491,8 @@ async def test_a_video_loose_in_the_root_is_rescanned_when_it_comes_or_changes(
             lambda movies: movies[loose]["title"] == "Heat (Director's Edition)",
             what="the loose video's NFO read",
         )
-        await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: not s["pending"] and not s["scanning"],
-            what="nothing pending",
-        )
-        stop.set()
-        await running
-        await stop_watch(client, settings, library_id)
+        await settled(client, settings, library_id)
+        await stop_runner(client, settings, library_id, stop, running)
     jobs = scan_jobs(settings, library_id)[1:]
     assert [job.options["paths"] for job in jobs] == [[loose], [loose]]
     assert [(job.directories_total, job.movies_new, job.movies_updated) for job in jobs] == [(1, 1, 0), (1, 0, 1)]

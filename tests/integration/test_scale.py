@@ -21,6 +21,7 @@ from tests.integration.scanning import (
     running_workers,
     scan,
     scan_runs,
+    scanned_bulk_library,
     start,
 )
 from tests.library_builder import MEDIA, build_bulk_library
@@ -112,9 +113,7 @@ async def test_cancel_lands_across_continue_as_new(
 async def test_rescan_skips_unchanged_and_notices_added_removed_and_modified(
     client: Client, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 30)
-    await scan(client, sqlite_settings, root)
+    root, names = await scanned_bulk_library(client, sqlite_settings, tmp_path, 30)
 
     shutil.rmtree(root / names[0])
     (root / names[1] / "movie.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n")

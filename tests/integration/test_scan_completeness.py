@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import random
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from temporalio.client import Client
 
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
-from tests.integration.scanning import finish, reconfigure, running_workers, start
+from tests.integration.scanning import finish, reconfigure, running_workers, start, starter_process
 from tests.integration.slow_cache import CacheDelay, workers_with_slow_cache
 from tests.invariants import assert_scan_invariants, movie_set
 from tests.library_builder import MEDIA, build_bulk_library
@@ -66,20 +65,7 @@ async def test_cli_scan_of_large_fanart_reports_every_folder(
         (root / name / "fanart.jpg").write_bytes(header + rng.randbytes(3 * 1024 * 1024))
     env = dict(os.environ, REELSCAN_TEMPORAL_ADDRESS=client.service_client.config.target_host)
     async with running_workers(client, settings):
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(PROJECT / "starter.py"),
-            "scan",
-            str(root),
-            "--wait",
-            "--json",
-            "--skip-ffprobe",
-            "--no-enrich",
-            cwd=PROJECT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await starter_process(env, "scan", str(root), "--wait", "--json", "--skip-ffprobe", "--no-enrich")
         out, err = await asyncio.wait_for(process.communicate(), timeout=240)
 
     assert process.returncode == 0, err.decode()

@@ -20,7 +20,6 @@ from reelscan.db.models import ScanJob
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans, schedules
-from tests.integration.api_server import free_port
 from tests.integration.scanning import (
     detached,
     eventually,
@@ -32,6 +31,7 @@ from tests.integration.scanning import (
 )
 from tests.integration.test_cli import starter
 from tests.library_builder import build_bulk_library
+from tests.ports import free_port
 
 
 async def workflow_exists(client: Client, workflow_id: str) -> bool:

@@ -15,7 +15,14 @@ from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
 from service import scans
 from tests.integration.api_server import api_server
-from tests.integration.scanning import finish, movies_by_directory, running_workers, scan, scan_job
+from tests.integration.scanning import (
+    finish,
+    movies_by_directory,
+    running_workers,
+    scan,
+    scan_job,
+    scanned_bulk_library,
+)
 from tests.library_builder import MEDIA, build_bulk_library, build_tv_library
 
 
@@ -67,9 +74,7 @@ async def test_targeted_scan_reads_only_its_folders(client: Client, any_settings
 async def test_targeted_scan_of_nothing_left_marks_missing_and_completes(
     client: Client, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    root = tmp_path / "Movies"
-    names = build_bulk_library(root, 3)
-    await scan(client, sqlite_settings, root)
+    root, names = await scanned_bulk_library(client, sqlite_settings, tmp_path, 3)
     shutil.rmtree(root / names[0])
 
     message = await scan(client, sqlite_settings, root, ScanOptions(paths=[names[0]]))

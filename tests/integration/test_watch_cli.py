@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,8 +15,8 @@ from temporalio.client import Client
 from reelscan.settings import Settings
 from service import watch
 from tests.integration.api_server import api_server
-from tests.integration.scanning import eventually, movies_by_directory, running_workers
-from tests.integration.test_cli import PROJECT, starter
+from tests.integration.scanning import eventually, movies_by_directory, running_workers, starter_process
+from tests.integration.test_cli import starter
 from tests.library_builder import MEDIA, build_bulk_library
 
 
@@ -93,19 +92,7 @@ async def test_watch_library_in_the_foreground_scans_what_is_copied_in_until_int
     async with running_workers(client, sqlite_settings):
         created = await starter(client, "scan", str(root), "--wait", "--json")
         assert created.returncode == 0, created.stderr
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(PROJECT / "starter.py"),
-            "watch-library",
-            "--library",
-            "1",
-            "--mode",
-            "events",
-            cwd=PROJECT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await starter_process(env, "watch-library", "--library", "1", "--mode", "events")
         assert process.stdout is not None
         first = (await asyncio.wait_for(process.stdout.readline(), 60)).decode()
         assert first.startswith(f"Watching {root.resolve()}: file-system events")

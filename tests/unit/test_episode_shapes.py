@@ -236,6 +236,10 @@ def test_longer_number_runs_are_no_two_digit_year_dates(stem: str) -> None:
         ("Saison VII", 7),
         ("Show Saison IX FRENCH", 9),
         ("Season X (2012)", 10),
+        ("season.12", 12),
+        ("S01", 1),
+        ("Season 0", 0),
+        ("Season 2 (2019)", 2),
     ],
 )
 def test_season_folders(name: str, season: int) -> None:

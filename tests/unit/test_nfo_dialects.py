@@ -227,6 +227,8 @@ def test_tag_names_in_any_case(tmp_path: Path) -> None:
         ),
         ("*** GRP presents ***\n https://www.themoviedb.org/movie/949-heat \n", None, 949),
         ("https://www.themoviedb.org/de/movie/949", None, 949),
+        ("https://www.imdb.com/title/tt0078748/\n", "tt0078748", None),
+        ("http://www.themoviedb.org/movie/603-the-matrix", None, 603),
     ],
 )
 def test_urls_in_a_scene_nfo_give_ids(tmp_path: Path, text: str, imdb: str | None, tmdb: int | None) -> None:

@@ -55,18 +55,6 @@ def test_junk_after_closing_tag_keeps_xml_and_ids_from_the_junk(tmp_path: Path) 
     assert nfo.title == "Heat" and nfo.tmdb_id == 949
 
 
-@pytest.mark.parametrize(
-    ("text", "imdb", "tmdb"),
-    [
-        ("https://www.imdb.com/title/tt0078748/\n", "tt0078748", None),
-        ("http://www.themoviedb.org/movie/603-the-matrix", None, 603),
-    ],
-)
-def test_url_only_nfo_yields_ids(tmp_path: Path, text: str, imdb: str | None, tmdb: int | None) -> None:
-    nfo = parse_nfo(write(tmp_path, text))
-    assert nfo.url_only and (nfo.imdb_id, nfo.tmdb_id) == (imdb, tmdb)
-
-
 def test_invalid_xml_is_an_error_naming_the_file_with_ids_recovered(tmp_path: Path) -> None:
     path = write(tmp_path, "<movie><title>Broken</titel><uniqueid type='imdb'>tt0133093</uniqueid></movie>")
     with pytest.raises(NfoError) as error:

@@ -90,22 +90,6 @@ def test_name_without_numbers_is_unmatched() -> None:
     assert parse_episode_name("Behind the making of", 1) is None
 
 
-@pytest.mark.parametrize(
-    ("name", "season"),
-    [
-        ("Season 1", 1),
-        ("Season 01", 1),
-        ("season.12", 12),
-        ("S01", 1),
-        ("Specials", 0),
-        ("Season 0", 0),
-        ("Season 2 (2019)", 2),
-    ],
-)
-def test_season_folder_names(name: str, season: int) -> None:
-    assert parse_season_folder(name) == season
-
-
 @pytest.mark.parametrize("name", ["Extras", "Arc 1", "Season", "Season 1 2", "Show S01E01"])
 def test_other_folder_names_are_no_season(name: str) -> None:
     assert parse_season_folder(name) is None

@@ -4,6 +4,7 @@ or token). Nothing here logs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -81,25 +82,13 @@ class TmdbClient:
 
         ProviderNotFound still when the search finds nothing. Up to four calls, only when the id is unknown.
         """
-        try:
-            return await self.movie_details(tmdb_id), None
-        except errors.ProviderNotFound:
-            match = await self.search_movie(title, year)
-            if match is None or match.tmdb_id == int(tmdb_id):
-                raise
-        return await self.movie_details(match.tmdb_id), match
+        return await _details_or_search(self.movie_details, self.search_movie, tmdb_id, title, year)
 
     async def tv_details_or_search(
         self, tmdb_id: int, title: str, year: int | None
     ) -> tuple[dict[str, Any], SearchMatch | None]:
         """As `movie_details_or_search`, for a series: tv_details, else those of the best `search_tv` match."""
-        try:
-            return await self.tv_details(tmdb_id), None
-        except errors.ProviderNotFound:
-            match = await self.search_tv(title, year)
-            if match is None or match.tmdb_id == int(tmdb_id):
-                raise
-        return await self.tv_details(match.tmdb_id), match
+        return await _details_or_search(self.tv_details, self.search_tv, tmdb_id, title, year)
 
     async def tv_details(self, tmdb_id: int) -> dict[str, Any]:
         """Everything about one series in a single call: credits (the latest season's and every season's), images,
@@ -273,6 +262,22 @@ class TmdbClient:
             if secret:
                 text = text.replace(secret, "***")
         return text
+
+
+async def _details_or_search(
+    details: Callable[[int], Awaitable[dict[str, Any]]],
+    search: Callable[[str, int | None], Awaitable[SearchMatch | None]],
+    tmdb_id: int,
+    title: str,
+    year: int | None,
+) -> tuple[dict[str, Any], SearchMatch | None]:
+    try:
+        return await details(tmdb_id), None
+    except errors.ProviderNotFound:
+        match = await search(title, year)
+        if match is None or match.tmdb_id == int(tmdb_id):
+            raise
+    return await details(match.tmdb_id), match
 
 
 def retry_after_seconds(response: httpx.Response, default: float = errors.DEFAULT_RETRY_AFTER) -> float:
