@@ -75,12 +75,34 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def migrate(url: str) -> None:
+class MigrationError(Exception):
+    """A migration left rows that point at nothing; the message names the tables."""
+
+
+def migrate(url: str, revision: str = "head") -> None:
     """Bring the schema to the newest revision (idempotent), on this process's engine for the URL."""
     config = alembic_config(url)
-    with get_engine(url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    engine = get_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if sqlite and driver is not None:
+            # SQLite's batch migrations rebuild a table (copy, drop the old one, rename): with foreign keys on, the
+            # drop deletes every row that points at the table (ON DELETE CASCADE), so they are off while migrating,
+            # and checked afterwards. A PRAGMA inside a transaction is ignored: this runs before it begins.
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if dangling:
+                        tables = sorted({str(row[0]) for row in dangling})
+                        raise MigrationError(f"migrating {url} left rows pointing at nothing in {', '.join(tables)}")
+        finally:
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def dispose_engines() -> None:
