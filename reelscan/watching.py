@@ -20,8 +20,9 @@ from reelscan.library.discovery import (
     DiscoveryStats,
     FolderWalker,
     LibraryWalker,
-    _natural_key,
-    fingerprint,
+    loose_movie_fingerprint,
+    loose_videos,
+    natural_key,
     sorted_entries,
 )
 from reelscan.library.music_discovery import MusicWalker
@@ -64,10 +65,10 @@ def event_folder(root: str, path: str, *, loose_videos: bool = False) -> str | N
     return top
 
 
-def _root_files(root: str) -> list[str]:
-    """The names of the files (links followed) directly in the root, in discovery's order."""
+def _loose_video_names(root: str) -> list[str]:
+    """The names of the videos directly in the root that discovery takes for movies, in its order."""
     try:
-        return [entry.name for entry in sorted_entries(root) if not entry.is_dir()]
+        return [entry.name for entry in loose_videos(sorted_entries(root))]
     except OSError:
         return []
 
@@ -79,12 +80,11 @@ def loose_movie_of(root: str, name: str) -> str | None:
     is_video = is_loose_movie_name(name)
     if is_video and stack_part(name[: name.rfind(".")]) is None:
         return name  # no part of a stack: the movie's own path, without listing the root at every write
-    names = _root_files(root)
-    videos = [n for n in names if is_loose_movie_name(n) and is_valid_utf8(n)]
+    videos = _loose_video_names(root)
     if is_video:
         # With a gone part put back, the first part is the path its movie was found at.
         parts = loose_stack(name, videos if name in videos else [*videos, name])
-        return min(parts, key=_natural_key)
+        return min(parts, key=natural_key)
     for video in videos:  # a file named after one: "Heat.nfo", "Heat-poster.jpg", "Movie-cd1.en.srt"
         stem = video[: video.rfind(".")]
         stack = stack_part(stem)
@@ -127,9 +127,8 @@ def _loose_snapshot(root: str, video: str) -> str:
         entries = sorted_entries(root)
     except OSError:
         return GONE
-    videos = [e.name for e in entries if not e.is_dir() and is_loose_movie_name(e.name)]
-    parts = loose_stack(video, videos)
-    return fingerprint(root, [e for e in entries if belongs_to_loose_stack(e.name, parts)])
+    parts = loose_stack(video, [e.name for e in loose_videos(entries)])
+    return loose_movie_fingerprint(root, entries, parts)
 
 
 def _under_any(directory: str, folders: Collection[str]) -> bool:

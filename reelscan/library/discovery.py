@@ -84,7 +84,7 @@ class DiscoveryStats:
         self.error(message, relative)
 
 
-def _natural_key(name: str) -> list[object]:
+def natural_key(name: str) -> list[object]:
     if _NATURAL_RE.search(name) is None:  # most names: no number to compare as one (the same key, made faster)
         return [name.casefold()]
     return [int(part) if part.isdigit() else part.casefold() for part in _NATURAL_RE.split(name)]
@@ -128,7 +128,7 @@ def sorted_entries(absolute: str, *, natural: bool = True) -> list[os.DirEntry[s
     plain name order)."""
     with os.scandir(absolute) as it:
         if natural:
-            return sorted(it, key=lambda e: _natural_key(e.name))
+            return sorted(it, key=lambda e: natural_key(e.name))
         return sorted(it, key=lambda e: e.name)
 
 
@@ -258,6 +258,16 @@ class ReadAhead:
         self._read_in_line.clear()
 
 
+def loose_videos(entries: list[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
+    """The videos directly in a library root's listing that discovery takes for movies of their own."""
+    return [e for e in entries if is_loose_movie_name(e.name) and is_valid_utf8(e.name) and not e.is_dir()]
+
+
+def loose_movie_fingerprint(root: str, entries: list[os.DirEntry[str]], parts: Sequence[str]) -> str:
+    """A loose movie's fingerprint: its parts and the files named after them, from the root's listing."""
+    return fingerprint(root, [e for e in entries if belongs_to_loose_stack(e.name, parts)])
+
+
 @dataclass
 class FolderListing:
     """One folder read by a walker: its entries and what the rules make of them."""
@@ -323,7 +333,7 @@ class FolderWalker:
         root) is counted as ignored, as the full walk would."""
         targets: list[str] = []
         self._loose_targets = []
-        for relative in sorted(set(self.only), key=_natural_key):
+        for relative in sorted(set(self.only), key=natural_key):
             if any(relative.startswith(outer + "/") for outer in targets):
                 continue  # walked with the folder above it
             parts = relative.split("/")
@@ -431,7 +441,7 @@ class FolderWalker:
                 continue
             self._seen.add(key)
             subfolders.append(name)
-        subfolders.sort(key=_natural_key)
+        subfolders.sort(key=natural_key)
         self._reader.next_up([os.path.join(absolute, name) for name in subfolders])
         subfolders = [f"{relative}/{name}" if relative else name for name in subfolders]
         return FolderListing(relative, absolute, entries, has_video, subfolders, read_ahead)
@@ -484,7 +494,7 @@ class LibraryWalker(FolderWalker):
         file's and its fingerprint covers the files named after it. The parts of a stack ("Movie-cd1.avi",
         "Movie-cd2.avi") are one movie, at its first part's path. A disc folder in the root is an error. wanted
         (a targeted scan) keeps the movies with one of these videos among their parts."""
-        loose = [e for e in listing.entries if is_loose_movie_name(e.name) and is_valid_utf8(e.name) and not e.is_dir()]
+        loose = loose_videos(listing.entries)
         if not loose and wanted is None:
             self.stats.error(
                 f"a disc folder directly in the library root {self._real_root} is not scanned; put it in a folder"
@@ -502,9 +512,8 @@ class LibraryWalker(FolderWalker):
             stacked.update(parts)
             if wanted is not None and not any(part in wanted for part in parts):
                 continue
-            own = [e for e in listing.entries if belongs_to_loose_stack(e.name, parts)]
             self.stats.found += 1
-            yield DiscoveredDirectory(video.name, fingerprint(listing.absolute, own))
+            yield DiscoveredDirectory(video.name, loose_movie_fingerprint(listing.absolute, listing.entries, parts))
 
     def walk(self) -> Iterator[DiscoveredDirectory]:
         """Movie directories (relative POSIX paths and fingerprints), depth-first in natural name order; a video
