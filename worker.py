@@ -16,8 +16,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -65,8 +66,11 @@ WORKFLOWS: list[type] = [
 ]
 
 
-def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QUEUES) -> list[Worker]:
-    """The Worker objects for the chosen queues (tests run these in-process)."""
+def build_workers(
+    client: Client, settings: Settings, queues: Sequence[str] = QUEUES, replaced: Sequence[Callable[..., Any]] = ()
+) -> list[Worker]:
+    """The Worker objects for the chosen queues (tests run these in-process; `replaced` are activities that stand
+    in for the scan queue's activity of the same function name, e.g. one that waits for a test's go-ahead)."""
     # Activities are blocking I/O (filesystem, database, media parsing): threads, sized per queue.
     executor = ThreadPoolExecutor(max_workers=settings.scan_concurrency + settings.cache_concurrency + 4)
     # Work that reaches these queues from another database is refused rather than written into this one.
@@ -79,7 +83,8 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 task_queue=settings.scan_task_queue,
                 interceptors=guard,
                 workflows=WORKFLOWS,
-                activities=[
+                activities=_replace(
+                    replaced,
                     discover_directories,
                     load_directory_page,
                     find_pending_directories,
@@ -94,7 +99,7 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                     prepare_scheduled_scan,
                     snapshot_folders,
                     poll_library_changes,
-                ],
+                ),
                 activity_executor=executor,
                 max_concurrent_local_activities=settings.scan_concurrency,
                 max_concurrent_activities=4,
@@ -137,6 +142,11 @@ def build_workers(client: Client, settings: Settings, queues: Sequence[str] = QU
                 )
             )
     return workers
+
+
+def _replace(replaced: Sequence[Callable[..., Any]], *activities: Callable[..., Any]) -> list[Callable[..., Any]]:
+    by_name = {activity.__name__: activity for activity in replaced}
+    return [by_name.get(activity.__name__, activity) for activity in activities]
 
 
 async def run(queues: Sequence[str], parent_pid: int | None = None) -> None:

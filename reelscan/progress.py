@@ -293,6 +293,8 @@ def summary_line(state: ScanState) -> str:
             if kind.music
             else _plural(c.directories_total, "movie")
         )
+        if c.directories_scanned:  # the first folders are scanned while the walk goes on
+            return f"Discovering directories... Found {found} so far, {_n(c.directories_scanned)} scanned"
         return f"Discovering directories... Found {found}"
     if state.phase == "scanning":
         done, total = phase_done_and_total(state)
@@ -378,7 +380,7 @@ def build_message(state: ScanState, now: datetime) -> ScanProgressMessage:
             in_progress=state.phase == "discovering",
         ),
     )
-    if state.phase != "discovering":
+    if state.phase != "discovering" or c.directories_scanned:
         progress.scanning = ScanningProgress(
             scanned=c.directories_scanned,
             total=c.directories_total,

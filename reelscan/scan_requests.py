@@ -107,6 +107,8 @@ def create_scan(
             enrichment_wanted=enrichment_wanted,
             children_window=settings.resolved_children_window,
             directories_per_child=settings.directories_per_child,
+            discovery_head=settings.discovery_head,
+            discovery_head_seconds=settings.discovery_head_seconds,
             cache_window=settings.cache_window,
             cache_batch_size=settings.cache_batch_size,
             progress_interval_seconds=settings.progress_interval_seconds,

@@ -68,6 +68,16 @@ class Settings(BaseSettings):
         description="Directories scanned by one child workflow; 0 = one per child up to 1,000 directories, "
         "then enough to keep about 1,000 children per scan (at most 20 each).",
     )
+    discovery_head: int = Field(
+        500,
+        ge=0,
+        le=5000,
+        description="Folders the walk stores first, so scanning starts while the rest of the library is walked; "
+        "0 = scan only once the whole walk is stored.",
+    )
+    discovery_head_seconds: float = Field(
+        1.0, gt=0, le=60, description="At most this long walking the first folders (a slow share stores fewer)."
+    )
     cache_window: int = Field(8, ge=1, le=500, description="Cache batch activities in flight per scan.")
     cache_batch_size: int = Field(50, ge=1, le=1000, description="Assets per cache activity.")
     progress_interval_seconds: float = Field(2.0, gt=0, description="How often scan_jobs is refreshed while running.")

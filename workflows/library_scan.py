@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from reelscan.payloads.scan import (
         DirectoryScanResult,
         DiscoverInput,
+        DiscoverResult,
         LibraryScanInput,
         OutcomeCounts,
         OutcomeCountsInput,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         RecordProgressInput,
         SettleInput,
     )
+    from reelscan.payloads.values import DiscoveryStage
     from reelscan.progress import (
         FINAL_PHASES,
         Phase,
@@ -69,6 +71,7 @@ BUFFER_DRAINED = "scanning-ends-when-buffer-drained"
 PAGE_CAP = "directory-page-capped"
 READ_BACK_FAILED_CHILD = "read-back-failed-child"
 REQUEUE_CANCELLED_CACHE = "requeue-cancelled-cache-batch"
+HEAD_START = "scanning-starts-during-discovery"
 
 
 @workflow.defn
@@ -160,58 +163,113 @@ class LibraryScanWorkflow:
             if targeted
             else f"Walking {self._job.library_path}"
         )
+        if self._job.discovery_head and not targeted and workflow.patched(HEAD_START):
+            await self._discover_with_head_start()
+        else:
+            result = await self._walk("all")
+            self._count_settled(result)
+            self._count_walk(result)
+        self._enter("scanning", f"Found {found_line(self._state.counters.directories_total, self._job.kind)}")
+        await self._record_progress()
+
+    async def _discover_with_head_start(self) -> None:
+        """The first folders are stored and scanned while the rest of the library is walked: on a large library
+        or a slow share the first movies come in seconds, not after the whole walk. The window stays within the
+        head's rows until the walk is stored, so no counter runs ahead of what discovery has counted."""
+        head = await self._walk("head")
+        self._count_settled(head)
+        c = self._state.counters
+        c.directories_total = c.directories_queued = head.directories_total
+        self._carry.directories_per_child = directories_per_child(
+            self._job.directories_per_child, head.directories_total - head.directories_unchanged
+        )
+        self._directories.walk_in_progress(head.directories_total)
+        self._set_operation(f"Walking {self._job.library_path}; scanning the first folders meanwhile")
+        rest = asyncio.create_task(self._walk("rest", head_rows=head.directories_total))
         try:
-            result = await workflow.execute_activity(
+            while not rest.done() and not self._carry.cancel_requested:
+                await self._directories.fill(draining=False, page_capped=True, look_up_priorities=False)
+                await workflow.wait_condition(lambda: rest.done() or self._something_finished())
+                await self._collect_children()
+                self._cache.start_batches(flush=False)
+                self._collect_cache_batches()
+                self._maybe_record_progress()
+            result = await rest  # a cancel waits for the walk, as a scan cancelled while discovering always did
+        except BaseException:
+            rest.cancel()
+            raise
+        self._directories.walk_stored()
+        self._count_settled(result)
+        self._count_walk(result)
+
+    async def _walk(self, stage: DiscoveryStage, head_rows: int = 0) -> DiscoverResult:
+        job = self._job
+        head_limit = min(job.discovery_head, job.options.max_directories or job.discovery_head)
+        try:
+            return await workflow.execute_activity(
                 discover_directories,
                 DiscoverInput(
-                    scan_job_id=self._job.scan_job_id,
-                    library_id=self._job.library_id,
-                    library_path=self._job.library_path,
-                    library_type=self._job.library_type,
-                    max_directories=self._job.options.max_directories,
-                    force_full_rescan=self._job.options.force_full_rescan,
-                    paths=self._job.options.paths,
+                    scan_job_id=job.scan_job_id,
+                    library_id=job.library_id,
+                    library_path=job.library_path,
+                    library_type=job.library_type,
+                    max_directories=job.options.max_directories,
+                    force_full_rescan=job.options.force_full_rescan,
+                    paths=job.options.paths,
+                    stage=stage,
+                    head_limit=head_limit if stage == "head" else 0,
+                    head_seconds=job.discovery_head_seconds if stage == "head" else 0.0,
+                    head_rows=head_rows,
                 ),
                 start_to_close_timeout=timedelta(hours=6),
                 heartbeat_timeout=timedelta(seconds=60),
                 retry_policy=DB_RETRY,
-                summary="Discover directories",
+                summary="Discover the first directories" if stage == "head" else "Discover directories",
             )
         except ActivityError as exc:
             if failure_type(exc) in (LIBRARY_ROOT_ERROR, DATABASE_UNAVAILABLE):
                 raise ScanFailed(failure_message(exc)) from None
             raise ScanFailed(f"discovery failed: {failure_message(exc)}") from None
+
+    def _count_settled(self, result: DiscoverResult) -> None:
+        """Unchanged directories are settled without a child: found, scanned, neither new nor updated."""
         c = self._state.counters
-        c.directories_total = c.directories_queued = result.directories_total
-        c.directories_ignored = result.directories_ignored
-        # Unchanged directories are settled without a child: found, scanned, neither new nor updated.
-        c.directories_unchanged = result.directories_unchanged
+        c.directories_unchanged += result.directories_unchanged
         c.directories_scanned += result.directories_unchanged
         if self._job.kind.tv:
             c.series_found += result.directories_unchanged
-            c.series_missing = result.movies_missing
             c.episodes_found += result.episodes_unchanged
-            c.episodes_unchanged = result.episodes_unchanged
+            c.episodes_unchanged += result.episodes_unchanged
         elif self._job.kind.music:
             settled = result.music_unchanged
-            c.music_settled = {**settled, "albums_missing": result.movies_missing}
+            keys = dict.fromkeys([*c.music_settled, *settled])  # in order: a set's order is not replay-safe
+            c.music_settled = {k: c.music_settled.get(k, 0) + settled.get(k, 0) for k in keys}
             c.albums_found += settled.get("albums", 0)
             c.tracks_found += settled.get("tracks", 0)
             c.tracks_untagged += settled.get("untagged", 0)
-            c.albums_missing = result.movies_missing
         else:
             c.movies_found += result.directories_unchanged
+
+    def _count_walk(self, result: DiscoverResult) -> None:
+        """What only the whole walk knows: how many directories, ignored and gone, and its errors."""
+        c = self._state.counters
+        c.directories_total = c.directories_queued = result.directories_total
+        c.directories_ignored = result.directories_ignored
+        if self._job.kind.tv:
+            c.series_missing = result.movies_missing
+        elif self._job.kind.music:
+            c.music_settled = {**c.music_settled, "albums_missing": result.movies_missing}
+            c.albums_missing = result.movies_missing
+        else:
             c.movies_missing = result.movies_missing
         self._carry.directories_per_child = directories_per_child(
-            self._job.directories_per_child, result.directories_total - result.directories_unchanged
+            self._job.directories_per_child, c.directories_total - c.directories_unchanged
         )
         if result.errors_count:
             c.errors_count += result.errors_count
             c.last_error = result.first_errors[-1] if result.first_errors else c.last_error
         if result.unchecked_notice:
             self._add_notice(result.unchecked_notice)
-        self._enter("scanning", f"Found {found_line(c.directories_total, self._job.kind)}")
-        await self._record_progress()
 
     async def _scan_and_cache(self) -> None:
         """Phases 2 and 3 in one loop: cache batches start as soon as they fill, during scanning too."""

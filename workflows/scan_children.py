@@ -53,6 +53,7 @@ class DirectoryWindow:
         self.buffer: list[DirectoryRef] = []
         self.priority_refs: list[DirectoryRef] = []
         self.exhausted = False
+        self.end_seq: int | None = None  # while the walk goes on: only the rows before this are stored and counted
         # Children in flight by the seq of their first directory, with the directories they scan.
         self.children: dict[int, tuple[list[DirectoryRef], asyncio.Task[DirectoryBatchResult]]] = {}
 
@@ -72,14 +73,24 @@ class DirectoryWindow:
         self._carry.started_ahead = []
         self.buffer, self.priority_refs, self.exhausted = [], [], False
 
+    def walk_in_progress(self, end_seq: int) -> None:
+        """Scan only the first end_seq rows (the head of the walk) until walk_stored()."""
+        self.end_seq = end_seq
+
+    def walk_stored(self) -> None:
+        """The whole walk is in the work list: go on past the head."""
+        self.end_seq, self.exhausted = None, False
+
     def prioritize(self, paths: list[str]) -> None:
         room = MAX_PRIORITY_PATHS - len(self._carry.priority_paths)
         self._carry.priority_paths.extend(str(p) for p in paths[: max(room, 0)])
 
-    async def fill(self, *, draining: bool, page_capped: bool) -> None:
+    async def fill(self, *, draining: bool, page_capped: bool, look_up_priorities: bool = True) -> None:
+        """Start children up to the window. Prioritized paths wait while the walk goes on (look_up_priorities
+        False): a folder not stored yet would not be found."""
         carry, job = self._carry, self._job
         window = launch_window(job.children_window, carry.state.counters)
-        if carry.priority_paths and not draining:
+        if carry.priority_paths and not draining and look_up_priorities:
             await self._look_up_priorities()
         while (
             not draining
@@ -133,6 +144,11 @@ class DirectoryWindow:
             DirectoryPageInput(scan_job_id=self._job.scan_job_id, start_seq=carry.next_seq, limit=limit),
         )
         self.buffer = list(page.directories)
+        if self.end_seq is not None:
+            # Rows of the rest of the walk may be stored already, but are not counted yet: they wait.
+            before = [ref for ref in self.buffer if ref.seq < self.end_seq]
+            if len(before) < len(self.buffer):
+                self.buffer, self.exhausted = before, True
         # Prioritized directories already scanned never come back in a page: forget those behind the cursor.
         horizon = self.buffer[0].seq if self.buffer else None
         carry.started_ahead = [s for s in carry.started_ahead if horizon is not None and s >= horizon]

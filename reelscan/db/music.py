@@ -265,14 +265,17 @@ def record_album_folder(
     return recorded_directory(row)
 
 
-def count_settled_by(session: Session, scan_job_id: int) -> tuple[int, int, int]:
-    """Albums, tracks and untagged tracks on disk of the folders this scan settled as unchanged at discovery."""
-    albums = select(Album.id).where(Album.last_scan_job_id == scan_job_id, Album.state != "missing")
-    album_count = session.scalar(select(func.count()).select_from(albums.subquery())) or 0
-    untagged = func.coalesce(func.sum(case((Track.tagged.is_(False), 1), else_=0)), 0)
-    tracks = select(func.count(), untagged).where(Track.album_id.in_(albums), Track.state != "missing")
-    track_count, untagged_count = session.execute(tracks).one()
-    return album_count, int(track_count or 0), int(untagged_count or 0)
+def count_settled_by(session: Session, album_ids: Sequence[int]) -> tuple[int, int, int]:
+    """Albums, tracks and untagged tracks on disk of these albums (the ones discovery settled as unchanged)."""
+    albums = tracks = untagged = 0
+    for start in range(0, len(album_ids), 1000):
+        chunk = select(Album.id).where(Album.id.in_(album_ids[start : start + 1000]), Album.state != "missing")
+        albums += session.scalar(select(func.count()).select_from(chunk.subquery())) or 0
+        untagged_sum = func.coalesce(func.sum(case((Track.tagged.is_(False), 1), else_=0)), 0)
+        query = select(func.count(), untagged_sum).where(Track.album_id.in_(chunk), Track.state != "missing")
+        track_count, untagged_count = session.execute(query).one()
+        tracks, untagged = tracks + int(track_count or 0), untagged + int(untagged_count or 0)
+    return albums, tracks, untagged
 
 
 def count_artists_of_scan(session: Session, scan_job_id: int) -> int:

@@ -3,6 +3,7 @@ projection and the counts read with it. Every write is idempotent: safe to run t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +53,20 @@ def count_movies(session: Session, library_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Movie).where(Movie.library_id == library_id)) or 0
 
 
-def count_episodes_settled_by(session: Session, scan_job_id: int) -> int:
-    """Episodes on disk of the series this scan settled as unchanged at discovery (found without a rescan)."""
-    query = (
-        select(func.count())
-        .select_from(Episode)
-        .join(Series, Series.id == Episode.series_id)
-        .where(Series.last_scan_job_id == scan_job_id, Series.state != "missing", Episode.state != "missing")
-    )
-    return session.scalar(query) or 0
+def count_episodes_settled_by(session: Session, series_ids: Sequence[int]) -> int:
+    """Episodes on disk of these series (the ones discovery settled as unchanged: found without a rescan)."""
+    count = 0
+    for start in range(0, len(series_ids), 1000):
+        query = (
+            select(func.count())
+            .select_from(Episode)
+            .join(Series, Series.id == Episode.series_id)
+            .where(
+                Series.id.in_(series_ids[start : start + 1000]), Series.state != "missing", Episode.state != "missing"
+            )
+        )
+        count += session.scalar(query) or 0
+    return count
 
 
 def count_series(session: Session, library_id: int) -> int:

@@ -42,6 +42,55 @@ def replace_scan_directories(
     return count
 
 
+def append_scan_directories(
+    session: Session,
+    scan_job_id: int,
+    directories: Iterable[DiscoveredDirectory],
+    from_seq: int,
+    batch_size: int = 2000,
+) -> int:
+    """Store the rest of a walk whose first from_seq rows (its head) are stored and may be scanned already: the
+    directories the head does not hold, from seq from_seq on. Safe to run again: rows from from_seq on are the
+    previous attempt's (none of them is scanned before the rest is counted), so they are replaced. Returns the
+    rows in the work list."""
+    session.execute(
+        delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq >= from_seq)
+    )
+    present = set(session.scalars(select(ScanDirectory.path).where(ScanDirectory.scan_job_id == scan_job_id)))
+    table = cast("Table", ScanDirectory.__table__)
+    seq, batch = from_seq, []
+    for found in directories:
+        if found.path in present:
+            continue
+        present.add(found.path)
+        batch.append(
+            {
+                "scan_job_id": scan_job_id,
+                "seq": seq,
+                "path": found.path,
+                "fingerprint": found.fingerprint,
+                "outcome": "pending",
+            }
+        )
+        seq += 1
+        if len(batch) >= batch_size:
+            session.execute(insert(table), batch)
+            batch = []
+    if batch:
+        session.execute(insert(table), batch)
+    return len(present)
+
+
+@dataclass(frozen=True)
+class RescanPlan:
+    """What planning a rescan settled: the rows found unchanged, their movies (series, albums), and how many
+    recorded ones became missing."""
+
+    unchanged: int
+    missing: int
+    settled_ids: list[int]
+
+
 def plan_rescan(
     session: Session,
     scan_job_id: int,
@@ -52,7 +101,8 @@ def plan_rescan(
     model: type[Movie] | type[Series] | type[Album] = Movie,
     unchecked: Collection[str] = (),
     scope: Sequence[str] = (),
-) -> tuple[int, int]:
+    from_seq: int = 0,
+) -> RescanPlan:
     """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
     child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
     (unchanged, newly missing).
@@ -60,7 +110,8 @@ def plan_rescan(
     complete=False (a walk cut short by max_directories) marks nothing missing; a movie at or under an
     `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
     A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
-    missing; every other movie is left as it is."""
+    missing; every other movie is left as it is. Only rows from from_seq on are settled: the rows before it were
+    planned already (and may be scanned by now); every row counts as found."""
     # A folder's rows: one movie or series, or the albums of an album folder (which share its fingerprint).
     known: dict[str, list[tuple[int, str | None]]] = {}
     for movie_id, directory, fingerprint in session.execute(
@@ -72,14 +123,14 @@ def plan_rescan(
             known.setdefault(directory, []).append((movie_id, fingerprint))
     found: set[str] = set()
     unchanged: list[tuple[int, list[int]]] = []
-    for row_id, path, fingerprint in session.execute(
-        select(ScanDirectory.id, ScanDirectory.path, ScanDirectory.fingerprint).where(
+    for row_id, seq, path, fingerprint in session.execute(
+        select(ScanDirectory.id, ScanDirectory.seq, ScanDirectory.path, ScanDirectory.fingerprint).where(
             ScanDirectory.scan_job_id == scan_job_id
         )
     ):
         found.add(path)
         rows = known.get(path)
-        if not force and rows and fingerprint and all(fp == fingerprint for _, fp in rows):
+        if seq >= from_seq and not force and rows and fingerprint and all(fp == fingerprint for _, fp in rows):
             unchanged.append((row_id, [movie_id for movie_id, _ in rows]))
     for start in range(0, len(unchanged), 1000):
         chunk = unchanged[start : start + 1000]
@@ -109,7 +160,7 @@ def plan_rescan(
             .where(model.id.in_(missing[start : start + 1000]))
             .values(state="missing", updated_at=utcnow(), last_scan_job_id=scan_job_id)
         )
-    return len(unchanged), len(missing)
+    return RescanPlan(len(unchanged), len(missing), [movie_id for _, ids in unchanged for movie_id in ids])
 
 
 def in_scope(directory: str, folders: Sequence[str]) -> bool:

@@ -464,6 +464,10 @@ class FolderWalker:
     def _is_skipped_folder(name: str) -> bool:
         return is_ignored_folder_name(name) or is_extras_folder_name(name)
 
+    def close(self) -> None:
+        """Stop reading ahead: for a walk left before its end (a generator closed early)."""
+        self._reader.close()
+
     def _finish(self) -> None:
         self._reader.close()
         if self.on_progress:

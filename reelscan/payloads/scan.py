@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from reelscan.library_kinds import LibraryKind, LibraryType, library_kind
 from reelscan.payloads.carry import ScanCarry
-from reelscan.payloads.values import FolderOutcome
+from reelscan.payloads.values import DiscoveryStage, FolderOutcome
 from reelscan.progress import ScanState
 from reelscan.scan_options import ScanOptions
 
@@ -27,6 +27,8 @@ class LibraryScanInput(BaseModel):
     # Knobs copied from settings at start so every run of the scan uses the same ones.
     children_window: int = 32
     directories_per_child: int = 0  # 0: chosen from the library's size once discovery has counted it
+    discovery_head: int = 0  # folders stored first so scanning starts during the walk; 0: walk, then scan
+    discovery_head_seconds: float = 1.0
     cache_window: int = 8
     cache_batch_size: int = 50
     progress_interval_seconds: float = 2.0
@@ -85,6 +87,12 @@ class DiscoverInput(BaseModel):
     max_directories: int | None = None
     force_full_rescan: bool = False
     paths: list[str] = Field(default_factory=list)  # a targeted scan's folders (ScanOptions.paths); empty = all
+    # "head": the first folders only (up to head_limit, or what head_seconds of walking find), stored so scanning
+    # can start; "rest": the whole walk, adding what the head did not store; "all": the whole walk at once.
+    stage: DiscoveryStage = "all"
+    head_limit: int = 0
+    head_seconds: float = 0.0
+    head_rows: int = 0  # for "rest": the rows the head stored (seq 0..head_rows-1), kept as they are
 
 
 class DiscoverResult(BaseModel):

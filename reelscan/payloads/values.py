@@ -6,6 +6,8 @@ from typing import Literal
 
 # What one folder's scan did to its movie (or the series of a TV library, the album of a music library).
 FolderOutcome = Literal["new", "updated", "unchanged", "error"]
+# Which part of the walk a discovery activity stores: the first folders (so scanning starts), the rest, or all.
+DiscoveryStage = Literal["all", "head", "rest"]
 # Phase 4 for one target: everything, or metadata only (no artwork candidates, downloads or selection).
 EnrichmentMode = Literal["full", "metadata-only"]
 # How the provider id was found: the NFO (or folder) id, a /find lookup by TVDB or IMDb id, a title search; none.

@@ -39,6 +39,7 @@ from service import scans, schedules, watch
 from tests.fake_musicbrainz import FakeMusicBrainz, releases_for_library
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie, sample_series, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
+from tests.integration.test_head_start import scan_while_holding_the_walk
 from tests.library_builder import build_bulk_library, build_tv_library
 from tests.music_builder import build_music_library
 
@@ -255,6 +256,16 @@ async def series_alternative_titles(client: Client, workdir: Path) -> list[Recor
     return await record_scan(client, started.workflow_id, {"enrich-series": "EnrichSeriesWorkflow"})
 
 
+async def head_start(client: Client, workdir: Path) -> list[Recorded]:
+    """The first 4 folders stored and scanned while the rest of the walk is held back, then the rest."""
+    settings = configure(workdir, "head-start", discovery_head="4", children_window="2")
+    root = workdir / "head-start" / "Movies"
+    build_bulk_library(root, 12, with_assets=False)
+    _, message, _ = await scan_while_holding_the_walk(client, settings, root)
+    expect(message, "completed")
+    return await record_scan(client, message["workflowId"], {})
+
+
 async def scheduled_scan(client: Client, workdir: Path) -> list[Recorded]:
     """A schedule triggered by hand: ScheduledScanWorkflow starts the scan as its child and waits for it."""
     settings = configure(workdir, "scheduled-scan")
@@ -315,6 +326,7 @@ SCENARIOS: dict[str, Callable[[Client, Path], Awaitable[list[Recorded]]]] = {
     "provider-pause": provider_pause,
     "alternative-titles": alternative_titles,
     "series-alternative-titles": series_alternative_titles,
+    "head-start": head_start,
     "scheduled-scan": scheduled_scan,
     "library-watch": library_watch,
 }

@@ -276,7 +276,8 @@ def test_a_vanished_series_folder_is_marked_missing(sqlite_settings: Settings, r
         job = scan_jobs.create_scan_job(session, 1, {})
         assert job is not None
         work_list.replace_scan_directories(session, job.id, [])
-        assert work_list.plan_rescan(session, job.id, 1, complete=True, force=False, model=Series) == (0, 1)
+        plan = work_list.plan_rescan(session, job.id, 1, complete=True, force=False, model=Series)
+        assert (plan.unchanged, plan.missing) == (0, 1)
         assert session.scalars(select(Series.state)).all() == ["missing"]
 
 
