@@ -299,7 +299,7 @@ def record_series_scan(
     skipped = scan.unchanged_folders
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
-    errors = [*scan.errors, *(f"unmatched episode file: {path}" for path in scan.unmatched)]
+    errors = [*(e.message for e in scan.errors), *(f"unmatched episode file: {path}" for path in scan.unmatched)]
     episodes = _wanted_episodes(scan, errors, {key: e.file_path for key, e in untouched.items()})
     values = _series_values(scan)
     seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
