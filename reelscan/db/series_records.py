@@ -15,9 +15,29 @@ from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, 
 from reelscan.db.scanned_rows import CacheCheck
 from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
-from reelscan.library.series_rules import EpisodeKey, EpisodeRow, episode_key, episode_rows, unmatched_errors
-from reelscan.library.series_scanner import EpisodeScan, SeriesScan
+from reelscan.library.series_rules import (
+    EpisodeKey,
+    EpisodeRow,
+    episode_key,
+    episode_rows,
+    kept_errors,
+    unmatched_errors,
+)
+from reelscan.library.series_scanner import EpisodeScan, FolderError, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
+
+
+def recorded_errors(scan_errors: list[Any] | None) -> list[FolderError]:
+    """A series' scan_errors as its last scan recorded them ({"folder", "message"} objects); the plain strings of a
+    row recorded before errors named their folder are errors of no known folder."""
+    return [
+        FolderError(e.get("folder"), str(e["message"])) if isinstance(e, dict) else FolderError(None, str(e))
+        for e in scan_errors or []
+    ]
+
+
+def _stored_errors(errors: Iterable[FolderError]) -> list[dict[str, str | None]]:
+    return [{"folder": e.folder, "message": e.message} for e in errors]
 
 
 def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) -> str | None:
@@ -239,16 +259,19 @@ def _sync_tv_assets(
 
 def known_season_fingerprints(session: Session, library_id: int, directory: str) -> dict[str, str]:
     """The recorded fingerprints of a series folder's season folders, by folder (relative to the root); none when
-    the series is new or was missing."""
+    the series is new or was missing, or when its errors were recorded without their folders."""
+    series = session.execute(
+        select(Series.id, Series.scan_errors).where(
+            Series.library_id == library_id, Series.directory == directory, Series.state != "missing"
+        )
+    ).one_or_none()
+    # Errors recorded before errors named their folder could not be kept for the folders not read: every season
+    # folder is read once, and the errors are recorded with their folders.
+    if series is None or any(e.folder is None for e in recorded_errors(series.scan_errors)):
+        return {}
     rows = session.execute(
-        select(Season.folder, Season.fingerprint)
-        .join(Series, Series.id == Season.series_id)
-        .where(
-            Series.library_id == library_id,
-            Series.directory == directory,
-            Series.state != "missing",
-            Season.folder.is_not(None),
-            Season.fingerprint.is_not(None),
+        select(Season.folder, Season.fingerprint).where(
+            Season.series_id == series.id, Season.folder.is_not(None), Season.fingerprint.is_not(None)
         )
     )
     return {folder: fingerprint for folder, fingerprint in rows if folder and fingerprint}
@@ -288,7 +311,7 @@ def record_series_scan(
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
     decided = episode_rows(scan.episodes, {key: e.file_path for key, e in untouched.items()})
-    errors = [e.message for e in [*scan.errors, *unmatched_errors(scan.unmatched), *decided.errors]]
+    errors = [*scan.errors, *unmatched_errors(scan.unmatched), *decided.errors]
     episodes = _wanted_episodes(scan, decided.rows)
     values = _series_values(scan)
     seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
@@ -298,11 +321,7 @@ def record_series_scan(
     episode_hashes = sorted([*(e.content_hash for e in episodes), *(e.content_hash or "" for e in untouched.values())])
     content_hash = scanned_rows.content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
     # Errors about the folders not read (their NFOs, media info) stay the series' until those folders are read again.
-    kept_errors = [
-        e
-        for e in ((found.scan_errors or []) if found else [])
-        if e not in errors and any(f"{f}/" in e for f in skipped)
-    ]
+    kept = kept_errors(recorded_errors(found.scan_errors) if found else [], skipped, errors)
 
     keys = {"library_id": library_id, "directory": scan.relative_dir}
     series, outcome = scanned_rows.upsert_scanned(session, Series, found, keys, values, content_hash)
@@ -320,7 +339,7 @@ def record_series_scan(
         for asset in episode.assets:
             wanted_assets.setdefault(scan.relative(asset.path), (None, episode_ids[episode.key], asset))
     to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists, {e.id for e in untouched.values()})
-    series.scan_errors = [*errors, *kept_errors]
+    series.scan_errors = _stored_errors([*errors, *kept])
     series.last_scan_job_id = scan_job_id
     series.fingerprint = row.fingerprint
     series.video_signature = episodes_signature(
@@ -333,7 +352,7 @@ def record_series_scan(
     row.series_id = series.id
     row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
-    row.errors = errors or None
+    row.errors = [e.message for e in errors] or None
     row.episodes_found = len(episodes) + len(untouched)
     row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
     row.unmatched = len(scan.unmatched)

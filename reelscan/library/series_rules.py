@@ -3,11 +3,13 @@
 Each file is an episode row per episode number it names. A (season, number) is one episode: a second file naming it
 again is an error, and so is a file naming one that an episode of a season folder the scan did not read holds.
 Air-date and absolute-number files are one row each, keyed by their path.
+
+A rescan that does not read a season folder keeps the series' earlier errors about that folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from reelscan.library.series_scanner import EpisodeScan, FolderError
@@ -68,3 +70,11 @@ def episode_rows(files: Iterable[EpisodeScan], taken: Mapping[EpisodeKey, str]) 
 def unmatched_errors(unmatched: Iterable[str]) -> list[FolderError]:
     """An error per video file no episode rule matched (relative to the root), about its folder."""
     return [FolderError(folder_of(path), f"unmatched episode file: {path}") for path in unmatched]
+
+
+def kept_errors(
+    earlier: Iterable[FolderError], unchanged_folders: Collection[str], errors: Collection[FolderError]
+) -> list[FolderError]:
+    """The earlier errors about the season folders a rescan did not read (those it found again left out): they stay
+    the series' until those folders are read again. Errors of no known folder are not kept."""
+    return [e for e in earlier if e.folder in unchanged_folders and e not in errors]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reelscan.library.series_rules import EpisodeRows, episode_key, episode_rows, unmatched_errors
+from reelscan.library.series_rules import EpisodeRows, episode_key, episode_rows, kept_errors, unmatched_errors
 from reelscan.library.series_scanner import EpisodeScan, FolderError
 
 SEASON_01 = "Show/Season 01"
@@ -80,3 +80,11 @@ def test_unmatched_files_are_errors_of_their_folder() -> None:
         FolderError(SEASON_01, f"unmatched episode file: {SEASON_01}/random clip.mkv"),
         FolderError("Show", "unmatched episode file: Show/notes.mkv"),
     ]
+
+
+def test_a_rescan_keeps_the_earlier_errors_of_the_folders_it_did_not_read() -> None:
+    nfo = FolderError(SEASON_01, "NFO Show/Season 01/Show S01E02.nfo is not valid XML")
+    found_again = FolderError(SEASON_01, "skipped 'Show/Season 01/x.mkv': zero-byte video file")
+    reread = FolderError(SEASON_02, f"duplicate episode S01E01: {SEASON_02}/a.mkv (also {SEASON_01}/b.mkv)")
+    older = FolderError(None, "NFO Show/Season 01/Show S01E03.nfo is not valid XML")  # names no folder
+    assert kept_errors([nfo, found_again, reread, older], {SEASON_01}, [found_again]) == [nfo]
