@@ -487,6 +487,8 @@ class Series(_SeriesColumns, _Titled, _Enriched, _ScannedFolder, Base):
     nfo_path: Mapped[str | None] = mapped_column(Text)  # relative to the library root
     # Its episode files (names inside the series folder, sizes) hashed: a renamed or moved folder keeps its series.
     video_signature: Mapped[str | None] = mapped_column(String(80))
+    # scan_errors (_ScannedFolder) holds {"folder", "message"} objects, older rows plain strings: read them with
+    # series_records.recorded_errors.
 
     seasons: Mapped[list[Season]] = relationship(cascade="all, delete-orphan", order_by="Season.number")
     episodes: Mapped[list[Episode]] = relationship(

@@ -3,7 +3,7 @@ streams and assets, once per (scan, folder); season folders a rescan did not rea
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +15,29 @@ from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, 
 from reelscan.db.scanned_rows import CacheCheck
 from reelscan.db.work_list import RecordedDirectory, recorded_directory, scan_directory_row
 from reelscan.library.assets import LocalAsset
-from reelscan.library.series_scanner import EpisodeScan, SeriesScan
+from reelscan.library.series_rules import (
+    EpisodeKey,
+    EpisodeRow,
+    episode_key,
+    episode_rows,
+    kept_errors,
+    unmatched_errors,
+)
+from reelscan.library.series_scanner import EpisodeScan, FolderError, SeriesScan
 from reelscan.library.tv_nfo import EpisodeNfo
+
+
+def recorded_errors(scan_errors: list[Any] | None) -> list[FolderError]:
+    """A series' scan_errors as its last scan recorded them ({"folder", "message"} objects); the plain strings of a
+    row recorded before errors named their folder are errors of no known folder."""
+    return [
+        FolderError(e.get("folder"), str(e["message"])) if isinstance(e, dict) else FolderError(None, str(e))
+        for e in scan_errors or []
+    ]
+
+
+def _stored_errors(errors: Iterable[FolderError]) -> list[dict[str, str | None]]:
+    return [{"folder": e.folder, "message": e.message} for e in errors]
 
 
 def episodes_signature(directory: str, files: Iterable[tuple[str, int | None]]) -> str | None:
@@ -56,16 +77,11 @@ def _claim_moved_series(session: Session, library_id: int, scan: SeriesScan) -> 
 class _WantedEpisode:
     """One episode row a series scan found: its natural key, values, streams and the file's assets."""
 
-    key: tuple[Any, ...]
+    key: EpisodeKey
     values: dict[str, Any]
     streams: list[dict[str, Any]]
     assets: list[LocalAsset]  # the file's thumb and subtitles, on the file's first episode row only
     content_hash: str
-
-
-def _episode_key(season: int | None, number: int | None, file_path: str) -> tuple[Any, ...]:
-    """Numbered episodes by (season, number); air-date and absolute-number files by their path (see Episode)."""
-    return ("number", season, number) if number is not None else ("file", file_path)
 
 
 def _episode_nfo(episode: EpisodeScan, index: int, number: int | None) -> EpisodeNfo | None:
@@ -99,25 +115,17 @@ def _episode_values(scan: SeriesScan, episode: EpisodeScan, index: int, number: 
     }
 
 
-def _wanted_episodes(scan: SeriesScan, errors: list[str], taken: Mapping[tuple[Any, ...], str]) -> list[_WantedEpisode]:
-    """An episode row per episode number of each file; a number a second file claims again is an error, and so is
-    one an episode of an unchanged season folder holds (taken: its file by key)."""
-    wanted: dict[tuple[Any, ...], _WantedEpisode] = {}
-    for episode in scan.episodes:
-        streams = episode.media.stream_rows() if episode.media else []
-        assets = [a for a in (episode.thumb, *episode.subtitles) if a is not None]
-        for index, number in enumerate(episode.episodes or (None,)):
-            key = _episode_key(episode.season, number, episode.relative_path)
-            if key in wanted or key in taken:
-                first = wanted[key].values["file_path"] if key in wanted else taken[key]
-                label = f"S{episode.season:02d}E{number:02d}" if episode.season is not None else f"E{number:02d}"
-                errors.append(f"duplicate episode {label}: {episode.relative_path} (also {first})")
-                continue
-            values = _episode_values(scan, episode, index, number)
-            keys = [scanned_rows.asset_key(scan, a) for a in assets]
-            wanted[key] = _WantedEpisode(key, values, streams, assets, scanned_rows.content_hash(values, streams, keys))
-            assets = []
-    return list(wanted.values())
+def _wanted_episodes(scan: SeriesScan, rows: list[EpisodeRow]) -> list[_WantedEpisode]:
+    """The values, streams and assets of the episode rows the scan decided on."""
+    wanted: list[_WantedEpisode] = []
+    for row in rows:
+        file = row.file
+        streams = file.media.stream_rows() if file.media else []
+        assets = [a for a in (file.thumb, *file.subtitles) if a is not None] if row.first_of_file else []
+        values = _episode_values(scan, file, row.index, row.number)
+        content_hash = scanned_rows.content_hash(values, streams, [scanned_rows.asset_key(scan, a) for a in assets])
+        wanted.append(_WantedEpisode(row.key, values, streams, assets, content_hash))
+    return wanted
 
 
 def _series_values(scan: SeriesScan) -> dict[str, Any]:
@@ -161,19 +169,19 @@ class _EpisodeCounts:
     missing: int = 0
 
 
-def _episodes_by_key(session: Session, series: Series | None) -> dict[tuple[Any, ...], Episode]:
+def _episodes_by_key(session: Session, series: Series | None) -> dict[EpisodeKey, Episode]:
     """The recorded episodes of a series by natural key (none for a new series)."""
     if series is None:
         return {}
     return {
-        _episode_key(row.season_number, row.episode_number, row.file_path): row
+        episode_key(row.season_number, row.episode_number, row.file_path): row
         for row in session.scalars(select(Episode).where(Episode.series_id == series.id))
     }
 
 
 def _untouched_episodes(
-    existing: dict[tuple[Any, ...], Episode], unchanged_folders: Collection[str]
-) -> dict[tuple[Any, ...], Episode]:
+    existing: dict[EpisodeKey, Episode], unchanged_folders: Collection[str]
+) -> dict[EpisodeKey, Episode]:
     """The episodes on disk in the season folders a scan did not read (taken out of existing): kept as they are."""
     keys = [
         key
@@ -187,16 +195,16 @@ def _sync_episodes(
     session: Session,
     series: Series,
     wanted: list[_WantedEpisode],
-    existing: dict[tuple[Any, ...], Episode],
+    existing: dict[EpisodeKey, Episode],
     scan_job_id: int,
-) -> tuple[dict[tuple[Any, ...], int], _EpisodeCounts]:
+) -> tuple[dict[EpisodeKey, int], _EpisodeCounts]:
     """Upsert the episodes by natural key over the existing ones (those of unchanged season folders left out),
     replace the streams of changed ones, mark the ones gone as missing. Returns the episode ids by key and the
     counts."""
     existing = dict(existing)
     counts = _EpisodeCounts()
     changed: list[tuple[Episode, _WantedEpisode]] = []
-    kept: dict[tuple[Any, ...], Episode] = {}
+    kept: dict[EpisodeKey, Episode] = {}
     for episode in wanted:
         found = existing.pop(episode.key, None)
         keys = {"series_id": series.id}
@@ -251,16 +259,19 @@ def _sync_tv_assets(
 
 def known_season_fingerprints(session: Session, library_id: int, directory: str) -> dict[str, str]:
     """The recorded fingerprints of a series folder's season folders, by folder (relative to the root); none when
-    the series is new or was missing."""
+    the series is new or was missing, or when its errors were recorded without their folders."""
+    series = session.execute(
+        select(Series.id, Series.scan_errors).where(
+            Series.library_id == library_id, Series.directory == directory, Series.state != "missing"
+        )
+    ).one_or_none()
+    # Errors recorded before errors named their folder could not be kept for the folders not read: every season
+    # folder is read once, and the errors are recorded with their folders.
+    if series is None or any(e.folder is None for e in recorded_errors(series.scan_errors)):
+        return {}
     rows = session.execute(
-        select(Season.folder, Season.fingerprint)
-        .join(Series, Series.id == Season.series_id)
-        .where(
-            Series.library_id == library_id,
-            Series.directory == directory,
-            Series.state != "missing",
-            Season.folder.is_not(None),
-            Season.fingerprint.is_not(None),
+        select(Season.folder, Season.fingerprint).where(
+            Season.series_id == series.id, Season.folder.is_not(None), Season.fingerprint.is_not(None)
         )
     )
     return {folder: fingerprint for folder, fingerprint in rows if folder and fingerprint}
@@ -299,8 +310,9 @@ def record_series_scan(
     skipped = scan.unchanged_folders
     existing = _episodes_by_key(session, found)
     untouched = _untouched_episodes(existing, skipped)
-    errors = [*scan.errors, *(f"unmatched episode file: {path}" for path in scan.unmatched)]
-    episodes = _wanted_episodes(scan, errors, {key: e.file_path for key, e in untouched.items()})
+    decided = episode_rows(scan.episodes, {key: e.file_path for key, e in untouched.items()})
+    errors = [*scan.errors, *unmatched_errors(scan.unmatched), *decided.errors]
+    episodes = _wanted_episodes(scan, decided.rows)
     values = _series_values(scan)
     seasons = [{"number": s.number, "folder": s.folder} for s in scan.seasons]
     folder_assets = [
@@ -309,11 +321,7 @@ def record_series_scan(
     episode_hashes = sorted([*(e.content_hash for e in episodes), *(e.content_hash or "" for e in untouched.values())])
     content_hash = scanned_rows.content_hash(values, seasons, folder_assets, episode_hashes, scan.unmatched)
     # Errors about the folders not read (their NFOs, media info) stay the series' until those folders are read again.
-    kept_errors = [
-        e
-        for e in ((found.scan_errors or []) if found else [])
-        if e not in errors and any(f"{f}/" in e for f in skipped)
-    ]
+    kept = kept_errors(recorded_errors(found.scan_errors) if found else [], skipped, errors)
 
     keys = {"library_id": library_id, "directory": scan.relative_dir}
     series, outcome = scanned_rows.upsert_scanned(session, Series, found, keys, values, content_hash)
@@ -331,7 +339,7 @@ def record_series_scan(
         for asset in episode.assets:
             wanted_assets.setdefault(scan.relative(asset.path), (None, episode_ids[episode.key], asset))
     to_cache = _sync_tv_assets(session, series, wanted_assets, cache_exists, {e.id for e in untouched.values()})
-    series.scan_errors = [*errors, *kept_errors]
+    series.scan_errors = _stored_errors([*errors, *kept])
     series.last_scan_job_id = scan_job_id
     series.fingerprint = row.fingerprint
     series.video_signature = episodes_signature(
@@ -344,7 +352,7 @@ def record_series_scan(
     row.series_id = series.id
     row.moved_from = moved_from if counted_missing else None
     row.assets_queued = to_cache
-    row.errors = errors or None
+    row.errors = [e.message for e in errors] or None
     row.episodes_found = len(episodes) + len(untouched)
     row.episodes_new, row.episodes_updated, row.episodes_missing = counts.new, counts.updated, counts.missing
     row.unmatched = len(scan.unmatched)

@@ -26,6 +26,7 @@ from reelscan.db.models import (
     Trailer,
     TvAsset,
 )
+from reelscan.db.series_records import recorded_errors
 
 
 def _asset(row: Image | Trailer | Subtitle | TvAsset) -> dict[str, Any]:
@@ -433,7 +434,7 @@ def series_view(series: Series, counts: dict[int | None, tuple[int, int]]) -> di
         # Episodes of air-date or absolute-number files without a season count here but in no season.
         "episodes": sum(present for present, _ in counts.values()),
         "missingEpisodes": sum(gone for _, gone in counts.values()),
-        "errors": series.scan_errors,
+        "errors": [e.message for e in recorded_errors(series.scan_errors)],
     }
 
 

@@ -51,7 +51,15 @@ from reelscan.library.videos import FolderEntry, is_video_candidate, list_folder
 
 SEASON_NFO = "season.nfo"
 
-__all__ = ["DirectoryError", "EpisodeScan", "SeasonScan", "SeriesScan", "scan_series_directory"]
+__all__ = ["DirectoryError", "EpisodeScan", "FolderError", "SeasonScan", "SeriesScan", "scan_series_directory"]
+
+
+@dataclass(frozen=True)
+class FolderError:
+    """An error of a series scan and the folder it is about, so that a rescan not reading that folder keeps it."""
+
+    folder: str | None  # relative to the root: the series folder or a subfolder; None when not known (older rows)
+    message: str  # what users see
 
 
 @dataclass
@@ -94,7 +102,7 @@ class SeriesScan:
     seasons: list[SeasonScan] = field(default_factory=list)  # by number
     episodes: list[EpisodeScan] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # video files no episode rule matched, relative to the root
-    errors: list[str] = field(default_factory=list)
+    errors: list[FolderError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # worth telling, not errors (a scene release's text .nfo)
 
     @property
@@ -129,6 +137,18 @@ class SeriesScan:
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+    def error(self, folder: Path, message: str) -> None:
+        """Record an error about a folder of the series (an absolute path)."""
+        self.errors.append(FolderError(self.relative(folder), message))
+
+    def readable(self, directory: Path, entries: list[FolderEntry]) -> list[FolderEntry]:
+        """The entries with valid UTF-8 names; the others are errors of the directory."""
+        unreadable: list[str] = []
+        readable = readable_entries(directory, entries, unreadable)
+        for message in unreadable:
+            self.error(directory, message)
+        return readable
 
     def season(self, number: int) -> SeasonScan:
         """The season with this number, added (in order) when it is new."""
@@ -167,9 +187,9 @@ def _subfolders(scan: SeriesScan, directory: Path, entries: list[FolderEntry]) -
         season = parse_season_folder(entry.name)
         try:
             fingerprint = folder_fingerprint(str(path)) if season is not None else None
-            sub_entries = readable_entries(path, list_folder(path), scan.errors)
+            sub_entries = scan.readable(path, list_folder(path))
         except OSError as exc:
-            scan.errors.append(f"cannot read directory {path}: {exc.strerror or exc}")
+            scan.error(path, f"cannot read directory {path}: {exc.strerror or exc}")
             continue
         if not {e.name.lower() for e in sub_entries} & IGNORE_MARKER_FILES:
             folders.append(_Folder(path, sub_entries, season, fingerprint))
@@ -188,7 +208,7 @@ def _read_nfo(scan: SeriesScan, path: Path, parse: Callable[[Path], Nfo]) -> tup
         scan.notices.append(str(exc))
         return None, None
     except NfoError as exc:
-        scan.errors.append(str(exc))
+        scan.error(path.parent, str(exc))
         return None, path
 
 
@@ -271,7 +291,7 @@ def _episode(
         try:
             episode.media = read_parts_media_info([folder.path / part.name for part in found.parts])
         except MediaInfoError as exc:
-            scan.errors.append(str(exc))
+            scan.error(folder.path, str(exc))
     assets = discover_episode_assets(stem, files)
     episode.thumb = next((a for a in assets if a.asset_type == "thumb"), None)
     episode.subtitles = [a for a in assets if a.asset_type == "subtitle"]
@@ -296,7 +316,7 @@ def _scan_folder(scan: SeriesScan, folder: _Folder, read_media: bool, known: Map
     for entry in folder.entries:
         if not is_video_candidate(entry):
             if not entry.is_dir and entry.size == 0 and is_video_candidate(replace(entry, size=1)):
-                scan.errors.append(f"skipped {str(folder.path / entry.name)!r}: zero-byte video file")
+                scan.error(folder.path, f"skipped {str(folder.path / entry.name)!r}: zero-byte video file")
             continue
         match = parse_episode_name(split_name(entry.name)[0], folder.season)
         if match is None:
@@ -325,7 +345,7 @@ def scan_series_directory(
     known = known_season_fingerprints or {}
     directory, entries = open_directory(root, relative_dir)
     scan = SeriesScan(root=root, relative_dir=relative_dir, parsed_name=parse_series_folder_name(directory.name))
-    entries = readable_entries(directory, entries, scan.errors)
+    entries = scan.readable(directory, entries)
     _read_series_nfo(scan, directory, entries)
     scan.assets = discover_series_assets(directory, entries)
     for number, images in discover_season_images(directory, entries).items():

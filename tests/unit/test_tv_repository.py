@@ -18,7 +18,7 @@ from reelscan.db import asset_records, scan_jobs, series_records, views, work_li
 from reelscan.db.models import Episode, EpisodeStream, Season, Series, TvAsset, is_locked
 from reelscan.db.session import alembic_config, get_engine, migrate, session_scope
 from reelscan.db.work_list import RecordedDirectory
-from reelscan.library.series_scanner import scan_series_directory
+from reelscan.library.series_scanner import FolderError, scan_series_directory
 from reelscan.settings import Settings
 from tests.movie_folders import record_series_folder
 
@@ -210,7 +210,8 @@ def test_unmatched_and_duplicate_files_are_the_directory_errors(any_settings: Se
         [listed] = views.scan_errors(session, job_id)
         assert unmatched in listed["errors"]
         series = session.get(Series, result.series_id)
-        assert series is not None and unmatched in series.scan_errors
+        assert series is not None
+        assert FolderError(f"{SHOW}/Season 01", unmatched) in series_records.recorded_errors(series.scan_errors)
 
 
 def test_assets_are_pending_then_cached_under_their_owner(any_settings: Settings, root: Path) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from reelscan.db import series_records, views
 from reelscan.db.models import Season, Series, TvAsset
 from reelscan.db.session import session_scope
-from reelscan.library.series_scanner import scan_series_directory
+from reelscan.library.series_scanner import FolderError, scan_series_directory
 from reelscan.library.tv_discovery import SeriesWalker
 from reelscan.settings import Settings
 from tests.unit.test_tv_repository import SHOW, episodes, put, record, tv_library
@@ -133,4 +134,53 @@ def test_errors_of_a_season_not_read_stay_the_series(tmp_path: Path, any_setting
     assert (second.episodes_found, second.episodes_new, second.errors) == (4, 1, [])
     with session_scope(any_settings.resolved_database_url) as session:
         series = session.scalars(select(Series)).one()
-        assert series.scan_errors == [nfo_error]
+        assert series_records.recorded_errors(series.scan_errors) == [FolderError(SEASON_01, nfo_error)]
+
+
+def test_a_rescan_keeps_the_errors_of_the_folders_it_did_not_read_and_only_those(
+    tmp_path: Path, any_settings: Settings
+) -> None:
+    root = tv_library(tmp_path)
+    put(root / SEASON_01 / "Show S01E02.nfo", text="<episodedetails><title>")  # stays broken, not read again
+    put(root / SEASON_02 / "Show S02E01.nfo", text="<episodedetails><title>")  # mended below
+    put(root / SHOW / "Unsorted" / "Show S01E01.mkv")  # claims the number of Season 01's S01E01; removed below
+    first = record(any_settings, root, incremental=True)
+    [kept] = [e for e in first.errors if "Show S01E02.nfo" in e]
+    duplicate = f"duplicate episode S01E01: {SHOW}/Unsorted/Show S01E01.mkv (also {SEASON_01}/Show S01E01.mp4)"
+    assert len(first.errors) == 3 and duplicate in first.errors
+
+    put(root / SEASON_02 / "Show S02E01.nfo", text="<episodedetails><title>Two</title></episodedetails>")
+    (root / SHOW / "Unsorted" / "Show S01E01.mkv").unlink()
+    second = record(any_settings, root, incremental=True)
+    # Season 01 was not read: its error stays. Season 02 and Unsorted were read and no longer err, although the
+    # duplicate's message names Season 01's file.
+    assert second.errors == []
+    with session_scope(any_settings.resolved_database_url) as session:
+        series = session.scalars(select(Series)).one()
+        assert series_records.recorded_errors(series.scan_errors) == [FolderError(SEASON_01, kept)]
+        assert views.series_view(series, {})["errors"] == [kept]
+
+
+def test_errors_recorded_without_their_folder_have_every_season_folder_read_once(
+    tmp_path: Path, any_settings: Settings
+) -> None:
+    root = tv_library(tmp_path)
+    put(root / SEASON_01 / "Show S01E02.nfo", text="<episodedetails><title>")
+    [nfo_error] = record(any_settings, root, incremental=True).errors
+    url = any_settings.resolved_database_url
+    with session_scope(url) as session:  # as recorded before errors named their folder
+        session.execute(update(Series).values(scan_errors=[nfo_error]))
+    with session_scope(url) as session:
+        series = session.scalars(select(Series)).one()
+        assert series_records.recorded_errors(series.scan_errors) == [FolderError(None, nfo_error)]
+        assert views.series_view(series, {})["errors"] == [nfo_error]
+        assert series_records.known_season_fingerprints(session, series.library_id, SHOW) == {}
+
+    assert record(any_settings, root, incremental=True).errors == [nfo_error]  # Season 01 was read again
+    with session_scope(url) as session:
+        series = session.scalars(select(Series)).one()
+        assert series_records.recorded_errors(series.scan_errors) == [FolderError(SEASON_01, nfo_error)]
+        assert set(series_records.known_season_fingerprints(session, series.library_id, SHOW)) == {
+            SEASON_01,
+            SEASON_02,
+        }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def test_broken_tvshow_nfo_is_an_error_naming_it(tmp_path: Path) -> None:
     touch(tmp_path / "Show/tvshow.nfo", b"<tvshow><title>")
     touch(tmp_path / "Show/Show S01E01.mkv")
     result = scan(tmp_path)
-    assert result.title == "Show" and any("tvshow.nfo" in e for e in result.errors)
+    assert result.title == "Show" and any("tvshow.nfo" in e.message for e in result.errors)
 
 
 def test_season_folders_and_specials(tmp_path: Path) -> None:
@@ -91,7 +92,26 @@ def test_samples_and_extras_are_skipped(tmp_path: Path) -> None:
 def test_zero_byte_episode_is_an_error(tmp_path: Path) -> None:
     touch(tmp_path / "Show/Show S01E01.mkv", b"")
     result = scan(tmp_path)
-    assert not result.episodes and "zero-byte" in result.errors[0] and "S01E01" in result.errors[0]
+    assert not result.episodes and "zero-byte" in result.errors[0].message and "S01E01" in result.errors[0].message
+
+
+def test_errors_name_the_folder_they_are_about(tmp_path: Path) -> None:
+    touch(tmp_path / "Show/tvshow.nfo", b"<tvshow><title>")
+    touch(tmp_path / "Show/Show S01E01.mkv", b"")
+    touch(tmp_path / "Show/Season 02/Show S02E01.mkv")
+    touch(tmp_path / "Show/Season 02/Show S02E01.nfo", b"<episodedetails><title>")
+    touch(tmp_path / "Show/Season 03/season.nfo", b"<season><title>")
+    touch(Path(os.fsdecode(os.path.join(os.fsencode(tmp_path / "Show/Season 03"), b"Show S03E01 \xff.mkv"))))
+    result = scan(tmp_path)
+    hints = ("tvshow.nfo", "zero-byte", "S02E01.nfo", "season.nfo", "not valid UTF-8")
+    folders = {hint: e.folder for e in result.errors for hint in hints if hint in e.message}
+    assert len(result.errors) == len(hints) and folders == {
+        "tvshow.nfo": "Show",
+        "zero-byte": "Show",
+        "S02E01.nfo": "Show/Season 02",
+        "season.nfo": "Show/Season 03",
+        "not valid UTF-8": "Show/Season 03",
+    }
 
 
 def test_multi_episode_file_with_multi_episode_nfo(tmp_path: Path) -> None:
@@ -106,7 +126,7 @@ def test_hostile_episode_nfo_is_an_error(tmp_path: Path) -> None:
     touch(tmp_path / "Show/Show S01E01.mkv")
     touch(tmp_path / "Show/Show S01E01.nfo", b'<!DOCTYPE e [<!ENTITY x "y">]><episodedetails/>')
     result = scan(tmp_path)
-    assert result.episodes[0].nfo == [] and "entities" in result.errors[0]
+    assert result.episodes[0].nfo == [] and "entities" in result.errors[0].message
 
 
 def test_series_assets(tmp_path: Path) -> None:
@@ -180,7 +200,7 @@ def test_unreadable_media_is_an_error_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "Show").mkdir()
     shutil.copy(MEDIA / "not_a_video.mkv", tmp_path / "Show/Show S01E01.mkv")
     result = scan(tmp_path, read_media=True)
-    assert result.episodes[0].media is None and "Show S01E01.mkv" in result.errors[0]
+    assert result.episodes[0].media is None and "Show S01E01.mkv" in result.errors[0].message
 
 
 def test_missing_series_folder_raises(tmp_path: Path) -> None:
