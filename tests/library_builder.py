@@ -354,6 +354,13 @@ def build_bulk_library(root: Path, count: int, *, with_assets: bool = True) -> l
     return directories
 
 
+def build_library_with_bulk(root: Path, count: int, folder: str = "More") -> LibraryManifest:
+    """build_library's movies under root, and `count` bulk movies in its subfolder `folder` (for a scan that lasts)."""
+    library = build_library(root)
+    build_bulk_library(root / folder, count)
+    return library
+
+
 @dataclass
 class ExpectedSeries:
     directory: str

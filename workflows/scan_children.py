@@ -7,7 +7,7 @@ in flight. It is done only when the list is exhausted, the page is consumed and 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 from temporalio import workflow
@@ -32,9 +32,27 @@ with workflow.unsafe.imports_passed_through():
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+Ended = TypeVar("Ended")
 ReadDatabase = Callable[[Callable[[In], Out], In], Awaitable[Out]]
 MAX_PRIORITY_PATHS = 500
 LEGACY_PAGE_ROWS = 100  # pages of the previous release: window x directories per child, at least this many
+
+
+def any_ended(children: dict[Key, tuple[Value, asyncio.Task[Ended]]]) -> bool:
+    return any(task.done() for _, task in children.values())
+
+
+def take_ended(
+    children: dict[Key, tuple[Value, asyncio.Task[Ended]]],
+) -> Iterator[tuple[Key, Value, asyncio.Task[Ended]]]:
+    """The children in flight whose task has ended, in launch order, each taken out of `children` as it comes."""
+    for key, (value, task) in list(children.items()):
+        if not task.done():
+            continue
+        del children[key]
+        yield key, value, task
 
 
 class FailedChild:
@@ -64,7 +82,7 @@ class DirectoryWindow:
         return self.exhausted and not self.children  # the previous release's rule, for scans it started
 
     def any_finished(self) -> bool:
-        return any(task.done() for _, task in self.children.values())
+        return any_ended(self.children)
 
     def start_next_pass(self) -> None:
         """Directories still pending after a pass get another one, from the start of the list."""
@@ -184,10 +202,7 @@ class DirectoryWindow:
         """Results of the children that ended, and the children that failed (not counted here)."""
         results: list[DirectoryScanResult] = []
         failed: list[FailedChild] = []
-        for first_seq, (refs, task) in list(self.children.items()):
-            if not task.done():
-                continue
-            del self.children[first_seq]
+        for _, refs, task in take_ended(self.children):
             try:
                 results.extend(task.result().results)
             except ChildWorkflowError as exc:

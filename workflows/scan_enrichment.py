@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.enrich_movie import EnrichMovieWorkflow
     from workflows.enrich_series import EnrichSeriesWorkflow
     from workflows.library_scan_errors import ScanFailed, failure_message, failure_type, root_cause
-    from workflows.scan_children import ReadDatabase
+    from workflows.scan_children import ReadDatabase, any_ended, take_ended
 
 MAX_PROVIDER_PAUSES = 8
 MAX_PAUSE_SECONDS = 1800
@@ -49,7 +49,7 @@ class EnrichmentWindow:
         self.provider_refused = False
 
     def any_finished(self) -> bool:
-        return any(task.done() for _, task in self.children.values())
+        return any_ended(self.children)
 
     def done_launching(self) -> bool:
         return self.provider_refused or (self.exhausted and not self.buffer and not self._carry.enrichment_retry)
@@ -156,10 +156,7 @@ class EnrichmentWindow:
     def collect(self) -> None:
         carry = self._carry
         c = carry.state.counters
-        for entity_id, (target, task) in list(self.children.items()):
-            if not task.done():
-                continue
-            del self.children[entity_id]
+        for entity_id, target, task in take_ended(self.children):
             try:
                 result = task.result()
             except ChildWorkflowError as exc:

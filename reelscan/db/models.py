@@ -18,6 +18,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def partial_unique_index(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows where `where` holds, the same on SQLite and PostgreSQL."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -57,12 +62,10 @@ class ScanJob(Base):
         Index("idx_scan_jobs_library", "library_id"),
         Index("idx_scan_jobs_status", "status"),
         # At most one active scan per library, enforced by the database itself.
-        Index(
+        partial_unique_index(
             "uq_scan_jobs_active_library",
             "library_id",
-            unique=True,
-            sqlite_where=text("status IN ('discovering','scanning','caching','enriching')"),
-            postgresql_where=text("status IN ('discovering','scanning','caching','enriching')"),
+            where="status IN ('discovering','scanning','caching','enriching')",
         ),
     )
 
@@ -530,13 +533,8 @@ class Episode(_EpisodeLocks, _MediaFile, Base):
     __tablename__ = "episodes"
     __table_args__ = (
         Index("uq_episodes_series_number", "series_id", "season_number", "episode_number", unique=True),
-        Index(
-            "uq_episodes_series_unnumbered_file",
-            "series_id",
-            "file_path",
-            unique=True,
-            sqlite_where=text("episode_number IS NULL"),
-            postgresql_where=text("episode_number IS NULL"),
+        partial_unique_index(
+            "uq_episodes_series_unnumbered_file", "series_id", "file_path", where="episode_number IS NULL"
         ),
     )
 

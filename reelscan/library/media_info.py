@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,27 @@ def _yes(value: Any) -> bool:
     return str(value).lower() == "yes"
 
 
+# The stream fields read straight from a mediainfo track: (field, mediainfo's key, conversion).
+_Fields = tuple[tuple[str, str, Callable[[Any], object]], ...]
+_VIDEO_FIELDS: _Fields = (
+    ("profile", "format_profile", _text),
+    ("width", "width", _int),
+    ("height", "height", _int),
+    ("frame_rate", "frame_rate", _float),
+    ("bit_depth", "bit_depth", _int),
+)
+_AUDIO_FIELDS: _Fields = (
+    ("channels", "channel_s", _int),
+    ("channel_layout", "channel_layout", _text),
+    ("sample_rate", "sampling_rate", _int),
+    ("bit_rate", "bit_rate", _int),
+)
+
+
+def _read_fields(track: dict[str, Any], fields: _Fields) -> dict[str, Any]:
+    return {name: read(track.get(key)) for name, key, read in fields}
+
+
 def _hdr(track: dict[str, Any]) -> str | None:
     """Name the HDR flavour the way players do: Dolby Vision, HDR10+, HDR10 or HLG; None for SDR."""
     described = " ".join(str(track.get(k) or "") for k in ("hdr_format", "hdr_format_compatibility"))
@@ -243,44 +264,25 @@ def read_media_info(path: Path) -> MediaInfo:
         kind = data.get("track_type")
         language = _text(data.get("language"))
         language = language.lower() if language else None
-        default, forced, title = _yes(data.get("default")), _yes(data.get("forced")), _text(data.get("title"))
+        common: dict[str, Any] = {
+            "language": language,
+            "default": _yes(data.get("default")),
+            "forced": _yes(data.get("forced")),
+            "title": _text(data.get("title")),
+        }
         if kind == "General":
             general = data
         elif kind == "Video":
-            video.append(
-                VideoStream(
-                    index=len(video),
-                    codec=_codec(VIDEO_CODECS, data.get("format")),
-                    profile=_text(data.get("format_profile")),
-                    width=_int(data.get("width")),
-                    height=_int(data.get("height")),
-                    frame_rate=_float(data.get("frame_rate")),
-                    bit_depth=_int(data.get("bit_depth")),
-                    hdr_format=_hdr(data),
-                    language=language,
-                    default=default,
-                    forced=forced,
-                    title=title,
-                )
-            )
+            codec = _codec(VIDEO_CODECS, data.get("format"))
+            fields = _read_fields(data, _VIDEO_FIELDS) | {"hdr_format": _hdr(data)}
+            video.append(VideoStream(index=len(video), codec=codec, **fields, **common))
         elif kind == "Audio":
-            audio.append(
-                AudioStream(
-                    index=len(audio),
-                    codec=_codec(AUDIO_CODECS, data.get("format")),
-                    channels=_int(data.get("channel_s")),
-                    channel_layout=_text(data.get("channel_layout")),
-                    sample_rate=_int(data.get("sampling_rate")),
-                    bit_rate=_int(data.get("bit_rate")),
-                    language=language,
-                    default=default,
-                    forced=forced,
-                    title=title,
-                )
-            )
+            codec = _codec(AUDIO_CODECS, data.get("format"))
+            fields = _read_fields(data, _AUDIO_FIELDS)
+            audio.append(AudioStream(index=len(audio), codec=codec, **fields, **common))
         elif kind == "Text":
             codec = _codec(SUBTITLE_CODECS, data.get("format"))
-            subtitles.append(SubtitleStream(len(subtitles), codec, language, default, forced, title))
+            subtitles.append(SubtitleStream(index=len(subtitles), codec=codec, **common))
     if not video and not audio:
         raise MediaInfoError(f"cannot read media info of {target}: no video or audio track found")
     duration_ms = _float(general.get("duration"))

@@ -23,7 +23,6 @@ from tests.integration.scanning import (
     children_started,
     eventually,
     finish,
-    movies_when,
     reconfigure,
     running_workers,
     scan_runs,
@@ -31,6 +30,7 @@ from tests.integration.scanning import (
     wait_for_scanned,
     worker_process,
 )
+from tests.integration.watching import pending_while_paused, resumed_until_scanned
 from tests.library_builder import build_bulk_library
 from tests.ports import free_port
 
@@ -200,15 +200,9 @@ async def test_the_watcher_keeps_its_pending_folders_across_a_server_restart(
     try:
         restarted = await server.client(sqlite_settings)
         async with running_workers(restarted, settings):
-            for name in names:
-                (tmp_path / "staging" / name).rename(root / name)
             plan = watch.library_plan(settings, library_id)
-            workflow_id = await watch.signal_changes(restarted, settings, plan, names)
-            await restarted.get_workflow_handle(workflow_id).signal("pause")
-            before = await eventually(
-                lambda: watch.watch_state(restarted, settings, library_id),
-                lambda s: s is not None and s["paused"] and sorted(s["pending"]) == names,
-                what="the folders pending while paused",
+            workflow_id, before = await pending_while_paused(
+                restarted, settings, plan, tmp_path / "staging", root, names
             )
             await server.restart()
             after = await eventually(
@@ -219,13 +213,7 @@ async def test_the_watcher_keeps_its_pending_folders_across_a_server_restart(
             )
             assert before is not None and after is not None and after["paused"]
             assert after["pending"] == before["pending"]
-            await watch.pause_watch(restarted, settings, library_id, paused=False)
-            movies = await movies_when(
-                settings,
-                lambda movies: len(movies) == 2,
-                what="both movies scanned after the restart",
-                timeout=180,
-            )
+            movies = await resumed_until_scanned(restarted, settings, library_id, 2)
             await restarted.get_workflow_handle(workflow_id).terminate("test over")
     finally:
         server.stop()

@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from api.app import create_app
 from reelscan.settings import Settings
+from tests.integration.scanning import running_workers
 from tests.ports import free_port
 
 
@@ -43,4 +44,11 @@ async def api_client(client: Client, settings: Settings) -> AsyncIterator[httpx.
         api_server(client, settings) as address,
         httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as http,
     ):
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def api_client_with_workers(client: Client, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The in-process workers running, and api_client's HTTP client for the API."""
+    async with running_workers(client, settings), api_client(client, settings) as http:
         yield http

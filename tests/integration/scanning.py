@@ -22,7 +22,7 @@ from reelscan.db.views import list_movies
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import scans
-from tests.library_builder import build_bulk_library
+from tests.library_builder import TvLibraryManifest, build_bulk_library, build_tv_library
 from worker import build_workers
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -162,6 +162,23 @@ async def scanned_bulk_library(
     names = build_bulk_library(root, count)
     await scan(client, settings, root)
     return root, names
+
+
+async def scan_library(client: Client, settings: Settings, library_id: int, options: ScanOptions) -> dict[str, Any]:
+    """One scan of a library already registered, to its end: its final message (the workers must be running)."""
+    return await finish(client, await scans.start_scan(client, settings, library_id, options))
+
+
+async def scanned_tv_library(
+    client: Client, settings: Settings, tmp_path: Path, options: ScanOptions
+) -> tuple[TvLibraryManifest, int]:
+    """A `TV` folder of build_tv_library, registered as a TV library and scanned once to completion with these
+    options (the workers must be running): its manifest and library id."""
+    library = build_tv_library(tmp_path / "TV")
+    library_id = scans.library_for_path(settings, library.root, library_type="tv")
+    first = await scan_library(client, settings, library_id, options)
+    assert first["phase"] == "completed"
+    return library, library_id
 
 
 async def movies_when(

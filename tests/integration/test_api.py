@@ -15,9 +15,9 @@ from temporalio.client import Client
 from api.app import check_bind
 from reelscan.settings import Settings
 from service.scans import ScanRequestError
-from tests.integration.api_server import api_client, api_server
+from tests.integration.api_server import api_client, api_client_with_workers, api_server
 from tests.integration.scanning import eventually, reconfigure, running_workers
-from tests.library_builder import build_bulk_library, build_library
+from tests.library_builder import build_bulk_library, build_library_with_bulk
 
 ORDER = ["discovering", "scanning", "caching", "enriching", "completed"]
 
@@ -38,12 +38,8 @@ async def test_scan_through_the_api_with_live_websocket_events(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, children_window="4")
-    library = build_library(tmp_path / "Movies")
-    build_bulk_library(tmp_path / "Movies" / "More", 60)
-    async with (
-        running_workers(client, settings),
-        api_client(client, settings) as http,
-    ):
+    library = build_library_with_bulk(tmp_path / "Movies", 60)
+    async with api_client_with_workers(client, settings) as http:
         address = http.base_url.netloc.decode()
         created = await http.post("/api/libraries", json={"path": str(library.root), "name": "Films"})
         assert created.status_code == 201

@@ -31,6 +31,7 @@ from tests.integration.scanning import (
     scanned_bulk_library,
     start,
 )
+from tests.integration.watching import pending_while_paused, resumed_until_scanned
 from tests.library_builder import MEDIA, build_bulk_library
 
 
@@ -201,15 +202,7 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
     names = build_bulk_library(tmp_path / "staging", 2)
     plan = watch.library_plan(settings, library_id)
     async with running_workers(client, settings):
-        for name in names:
-            (tmp_path / "staging" / name).rename(root / name)
-        workflow_id = await watch.signal_changes(client, settings, plan, names)
-        await client.get_workflow_handle(workflow_id).signal("pause")
-        before = await eventually(
-            lambda: state(client, settings, library_id),
-            lambda s: s["paused"] and sorted(s["pending"]) == names,
-            what="the folders pending while paused",
-        )
+        _, before = await pending_while_paused(client, settings, plan, tmp_path / "staging", root, names)
     # No worker now: the changes are in the workflow's history, not in a process.
     await watch.signal_changes(client, settings, plan, ["Late (2001)"])
     async with running_workers(client, settings):
@@ -223,14 +216,7 @@ async def test_pending_folders_survive_a_worker_restart(client: Client, settings
         assert sorted(after["pending"]) == sorted([*names, "Late (2001)"])
         for name in names:
             assert after["pending"][name]["lastSeen"] == before["pending"][name]["lastSeen"]
-        await watch.pause_watch(client, settings, library_id, paused=False)
-        movies = await movies_when(
-            settings,
-            lambda movies: len(movies) == 2,
-            what="both movies scanned after the restart",
-            # A workflow task or snapshot lost with the stopped worker is retried only after its timeout.
-            timeout=180,
-        )
+        movies = await resumed_until_scanned(client, settings, library_id, 2)
         await settled(client, settings, library_id)
         await stop_watch(client, settings, library_id)
     assert sorted(movies) == names

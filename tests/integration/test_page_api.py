@@ -10,9 +10,9 @@ from temporalio.client import Client
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings, get_settings
 from service import schedules
-from tests.integration.api_server import api_client
+from tests.integration.api_server import api_client, api_client_with_workers
 from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
-from tests.library_builder import build_bulk_library, build_library, build_tv_library
+from tests.library_builder import build_bulk_library, build_library_with_bulk, build_tv_library
 
 ORDER = ["discovering", "scanning", "caching", "enriching"]
 
@@ -21,12 +21,8 @@ async def test_wall_filters_timeline_and_fleet_of_a_scanned_library(
     client: Client, any_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = reconfigure(monkeypatch, children_window="4")
-    library = build_library(tmp_path / "Movies")
-    build_bulk_library(tmp_path / "Movies" / "More", 40)
-    async with (
-        running_workers(client, settings),
-        api_client(client, settings) as http,
-    ):
+    library = build_library_with_bulk(tmp_path / "Movies", 40)
+    async with api_client_with_workers(client, settings) as http:
         started = await start(client, settings, library.root, ScanOptions(enable_enrichment=False))
         await finish(client, started)
         job = scan_job(settings, started.scan_job_id)
@@ -165,10 +161,7 @@ async def test_the_timeline_of_an_enriched_scan_counts_its_provider_requests(
             monkeypatch.setenv(f"REELSCAN_{key.upper()}", value)
         get_settings.cache_clear()
         settings = get_settings()
-        async with (
-            running_workers(client, settings),
-            api_client(client, settings) as http,
-        ):
+        async with api_client_with_workers(client, settings) as http:
             started = await start(client, settings, root, ScanOptions(enable_enrichment=True))
             await finish(client, started)
             timeline = (await http.get(f"/api/scans/{started.scan_job_id}/timeline")).json()

@@ -12,7 +12,7 @@ from reelscan.settings import Settings
 from tests.integration.api_server import api_server
 from tests.integration.browser import ARTIFACTS, CHROMIUM_ARGS, open_page
 from tests.integration.scanning import finish, reconfigure, running_workers, scan_job, start
-from tests.library_builder import build_bulk_library, build_library
+from tests.library_builder import build_bulk_library, build_library_with_bulk
 
 WAIT = 60_000  # ms: generous, the machines are shared
 ORDER = ["discovering", "scanning", "caching", "enriching"]
@@ -39,8 +39,7 @@ async def test_poster_wall_filters_pages_and_opens_a_movie_and_the_timeline_show
 ) -> None:
     from playwright.async_api import async_playwright
 
-    library = build_library(tmp_path / "Movies")
-    build_bulk_library(tmp_path / "Movies" / "More", 70)
+    library = build_library_with_bulk(tmp_path / "Movies", 70)
     build_bulk_library(tmp_path / "Movies" / "Bare", 6, with_assets=False)
     ARTIFACTS.mkdir(exist_ok=True)
     async with (

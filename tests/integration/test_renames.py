@@ -12,9 +12,8 @@ from reelscan.db.models import Episode, Image, Movie, Series, TvAsset, is_locked
 from reelscan.db.session import session_scope
 from reelscan.scan_options import ScanOptions
 from reelscan.settings import Settings
-from service import scans
-from tests.integration.scanning import finish, running_workers, scan
-from tests.library_builder import MEDIA, build_tv_library
+from tests.integration.scanning import running_workers, scan, scan_library, scanned_tv_library
+from tests.library_builder import MEDIA
 
 NFO = "<movie><title>Heat</title><year>1995</year><plot>From the NFO.</plot></movie>"
 
@@ -138,12 +137,9 @@ async def test_a_copy_is_a_new_movie_not_a_move(client: Client, sqlite_settings:
 async def test_a_renamed_series_folder_keeps_its_series_episodes_and_artwork(
     client: Client, sqlite_settings: Settings, tmp_path: Path
 ) -> None:
-    library = build_tv_library(tmp_path / "TV")
-    library_id = scans.library_for_path(sqlite_settings, library.root, library_type="tv")
     options = ScanOptions(enable_enrichment=False)
     async with running_workers(client, sqlite_settings):
-        first = await finish(client, await scans.start_scan(client, sqlite_settings, library_id, options))
-        assert first["phase"] == "completed"
+        library, library_id = await scanned_tv_library(client, sqlite_settings, tmp_path, options)
         target = next(s for s in library.series.values() if s.assets)
         before = series_rows(sqlite_settings, target.directory)
         with session_scope(sqlite_settings.resolved_database_url) as session:
@@ -152,7 +148,7 @@ async def test_a_renamed_series_folder_keeps_its_series_episodes_and_artwork(
             )
         renamed = f"{target.directory} (renamed)"
         (library.root / target.directory).rename(library.root / renamed)
-        message = await finish(client, await scans.start_scan(client, sqlite_settings, library_id, options))
+        message = await scan_library(client, sqlite_settings, library_id, options)
 
     assert message["phase"] == "completed", message.get("lastError")
     assert (message["stats"]["seriesNew"], message["stats"]["seriesMissing"]) == (0, 0)

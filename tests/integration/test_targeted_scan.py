@@ -21,9 +21,11 @@ from tests.integration.scanning import (
     running_workers,
     scan,
     scan_job,
+    scan_library,
     scanned_bulk_library,
+    scanned_tv_library,
 )
-from tests.library_builder import MEDIA, build_bulk_library, build_tv_library
+from tests.library_builder import MEDIA, build_bulk_library
 
 
 def _last_scans(settings: Settings) -> dict[str, int | None]:
@@ -112,17 +114,14 @@ async def test_api_starts_a_targeted_scan_and_refuses_paths_outside_the_root(
 async def test_targeted_scan_of_a_tv_library_reads_one_series(
     client: Client, any_settings: Settings, tmp_path: Path
 ) -> None:
-    library = build_tv_library(tmp_path / "TV")
-    library_id = scans.library_for_path(any_settings, library.root, library_type="tv")
     options = ScanOptions(enable_enrichment=False)
     async with running_workers(client, any_settings):
-        first = await finish(client, await scans.start_scan(client, any_settings, library_id, options))
-        assert first["phase"] == "completed"
+        library, library_id = await scanned_tv_library(client, any_settings, tmp_path, options)
         target = next(s for s in library.series.values() if not s.unmatched)
         gone = next(s for s in library.series.values() if s is not target)
         shutil.rmtree(library.root / gone.directory)
         targeted = options.model_copy(update={"paths": [target.directory, gone.directory], "force_full_rescan": True})
-        message = await finish(client, await scans.start_scan(client, any_settings, library_id, targeted))
+        message = await scan_library(client, any_settings, library_id, targeted)
 
     assert message["phase"] == "completed", message.get("lastError")
     stats = message["stats"]

@@ -11,7 +11,7 @@ from reelscan.settings import Settings
 from tests.integration.api_server import api_server
 from tests.integration.browser import ARTIFACTS, open_page
 from tests.integration.scanning import finish, reconfigure, running_workers, start
-from tests.library_builder import build_bulk_library, build_library
+from tests.library_builder import build_library_with_bulk
 
 
 async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
@@ -20,8 +20,7 @@ async def test_page_follows_a_scan_to_completion_and_drills_into_a_movie(
     from playwright.async_api import async_playwright
 
     settings = reconfigure(monkeypatch, children_window="2")
-    library = build_library(tmp_path / "Movies")
-    build_bulk_library(tmp_path / "Movies" / "Archive", 150)
+    library = build_library_with_bulk(tmp_path / "Movies", 150, "Archive")
     ARTIFACTS.mkdir(exist_ok=True)
     async with running_workers(client, settings), api_server(client, settings) as address, async_playwright() as pw:
         browser, page, script_errors = await open_page(pw, chromium, 1100, 1400)
