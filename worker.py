@@ -25,7 +25,12 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.cache import cache_assets
-from activities.discovery import discover_directories, find_pending_directories, load_directory_page
+from activities.discovery import (
+    count_stored_directories,
+    discover_directories,
+    find_pending_directories,
+    load_directory_page,
+)
 from activities.enrich import SCAN_QUEUE_ACTIVITIES
 from activities.enrich_music import MUSIC_ENRICH_QUEUE_ACTIVITIES, MUSIC_SCAN_QUEUE_ACTIVITIES
 from activities.enrich_tv import TV_SCAN_QUEUE_ACTIVITIES
@@ -86,6 +91,7 @@ def build_workers(
                 activities=_replace(
                     replaced,
                     discover_directories,
+                    count_stored_directories,
                     load_directory_page,
                     find_pending_directories,
                     scan_directories,

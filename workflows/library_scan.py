@@ -24,7 +24,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.common import DATABASE_UNAVAILABLE, LIBRARY_ROOT_ERROR
-    from activities.discovery import discover_directories
+    from activities.discovery import count_stored_directories, discover_directories
     from activities.enrich_music import fetch_music_provider_configuration
     from activities.progress import count_scan_outcomes, record_scan_progress, settle_unscanned_directories
     from activities.provider_calls import fetch_provider_configuration
@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         RecordedDirectoriesInput,
         RecordProgressInput,
         SettleInput,
+        StoredDirectoriesInput,
     )
     from reelscan.payloads.values import DiscoveryStage
     from reelscan.progress import (
@@ -72,6 +73,7 @@ PAGE_CAP = "directory-page-capped"
 READ_BACK_FAILED_CHILD = "read-back-failed-child"
 REQUEUE_CANCELLED_CACHE = "requeue-cancelled-cache-batch"
 HEAD_START = "scanning-starts-during-discovery"
+STORED_ROWS_POLL = timedelta(seconds=1)  # how often a scan waiting for the walk looks for newly stored rows
 
 
 @workflow.defn
@@ -99,6 +101,7 @@ class LibraryScanWorkflow:
         self._progress_task: asyncio.Task[None] | None = None
         self._last_recorded: datetime | None = None
         self._draining = False
+        self._rows_read_at = workflow.now()  # when the scan last counted the rows a walk had stored
 
     @property
     def _state(self) -> ScanState:
@@ -173,36 +176,75 @@ class LibraryScanWorkflow:
         await self._record_progress()
 
     async def _discover_with_head_start(self) -> None:
-        """The first folders are stored and scanned while the rest of the library is walked: on a large library
-        or a slow share the first movies come in seconds, not after the whole walk. The window stays within the
-        head's rows until the walk is stored, so no counter runs ahead of what discovery has counted."""
+        """The first folders are stored and scanned while the rest of the library is walked and stored in chunks:
+        on a large library or a slow share the first movies come in seconds, not after the whole walk. The window
+        scans only rows counted (count_stored_directories tells what the walk stored since), so no counter runs
+        ahead of what discovery has found."""
         head = await self._walk("head")
         self._count_settled(head)
-        c = self._state.counters
-        c.directories_total = c.directories_queued = head.directories_total
-        self._carry.directories_per_child = directories_per_child(
-            self._job.directories_per_child, head.directories_total - head.directories_unchanged
-        )
-        self._directories.walk_in_progress(head.directories_total)
+        self._count_stored(head.directories_total, head.directories_total - head.directories_unchanged)
         self._set_operation(f"Walking {self._job.library_path}; scanning the first folders meanwhile")
-        rest = asyncio.create_task(self._walk("rest", head_rows=head.directories_total))
+        self._rows_read_at = workflow.now()
+        rest = asyncio.create_task(self._walk("rest"))
         try:
             while not rest.done() and not self._carry.cancel_requested:
-                await self._directories.fill(draining=False, page_capped=True, look_up_priorities=False)
-                await workflow.wait_condition(lambda: rest.done() or self._something_finished())
+                self._check_history()  # past the limit: no new children until the walk is stored
+                await self._directories.fill(draining=self._draining, page_capped=True, look_up_priorities=False)
+                if self._directories.waiting_for_rows() and not self._draining:
+                    await self._look_for_stored_rows(rest)
+                else:
+                    await workflow.wait_condition(lambda: rest.done() or self._something_finished())
                 await self._collect_children()
                 self._cache.start_batches(flush=False)
                 self._collect_cache_batches()
                 self._maybe_record_progress()
-            result = await rest  # a cancel waits for the walk, as a scan cancelled while discovering always did
+            if self._carry.cancel_requested:
+                rest.cancel()  # the scan ends with what was counted; children in flight are settled when it stops
+                with contextlib.suppress(asyncio.CancelledError, ActivityError, ScanFailed):
+                    await rest
+                return
+            result = await rest
         except BaseException:
             rest.cancel()
             raise
+        await self._read_stored_rows()  # the last chunks
         self._directories.walk_stored()
-        self._count_settled(result)
         self._count_walk(result)
 
-    async def _walk(self, stage: DiscoveryStage, head_rows: int = 0) -> DiscoverResult:
+    async def _look_for_stored_rows(self, rest: asyncio.Task[DiscoverResult]) -> None:
+        """The window has handed out every counted row: count what the walk stored since, at most once per
+        STORED_ROWS_POLL; a child or the walk ending first is handled first."""
+        wait = self._rows_read_at + STORED_ROWS_POLL - workflow.now()
+        if wait > timedelta(0):
+            with contextlib.suppress(asyncio.TimeoutError):
+                await workflow.wait_condition(lambda: rest.done() or self._something_finished(), timeout=wait)
+                return
+        await self._read_stored_rows()
+
+    async def _read_stored_rows(self) -> None:
+        counted = self._state.counters.directories_total
+        stored = await self._read_database(
+            count_stored_directories,
+            StoredDirectoriesInput(
+                scan_job_id=self._job.scan_job_id,
+                library_id=self._job.library_id,
+                library_type=self._job.library_type,
+                from_seq=counted,
+            ),
+        )
+        self._rows_read_at = workflow.now()
+        self._count_settled(stored)
+        rows = stored.directories_total
+        self._count_stored(rows, rows - self._state.counters.directories_unchanged)
+
+    def _count_stored(self, rows: int, to_scan: int) -> None:
+        """Rows 0..rows-1 of the work list are stored and counted: found, and open to the window."""
+        c = self._state.counters
+        c.directories_total = c.directories_queued = rows
+        self._carry.directories_per_child = directories_per_child(self._job.directories_per_child, to_scan)
+        self._directories.walk_in_progress(rows)
+
+    async def _walk(self, stage: DiscoveryStage) -> DiscoverResult:
         job = self._job
         head_limit = min(job.discovery_head, job.options.max_directories or job.discovery_head)
         try:
@@ -219,7 +261,6 @@ class LibraryScanWorkflow:
                     stage=stage,
                     head_limit=head_limit if stage == "head" else 0,
                     head_seconds=job.discovery_head_seconds if stage == "head" else 0.0,
-                    head_rows=head_rows,
                 ),
                 start_to_close_timeout=timedelta(hours=6),
                 heartbeat_timeout=timedelta(seconds=60),

@@ -92,8 +92,14 @@ class DirectoryWindow:
         self.buffer, self.priority_refs, self.exhausted = [], [], False
 
     def walk_in_progress(self, end_seq: int) -> None:
-        """Scan only the first end_seq rows (the head of the walk) until walk_stored()."""
+        """Scan only the first end_seq rows (what the walk has stored and the scan counted) until walk_stored()."""
+        if self.end_seq is None or end_seq > self.end_seq:
+            self.exhausted = False
         self.end_seq = end_seq
+
+    def waiting_for_rows(self) -> bool:
+        """While the walk goes on: every counted row was handed to a child."""
+        return self.end_seq is not None and self.exhausted and not self.buffer
 
     def walk_stored(self) -> None:
         """The whole walk is in the work list: go on past the head."""

@@ -42,43 +42,10 @@ def replace_scan_directories(
     return count
 
 
-def append_scan_directories(
-    session: Session,
-    scan_job_id: int,
-    directories: Iterable[DiscoveredDirectory],
-    from_seq: int,
-    batch_size: int = 2000,
-) -> int:
-    """Store the rest of a walk whose first from_seq rows (its head) are stored and may be scanned already: the
-    directories the head does not hold, from seq from_seq on. Safe to run again: rows from from_seq on are the
-    previous attempt's (none of them is scanned before the rest is counted), so they are replaced. Returns the
-    rows in the work list."""
-    session.execute(
-        delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id, ScanDirectory.seq >= from_seq)
-    )
-    present = set(session.scalars(select(ScanDirectory.path).where(ScanDirectory.scan_job_id == scan_job_id)))
-    table = cast("Table", ScanDirectory.__table__)
-    seq, batch = from_seq, []
-    for found in directories:
-        if found.path in present:
-            continue
-        present.add(found.path)
-        batch.append(
-            {
-                "scan_job_id": scan_job_id,
-                "seq": seq,
-                "path": found.path,
-                "fingerprint": found.fingerprint,
-                "outcome": "pending",
-            }
-        )
-        seq += 1
-        if len(batch) >= batch_size:
-            session.execute(insert(table), batch)
-            batch = []
-    if batch:
-        session.execute(insert(table), batch)
-    return len(present)
+# What is recorded of a library's folders: by directory, the ids and fingerprints of its movie or series (or the
+# albums of an album folder, which share its fingerprint).
+Known = dict[str, list[tuple[int, str | None]]]
+FolderModel = type[Movie] | type[Series] | type[Album]
 
 
 @dataclass(frozen=True)
@@ -91,29 +58,9 @@ class RescanPlan:
     settled_ids: list[int]
 
 
-def plan_rescan(
-    session: Session,
-    scan_job_id: int,
-    library_id: int,
-    *,
-    complete: bool,
-    force: bool,
-    model: type[Movie] | type[Series] | type[Album] = Movie,
-    unchecked: Collection[str] = (),
-    scope: Sequence[str] = (),
-    from_seq: int = 0,
-) -> RescanPlan:
-    """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
-    child is started for them), and movies whose directory is gone as missing (kept, not deleted). Returns
-    (unchanged, newly missing).
-
-    complete=False (a walk cut short by max_directories) marks nothing missing; a movie at or under an
-    `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
-    A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
-    missing; every other movie is left as it is. Only rows from from_seq on are settled: the rows before it were
-    planned already (and may be scanned by now); every row counts as found."""
-    # A folder's rows: one movie or series, or the albums of an album folder (which share its fingerprint).
-    known: dict[str, list[tuple[int, str | None]]] = {}
+def known_folders(session: Session, library_id: int, model: FolderModel, scope: Sequence[str] = ()) -> Known:
+    """The library's recorded folders that are not missing (within a targeted scan's scope)."""
+    known: Known = {}
     for movie_id, directory, fingerprint in session.execute(
         select(model.id, model.directory, model.fingerprint).where(
             model.library_id == library_id, model.state != "missing"
@@ -121,22 +68,60 @@ def plan_rescan(
     ):
         if not scope or in_scope(directory, scope):
             known.setdefault(directory, []).append((movie_id, fingerprint))
-    found: set[str] = set()
-    unchanged: list[tuple[int, list[int]]] = []
-    for row_id, seq, path, fingerprint in session.execute(
-        select(ScanDirectory.id, ScanDirectory.seq, ScanDirectory.path, ScanDirectory.fingerprint).where(
-            ScanDirectory.scan_job_id == scan_job_id
-        )
-    ):
-        found.add(path)
-        rows = known.get(path)
-        if seq >= from_seq and not force and rows and fingerprint and all(fp == fingerprint for _, fp in rows):
-            unchanged.append((row_id, [movie_id for movie_id, _ in rows]))
+    return known
+
+
+def stored_paths(session: Session, scan_job_id: int) -> tuple[set[str], int]:
+    """The directories the scan's work list holds, and the seq the next one gets."""
+    paths = set(session.scalars(select(ScanDirectory.path).where(ScanDirectory.scan_job_id == scan_job_id)))
+    return paths, next_seq(session, scan_job_id)
+
+
+def next_seq(session: Session, scan_job_id: int) -> int:
+    last = session.scalar(select(func.max(ScanDirectory.seq)).where(ScanDirectory.scan_job_id == scan_job_id))
+    return 0 if last is None else last + 1
+
+
+def store_directories(
+    session: Session,
+    scan_job_id: int,
+    model: FolderModel,
+    directories: Sequence[DiscoveredDirectory],
+    first_seq: int,
+    known: Known,
+    *,
+    force: bool,
+) -> RescanPlan:
+    """Add directories to the work list from first_seq on, those whose fingerprint matches what is recorded
+    settled as unchanged in the same transaction: a reader sees a stored row with its final plan."""
+    table = cast("Table", ScanDirectory.__table__)
+    rows = [
+        {"scan_job_id": scan_job_id, "seq": seq, "path": d.path, "fingerprint": d.fingerprint, "outcome": "pending"}
+        for seq, d in enumerate(directories, start=first_seq)
+    ]
+    for start in range(0, len(rows), 2000):
+        session.execute(insert(table), rows[start : start + 2000])
+    unchanged = [
+        (seq, [movie_id for movie_id, _ in recorded])
+        for seq, d in enumerate(directories, start=first_seq)
+        if not force
+        and d.fingerprint
+        and (recorded := known.get(d.path))
+        and all(fp == d.fingerprint for _, fp in recorded)
+    ]
+    _settle(session, scan_job_id, model, ScanDirectory.seq, unchanged)
+    return RescanPlan(len(unchanged), 0, [movie_id for _, ids in unchanged for movie_id in ids])
+
+
+def _settle(
+    session: Session, scan_job_id: int, model: FolderModel, key: Any, unchanged: Sequence[tuple[int, list[int]]]
+) -> None:
+    """Mark these rows (by `key`: the row id or its seq) unchanged and their movies seen by this scan."""
     for start in range(0, len(unchanged), 1000):
         chunk = unchanged[start : start + 1000]
         session.execute(
             update(ScanDirectory)
-            .where(ScanDirectory.id.in_([row_id for row_id, _ in chunk]))
+            .where(ScanDirectory.scan_job_id == scan_job_id, key.in_([row for row, _ in chunk]))
             .values(outcome="unchanged")
         )
         session.execute(
@@ -144,23 +129,92 @@ def plan_rescan(
             .where(model.id.in_([movie_id for _, ids in chunk for movie_id in ids]))
             .values(last_scan_job_id=scan_job_id)
         )
-    missing = (
-        [
-            movie_id
-            for directory, rows in known.items()
-            if directory not in found and not _under_any(directory, unchecked)
-            for movie_id, _ in rows
-        ]
-        if complete
-        else []
-    )
+
+
+def mark_missing(
+    session: Session, scan_job_id: int, model: FolderModel, known: Known, unchecked: Collection[str] = ()
+) -> int:
+    """Recorded folders no row of the scan's work list holds are gone: their movies become missing (kept, not
+    deleted), except at or under a folder the walk could not read (`unchecked`)."""
+    found = set(session.scalars(select(ScanDirectory.path).where(ScanDirectory.scan_job_id == scan_job_id)))
+    missing = [
+        movie_id
+        for directory, rows in known.items()
+        if directory not in found and not _under_any(directory, unchecked)
+        for movie_id, _ in rows
+    ]
     for start in range(0, len(missing), 1000):
         session.execute(
             update(model)
             .where(model.id.in_(missing[start : start + 1000]))
             .values(state="missing", updated_at=utcnow(), last_scan_job_id=scan_job_id)
         )
-    return RescanPlan(len(unchanged), len(missing), [movie_id for _, ids in unchanged for movie_id in ids])
+    return len(missing)
+
+
+def settled_from(
+    session: Session, scan_job_id: int, library_id: int, model: FolderModel, from_seq: int
+) -> tuple[int, RescanPlan]:
+    """The work list's rows stored from from_seq on, for a walk still storing its rest: how far it is stored and
+    what discovery settled there (none of those rows was given to a child yet, so "unchanged" is discovery's)."""
+    end = next_seq(session, scan_job_id)
+    unchanged = list(
+        session.scalars(
+            select(ScanDirectory.path).where(
+                ScanDirectory.scan_job_id == scan_job_id,
+                ScanDirectory.seq >= from_seq,
+                ScanDirectory.seq < end,  # a chunk stored meanwhile is the next call's (PostgreSQL reads anew)
+                ScanDirectory.outcome == "unchanged",
+            )
+        )
+    )
+    ids: list[int] = []
+    for start in range(0, len(unchanged), 1000):
+        ids.extend(
+            session.scalars(
+                select(model.id).where(
+                    model.library_id == library_id,
+                    model.directory.in_(unchanged[start : start + 1000]),
+                    model.state != "missing",
+                )
+            )
+        )
+    return max(end, from_seq), RescanPlan(len(unchanged), 0, sorted(ids))
+
+
+def plan_rescan(
+    session: Session,
+    scan_job_id: int,
+    library_id: int,
+    *,
+    complete: bool,
+    force: bool,
+    model: FolderModel = Movie,
+    unchecked: Collection[str] = (),
+    scope: Sequence[str] = (),
+    from_seq: int = 0,
+) -> RescanPlan:
+    """Mark directories whose fingerprint matches their movie's (or series', with model=Series) as unchanged (no
+    child is started for them), and movies whose directory is gone as missing (kept, not deleted).
+
+    complete=False (a walk cut short by max_directories) marks nothing missing; a movie at or under an
+    `unchecked` folder (one the walk could not read) is not known to be gone either, so it keeps its state.
+    A targeted scan gives its folders as scope: only the movies in them (the folder itself or below it) can become
+    missing; every other movie is left as it is. Only rows from from_seq on are settled: the rows before it were
+    planned already (and may be scanned by now); every row counts as found."""
+    known = known_folders(session, library_id, model, scope)
+    unchanged: list[tuple[int, list[int]]] = []
+    for row_id, seq, path, fingerprint in session.execute(
+        select(ScanDirectory.id, ScanDirectory.seq, ScanDirectory.path, ScanDirectory.fingerprint).where(
+            ScanDirectory.scan_job_id == scan_job_id
+        )
+    ):
+        rows = known.get(path)
+        if seq >= from_seq and not force and rows and fingerprint and all(fp == fingerprint for _, fp in rows):
+            unchanged.append((row_id, [movie_id for movie_id, _ in rows]))
+    _settle(session, scan_job_id, model, ScanDirectory.id, unchanged)
+    missing = mark_missing(session, scan_job_id, model, known, unchecked) if complete else 0
+    return RescanPlan(len(unchanged), missing, [movie_id for _, ids in unchanged for movie_id in ids])
 
 
 def in_scope(directory: str, folders: Sequence[str]) -> bool:

@@ -92,7 +92,14 @@ class DiscoverInput(BaseModel):
     stage: DiscoveryStage = "all"
     head_limit: int = 0
     head_seconds: float = 0.0
-    head_rows: int = 0  # for "rest": the rows the head stored (seq 0..head_rows-1), kept as they are
+    chunk_rows: int = 2000  # "rest" stores the walk in chunks of this many folders
+
+
+class StoredDirectoriesInput(BaseModel):
+    scan_job_id: int
+    library_id: int
+    library_type: LibraryType = "movie"
+    from_seq: int  # the rows before it are counted already
 
 
 class DiscoverResult(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from temporalio import activity
 from temporalio.client import Client
 
+from activities.discovery import discover
 from activities.discovery import discover_directories as real_discover_directories
 from reelscan.db.models import Series
 from reelscan.payloads.scan import DiscoverInput, DiscoverResult
@@ -32,24 +33,37 @@ HEAD = 4
 
 
 class HeldWalk:
-    """The rest of the walk waits for go() (at most a minute, so a broken test ends)."""
+    """The rest of the walk waits for go() (at most a minute, so a broken test ends): before it walks, or with
+    chunk_rows set, once it has stored its first chunk of that many folders."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunk_rows: int | None = None) -> None:
         self.released = threading.Event()
         self.stages: list[str] = []
+        self.chunk_rows = chunk_rows
 
     def go(self) -> None:
         self.released.set()
+
+    def run(self, job: DiscoverInput) -> DiscoverResult:
+        self.stages.append(job.stage)
+        if job.stage != "rest":
+            return real_discover_directories(job)
+        if self.chunk_rows is None:
+            self.released.wait(60)
+            return real_discover_directories(job)
+
+        def stored(rows: int) -> None:
+            activity.heartbeat(rows)
+            self.released.wait(60)
+
+        return discover(job.model_copy(update={"chunk_rows": self.chunk_rows}), on_stored=stored)
 
 
 @contextlib.asynccontextmanager
 async def workers_holding_the_walk(client: Client, settings: Settings, held: HeldWalk) -> AsyncIterator[None]:
     @activity.defn(name="discover_directories")
     def discover_directories(job: DiscoverInput) -> DiscoverResult:
-        held.stages.append(job.stage)
-        if job.stage == "rest":
-            held.released.wait(60)
-        return real_discover_directories(job)
+        return held.run(job)
 
     async with contextlib.AsyncExitStack() as stack:
         for worker in build_workers(client, settings, replaced=[discover_directories]):
@@ -58,12 +72,12 @@ async def workers_holding_the_walk(client: Client, settings: Settings, held: Hel
 
 
 async def scan_while_holding_the_walk(
-    client: Client, settings: Settings, root: Path, library_type: str = "movie"
+    client: Client, settings: Settings, root: Path, held: HeldWalk | None = None, scanned: int = HEAD
 ) -> tuple[dict[str, Any], dict[str, Any], HeldWalk]:
-    """Scan, wait until the head's folders are recorded while the walk is held, then let the walk go on.
+    """Scan, wait until `scanned` folders are recorded while the walk is held, then let the walk go on.
     Returns (the progress seen while the walk was held, the final message, the held walk)."""
-    held = HeldWalk()
-    library_id = scans.library_for_path(settings, root, library_type=library_type)
+    held = held or HeldWalk()
+    library_id = scans.library_for_path(settings, root)
     async with workers_holding_the_walk(client, settings, held):
         started = await scans.start_scan(client, settings, library_id, ScanOptions())
         handle = client.get_workflow_handle(started.workflow_id)
@@ -73,15 +87,17 @@ async def scan_while_holding_the_walk(
             return message
 
         try:
-            during = await eventually(progress, head_scanned, what=f"the first {HEAD} folders scanned", timeout=60)
+            during = await eventually(
+                progress, lambda m: scanned_at_least(m, scanned), what=f"{scanned} folders scanned", timeout=60
+            )
         finally:
             held.go()
         return during, await finish(client, started), held
 
 
-def head_scanned(message: dict[str, Any]) -> bool:
+def scanned_at_least(message: dict[str, Any], count: int) -> bool:
     scanning = message["progress"]["scanning"]
-    return scanning is not None and bool(scanning["scanned"] >= HEAD)
+    return scanning is not None and bool(scanning["scanned"] >= count)
 
 
 @pytest.fixture
@@ -111,6 +127,28 @@ async def test_the_first_movies_are_scanned_while_the_walk_goes_on(
     assert sorted(movies_by_directory(settings)) == sorted(folders)
 
 
+async def test_chunks_the_walk_stores_are_scanned_while_it_goes_on(
+    client: Client, settings: Settings, tmp_path: Path
+) -> None:
+    root = tmp_path / "Movies"
+    folders = build_bulk_library(root, 14)
+
+    # The walk holds after storing its first chunk of 3: the scan must find and scan those rows meanwhile.
+    during, message, held = await scan_while_holding_the_walk(
+        client, settings, root, HeldWalk(chunk_rows=3), scanned=HEAD + 3
+    )
+
+    assert held.stages == ["head", "rest"]
+    assert during["phase"] == "discovering"
+    assert during["progress"]["discovering"]["directoriesFound"] == HEAD + 3
+    assert during["progress"]["scanning"]["scanned"] == HEAD + 3
+    assert message["phase"] == "completed", message.get("lastError")
+    scanning = message["progress"]["scanning"]
+    assert scanning["total"] == scanning["scanned"] == len(folders)
+    assert message["stats"]["moviesNew"] == len(folders)
+    assert sorted(movies_by_directory(settings)) == sorted(folders)
+
+
 async def test_a_rescan_with_a_head_counts_each_folder_once(client: Client, settings: Settings, tmp_path: Path) -> None:
     root = tmp_path / "Movies"
     folders = build_bulk_library(root, 12)
@@ -122,7 +160,7 @@ async def test_a_rescan_with_a_head_counts_each_folder_once(client: Client, sett
     shutil.rmtree(root / folders[10])
 
     library_id = scans.library_for_path(settings, root)
-    async with workers_holding_the_walk(client, settings, held := HeldWalk()):
+    async with workers_holding_the_walk(client, settings, held := HeldWalk(chunk_rows=2)):
         held.go()
         message = await finish(client, await scans.start_scan(client, settings, library_id, ScanOptions()))
 
@@ -143,7 +181,7 @@ async def test_a_tv_library_with_a_head_counts_series_and_episodes_once(
 
     async def scan_once() -> dict[str, Any]:
         library_id = scans.library_for_path(settings, library.root, library_type="tv")
-        async with workers_holding_the_walk(client, settings, held := HeldWalk()):
+        async with workers_holding_the_walk(client, settings, held := HeldWalk(chunk_rows=2)):
             held.go()
             return await finish(client, await scans.start_scan(client, settings, library_id, ScanOptions()))
 

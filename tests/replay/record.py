@@ -39,7 +39,7 @@ from service import scans, schedules, watch
 from tests.fake_musicbrainz import FakeMusicBrainz, releases_for_library
 from tests.fake_tmdb import API_KEY, FakeTmdb, movies_for_library, sample_movie, sample_series, series_for_library
 from tests.integration.scanning import eventually, finish, running_workers, scan_runs, start, wait_for_scanned
-from tests.integration.test_head_start import scan_while_holding_the_walk
+from tests.integration.test_head_start import HeldWalk, scan_while_holding_the_walk
 from tests.library_builder import build_bulk_library, build_tv_library
 from tests.music_builder import build_music_library
 
@@ -257,11 +257,12 @@ async def series_alternative_titles(client: Client, workdir: Path) -> list[Recor
 
 
 async def head_start(client: Client, workdir: Path) -> list[Recorded]:
-    """The first 4 folders stored and scanned while the rest of the walk is held back, then the rest."""
+    """The first 4 folders stored and scanned, the rest of the walk held after its first chunk of 3 until those
+    are scanned too (found by count_stored_directories), then the rest."""
     settings = configure(workdir, "head-start", discovery_head="4", children_window="2")
     root = workdir / "head-start" / "Movies"
     build_bulk_library(root, 12, with_assets=False)
-    _, message, _ = await scan_while_holding_the_walk(client, settings, root)
+    _, message, _ = await scan_while_holding_the_walk(client, settings, root, HeldWalk(chunk_rows=3), scanned=7)
     expect(message, "completed")
     return await record_scan(client, message["workflowId"], {})
 

@@ -70,7 +70,7 @@ def patches_and_activities(path: Path) -> tuple[set[str], list[str]]:
     ("name", "patch", "activity"),
     [
         ("alternative-titles.enrich-movie.json", "movie-search-alternative-titles", "match_alternative_titles"),
-        ("head-start.run-1.json", "scanning-starts-during-discovery", "discover_directories"),
+        ("head-start.run-1.json", "scanning-starts-during-discovery", "count_stored_directories"),
         (
             "series-alternative-titles.enrich-series.json",
             "series-search-alternative-titles",
