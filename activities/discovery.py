@@ -88,14 +88,7 @@ def discover(job: DiscoverInput, on_stored: Callable[[int], None]) -> DiscoverRe
     except LibraryRootError as exc:
         raise ApplicationError(str(exc), type=LIBRARY_ROOT_ERROR, non_retryable=True) from None
     if head:
-        return DiscoverResult(
-            directories_total=total,
-            directories_ignored=0,
-            directories_unchanged=plan.unchanged,
-            episodes_unchanged=episodes_unchanged,
-            music_unchanged=music_unchanged,
-            errors_count=0,
-        )
+        return _settled_result(total, plan, episodes_unchanged, music_unchanged)
     return _walk_result(walker, kind, total, plan, episodes_unchanged, music_unchanged)
 
 
@@ -187,8 +180,16 @@ def count_stored_directories(job: StoredDirectoriesInput) -> DiscoverResult:
     with database() as session:
         stored, plan = work_list.settled_from(session, job.scan_job_id, job.library_id, MODELS[kind], job.from_seq)
         episodes_unchanged, music_unchanged = _settled_counts(session, kind, plan)
+    return _settled_result(stored, plan, episodes_unchanged, music_unchanged)
+
+
+def _settled_result(
+    rows: int, plan: work_list.RescanPlan, episodes_unchanged: int, music_unchanged: dict[str, int]
+) -> DiscoverResult:
+    """Rows stored and what discovery settled among them; the walk's own counts (ignored, missing, errors) come
+    with the whole walk."""
     return DiscoverResult(
-        directories_total=stored,
+        directories_total=rows,
         directories_ignored=0,
         directories_unchanged=plan.unchanged,
         episodes_unchanged=episodes_unchanged,
