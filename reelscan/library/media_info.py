@@ -309,7 +309,11 @@ def _library() -> tuple[Any, Any]:
 def _tracks(target: Path) -> list[dict[str, Any]]:
     """The tracks of a file as pymediainfo's to_data() names them, with only the fields read here ("" is None)."""
     lib, handle = _library()
-    lib.MediaInfo_Option(handle, "Inform", _TEMPLATE)  # set per file: the option is the library's, not the handle's
+    # Set per file: both options are the library's, not the handle's. ReadByHuman=0 skips making the display
+    # strings ("1 s 1 ms" beside 1001) of every field, half of libmediainfo's time on a small file; the template
+    # reads none of them, and the raw values stay those of the full report (the test reads that report with it on).
+    lib.MediaInfo_Option(handle, "Inform", _TEMPLATE)
+    lib.MediaInfo_Option(handle, "ReadByHuman", "0")
     if lib.MediaInfo_Open(handle, os.fspath(target)) == 0:
         lib.MediaInfo_Close(handle)
         raise RuntimeError(f"An error occured while opening {target} with libmediainfo")
