@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -152,10 +152,13 @@ class NotAnNfo(NfoError):
     the user, not an error of the folder."""
 
 
-def find_nfo(directory: Path, video_stems: Sequence[str]) -> Path | None:
-    """<video>.nfo (Kodi's recommended name), then movie.nfo, then VIDEO_TS/VIDEO_TS.nfo; case-insensitive."""
+def find_nfo(directory: Path, video_stems: Sequence[str], listed: Iterable[str] | None = None) -> Path | None:
+    """<video>.nfo (Kodi's recommended name), then movie.nfo, then VIDEO_TS/VIDEO_TS.nfo; case-insensitive.
+
+    listed: the names of the directory's entries when the caller has just listed it (else it is listed here)."""
     try:
-        names = {p.name.lower(): p for p in directory.iterdir() if p.suffix.lower() == ".nfo"}
+        paths = directory.iterdir() if listed is None else (directory / name for name in listed if _nfo_named(name))
+        names = {p.name.lower(): p for p in paths if p.suffix.lower() == ".nfo"}
     except OSError:
         return None
     for stem in video_stems:
@@ -168,6 +171,10 @@ def find_nfo(directory: Path, video_stems: Sequence[str]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _nfo_named(name: str) -> bool:
+    return name[-4:].lower() == ".nfo"
 
 
 def _decode(raw: bytes, path: Path) -> str:
