@@ -8,6 +8,7 @@ and parsing that report, and without loading the library again for every file.
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -218,14 +219,21 @@ def _disc_payload(path: Path) -> Path:
     return max(candidates, key=lambda p: p.stat().st_size)
 
 
-def read_media_info(path: Path) -> MediaInfo:
-    target = _disc_payload(path) if path.is_dir() else path
+def _stat(target: Path) -> os.stat_result:
     try:
-        size = os.stat(target).st_size
+        return os.stat(target)
     except FileNotFoundError:
         raise MediaInfoError(f"cannot read media info of {target}: it does not exist") from None
     except OSError as exc:
         raise MediaInfoError(f"cannot read media info of {target}: {exc.strerror or exc}") from None
+
+
+def read_media_info(path: Path) -> MediaInfo:
+    target, st = path, _stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        target = _disc_payload(path)
+        st = _stat(target)
+    size = st.st_size
     if size == 0:
         raise MediaInfoError(f"cannot read media info of {target}: the file is empty")
     if not os.access(target, os.R_OK):

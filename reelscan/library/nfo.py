@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -505,7 +506,12 @@ def read_nfo_text(path: Path, max_bytes: int = MAX_NFO_BYTES) -> str:
     """The decoded text of an NFO without its XML declaration; NfoError when unreadable, too large or empty."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # A read of the file's size (plus one), not of the limit: a buffer of the limit costs more than reading
+            # a small NFO. More is read, up to the limit, if the file grew since its size was taken.
+            expected = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(expected, max_bytes) + 1)
+            if expected < len(raw) <= max_bytes:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         raise NfoError(f"NFO {path} cannot be read: {exc.strerror or exc}") from None
     if len(raw) > max_bytes:
