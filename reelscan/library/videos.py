@@ -237,7 +237,7 @@ def video_signature(main: MainVideo) -> str | None:
     try:
         with main.path.open("rb") as video:
             size = os.fstat(video.fileno()).st_size
-            digest.update(video.read(SIGNATURE_SPAN))
+            digest.update(video.read(min(size, SIGNATURE_SPAN)))  # not a megabyte's buffer for a smaller file
             if size > SIGNATURE_SPAN:
                 video.seek(max(SIGNATURE_SPAN, size - SIGNATURE_SPAN))
                 digest.update(video.read(SIGNATURE_SPAN))
