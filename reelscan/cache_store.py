@@ -7,7 +7,9 @@ only complete (temp file + fsync + rename).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import re
 import socket
@@ -49,6 +51,31 @@ def sha256_file(path: Path, chunk_size: int = CHUNK) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _check_key(entity_type: str, entity_id: int, asset_type: str) -> None:
+    if not _NAME_RE.match(entity_type) or not _NAME_RE.match(asset_type):
+        raise CacheError(f"invalid cache key {entity_type!r}/{asset_type!r}")
+    if not isinstance(entity_id, int) or entity_id <= 0:
+        raise CacheError(f"invalid entity id {entity_id!r}")
+
+
+def _create_temp(folder: str) -> tuple[io.FileIO, str]:
+    temp = os.path.join(folder, f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-{uuid.uuid4().hex}")
+    return open(temp, "wb", buffering=0), temp
+
+
+def _write_all(writer: io.FileIO, block: bytes) -> None:
+    view = memoryview(block)
+    while view:
+        view = view[writer.write(view) :]
+
+
+def _has_size(path: str, size: int) -> bool:
+    try:
+        return os.stat(path).st_size == size
+    except OSError:
+        return False
+
+
 def _extension(source: Path) -> str:
     ext = source.suffix.lower().lstrip(".")
     return ext if _EXT_RE.match(ext) else "bin"
@@ -58,25 +85,56 @@ class CacheStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._real_root: str | None = None
+        # The folder the last store() made ready (checked inside the root, made, swept of dead temps): the assets
+        # of one movie come one after another, and need that once.
+        self._ready: str | None = None
 
     def path_for(self, entity_type: str, entity_id: int, asset_type: str, sha256: str, ext: str) -> Path:
-        if not _NAME_RE.match(entity_type) or not _NAME_RE.match(asset_type):
-            raise CacheError(f"invalid cache key {entity_type!r}/{asset_type!r}")
-        if not isinstance(entity_id, int) or entity_id <= 0:
-            raise CacheError(f"invalid entity id {entity_id!r}")
+        _check_key(entity_type, entity_id, asset_type)
         if not _HASH_RE.match(sha256) or not _EXT_RE.match(ext):
             raise CacheError(f"invalid cache file name {sha256!r}.{ext!r}")
         path = self.root / entity_type / str(entity_id) / f"{asset_type}_{sha256}.{ext}"
+        self._check_inside(os.fspath(path.parent), path)
+        return path
+
+    def _check_inside(self, folder: str, shown: str | Path) -> None:
+        # The file name is checked by the caller; its folder is what a symlink inside the cache could redirect.
         if self._real_root is None:
             self._real_root = os.path.realpath(self.root)
-        # The file name is checked above; its folder is what a symlink inside the cache could redirect.
-        if not os.path.realpath(path.parent).startswith(self._real_root + os.sep):
-            raise CacheError(f"cache path {path} would leave the cache root {self.root}")
-        return path
+        if not os.path.realpath(folder).startswith(self._real_root + os.sep):
+            raise CacheError(f"cache path {shown} would leave the cache root {self.root}")
+
+    def _folder(self, entity_type: str, entity_id: int) -> str:
+        """The entity's folder, inside the root, made, and rid of temp files of dead processes (once for the
+        stores into one folder in a row)."""
+        folder = os.path.join(self.root, entity_type, str(entity_id))
+        if folder != self._ready:
+            self._check_inside(folder, folder)
+            try:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
+            _remove_dead_temps(folder)
+            self._ready = folder
+        return folder
+
+    def _temp_file(self, entity_type: str, entity_id: int) -> tuple[io.FileIO, str]:
+        """A new temp file in the entity's folder, and its path; the folder is made again if it went since it was
+        made ready."""
+        folder = self._folder(entity_type, entity_id)
+        try:
+            try:
+                return _create_temp(folder)
+            except FileNotFoundError:
+                self._ready = None
+                folder = self._folder(entity_type, entity_id)
+                return _create_temp(folder)
+        except OSError as exc:
+            raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
 
     def exists(self, relative_path: str, size: int | None = None) -> bool:
         try:
-            st = (self.root / relative_path).stat()
+            st = os.stat(os.path.join(self.root, relative_path))
         except OSError:
             return False
         return size is None or st.st_size == size
@@ -91,24 +149,18 @@ class CacheStore:
         on_progress: Callable[[int], None] | None = None,
         sync_folder: bool = True,
     ) -> StoredAsset:
-        """Hash while copying into a temp file next to the target, then rename into place (one read).
+        """Hash while copying into a temp file next to the target, fsync it, then rename it into place (one read).
 
         With sync_folder=False the rename is made durable later, by sync_folders for many files at once."""
         ext = _extension(source)
-        # Validate the key before touching the disk (the hash is not known yet).
-        self.path_for(entity_type, entity_id, asset_type, "0" * 64, ext)
-        folder = self.root / entity_type / str(entity_id)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
-        _remove_dead_temps(folder)
-        temp = folder / f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-{uuid.uuid4().hex}"
+        _check_key(entity_type, entity_id, asset_type)  # before touching the disk (the hash is not known yet)
+        folder = self._folder(entity_type, entity_id)
         digest = hashlib.sha256()
         size = 0
+        temp = None
         try:
             try:
-                reader = source.open("rb")
+                reader = source.open("rb", buffering=0)
             except FileNotFoundError:
                 raise CacheError(f"asset {source} no longer exists") from None
             except IsADirectoryError:
@@ -116,33 +168,34 @@ class CacheStore:
             except PermissionError:
                 raise CacheError(f"cannot read asset {source}: permission denied") from None
             with reader:
-                try:
-                    writer = temp.open("wb")
-                except OSError as exc:
-                    raise CacheError(f"cache directory {folder} is not writable: {exc.strerror or exc}") from None
+                writer, temp = self._temp_file(entity_type, entity_id)
                 with writer:
                     while block := reader.read(CHUNK):
                         digest.update(block)
-                        writer.write(block)
+                        _write_all(writer, block)
                         size += len(block)
                         if on_progress:
                             on_progress(size)
-                    writer.flush()
                     os.fsync(writer.fileno())
             sha256 = digest.hexdigest()
-            target = folder / f"{asset_type}_{sha256}.{ext}"
-            relative = target.relative_to(self.root).as_posix()
-            if self.exists(relative, size):
-                temp.unlink()
+            name = f"{asset_type}_{sha256}.{ext}"
+            target = os.path.join(folder, name)
+            relative = f"{entity_type}/{entity_id}/{name}"
+            if _has_size(target, size):
+                os.unlink(temp)
+                temp = None
                 return StoredAsset(sha256, size, relative, copied=False)
             os.replace(temp, target)
+            temp = None
             if sync_folder:
                 _fsync_dir(folder)
             return StoredAsset(sha256, size, relative, copied=True)
         except OSError as exc:
             raise CacheError(f"cannot cache asset {source} into {folder}: {exc.strerror or exc}") from None
         finally:
-            temp.unlink(missing_ok=True)
+            if temp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
 
     def store_bytes(
         self,
@@ -213,17 +266,18 @@ def _left_by_dead_process(name: str) -> bool:
     return False
 
 
-def _remove_dead_temps(folder: Path) -> None:
+def _remove_dead_temps(folder: str) -> None:
     try:
         names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(TEMP_PREFIX)]
     except OSError:
         return
     for name in names:
         if _left_by_dead_process(name):
-            (folder / name).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
 
 
-def _fsync_dir(folder: Path) -> None:
+def _fsync_dir(folder: str | Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -152,10 +153,13 @@ class NotAnNfo(NfoError):
     the user, not an error of the folder."""
 
 
-def find_nfo(directory: Path, video_stems: Sequence[str]) -> Path | None:
-    """<video>.nfo (Kodi's recommended name), then movie.nfo, then VIDEO_TS/VIDEO_TS.nfo; case-insensitive."""
+def find_nfo(directory: Path, video_stems: Sequence[str], listed: Iterable[str] | None = None) -> Path | None:
+    """<video>.nfo (Kodi's recommended name), then movie.nfo, then VIDEO_TS/VIDEO_TS.nfo; case-insensitive.
+
+    listed: the names of the directory's entries when the caller has just listed it (else it is listed here)."""
     try:
-        names = {p.name.lower(): p for p in directory.iterdir() if p.suffix.lower() == ".nfo"}
+        paths = directory.iterdir() if listed is None else (directory / name for name in listed if _nfo_named(name))
+        names = {p.name.lower(): p for p in paths if p.suffix.lower() == ".nfo"}
     except OSError:
         return None
     for stem in video_stems:
@@ -168,6 +172,10 @@ def find_nfo(directory: Path, video_stems: Sequence[str]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _nfo_named(name: str) -> bool:
+    return name[-4:].lower() == ".nfo"
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -498,7 +506,12 @@ def read_nfo_text(path: Path, max_bytes: int = MAX_NFO_BYTES) -> str:
     """The decoded text of an NFO without its XML declaration; NfoError when unreadable, too large or empty."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # A read of the file's size (plus one), not of the limit: a buffer of the limit costs more than reading
+            # a small NFO. More is read, up to the limit, if the file grew since its size was taken.
+            expected = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(expected, max_bytes) + 1)
+            if expected < len(raw) <= max_bytes:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         raise NfoError(f"NFO {path} cannot be read: {exc.strerror or exc}") from None
     if len(raw) > max_bytes:

@@ -6,6 +6,7 @@ Pure domain code: reads the filesystem, returns a DirectoryScan; the database la
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,17 +72,41 @@ def _inside(root: Path, path: Path) -> bool:
     return real == real_root or real.startswith(real_root + os.sep)
 
 
-def open_directory(root: Path, relative_dir: str) -> tuple[Path, list[FolderEntry]]:
-    """The directory and its entries; DirectoryError when it is outside the root, gone or unreadable."""
+def _plainly_below(root: Path, relative_dir: str) -> os.stat_result | None:
+    """The lstat of root/relative_dir when every folder on the way down from the root exists and none is a symlink
+    or "..": such a path is inside the root wherever the root itself resolves. None otherwise."""
+    parts = Path(relative_dir).parts
+    if not parts or ".." in parts or os.path.isabs(relative_dir):
+        return None
+    path = os.fspath(root)
+    st = None
+    for part in parts:
+        path = os.path.join(path, part)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return None
+    return st
+
+
+def open_directory(root: Path, relative_dir: str, names: list[str] | None = None) -> tuple[Path, list[FolderEntry]]:
+    """The directory and its entries; DirectoryError when it is outside the root, gone or unreadable. names, when
+    given, gets the name of every entry the listing saw (videos.list_folder)."""
     directory = root / relative_dir
-    if not _inside(root, directory):
-        raise DirectoryError(f"{directory} leads outside the library root {root}; skipped")
-    if not directory.exists():
-        raise DirectoryError(f"{directory} no longer exists")
-    if not directory.is_dir():
+    plain = _plainly_below(root, relative_dir)  # one lstat per level instead of resolving both paths
+    if plain is None:
+        if not _inside(root, directory):
+            raise DirectoryError(f"{directory} leads outside the library root {root}; skipped")
+        if not directory.exists():
+            raise DirectoryError(f"{directory} no longer exists")
+        if not directory.is_dir():
+            raise DirectoryError(f"{directory} is no longer a directory")
+    elif not stat.S_ISDIR(plain.st_mode):
         raise DirectoryError(f"{directory} is no longer a directory")
     try:
-        return directory, list_folder(directory)
+        return directory, list_folder(directory, names)
     except PermissionError as exc:
         raise DirectoryError(f"cannot read directory {directory}: permission denied") from exc
     except OSError as exc:
@@ -107,7 +132,8 @@ def scan_movie_directory(
     the video, or the stack it is the first part of, and the files named after it). Raises DirectoryError when there
     is no movie to record."""
     loose = "/" not in relative_dir and is_loose_movie_name(relative_dir) and (root / relative_dir).is_file()
-    directory, entries = open_directory(root, "" if loose else relative_dir)
+    names: list[str] = []
+    directory, entries = open_directory(root, "" if loose else relative_dir, names)
     if loose:  # the video, or the parts of its stack ("Movie-cd1.avi", "Movie-cd2.avi"), and their files
         parts = loose_stack(relative_dir, [e.name for e in entries if not e.is_dir])
         entries = [e for e in entries if belongs_to_loose_stack(e.name, parts)]
@@ -130,7 +156,7 @@ def scan_movie_directory(
     scan = DirectoryScan(root=root, relative_dir=relative_dir, main=main, parsed_name=parsed)
     scan.errors.extend(unreadable)
 
-    nfo_path = find_nfo(directory, [stem])
+    nfo_path = find_nfo(directory, [stem], names)
     if loose and nfo_path is not None and nfo_path.name.lower() != f"{stem.lower()}.nfo":
         nfo_path = None  # the root's movie.nfo is no loose video's
     if nfo_path is not None:

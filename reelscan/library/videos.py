@@ -35,16 +35,19 @@ class MainVideo:
 _DISC_PREFERENCE = ("bluray", "dvd")
 
 
-def list_folder(directory: Path) -> list[FolderEntry]:
+def list_folder(directory: Path, names: list[str] | None = None) -> list[FolderEntry]:
     """The folder's entries in one scandir pass, sorted by name.
 
     Symlinks are not followed: a symlink's own metadata says nothing about the file or folder it points at, and
     following it could leave the library, so symlinks are left out. Entries that vanish or cannot be stat'ed are
-    left out too. Errors opening the folder itself propagate.
+    left out too. Errors opening the folder itself propagate. names, when given, gets the name of every entry the
+    pass saw, those left out too (what a second listing of the folder would give).
     """
     entries: list[FolderEntry] = []
     with os.scandir(directory) as it:
         for entry in it:
+            if names is not None:
+                names.append(entry.name)
             try:
                 if entry.is_symlink():
                     continue
@@ -234,7 +237,7 @@ def video_signature(main: MainVideo) -> str | None:
     try:
         with main.path.open("rb") as video:
             size = os.fstat(video.fileno()).st_size
-            digest.update(video.read(SIGNATURE_SPAN))
+            digest.update(video.read(min(size, SIGNATURE_SPAN)))  # not a megabyte's buffer for a smaller file
             if size > SIGNATURE_SPAN:
                 video.seek(max(SIGNATURE_SPAN, size - SIGNATURE_SPAN))
                 digest.update(video.read(SIGNATURE_SPAN))

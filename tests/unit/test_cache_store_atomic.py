@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -46,6 +47,15 @@ def test_no_temp_file_is_left_behind(tmp_path: Path) -> None:
     with pytest.raises(CacheError, match="no longer exists"):
         store.store(tmp_path / "lib" / "gone.jpg", entity_type="movie", entity_id=1, asset_type="poster")
     assert [p.name for p in (tmp_path / "cache").rglob("*") if p.name.startswith(".tmp")] == []
+
+
+def test_a_folder_removed_between_two_stores_is_made_again(tmp_path: Path) -> None:
+    store = CacheStore(tmp_path / "cache")
+    store.store(source(tmp_path), entity_type="movie", entity_id=1, asset_type="poster")
+    shutil.rmtree(tmp_path / "cache" / "movie" / "1")
+    other = source(tmp_path, "fanart.jpg", b"other")
+    stored = store.store(other, entity_type="movie", entity_id=1, asset_type="fanart")
+    assert stored.copied and (tmp_path / "cache" / stored.relative_path).read_bytes() == b"other"
 
 
 def test_library_names_cannot_steer_writes_outside_the_root(tmp_path: Path) -> None:
