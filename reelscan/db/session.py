@@ -64,6 +64,10 @@ def get_engine(url: str) -> Engine:
                 _configure_sqlite(engine)
             else:
                 engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **_driver_options(url))
+                # An INSERT of many rows without RETURNING (a child's streams, a work list) as one statement of many
+                # rows, as with RETURNING, rather than psycopg's executemany: a pipeline that sends and runs the
+                # statement once per row.
+                engine.dialect.use_insertmanyvalues_wo_returning = True
             _engines[url] = engine
         return engine
 
