@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from reelscan.db import scanned_rows
+from reelscan.db import scanned_rows, statistics
 from reelscan.db.asset_records import ASSET_MODELS, AssetModel, AssetRow, PendingAsset, asset_rows
 from reelscan.db.models import Image, Movie, ScanDirectory, Stream, Subtitle, Trailer, utcnow
 from reelscan.db.scanned_rows import CacheCheck
@@ -155,7 +155,9 @@ def record_directory_scans(
             recorded[row.seq] = _record_one(session, row, scan_job_id, library_id, scan, cache_exists, None, signature)
         else:
             new.append((row, scan, signature))
-    recorded.update(_insert_new_movies(session, new, scan_job_id, library_id))
+    if new:
+        statistics.analyze_grown(session, "movies")  # a first scan grows the table from nothing
+        recorded.update(_insert_new_movies(session, new, scan_job_id, library_id))
     return recorded
 
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from reelscan.db import statistics
 from reelscan.db.asset_records import PendingAsset
 from reelscan.db.models import Album, Movie, ScanDirectory, ScanError, Series, utcnow
 from reelscan.library.discovery import DiscoveredDirectory
@@ -18,7 +19,8 @@ from reelscan.library.discovery import DiscoveredDirectory
 def replace_scan_directories(
     session: Session, scan_job_id: int, directories: Iterable[DiscoveredDirectory], batch_size: int = 2000
 ) -> int:
-    """Store the discovered directories as the scan's work list (seq 0..n-1). Safe to run again."""
+    """Store the discovered directories as the scan's work list (seq 0..n-1). Safe to run again. On PostgreSQL the
+    work list is analyzed (its rows are a scan the statistics have not seen), and the movies when they grew."""
     session.execute(delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id))
     table = cast("Table", ScanDirectory.__table__)  # Core, not the ORM's bulk insert: one executemany per batch
     count = 0
@@ -39,6 +41,8 @@ def replace_scan_directories(
             batch = []
     if batch:
         session.execute(insert(table), batch)
+    statistics.analyze(session, "scan_directories")
+    statistics.analyze_grown(session, "movies")
     return count
 
 
