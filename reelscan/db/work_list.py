@@ -105,6 +105,8 @@ def store_directories(
     ]
     for start in range(0, len(rows), 2000):
         session.execute(insert(table), rows[start : start + 2000])
+    # The chunks of a walk grow the work list while children look their folders up in it (see statistics).
+    statistics.analyze_grown(session, "scan_directories")
     unchanged = [
         (seq, [movie_id for movie_id, _ in recorded])
         for seq, d in enumerate(directories, start=first_seq)
