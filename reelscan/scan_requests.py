@@ -109,6 +109,7 @@ def create_scan(
             directories_per_child=settings.directories_per_child,
             discovery_head=settings.discovery_head,
             discovery_head_seconds=settings.discovery_head_seconds,
+            discovery_scan_while_walking=settings.discovery_scan_while_walking,
             cache_window=settings.cache_window,
             cache_batch_size=settings.cache_batch_size,
             progress_interval_seconds=settings.progress_interval_seconds,

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         description="Folders the walk stores first, so scanning starts while the rest of the library is walked; "
         "0 = scan only once the whole walk is stored.",
     )
+    discovery_scan_while_walking: bool = Field(
+        False,
+        description="Also scan the walk's later chunks while it goes on, not only its first folders. Off: on a slow "
+        "share the scans starve the walk (measured: a 1,500-folder walk through 2 ms per operation took 86 s beside "
+        "the scans, 7 s alone).",
+    )
     discovery_head_seconds: float = Field(
         1.0, gt=0, le=60, description="At most this long walking the first folders (a slow share stores fewer)."
     )

@@ -190,7 +190,11 @@ class LibraryScanWorkflow:
             while not rest.done() and not self._carry.cancel_requested:
                 self._check_history()  # past the limit: no new children until the walk is stored
                 await self._directories.fill(draining=self._draining, page_capped=True, look_up_priorities=False)
-                if self._directories.waiting_for_rows() and not self._draining:
+                if (
+                    self._job.discovery_scan_while_walking
+                    and self._directories.waiting_for_rows()
+                    and not self._draining
+                ):
                     await self._look_for_stored_rows(rest)
                 else:
                     await workflow.wait_condition(lambda: rest.done() or self._something_finished())

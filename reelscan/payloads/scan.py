@@ -29,6 +29,7 @@ class LibraryScanInput(BaseModel):
     directories_per_child: int = 0  # 0: chosen from the library's size once discovery has counted it
     discovery_head: int = 0  # folders stored first so scanning starts during the walk; 0: walk, then scan
     discovery_head_seconds: float = 1.0
+    discovery_scan_while_walking: bool = False  # also the chunks the walk stores after its head
     cache_window: int = 8
     cache_batch_size: int = 50
     progress_interval_seconds: float = 2.0

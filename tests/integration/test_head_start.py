@@ -102,7 +102,7 @@ def scanned_at_least(message: dict[str, Any], count: int) -> bool:
 
 @pytest.fixture
 def settings(sqlite_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return reconfigure(monkeypatch, discovery_head=str(HEAD), children_window="2")
+    return reconfigure(monkeypatch, discovery_head=str(HEAD), children_window="2", discovery_scan_while_walking="true")
 
 
 async def test_the_first_movies_are_scanned_while_the_walk_goes_on(
@@ -175,7 +175,7 @@ async def test_a_rescan_with_a_head_counts_each_folder_once(client: Client, sett
 async def test_a_tv_library_with_a_head_counts_series_and_episodes_once(
     client: Client, sqlite_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = reconfigure(monkeypatch, discovery_head="1", children_window="2")
+    settings = reconfigure(monkeypatch, discovery_head="1", children_window="2", discovery_scan_while_walking="true")
     library = build_tv_library(tmp_path / "TV")
     assert library.series_total > 1
 

@@ -44,6 +44,7 @@ class ScanPlan:
     fault: str  # none | restart (in-process workers shut down and started again) | kill (worker.py SIGKILLed)
     fault_after: int  # directories scanned before the fault
     discovery_head: int  # folders stored first and scanned while the rest is walked (0: walk, then scan)
+    scan_while_walking: bool  # the walk's later chunks too
 
 
 def plan_scan(rng: random.Random, kill: bool, late_faults: bool) -> ScanPlan:
@@ -62,6 +63,7 @@ def plan_scan(rng: random.Random, kill: bool, late_faults: bool) -> ScanPlan:
         fault="kill" if kill else rng.choices(["none", "restart"], weights=[3, 1])[0],
         fault_after=rng.randint(1, directories - 1 if late_faults else max(1, directories // 2)),
         discovery_head=rng.choice([0, 1, 3, 10, 500]),
+        scan_while_walking=rng.random() < 0.5,
     )
 
 
@@ -117,6 +119,7 @@ async def run_one(
         cache_window=str(plan.cache_window),
         continue_as_new_events=str(plan.continue_as_new_events),
         discovery_head=str(plan.discovery_head),
+        discovery_scan_while_walking=str(plan.scan_while_walking).lower(),
     )
     workers.delay.seconds = plan.cache_delay
     options = ScanOptions(skip_ffprobe=plan.skip_ffprobe, enable_enrichment=False)

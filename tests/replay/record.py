@@ -259,7 +259,9 @@ async def series_alternative_titles(client: Client, workdir: Path) -> list[Recor
 async def head_start(client: Client, workdir: Path) -> list[Recorded]:
     """The first 4 folders stored and scanned, the rest of the walk held after its first chunk of 3 until those
     are scanned too (found by count_stored_directories), then the rest."""
-    settings = configure(workdir, "head-start", discovery_head="4", children_window="2")
+    settings = configure(
+        workdir, "head-start", discovery_head="4", children_window="2", discovery_scan_while_walking="true"
+    )
     root = workdir / "head-start" / "Movies"
     build_bulk_library(root, 12, with_assets=False)
     _, message, _ = await scan_while_holding_the_walk(client, settings, root, HeldWalk(chunk_rows=3), scanned=7)
