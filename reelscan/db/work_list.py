@@ -22,14 +22,25 @@ def replace_scan_directories(
     """Store the discovered directories as the scan's work list (seq 0..n-1). Safe to run again. On PostgreSQL the
     work list is analyzed (its rows are a scan the statistics have not seen), and the movies when they grew."""
     session.execute(delete(ScanDirectory).where(ScanDirectory.scan_job_id == scan_job_id))
-    table = cast("Table", ScanDirectory.__table__)  # Core, not the ORM's bulk insert: one executemany per batch
+    count = _insert_rows(session, scan_job_id, directories, 0, batch_size)
+    statistics.analyze(session, "scan_directories")
+    statistics.analyze_grown(session, "movies")
+    return count
+
+
+def _insert_rows(
+    session: Session, scan_job_id: int, directories: Iterable[DiscoveredDirectory], first_seq: int, batch_size: int
+) -> int:
+    """Insert pending work-list rows from first_seq on (Core, not the ORM's bulk insert: one statement per batch);
+    how many."""
+    table = cast("Table", ScanDirectory.__table__)
     count = 0
     batch: list[dict[str, Any]] = []
     for found in directories:
         batch.append(
             {
                 "scan_job_id": scan_job_id,
-                "seq": count,
+                "seq": first_seq + count,
                 "path": found.path,
                 "fingerprint": found.fingerprint,
                 "outcome": "pending",
@@ -41,8 +52,6 @@ def replace_scan_directories(
             batch = []
     if batch:
         session.execute(insert(table), batch)
-    statistics.analyze(session, "scan_directories")
-    statistics.analyze_grown(session, "movies")
     return count
 
 
@@ -98,13 +107,7 @@ def store_directories(
 ) -> RescanPlan:
     """Add directories to the work list from first_seq on, those whose fingerprint matches what is recorded
     settled as unchanged in the same transaction: a reader sees a stored row with its final plan."""
-    table = cast("Table", ScanDirectory.__table__)
-    rows = [
-        {"scan_job_id": scan_job_id, "seq": seq, "path": d.path, "fingerprint": d.fingerprint, "outcome": "pending"}
-        for seq, d in enumerate(directories, start=first_seq)
-    ]
-    for start in range(0, len(rows), 2000):
-        session.execute(insert(table), rows[start : start + 2000])
+    _insert_rows(session, scan_job_id, directories, first_seq, 2000)
     # The chunks of a walk grow the work list while children look their folders up in it (see statistics).
     statistics.analyze_grown(session, "scan_directories")
     unchanged = [
